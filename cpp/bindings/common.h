@@ -1,0 +1,94 @@
+// Helpers shared by the bind_*.cpp files: numpy <-> span conversion and running a computation
+// with the GIL released while still honouring Ctrl-C.
+//
+// The Python layer (routecore/_validation.py) has already checked dtypes, shapes and ranges;
+// these helpers only assert the layout they rely on (C-contiguous, exact dtype).
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <chrono>
+#include <future>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "routecore/csr.h"
+#include "routecore/parallel.h"
+
+namespace routecore::bindings {
+
+namespace py = pybind11;
+
+// A C-contiguous numpy array of exactly T; no conversion, no copy (the validation layer has
+// already produced arrays of the right dtype).
+template <class T>
+using carray = py::array_t<T, py::array::c_style>;
+
+template <class T>
+std::span<const T> as_span(const carray<T>& a) {
+  return {a.data(), static_cast<std::size_t>(a.size())};
+}
+
+template <class T>
+std::span<T> as_mut_span(carray<T>& a) {
+  return {a.mutable_data(), static_cast<std::size_t>(a.size())};
+}
+
+template <class T>
+carray<T> new_array(py::ssize_t n) {
+  return carray<T>(n);
+}
+
+inline CsrView make_view(const carray<arc_id>& first_out, const carray<node_id>& head,
+                         const carray<edge_id>& arc_edge) {
+  if (first_out.size() < 1 || head.size() != arc_edge.size() ||
+      first_out.data()[first_out.size() - 1] != head.size()) {
+    throw std::invalid_argument("internal error: inconsistent CSR arrays");
+  }
+  return CsrView{static_cast<node_id>(first_out.size() - 1), static_cast<arc_id>(head.size()),
+                 first_out.data(), head.data(), arc_edge.data()};
+}
+
+// Runs fn(cancel) on a helper thread with the GIL released. Every 20 ms the calling thread
+// takes the GIL back briefly and asks Python whether a signal is pending; on Ctrl-C it sets the
+// cancel flag, waits for fn to stop, and re-raises KeyboardInterrupt. C++ exceptions from fn are
+// propagated (pybind11 maps std::invalid_argument to ValueError, std::bad_alloc to MemoryError).
+// `work` is a rough operation count (e.g. arcs scanned); below ~1e5 the call runs inline on this
+// thread (still without the GIL), since a helper thread would cost more than the work.
+template <class Fn>
+auto run_interruptible(std::int64_t work, Fn&& fn) -> decltype(fn(std::declval<const Cancel&>())) {
+  Cancel cancel;
+  using R = decltype(fn(std::declval<const Cancel&>()));
+  if (work < 100000) {
+    py::gil_scoped_release release;
+    return fn(std::as_const(cancel));
+  }
+  std::future<R> result;
+  {
+    py::gil_scoped_release release;
+    result = std::async(std::launch::async, [&]() { return fn(std::as_const(cancel)); });
+    while (result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+      py::gil_scoped_acquire acquire;
+      if (PyErr_CheckSignals() != 0) {
+        cancel.request();
+        py::gil_scoped_release again;
+        result.wait();
+        break;
+      }
+    }
+  }
+  if (PyErr_Occurred() != nullptr) {
+    // Discard the partial result; the signal handler's exception (KeyboardInterrupt) stands.
+    try {
+      result.get();
+    } catch (...) {
+    }
+    throw py::error_already_set();
+  }
+  return result.get();
+}
+
+}  // namespace routecore::bindings

@@ -1,0 +1,14 @@
+"""routecore: shortest paths and max-flow / min-cut in C++, on numpy arrays.
+
+The package is a thin typed layer: it validates and converts input once, then hands CSR arrays to
+the C++ core (``routecore._core``), which releases the GIL while it computes.
+"""
+
+from __future__ import annotations
+
+from .errors import GraphError, NodeIndexError
+from .graph import Graph
+
+__all__ = ["Graph", "GraphError", "NodeIndexError", "__version__"]
+
+__version__ = "0.1.0"

@@ -1,0 +1,13 @@
+"""Type stubs for the C++ extension ``routecore._core`` (hand-written; keep in sync with
+cpp/bindings). Functions here assume validated input; call them through the routecore package."""
+
+import numpy as np
+import numpy.typing as npt
+
+_I32 = npt.NDArray[np.int32]
+
+max_id_count: int
+
+def available_threads() -> int: ...
+def build_csr(num_nodes: int, src: _I32, dst: _I32, directed: bool) -> tuple[_I32, _I32, _I32]: ...
+def build_reverse_csr(first_out: _I32, head: _I32, arc_edge: _I32) -> tuple[_I32, _I32, _I32]: ...

@@ -1,0 +1,360 @@
+"""The :class:`Graph`: an immutable graph in compressed sparse row (CSR) form.
+
+Edge ids are the positions of the edges in the arrays the caller passed; every result that names
+edges (paths, flows, cuts) uses them. Inside, only the CSR arrays are kept (see
+``cpp/include/routecore/csr.h``): per arc its head node, its edge id and its weight/capacity, in
+tail-node order. ``src``, ``dst``, ``weight`` and ``capacity`` are rebuilt in edge order on
+request, so a weighted directed graph costs 16 bytes per edge plus 4 bytes per node.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core
+from ._validation import MAX_ID_COUNT, check_count, edge_values, node_id_array
+from .errors import GraphError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["Graph"]
+
+CapacityArray = npt.NDArray[np.int64] | npt.NDArray[np.float64]
+
+
+class Graph:
+    """A directed or undirected graph with optional edge weights and capacities.
+
+    Parameters
+    ----------
+    num_nodes : int
+        Nodes are ``0 .. num_nodes - 1``. Isolated nodes are fine.
+    src, dst : array_like of int
+        Edge ``e`` goes from ``src[e]`` to ``dst[e]``. Any integer dtype. Parallel edges and
+        self-loops are allowed.
+    weight : array_like of float, optional
+        Finite, non-negative length of each edge (e.g. latency in ms). Without weights, every
+        edge counts 1 in shortest-path queries (hop count).
+    capacity : array_like of int or float, optional
+        Finite, non-negative capacity of each edge for max-flow. Integer capacities are kept
+        exactly (int64); float capacities as float64.
+    directed : bool, default True
+        With ``directed=False`` every edge can be used in both directions with the same weight
+        and capacity.
+
+    Raises
+    ------
+    GraphError
+        Arrays of different lengths, ids out of range, non-integer ids, negative / NaN /
+        infinite weights or capacities, or a graph too large for 32-bit ids.
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> g = rc.Graph(3, [0, 1], [1, 2], weight=[2.5, 1.0])
+    >>> g.num_nodes, g.num_edges
+    (3, 2)
+    """
+
+    __slots__ = (
+        "_arc_capacity",
+        "_arc_edge",
+        "_arc_weight",
+        "_directed",
+        "_first_out",
+        "_head",
+        "_num_edges",
+        "_reverse",
+    )
+
+    def __init__(
+        self,
+        num_nodes: int,
+        src: npt.ArrayLike,
+        dst: npt.ArrayLike,
+        *,
+        weight: npt.ArrayLike | None = None,
+        capacity: npt.ArrayLike | None = None,
+        directed: bool = True,
+    ) -> None:
+        n = check_count(num_nodes, "num_nodes")
+        src_ids = node_id_array(src, n, "src")
+        dst_ids = node_id_array(dst, n, "dst")
+        if src_ids.shape != dst_ids.shape:
+            raise GraphError(
+                f"src has {src_ids.shape[0]} entries but dst has {dst_ids.shape[0]}; "
+                "they must have one entry per edge"
+            )
+        m = src_ids.shape[0]
+        directed = bool(directed)
+        num_arcs = m if directed else 2 * m
+        if num_arcs > MAX_ID_COUNT:
+            raise GraphError(
+                f"{m} edges need {num_arcs} arcs, more than the 32-bit limit of {MAX_ID_COUNT}"
+            )
+        w = None if weight is None else edge_values(weight, m, "weight", kind="weight")
+        c = None if capacity is None else edge_values(capacity, m, "capacity", kind="capacity")
+        first_out, head, arc_edge = _core.build_csr(n, src_ids, dst_ids, directed)
+        self._set_state(n, m, directed, first_out, head, arc_edge, None, None)
+        self._arc_weight = None if w is None else self.arc_values(w)
+        self._arc_capacity = None if c is None else self.arc_values(c)
+
+    def _set_state(
+        self,
+        num_nodes: int,
+        num_edges: int,
+        directed: bool,
+        first_out: npt.NDArray[np.int32],
+        head: npt.NDArray[np.int32],
+        arc_edge: npt.NDArray[np.int32],
+        arc_weight: npt.NDArray[np.float64] | None,
+        arc_capacity: CapacityArray | None,
+    ) -> None:
+        if first_out.shape != (num_nodes + 1,):
+            raise GraphError("corrupt graph state: first_out has the wrong length")
+        for arr in (first_out, head, arc_edge, arc_weight, arc_capacity):
+            if arr is not None:
+                arr.flags.writeable = False
+        self._num_edges = num_edges
+        self._directed = directed
+        self._first_out = first_out
+        self._head = head
+        self._arc_edge = arc_edge
+        self._arc_weight = arc_weight
+        self._arc_capacity = arc_capacity
+        self._reverse: tuple[npt.NDArray[np.int32], ...] | None = None
+
+    # ----------------------------------------------------------------- read-only properties
+    @property
+    def num_nodes(self) -> int:
+        """Number of nodes; ids are ``0 .. num_nodes - 1``."""
+        return int(self._first_out.shape[0] - 1)
+
+    @property
+    def num_edges(self) -> int:
+        """Number of input edges (an undirected edge counts once)."""
+        return self._num_edges
+
+    @property
+    def directed(self) -> bool:
+        """Whether edges are one-way (``False``: usable both ways)."""
+        return self._directed
+
+    @property
+    def src(self) -> npt.NDArray[np.int32]:
+        """Tail node of each edge, in edge-id order (a new int32 array)."""
+        return self._edge_endpoints()[0]
+
+    @property
+    def dst(self) -> npt.NDArray[np.int32]:
+        """Head node of each edge, in edge-id order (a new int32 array)."""
+        return self._edge_endpoints()[1]
+
+    @property
+    def weight(self) -> npt.NDArray[np.float64] | None:
+        """Edge weights in edge-id order (a new array), or ``None`` (hop count)."""
+        return None if self._arc_weight is None else self._edge_order(self._arc_weight)
+
+    @property
+    def capacity(self) -> CapacityArray | None:
+        """Edge capacities in edge-id order (a new array), or ``None``."""
+        return None if self._arc_capacity is None else self._edge_order(self._arc_capacity)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the graph's arrays (the lazily built reverse adjacency included)."""
+        arrays = [self._first_out, self._head, self._arc_edge, self._arc_weight, self._arc_capacity]
+        arrays.extend(self._reverse or ())
+        return sum(a.nbytes for a in arrays if a is not None)
+
+    def __repr__(self) -> str:
+        kind = "directed" if self._directed else "undirected"
+        extras = [
+            name
+            for name, arr in (("weight", self._arc_weight), ("capacity", self._arc_capacity))
+            if arr is not None
+        ]
+        with_ = f" with {' and '.join(extras)}" if extras else ""
+        return f"<routecore.Graph {kind}, {self.num_nodes} nodes, {self.num_edges} edges{with_}>"
+
+    # ----------------------------------------------------------------------- arc <-> edge
+    def edge_index(self) -> npt.NDArray[np.int32]:
+        """For each arc (CSR position), the id of the edge it comes from."""
+        ae = self._arc_edge
+        return np.where(ae < 0, ~ae, ae).astype(np.int32, copy=False)
+
+    def arc_values(self, per_edge: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """Permute a validated per-edge array into CSR arc order (C-contiguous)."""
+        return np.ascontiguousarray(per_edge[self.edge_index()])
+
+    def _edge_order(self, per_arc: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        forward = self._arc_edge >= 0
+        out = np.empty(self._num_edges, dtype=per_arc.dtype)
+        out[self._arc_edge[forward]] = per_arc[forward]
+        return out
+
+    def _edge_endpoints(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        tails = np.repeat(
+            np.arange(self.num_nodes, dtype=np.int32), np.diff(self._first_out)
+        ).astype(np.int32, copy=False)
+        return self._edge_order(tails), self._edge_order(self._head)
+
+    def reverse_csr(
+        self,
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """``(first_out, head, arc_edge)`` of the reversed graph, built once on first use.
+
+        An undirected graph is its own reverse.
+        """
+        if not self._directed:
+            return self._first_out, self._head, self._arc_edge
+        if self._reverse is None:
+            rev = _core.build_reverse_csr(self._first_out, self._head, self._arc_edge)
+            for arr in rev:
+                arr.flags.writeable = False
+            self._reverse = rev
+        first_out, head, arc_edge = self._reverse
+        return first_out, head, arc_edge
+
+    # ----------------------------------------------------------------------- conversions
+    @classmethod
+    def from_scipy(
+        cls,
+        matrix: Any,
+        *,
+        directed: bool = True,
+        values: str = "weight",
+    ) -> Graph:
+        """Build a graph from a square scipy sparse matrix or dense array.
+
+        Every stored entry ``(i, j, x)`` of a sparse matrix is an edge ``i -> j`` (explicit zeros
+        included); for a dense array, every non-zero entry. ``values`` says whether the entries
+        are ``"weight"`` or ``"capacity"``.
+        """
+        import scipy.sparse as sp
+
+        if values not in ("weight", "capacity"):
+            raise GraphError(f"values must be 'weight' or 'capacity', got {values!r}")
+        coo = sp.coo_array(matrix) if sp.issparse(matrix) else sp.coo_array(np.asarray(matrix))
+        if coo.shape[0] != coo.shape[1]:
+            raise GraphError(f"matrix must be square (N, N), got shape {coo.shape}")
+        kwargs = {values: coo.data}
+        return cls(coo.shape[0], coo.row, coo.col, directed=directed, **kwargs)
+
+    @classmethod
+    def from_networkx(
+        cls,
+        graph: nx.Graph,
+        *,
+        weight: str | None = "weight",
+        capacity: str | None = None,
+    ) -> Graph:
+        """Build a graph from a networkx graph (multigraphs included).
+
+        If the networkx nodes are exactly the integers ``0 .. n-1`` they keep their ids;
+        otherwise node ``i`` is ``list(graph.nodes)[i]``. Edge ``e`` is the ``e``-th edge of
+        ``graph.edges``. ``weight`` / ``capacity`` name edge attributes; a missing weight
+        attribute counts 1, a missing capacity attribute is an error.
+        """
+        nodes = list(graph.nodes)
+        if set(nodes) == set(range(len(nodes))):
+            index: dict[Any, int] = {i: i for i in range(len(nodes))}
+        else:
+            index = {node: i for i, node in enumerate(nodes)}
+        edges = list(graph.edges(data=True))
+        src = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
+        dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
+        w = None
+        if weight is not None:
+            w = np.array([d.get(weight, 1.0) for _, _, d in edges], dtype=np.float64)
+        c = None
+        if capacity is not None:
+            missing = [i for i, (_, _, d) in enumerate(edges) if capacity not in d]
+            if missing:
+                u, v, _ = edges[missing[0]]
+                raise GraphError(f"edge {missing[0]} ({u!r}, {v!r}) has no {capacity!r} attribute")
+            c = np.array([d[capacity] for _, _, d in edges])
+        return cls(len(nodes), src, dst, weight=w, capacity=c, directed=bool(graph.is_directed()))
+
+    def to_networkx(self) -> nx.MultiDiGraph | nx.MultiGraph:
+        """A networkx multigraph with the same nodes and edges; edge keys are edge ids.
+
+        Edge attributes ``weight`` and ``capacity`` are set where the graph has them.
+        """
+        import networkx as nx
+
+        g: nx.MultiDiGraph | nx.MultiGraph = (
+            nx.MultiDiGraph() if self._directed else nx.MultiGraph()
+        )
+        g.add_nodes_from(range(self.num_nodes))
+        src, dst = self._edge_endpoints()
+        w, c = self.weight, self.capacity
+        for e in range(self._num_edges):
+            attrs: dict[str, Any] = {}
+            if w is not None:
+                attrs["weight"] = float(w[e])
+            if c is not None:
+                attrs["capacity"] = c[e].item()
+            g.add_edge(int(src[e]), int(dst[e]), key=e, **attrs)
+        return g
+
+    # -------------------------------------------------------------------------- pickling
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = (
+            self._num_edges,
+            self._directed,
+            self._first_out,
+            self._head,
+            self._arc_edge,
+            self._arc_weight,
+            self._arc_capacity,
+        )
+        return (_from_state, state)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Graph):
+            return NotImplemented
+        return (
+            self._directed == other._directed
+            and self._num_edges == other._num_edges
+            and np.array_equal(self._first_out, other._first_out)
+            and np.array_equal(self._head, other._head)
+            and np.array_equal(self._arc_edge, other._arc_edge)
+            and _same_optional(self._arc_weight, other._arc_weight)
+            and _same_optional(self._arc_capacity, other._arc_capacity)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _same_optional(a: npt.NDArray[Any] | None, b: npt.NDArray[Any] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def _from_state(
+    num_edges: int,
+    directed: bool,
+    first_out: npt.NDArray[np.int32],
+    head: npt.NDArray[np.int32],
+    arc_edge: npt.NDArray[np.int32],
+    arc_weight: npt.NDArray[np.float64] | None,
+    arc_capacity: CapacityArray | None,
+) -> Graph:
+    g = Graph.__new__(Graph)
+    g._set_state(
+        first_out.shape[0] - 1,
+        num_edges,
+        directed,
+        first_out,
+        head,
+        arc_edge,
+        arc_weight,
+        arc_capacity,
+    )
+    return g
