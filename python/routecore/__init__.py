@@ -6,9 +6,9 @@ the C++ core (``routecore._core``), which releases the GIL while it computes.
 
 from __future__ import annotations
 
-from .errors import GraphError, NodeIndexError
+from .errors import GraphError, NodeIndexError, ScenarioError
 from .graph import Graph
 
-__all__ = ["Graph", "GraphError", "NodeIndexError", "__version__"]
+__all__ = ["Graph", "GraphError", "NodeIndexError", "ScenarioError", "__version__"]
 
 __version__ = "0.1.0"
