@@ -484,3 +484,126 @@ def test_great_circle_matches_the_vector_formula(
     assert float(great_circle_km(lat1, lon1, lat2, lon2)) == pytest.approx(
         6371.0088 * angle, abs=1e-6
     )
+
+
+# ------------------------------------------------------------------------------ central-asia
+@pytest.fixture(scope="module")
+def central_asia() -> Network:
+    return load_scenario("central-asia")
+
+
+def test_shipped_files_are_what_the_builder_makes(central_asia: Network) -> None:
+    from routecore import _central_asia
+
+    assert _central_asia.build() == central_asia
+
+
+def test_every_cited_source_and_assumption_exists(central_asia: Network) -> None:
+    meta = central_asia.meta
+    ids = {s["id"] for s in meta["sources"]} | {a["id"] for a in meta["assumptions"]}
+    assert len(ids) == len(meta["sources"]) + len(meta["assumptions"])
+    for table in (central_asia.nodes, central_asia.links):
+        for cell in table["source"]:
+            tokens = [t.strip() for t in cell.split(";")]
+            assert tokens and set(tokens) <= ids, cell
+    # Every assumption says what, the value and why, and is marked uncertain or assumed.
+    for a in meta["assumptions"]:
+        assert a["subject"] and a["value"] and a["basis"]
+        assert a["basis"].startswith(("[UNCERTAIN", "[ASSUMED")), a["id"]
+
+
+def test_uncertain_coordinates_cite_an_assumption(central_asia: Network) -> None:
+    nodes = central_asia.nodes.set_index("id")
+    for site in ("kokterek", "akkol", "aktau", "atyrau", "siyazan", "karaganda", "dostyk"):
+        assert any(t.startswith("A") for t in nodes.loc[site, "source"].split(";")), site
+
+
+def test_required_places_and_kinds(central_asia: Network) -> None:
+    nodes = central_asia.nodes.set_index("id")
+    for site in (
+        "kokterek",
+        "akkol",
+        "almaty",
+        "astana",
+        "aktau",
+        "atyrau",
+        "khorgos",
+        "baku",
+        "tbilisi",
+        "istanbul",
+        "frankfurt",
+        "moscow",
+        "urumqi",
+    ):
+        assert site in nodes.index
+    assert set(nodes.loc[["kokterek", "akkol"], "country"]) == {"KZ"}
+    gateways = nodes[nodes["kind"] == "gateway"]
+    assert (gateways["country"] != "KZ").any()  # a foreign gateway for the "any" policy
+    assert (nodes["kind"] == "ixp").sum() >= 1
+
+
+def test_trans_caspian_cable_and_its_variants(central_asia: Network) -> None:
+    links = central_asia.links.set_index("id")
+    assert links.loc["tcfo", "medium"] == "submarine"
+    assert 380 <= links.loc["tcfo", "length_km"] <= 400
+    caps = {
+        v: central_asia.variant(v).links.set_index("id").loc["tcfo", "capacity_gbps"]
+        for v in ("tcfo-4tbps", "tcfo-6tbps")
+    }
+    assert caps == {"tcfo-4tbps": 4000, "tcfo-6tbps": 6000}
+    # The Russian route exists in the base network and is gone in the no-russia variant.
+    ru = set(central_asia.nodes.query("country == 'RU'")["id"])
+    touches_ru = links["a"].isin(ru) | links["b"].isin(ru)
+    assert touches_ru.any()
+    no_ru = central_asia.variant("no-russia").links
+    from_kz = no_ru["a"].isin(ru) ^ no_ru["b"].isin(ru)
+    kz_ids = set(central_asia.nodes.query("country == 'KZ'")["id"])
+    assert not (from_kz & (no_ru["a"].isin(kz_ids) | no_ru["b"].isin(kz_ids))).any()
+
+
+def test_fiber_is_never_shorter_than_the_great_circle(central_asia: Network) -> None:
+    links = central_asia.links
+    gc = central_asia.link_great_circle_km()
+    assert (links["length_km"].to_numpy() >= gc - 0.5).all()  # lengths are rounded to 1 km
+
+
+def test_schools_are_reproducible_rural_and_in_kazakhstan(central_asia: Network) -> None:
+    from matplotlib.path import Path as MplPath
+
+    from routecore import _central_asia as ca
+
+    nodes = central_asia.nodes
+    schools = nodes[nodes["kind"] == "terminal"]
+    assert len(schools) == 2000
+    assert (schools["country"] == "KZ").all()
+    # Inside the outline, by an independent point-in-polygon test.
+    outline = MplPath(np.array(ca.KAZAKHSTAN_OUTLINE))
+    assert outline.contains_points(schools[["lon", "lat"]].to_numpy()).all()
+    # Not in the cities: at least 30 km from every other Kazakh node.
+    others = nodes[(nodes["kind"] != "terminal") & (nodes["country"] == "KZ")]
+    d = great_circle_km(
+        schools["lat"].to_numpy()[:, None],
+        schools["lon"].to_numpy()[:, None],
+        others["lat"].to_numpy()[None, :],
+        others["lon"].to_numpy()[None, :],
+    )
+    assert d.min() >= 30.0
+    # Same seed, same schools; another seed, other schools.
+    first = ca.place_schools(count=50, seed=7)
+    again = ca.place_schools(count=50, seed=7)
+    np.testing.assert_array_equal(first, again)
+    lon = first[0]
+    assert not np.array_equal(lon, ca.place_schools(count=50, seed=8)[0])
+
+
+@given(st.lists(st.tuples(st.floats(40, 56), st.floats(45, 88)), min_size=1, max_size=50))
+def test_inside_polygon_matches_matplotlib(points: list[tuple[float, float]]) -> None:
+    from matplotlib.path import Path as MplPath
+
+    from routecore import _central_asia as ca
+
+    lat = np.array([p[0] for p in points])
+    lon = np.array([p[1] for p in points])
+    ours = ca.inside_polygon(lon, lat, ca.KAZAKHSTAN_OUTLINE)
+    theirs = MplPath(np.array(ca.KAZAKHSTAN_OUTLINE)).contains_points(np.c_[lon, lat])
+    np.testing.assert_array_equal(ours, theirs)

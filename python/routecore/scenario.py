@@ -665,6 +665,10 @@ class Network:
             for name, text in texts.items():
                 fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target)
                 staged.append((name, Path(tmp_name)))
+                # mkstemp makes the file private (0600); give it the mode of the file it
+                # replaces, or an ordinary 0644.
+                old = target / name
+                os.chmod(fd, old.stat().st_mode & 0o777 if old.exists() else 0o644)
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                     fh.write(text)
                     fh.flush()
