@@ -493,6 +493,32 @@ def _tile_order(lat: FloatArray, lon: FloatArray, tile_size: int) -> IntArray:
     return np.lexsort((lon, rank // per_strip)).astype(np.int64)
 
 
+def _hit_geometry(
+    cos_central: FloatArray,
+    sat_unit: FloatArray,
+    ground_unit: FloatArray,
+    sat_r: FloatArray,
+    ground_r: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Elevation (deg) and slant range (km) from the central angle's cosine and the two radii.
+
+    In the plane of Earth's centre, the ground point and the satellite: height above the local
+    horizontal ``r_s cos(c) - r_g``, horizontal distance ``r_s sin(c)``, and the range from
+    ``d^2 = (r_s - r_g)^2 + 2 r_s r_g (1 - cos c)`` with ``1 - cos c = sin^2 c / (1 + cos c)``,
+    free of cancellation. Near the zenith ``sin(c)`` comes from a cross product instead of
+    ``sqrt(1 - cos^2 c)``, which would lose half the digits there.
+    """
+    sin_central = np.sqrt(np.maximum(1.0 - cos_central * cos_central, 0.0))
+    near = np.flatnonzero(cos_central > 1.0 - 1e-6)
+    if near.size:
+        cross = np.cross(sat_unit[near], ground_unit[near])
+        sin_central[near] = np.linalg.norm(cross, axis=1)
+    elev = np.degrees(np.arctan2(sat_r * cos_central - ground_r, sat_r * sin_central))
+    one_minus_cos = sin_central * sin_central / (1.0 + cos_central)
+    rng = np.sqrt((sat_r - ground_r) ** 2 + 2.0 * sat_r * ground_r * one_minus_cos)
+    return elev, rng
+
+
 class _GroundIndex:
     """Ground points grouped into spatially compact tiles, each bounded by a spherical cap.
 
@@ -535,59 +561,74 @@ class _GroundIndex:
         self, sat_ecef_km: FloatArray, min_elevation_deg: float, max_per_ground: int | None
     ) -> VisiblePairs:
         eps = math.radians(min_elevation_deg)
-        cos_eps, sin_eps = math.cos(eps), math.sin(eps)
-        sat_r2 = np.einsum("ij,ij->i", sat_ecef_km, sat_ecef_km)
-        sat_r = np.sqrt(sat_r2)
+        cos_eps = math.cos(eps)
+        sat_r = np.linalg.norm(sat_ecef_km, axis=1)
         sat_unit = sat_ecef_km / np.where(sat_r > 0, sat_r, 1.0)[:, None]
         n = self.unit.shape[0]
-        parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
+        parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray, IntArray]] = []
         for k, start in enumerate(self.starts.tolist()):
             stop = int(self.starts[k + 1]) if k + 1 < len(self.starts) else n
-            # Horizon angle seen from the lowest point of the tile (the widest), plus the cap.
+            # From radius r_g a satellite at radius r_s is at elevation >= eps exactly when the
+            # central angle between them is <= arccos(r_g cos(eps) / r_s) - eps. The lowest
+            # point of the tile has the widest horizon, so testing against it is conservative.
             horizon = np.arccos(np.clip(self.min_radius[k] * cos_eps / sat_r, -1.0, 1.0)) - eps
-            cut = np.cos(np.minimum(horizon + self.cap_radius_rad[k], np.pi))
-            cand = np.flatnonzero(sat_unit @ self.cap_centre[k] >= cut - 1e-12)
+            cull = np.cos(np.minimum(horizon + self.cap_radius_rad[k], np.pi))
+            cand = np.flatnonzero(sat_unit @ self.cap_centre[k] >= cull - 1e-12)
             if cand.size == 0:
                 continue
-            g_r = self.radius[start:stop, None]
-            dot_up = self.unit[start:stop] @ sat_ecef_km[cand].T
-            height = dot_up - g_r
-            horizontal = np.sqrt(np.maximum(sat_r2[cand] - dot_up * dot_up, 0.0))
-            # el >= eps  <=>  height cos(eps) >= horizontal sin(eps); a tiny slack, then exact.
-            rows, cols = np.nonzero(height * cos_eps >= horizontal * sin_eps - 1e-9)
+            cos_central = self.unit[start:stop] @ sat_unit[cand].T
+            rows, cols = np.nonzero(cos_central >= np.cos(horizon[cand]) - 1e-12)
             if rows.size == 0:
                 continue
-            # Exact values for the few hits, from the vectors (accurate at the zenith too).
-            sat_hit = sat_ecef_km[cand[cols]]
-            unit_hit = self.unit[start + rows]
-            elev = np.degrees(_elevation_rad(sat_hit, unit_hit, self.radius[start + rows]))
+            sat_idx = cand[cols]
+            elev, rng = _hit_geometry(
+                cos_central[rows, cols],
+                sat_unit[sat_idx],
+                self.unit[start + rows],
+                sat_r[sat_idx],
+                self.radius[start + rows],
+            )
             keep = elev >= min_elevation_deg
-            rows, cols, elev = rows[keep], cols[keep], elev[keep]
-            ground_hit = unit_hit[keep] * self.radius[start + rows, None]
-            rng = np.linalg.norm(sat_hit[keep] - ground_hit, axis=1)
+            rows, sat_idx, elev, rng = rows[keep], sat_idx[keep], elev[keep], rng[keep]
+            # Rank each point's satellites by elevation. ``rows`` is already ascending (row-major
+            # nonzero), so one stable sort on row + a small elevation term does it; the term
+            # keeps ~1e-10 deg resolution, and equal keys keep the lower satellite index first.
+            by_ground = np.argsort(rows * 128.0 + (90.0 - elev), kind="stable")
+            rows, sat_idx, elev, rng = (
+                rows[by_ground],
+                sat_idx[by_ground],
+                elev[by_ground],
+                rng[by_ground],
+            )
+            counts = np.bincount(rows, minlength=stop - start)
+            rank = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
             if max_per_ground is not None:
-                by_ground = np.lexsort((-elev, rows))
-                rows, cols, elev, rng = (
-                    rows[by_ground],
-                    cols[by_ground],
-                    elev[by_ground],
-                    rng[by_ground],
-                )
-                counts = np.bincount(rows, minlength=stop - start)
-                first = np.cumsum(counts) - counts
-                rank = np.arange(rows.size) - np.repeat(first, counts)
                 keep = rank < max_per_ground
-                rows, cols, elev, rng = rows[keep], cols[keep], elev[keep], rng[keep]
-            parts.append((self.order[start + rows], cand[cols].astype(np.int64), elev, rng))
+                rows, sat_idx, elev, rng, rank = (
+                    rows[keep],
+                    sat_idx[keep],
+                    elev[keep],
+                    rng[keep],
+                    rank[keep],
+                )
+            parts.append((self.order[start + rows], sat_idx, elev, rng, rank))
         if not parts:
             empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
             return VisiblePairs(empty_i, empty_i.copy(), empty_f, empty_f.copy())
         ground = np.concatenate([p[0] for p in parts])
-        sat = np.concatenate([p[1] for p in parts])
-        elev = np.concatenate([p[2] for p in parts])
-        rng = np.concatenate([p[3] for p in parts])
-        order = np.lexsort((-elev, ground))
-        return VisiblePairs(ground[order], sat[order], elev[order], rng[order])
+        # Place every pair at (first slot of its ground point) + (its rank): a linear-time sort
+        # by ground index, then decreasing elevation.
+        counts = np.bincount(ground, minlength=n)
+        dest = (np.cumsum(counts) - counts)[ground] + np.concatenate([p[4] for p in parts])
+        out_ground = np.empty_like(ground)
+        out_ground[dest] = ground
+        sat = np.empty(ground.size, dtype=np.int64)
+        sat[dest] = np.concatenate([p[1] for p in parts])
+        elev = np.empty(ground.size)
+        elev[dest] = np.concatenate([p[2] for p in parts])
+        rng = np.empty(ground.size)
+        rng[dest] = np.concatenate([p[3] for p in parts])
+        return VisiblePairs(out_ground, sat, elev, rng)
 
 
 def _tile_size(value: Any) -> int:
@@ -603,13 +644,16 @@ def visible_pairs(
     min_elevation_deg: float,
     *,
     max_per_ground: int | None = None,
-    tile_size: int = 1024,
+    tile_size: int = 256,
 ) -> VisiblePairs:
     """Every (ground point, satellite) pair with the satellite at or above ``min_elevation_deg``.
 
-    Scales to 10^5 ground points x 10^4 satellites: ground points are grouped into compact tiles
-    of ``tile_size`` points (memory per step is about ``tile_size x candidates`` floats), and a
-    tile only tests satellites within the horizon angle of its bounding cap.
+    Scales to 10^5 ground points x 10^4 satellites. Ground points are grouped into compact tiles
+    of ``tile_size`` points (sort-tile-recursive packing by latitude, then longitude), each
+    bounded by a spherical cap; a tile tests only the satellites within the horizon angle of its
+    cap, with one small matrix product (memory: ``tile_size x candidates`` floats at a time),
+    and exact elevations and ranges are computed for the hits only, so the work grows with the
+    number of visible pairs rather than with ``N x S``.
 
     Parameters
     ----------
@@ -618,10 +662,11 @@ def visible_pairs(
     min_elevation_deg : float
         In [0, 90).
     max_per_ground : int, optional
-        Keep only this many pairs per ground point, the highest elevations first (ties broken by
-        the lower satellite index). Default: all visible satellites.
-    tile_size : int, default 1024
-        Ground points per tile.
+        Keep only this many pairs per ground point, the highest elevations first (equal
+        elevations: the lower satellite index first). Default: all visible satellites.
+    tile_size : int, default 256
+        Ground points per tile; 256 works well for both dense (one country) and sparse (global)
+        point sets.
 
     Returns
     -------

@@ -118,7 +118,7 @@ def user_links(
     ground_lon_deg: npt.ArrayLike,
     *,
     max_per_terminal: int | None = None,
-    tile_size: int = 1024,
+    tile_size: int = 256,
 ) -> RadioLinks:
     """Terminal <-> satellite links at time ``t_s``, above ``min_elevation_user_deg``.
 
@@ -132,7 +132,7 @@ def user_links(
     max_per_terminal : int, optional
         Keep only the highest-elevation satellites per terminal (bounds the graph size).
         Default: every visible satellite.
-    tile_size : int, default 1024
+    tile_size : int, default 256
         Ground points handled together (see :func:`visible_pairs`).
 
     Returns
@@ -165,7 +165,7 @@ def feeder_links(
     ground_lon_deg: npt.ArrayLike,
     *,
     max_per_gateway: int | None = None,
-    tile_size: int = 1024,
+    tile_size: int = 256,
 ) -> RadioLinks:
     """Gateway <-> satellite feeder links at time ``t_s``, above ``min_elevation_feeder_deg``.
 

@@ -283,7 +283,7 @@ def snapshots(
     isl: bool | None = None,
     max_user_links: int | None = None,
     max_feeder_links: int | None = None,
-    tile_size: int = 1024,
+    tile_size: int = 256,
 ) -> Iterator[Snapshot]:
     """One :class:`Snapshot` per time step, lazily (a generator over ``times_s``).
 
@@ -327,7 +327,7 @@ def snapshot(
     isl: bool | None = None,
     max_user_links: int | None = None,
     max_feeder_links: int | None = None,
-    tile_size: int = 1024,
+    tile_size: int = 256,
 ) -> Snapshot:
     """The ground network plus the constellation at time ``t_s`` as one undirected Graph.
 
@@ -350,7 +350,7 @@ def snapshot(
         Add the +grid laser links (:func:`isl_pairs`). Default: when the constellation has them.
     max_user_links, max_feeder_links : int, optional
         Keep only the highest-elevation satellites per terminal / gateway. Default: all visible.
-    tile_size : int, default 1024
+    tile_size : int, default 256
         Ground points per visibility tile (bounds memory; see :func:`visible_pairs`).
 
     Returns
