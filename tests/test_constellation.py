@@ -261,7 +261,8 @@ def test_visible_pairs_match_dense_oracle(
     n = 400
     lat = np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, n)))
     lon = rng.uniform(-180.0, 180.0, n)
-    ground = cs.lat_lon_to_ecef(lat, lon)
+    alt = np.where(rng.random(n) < 0.5, 0.0, rng.uniform(-0.4, 12.0, n))  # up to airliners
+    ground = cs.lat_lon_to_ecef(lat, lon, alt)
     sat = cs.satellite_ecef_km(cs.STARLINK_SHELL1, t)
     el = oracle_elevation_deg(ground[:, None, :], sat[None, :, :])
     pairs = cs.visible_pairs(ground, sat, min_el, tile_size=tile_size)
@@ -275,6 +276,22 @@ def test_visible_pairs_match_dense_oracle(
     )
     key = pairs.ground * 1000.0 - pairs.elevation_deg  # ground ascending, elevation descending
     assert np.all(np.diff(key) >= 0)
+
+
+def test_visible_pairs_with_tiles_spanning_the_globe() -> None:
+    # Antipodal points in one tile: their mean direction vanishes, so the tile's cap must be the
+    # whole sphere and nothing may be culled.
+    rng = np.random.default_rng(11)
+    half = cs.lat_lon_to_ecef(rng.uniform(-80, 80, 50), rng.uniform(-180, 180, 50))
+    ground = np.empty((100, 3))
+    ground[0::2], ground[1::2] = half, -half
+    sat = cs.satellite_ecef_km(cs.STARLINK_SHELL1, 42.0)
+    el = oracle_elevation_deg(ground[:, None, :], sat[None, :, :])
+    for tile_size in (2, 100):
+        pairs = cs.visible_pairs(ground, sat, 10.0, tile_size=tile_size)
+        got = np.zeros(el.shape, dtype=bool)
+        got[pairs.ground, pairs.satellite] = True
+        np.testing.assert_array_equal(got, el >= 10.0)
 
 
 @given(times, st.integers(1, 5))
@@ -527,6 +544,16 @@ def test_bad_snapshot_input() -> None:
         cs.snapshot(c, 0.0, [0.0], [0.0], [1], ([0], [5], [1.0], [1.0]))
     with pytest.raises(rc.GraphError, match=r"latency_ms\[0\] = -1.0 is negative"):
         cs.snapshot(c, 0.0, [0.0], [0.0], [1], ([0], [0], [-1.0], [1.0]))
+    with pytest.raises(cs.ConstellationError, match=r"ground_links latency_ms\[1\] = 1.0 ms"):
+        cs.snapshot(
+            c,
+            0.0,
+            [0.0, 1.0],
+            [0.0, 1.0],
+            [1, 1],
+            ([0, 0], [1, 1], [1.0, 1.0], [1.0, 1.0]),
+            ground_length_km=[10.0, 400.0],
+        )
     with pytest.raises(cs.ConstellationError, match=r"max_user_links must be >= 1 or None, got 0"):
         cs.snapshot(c, 0.0, [0.0], [0.0], [1], max_user_links=0)
     with pytest.raises(cs.ConstellationError, match=r"t_s\[\] = nan is not finite"):

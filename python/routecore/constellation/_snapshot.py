@@ -225,6 +225,15 @@ class _Prepared:
             self.ground_length = np.full(m, np.nan)
         else:
             self.ground_length = edge_values(length_km, m, "ground_length_km", kind="weight")
+            # Nothing is faster than light: a ground latency below length / c is a data error.
+            bad = np.flatnonzero(self.ground_latency < latency_ms(self.ground_length) * (1 - 1e-12))
+            if bad.size:
+                i = int(bad[0])
+                raise ConstellationError(
+                    f"ground_links latency_ms[{i}] = {self.ground_latency[i]} ms is below the "
+                    f"light-speed time {float(latency_ms(self.ground_length[i])):.6g} ms over "
+                    f"ground_length_km[{i}] = {self.ground_length[i]} km"
+                )
 
     def build(self, t_s: float) -> Snapshot:
         c = self.constellation
@@ -345,7 +354,8 @@ def snapshot(
         The ground network: arrays with one entry per link, ``a`` and ``b`` ground node ids,
         latency finite and >= 0, capacity finite and >= 0. Ground link ``e`` is edge ``e``.
     ground_length_km : array_like of float, optional
-        Lengths of the ground links, for ``Snapshot.length_km`` (NaN where not given).
+        Lengths of the ground links, for ``Snapshot.length_km`` (NaN where not given). Each
+        latency must be at least the time light needs over the length.
     isl : bool, optional
         Add the +grid laser links (:func:`isl_pairs`). Default: when the constellation has them.
     max_user_links, max_feeder_links : int, optional
