@@ -53,8 +53,8 @@ def _float_array(values: Any, name: str) -> FloatArray:
     bad = np.flatnonzero(~np.isfinite(arr.reshape(-1)))
     if bad.size:
         i = int(bad[0])
-        where = np.unravel_index(i, arr.shape) if arr.ndim else ()
-        raise ConstellationError(f"{name}{list(where)} = {arr.reshape(-1)[i]} is not finite")
+        where = str(list(np.unravel_index(i, arr.shape))) if arr.ndim else ""
+        raise ConstellationError(f"{name}{where} = {arr.reshape(-1)[i]} is not finite")
     return arr
 
 
