@@ -1,0 +1,95 @@
+"""LEO constellations: Walker shells, satellite positions, radio and laser links, graph snapshots.
+
+Everything is numpy, vectorised over satellites, ground points and times. The model (spherical
+Earth of radius 6,371 km, circular Keplerian orbits, Earth rotation, propagation at c) is
+described in :mod:`routecore.constellation._model`.
+
+Typical use::
+
+    from routecore import constellation as cs
+
+    times = cs.time_grid(cs.STARLINK_SHELL1.shells[0].period_s, 96)
+    for snap in cs.snapshots(cs.STARLINK_SHELL1, times, lat, lon, roles, ground_links):
+        ...  # snap.graph is a routecore.Graph: weight = latency_ms, capacity = capacity_gbps
+
+Satellite ``s`` is node ``num_ground + s`` of a snapshot; :func:`satellite_layout` tells its shell,
+plane and slot.
+"""
+
+from __future__ import annotations
+
+from ._geometry import (
+    VisiblePairs,
+    ecef_to_lat_lon,
+    elevation_deg,
+    horizon_central_angle_deg,
+    lat_lon_to_ecef,
+    max_slant_range_km,
+    satellite_ecef_km,
+    satellite_eci_km,
+    satellite_layout,
+    slant_range_km,
+    subsatellite_lat_lon,
+    visibility_mask,
+    visible_pairs,
+)
+from ._links import (
+    IslLinks,
+    RadioLinks,
+    feeder_links,
+    isl_links,
+    isl_pairs,
+    latency_ms,
+    user_links,
+)
+from ._model import (
+    EARTH_RADIUS_KM,
+    EARTH_ROTATION_RAD_S,
+    MU_EARTH_KM3_S2,
+    SPEED_OF_LIGHT_KM_S,
+    Constellation,
+    ConstellationError,
+    Shell,
+    orbital_period_s,
+)
+from ._presets import ONEWEB, STARLINK_SHELL1
+from ._snapshot import GroundRole, Medium, Snapshot, snapshot, snapshots, time_grid
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "EARTH_ROTATION_RAD_S",
+    "MU_EARTH_KM3_S2",
+    "ONEWEB",
+    "SPEED_OF_LIGHT_KM_S",
+    "STARLINK_SHELL1",
+    "Constellation",
+    "ConstellationError",
+    "GroundRole",
+    "IslLinks",
+    "Medium",
+    "RadioLinks",
+    "Shell",
+    "Snapshot",
+    "VisiblePairs",
+    "ecef_to_lat_lon",
+    "elevation_deg",
+    "feeder_links",
+    "horizon_central_angle_deg",
+    "isl_links",
+    "isl_pairs",
+    "lat_lon_to_ecef",
+    "latency_ms",
+    "max_slant_range_km",
+    "orbital_period_s",
+    "satellite_ecef_km",
+    "satellite_eci_km",
+    "satellite_layout",
+    "slant_range_km",
+    "snapshot",
+    "snapshots",
+    "subsatellite_lat_lon",
+    "time_grid",
+    "user_links",
+    "visibility_mask",
+    "visible_pairs",
+]

@@ -1,0 +1,688 @@
+"""Orbit propagation and ground geometry on numpy arrays (spherical Earth; see ``_model``).
+
+Frames: ECI is inertial with z along Earth's rotation axis; ECEF rotates with the Earth and
+equals ECI at ``t = 0``. Coordinates are km, angles degrees unless a name says ``_rad``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import operator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._model import (
+    EARTH_RADIUS_KM,
+    EARTH_ROTATION_RAD_S,
+    MU_EARTH_KM3_S2,
+    Constellation,
+    ConstellationError,
+)
+
+__all__ = [
+    "VisiblePairs",
+    "ecef_to_lat_lon",
+    "elevation_deg",
+    "horizon_central_angle_deg",
+    "lat_lon_to_ecef",
+    "max_slant_range_km",
+    "satellite_ecef_km",
+    "satellite_eci_km",
+    "satellite_layout",
+    "slant_range_km",
+    "subsatellite_lat_lon",
+    "visibility_mask",
+    "visible_pairs",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+# ------------------------------------------------------------------------------- validation
+def _float_array(values: Any, name: str) -> FloatArray:
+    """``values`` as a float64 array whose entries are all finite."""
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ConstellationError(f"{name}: expected real numbers ({exc})") from exc
+    bad = np.flatnonzero(~np.isfinite(arr.reshape(-1)))
+    if bad.size:
+        i = int(bad[0])
+        where = str(list(np.unravel_index(i, arr.shape))) if arr.ndim else ""
+        raise ConstellationError(f"{name}{where} = {arr.reshape(-1)[i]} is not finite")
+    return arr
+
+
+def _points(values: Any, name: str, *, ndim: int | None = None) -> FloatArray:
+    """Finite xyz points, shape ``(..., 3)`` (exactly ``(N, 3)`` when ``ndim=2``)."""
+    arr = _float_array(values, name)
+    if arr.ndim == 0 or arr.shape[-1] != 3 or (ndim is not None and arr.ndim != ndim):
+        want = "(N, 3)" if ndim == 2 else "(..., 3)"
+        raise ConstellationError(f"{name}: expected xyz points of shape {want}, got {arr.shape}")
+    return arr
+
+
+def _ground_points(values: Any, name: str, *, ndim: int | None = None) -> FloatArray:
+    arr = _points(values, name, ndim=ndim)
+    zero = np.flatnonzero(np.einsum("...i,...i->...", arr, arr).reshape(-1) == 0.0)
+    if zero.size:
+        i = int(zero[0])
+        raise ConstellationError(
+            f"{name}{list(np.unravel_index(i, arr.shape[:-1]))} is the Earth's centre; a ground "
+            "point needs a direction 'up'"
+        )
+    return arr
+
+
+def _times(t_s: Any) -> FloatArray:
+    t = _float_array(t_s, "t_s")
+    if t.ndim > 1:
+        raise ConstellationError(f"t_s: expected a scalar or a 1-D array of times, got {t.shape}")
+    return t
+
+
+def _elevation_limit(value: Any, name: str = "min_elevation_deg") -> float:
+    arr = _float_array(value, name)
+    if arr.ndim != 0 or not 0.0 <= float(arr) < 90.0:
+        raise ConstellationError(f"{name} must be a number in [0, 90), got {value!r}")
+    return float(arr)
+
+
+def _optional_count(value: Any, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ConstellationError(f"{name} must be a positive integer or None, got {value!r}")
+    try:
+        k = operator.index(value)
+    except TypeError:
+        raise ConstellationError(
+            f"{name} must be a positive integer or None, got {value!r}"
+        ) from None
+    if k < 1:
+        raise ConstellationError(f"{name} must be >= 1 or None, got {k}")
+    return k
+
+
+# ---------------------------------------------------------------------------- orbits
+@dataclass(frozen=True)
+class _Elements:
+    """Per-satellite circular-orbit elements (read-only arrays, satellite order)."""
+
+    radius_km: FloatArray
+    cos_inclination: FloatArray
+    sin_inclination: FloatArray
+    raan_rad: FloatArray
+    arg_latitude0_rad: FloatArray
+    mean_motion_rad_s: FloatArray
+
+
+@functools.lru_cache(maxsize=32)
+def _elements(constellation: Constellation) -> _Elements:
+    radius, incl, raan, u0, motion = [], [], [], [], []
+    for shell in constellation.shells:
+        p, j = np.divmod(np.arange(shell.num_satellites, dtype=np.int64), shell.sats_per_plane)
+        n_sat = shell.num_satellites
+        radius.append(np.full(n_sat, shell.radius_km))
+        incl.append(np.full(n_sat, math.radians(shell.inclination_deg)))
+        raan.append(
+            np.radians(shell.raan_offset_deg + p * (shell.raan_spread_deg / shell.num_planes))
+        )
+        u0.append(2.0 * np.pi * (j / shell.sats_per_plane + shell.phasing * p / n_sat))
+        motion.append(np.full(n_sat, math.sqrt(MU_EARTH_KM3_S2 / shell.radius_km**3)))
+    inc = np.concatenate(incl)
+    arrays = (
+        np.concatenate(radius),
+        np.cos(inc),
+        np.sin(inc),
+        np.concatenate(raan),
+        np.concatenate(u0),
+        np.concatenate(motion),
+    )
+    for arr in arrays:
+        arr.flags.writeable = False
+    return _Elements(*arrays)
+
+
+def satellite_layout(
+    constellation: Constellation,
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Shell, plane and in-plane slot of every satellite, in satellite order.
+
+    Returns
+    -------
+    shell, plane, slot : ndarray of int32, shape (S,)
+        Satellite ``s`` is slot ``slot[s]`` of plane ``plane[s]`` of ``constellation.shells
+        [shell[s]]``.
+
+    Examples
+    --------
+    >>> from routecore.constellation import STARLINK_SHELL1
+    >>> shell, plane, slot = satellite_layout(STARLINK_SHELL1)
+    >>> int(plane[22]), int(slot[22])
+    (1, 0)
+    """
+    shell_ids, planes, slots = [], [], []
+    for k, shell in enumerate(constellation.shells):
+        p, j = np.divmod(np.arange(shell.num_satellites, dtype=np.int32), shell.sats_per_plane)
+        shell_ids.append(np.full(shell.num_satellites, k, dtype=np.int32))
+        planes.append(p.astype(np.int32))
+        slots.append(j.astype(np.int32))
+    return np.concatenate(shell_ids), np.concatenate(planes), np.concatenate(slots)
+
+
+def _positions(constellation: Constellation, t_s: Any, *, earth_fixed: bool) -> FloatArray:
+    t = _times(t_s)[..., None]  # broadcasts against the (S,) element arrays
+    el = _elements(constellation)
+    u = el.arg_latitude0_rad + el.mean_motion_rad_s * t
+    # In ECEF the ascending node drifts west at the Earth's rotation rate.
+    raan = el.raan_rad - EARTH_ROTATION_RAD_S * t if earth_fixed else el.raan_rad
+    cos_u, sin_u = np.cos(u), np.sin(u)
+    cos_o, sin_o = np.cos(raan), np.sin(raan)
+    r = el.radius_km
+    out = np.empty((*u.shape, 3), dtype=np.float64)
+    out[..., 0] = r * (cos_o * cos_u - sin_o * sin_u * el.cos_inclination)
+    out[..., 1] = r * (sin_o * cos_u + cos_o * sin_u * el.cos_inclination)
+    out[..., 2] = r * (sin_u * el.sin_inclination)
+    return out
+
+
+def satellite_eci_km(constellation: Constellation, t_s: npt.ArrayLike) -> FloatArray:
+    """Satellite positions in the inertial frame (ECI), in km.
+
+    Parameters
+    ----------
+    constellation : Constellation
+    t_s : float or array_like of float, shape (T,)
+        Seconds since the model epoch (where ECI and ECEF coincide).
+
+    Returns
+    -------
+    ndarray of float64, shape (S, 3) for a scalar ``t_s``, (T, S, 3) for an array
+
+    Examples
+    --------
+    >>> from routecore.constellation import STARLINK_SHELL1
+    >>> satellite_eci_km(STARLINK_SHELL1, [0.0, 60.0]).shape
+    (2, 1584, 3)
+    """
+    return _positions(constellation, t_s, earth_fixed=False)
+
+
+def satellite_ecef_km(constellation: Constellation, t_s: npt.ArrayLike) -> FloatArray:
+    """Satellite positions in the Earth-fixed frame (ECEF), Earth rotation included, in km.
+
+    The ECI position rotated by ``-EARTH_ROTATION_RAD_S * t_s`` about the z axis.
+
+    Parameters
+    ----------
+    constellation : Constellation
+    t_s : float or array_like of float, shape (T,)
+        Seconds since the model epoch.
+
+    Returns
+    -------
+    ndarray of float64, shape (S, 3) for a scalar ``t_s``, (T, S, 3) for an array
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from routecore.constellation import STARLINK_SHELL1
+    >>> xyz = satellite_ecef_km(STARLINK_SHELL1, 120.0)
+    >>> bool(np.allclose(np.linalg.norm(xyz, axis=1), 6371.0 + 550.0))
+    True
+    """
+    return _positions(constellation, t_s, earth_fixed=True)
+
+
+def ecef_to_lat_lon(xyz_km: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Latitude and longitude (deg) of points on the spherical Earth model.
+
+    Parameters
+    ----------
+    xyz_km : array_like, shape (..., 3)
+
+    Returns
+    -------
+    lat_deg, lon_deg : ndarray, shape (...)
+        Geocentric latitude in [-90, 90] and longitude in [-180, 180].
+
+    Examples
+    --------
+    >>> lat, lon = ecef_to_lat_lon([0.0, 7000.0, 0.0])
+    >>> float(lat), float(lon)
+    (0.0, 90.0)
+    """
+    p = _points(xyz_km, "xyz_km")
+    lat = np.degrees(np.arctan2(p[..., 2], np.hypot(p[..., 0], p[..., 1])))
+    lon = np.degrees(np.arctan2(p[..., 1], p[..., 0]))
+    return lat, lon
+
+
+def subsatellite_lat_lon(
+    constellation: Constellation, t_s: npt.ArrayLike
+) -> tuple[FloatArray, FloatArray]:
+    """Latitude and longitude (deg) of the point under each satellite, Earth rotation included.
+
+    Returns
+    -------
+    lat_deg, lon_deg : ndarray, shape (S,) or (T, S)
+
+    Examples
+    --------
+    >>> from routecore.constellation import STARLINK_SHELL1
+    >>> lat, lon = subsatellite_lat_lon(STARLINK_SHELL1, 0.0)
+    >>> bool(abs(lat).max() <= 53.0 + 1e-9)
+    True
+    """
+    return ecef_to_lat_lon(satellite_ecef_km(constellation, t_s))
+
+
+# ---------------------------------------------------------------------------- ground
+def lat_lon_to_ecef(
+    lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike, alt_km: npt.ArrayLike = 0.0
+) -> FloatArray:
+    """Earth-fixed xyz (km) of points given by latitude, longitude and altitude.
+
+    The Earth is a sphere of radius ``EARTH_RADIUS_KM``; the latitude is used as a geocentric
+    latitude (a WGS-84 geodetic latitude differs by at most 0.19 deg, about 21 km).
+
+    Parameters
+    ----------
+    lat_deg : array_like
+        Latitude in [-90, 90].
+    lon_deg : array_like
+        Longitude, any finite value (east positive).
+    alt_km : array_like, default 0
+        Height above the sphere, > -EARTH_RADIUS_KM. The three arguments broadcast.
+
+    Returns
+    -------
+    ndarray of float64, shape (..., 3)
+
+    Examples
+    --------
+    >>> lat_lon_to_ecef(0.0, 0.0).tolist()
+    [6371.0, 0.0, 0.0]
+    """
+    lat = _float_array(lat_deg, "lat_deg")
+    lon = _float_array(lon_deg, "lon_deg")
+    alt = _float_array(alt_km, "alt_km")
+    for name, arr, ok in (
+        ("lat_deg", lat, (lat >= -90.0) & (lat <= 90.0)),
+        ("alt_km", alt, alt > -EARTH_RADIUS_KM),
+    ):
+        bad = np.flatnonzero(~np.asarray(ok).reshape(-1))
+        if bad.size:
+            i = int(bad[0])
+            where = list(np.unravel_index(i, arr.shape)) if arr.ndim else []
+            limits = "in [-90, 90]" if name == "lat_deg" else f"> -{EARTH_RADIUS_KM}"
+            raise ConstellationError(f"{name}{where} = {arr.reshape(-1)[i]} must be {limits}")
+    try:
+        lat, lon, alt = np.broadcast_arrays(lat, lon, alt)
+    except ValueError as exc:
+        raise ConstellationError(f"lat_deg, lon_deg and alt_km do not broadcast: {exc}") from exc
+    phi, lam = np.radians(lat), np.radians(lon)
+    r = EARTH_RADIUS_KM + alt
+    out = np.empty((*phi.shape, 3), dtype=np.float64)
+    out[..., 0] = r * np.cos(phi) * np.cos(lam)
+    out[..., 1] = r * np.cos(phi) * np.sin(lam)
+    out[..., 2] = r * np.sin(phi)
+    return out
+
+
+def _elevation_rad(sat: FloatArray, ground_unit: FloatArray, ground_r: FloatArray) -> FloatArray:
+    """Elevation (rad) of ``sat`` seen from ``ground_r * ground_unit`` (arrays broadcast).
+
+    ``atan2`` of the height above the local horizontal plane over the horizontal distance; the
+    horizontal distance comes from a cross product, which stays accurate at the zenith (where
+    ``sqrt(|s|^2 - (s . up)^2)`` or ``arcsin`` would lose half the digits).
+    """
+    vertical = np.einsum("...i,...i->...", sat, ground_unit) - ground_r
+    horizontal = np.linalg.norm(np.cross(sat, ground_unit), axis=-1)
+    return np.asarray(np.arctan2(vertical, horizontal), dtype=np.float64)
+
+
+def elevation_deg(ground_ecef_km: npt.ArrayLike, sat_ecef_km: npt.ArrayLike) -> FloatArray:
+    """Elevation angle (deg) of each satellite above each ground point's local horizon.
+
+    "Up" is the radial direction of the spherical Earth. Inputs broadcast: pass
+    ``ground[:, None, :]`` and ``sat[None, :, :]`` for the full (N, S) matrix (or use
+    :func:`visible_pairs` for large inputs).
+
+    Parameters
+    ----------
+    ground_ecef_km, sat_ecef_km : array_like, shape (..., 3)
+
+    Returns
+    -------
+    ndarray of float64, broadcast shape without the last axis; values in [-90, 90]
+
+    Examples
+    --------
+    >>> float(elevation_deg([6371.0, 0.0, 0.0], [6921.0, 0.0, 0.0]))
+    90.0
+    """
+    g = _ground_points(ground_ecef_km, "ground_ecef_km")
+    s = _points(sat_ecef_km, "sat_ecef_km")
+    g_r = np.linalg.norm(g, axis=-1, keepdims=True)
+    return np.degrees(_elevation_rad(s, g / g_r, g_r[..., 0]))
+
+
+def slant_range_km(ground_ecef_km: npt.ArrayLike, sat_ecef_km: npt.ArrayLike) -> FloatArray:
+    """Straight-line distance (km) between ground points and satellites (inputs broadcast).
+
+    Examples
+    --------
+    >>> float(slant_range_km([6371.0, 0.0, 0.0], [6921.0, 0.0, 0.0]))
+    550.0
+    """
+    g = _points(ground_ecef_km, "ground_ecef_km")
+    s = _points(sat_ecef_km, "sat_ecef_km")
+    return np.asarray(np.linalg.norm(s - g, axis=-1), dtype=np.float64)
+
+
+def visibility_mask(
+    ground_ecef_km: npt.ArrayLike, sat_ecef_km: npt.ArrayLike, min_elevation_deg: float
+) -> npt.NDArray[np.bool_]:
+    """Whether each satellite is at or above ``min_elevation_deg`` (inputs broadcast).
+
+    Examples
+    --------
+    >>> bool(visibility_mask([6371.0, 0.0, 0.0], [6921.0, 0.0, 0.0], 25.0))
+    True
+    """
+    limit = _elevation_limit(min_elevation_deg)
+    return np.asarray(elevation_deg(ground_ecef_km, sat_ecef_km) >= limit)
+
+
+def _radii(
+    altitude_km: Any, min_elevation_deg: Any, ground_alt_km: Any
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    h = _float_array(altitude_km, "altitude_km")
+    eps = _float_array(min_elevation_deg, "min_elevation_deg")
+    hg = _float_array(ground_alt_km, "ground_alt_km")
+    if np.any((eps < 0.0) | (eps > 90.0)):
+        raise ConstellationError(f"min_elevation_deg must be in [0, 90], got {min_elevation_deg!r}")
+    if np.any(hg <= -EARTH_RADIUS_KM) or np.any(h <= hg):
+        raise ConstellationError(
+            f"altitude_km ({altitude_km!r}) must be above ground_alt_km ({ground_alt_km!r}), "
+            f"which must be > -{EARTH_RADIUS_KM}"
+        )
+    return EARTH_RADIUS_KM + h, EARTH_RADIUS_KM + hg, np.radians(eps)
+
+
+def horizon_central_angle_deg(
+    altitude_km: npt.ArrayLike, min_elevation_deg: npt.ArrayLike, *, ground_alt_km: float = 0.0
+) -> FloatArray:
+    """Largest Earth-central angle between a ground point and a satellite it sees.
+
+    A satellite at radius ``r_s`` is seen from radius ``r_g`` at elevation ``>= eps`` exactly when
+    the central angle between them is at most ``arccos(r_g cos(eps) / r_s) - eps`` (law of sines
+    in the Earth-centre / ground / satellite triangle). Arguments broadcast.
+
+    Examples
+    --------
+    >>> round(float(horizon_central_angle_deg(550.0, 25.0)), 3)
+    8.459
+    """
+    r_s, r_g, eps = _radii(altitude_km, min_elevation_deg, ground_alt_km)
+    return np.degrees(np.arccos(np.clip(r_g * np.cos(eps) / r_s, -1.0, 1.0)) - eps)
+
+
+def max_slant_range_km(
+    altitude_km: npt.ArrayLike, min_elevation_deg: npt.ArrayLike, *, ground_alt_km: float = 0.0
+) -> FloatArray:
+    """Distance (km) to a satellite seen exactly at ``min_elevation_deg`` (the farthest visible).
+
+    From the law of cosines with the angle ``90 + eps`` at the ground point:
+    ``d = sqrt(r_s^2 - r_g^2 cos^2(eps)) - r_g sin(eps)``. Arguments broadcast.
+
+    Examples
+    --------
+    >>> round(float(max_slant_range_km(550.0, 90.0)), 6)
+    550.0
+    """
+    r_s, r_g, eps = _radii(altitude_km, min_elevation_deg, ground_alt_km)
+    return np.asarray(
+        np.sqrt(r_s**2 - (r_g * np.cos(eps)) ** 2) - r_g * np.sin(eps), dtype=np.float64
+    )
+
+
+# ---------------------------------------------------------------------------- visibility
+@dataclass(frozen=True, eq=False)
+class VisiblePairs:
+    """Ground point / satellite pairs with the satellite at or above a minimum elevation.
+
+    Sorted by ground index, then by decreasing elevation.
+
+    Attributes
+    ----------
+    ground : ndarray of int64, shape (K,)
+        Row of the ground point in the input.
+    satellite : ndarray of int64, shape (K,)
+        Row of the satellite in the input.
+    elevation_deg : ndarray of float64, shape (K,)
+    range_km : ndarray of float64, shape (K,)
+        Slant range.
+    """
+
+    ground: IntArray
+    satellite: IntArray
+    elevation_deg: FloatArray
+    range_km: FloatArray
+
+
+def _tile_order(lat: FloatArray, lon: FloatArray, tile_size: int) -> IntArray:
+    """Order points so that each run of ``tile_size`` covers a compact lat/lon rectangle.
+
+    Sort-tile-recursive packing (as for R-tree bulk loading): cut the points into about
+    sqrt(#tiles) latitude strips of equal count, then sort each strip by longitude.
+    """
+    n = lat.shape[0]
+    num_tiles = -(-n // tile_size)
+    num_strips = max(1, round(math.sqrt(num_tiles)))
+    per_strip = -(-num_tiles // num_strips) * tile_size
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(lat, kind="stable")] = np.arange(n)
+    return np.lexsort((lon, rank // per_strip)).astype(np.int64)
+
+
+def _hit_geometry(
+    cos_central: FloatArray,
+    sat_unit: FloatArray,
+    ground_unit: FloatArray,
+    sat_r: FloatArray,
+    ground_r: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Elevation (deg) and slant range (km) from the central angle's cosine and the two radii.
+
+    In the plane of Earth's centre, the ground point and the satellite: height above the local
+    horizontal ``r_s cos(c) - r_g``, horizontal distance ``r_s sin(c)``, and the range from
+    ``d^2 = (r_s - r_g)^2 + 2 r_s r_g (1 - cos c)`` with ``1 - cos c = sin^2 c / (1 + cos c)``,
+    free of cancellation. Near the zenith ``sin(c)`` comes from a cross product instead of
+    ``sqrt(1 - cos^2 c)``, which would lose half the digits there.
+    """
+    sin_central = np.sqrt(np.maximum(1.0 - cos_central * cos_central, 0.0))
+    near = np.flatnonzero(cos_central > 1.0 - 1e-6)
+    if near.size:
+        cross = np.cross(sat_unit[near], ground_unit[near])
+        sin_central[near] = np.linalg.norm(cross, axis=1)
+    elev = np.degrees(np.arctan2(sat_r * cos_central - ground_r, sat_r * sin_central))
+    one_minus_cos = sin_central * sin_central / (1.0 + cos_central)
+    rng = np.sqrt((sat_r - ground_r) ** 2 + 2.0 * sat_r * ground_r * one_minus_cos)
+    return elev, rng
+
+
+class _GroundIndex:
+    """Ground points grouped into spatially compact tiles, each bounded by a spherical cap.
+
+    A satellite can only be seen from a tile if its angle from the tile's cap centre is at most
+    the horizon angle plus the cap's radius, so each tile tests only a few candidate satellites.
+    The culling is conservative; the exact elevation test decides.
+    """
+
+    __slots__ = ("cap_centre", "cap_radius_rad", "min_radius", "order", "radius", "starts", "unit")
+
+    def __init__(self, ground_ecef_km: FloatArray, tile_size: int) -> None:
+        n = ground_ecef_km.shape[0]
+        radius = np.linalg.norm(ground_ecef_km, axis=1)
+        unit = ground_ecef_km / radius[:, None]
+        lat = np.arcsin(np.clip(unit[:, 2], -1.0, 1.0))
+        lon = np.arctan2(unit[:, 1], unit[:, 0])
+        self.order = _tile_order(lat, lon, tile_size)
+        self.unit = np.ascontiguousarray(unit[self.order])
+        self.radius = radius[self.order]
+        self.starts = np.arange(0, n, tile_size, dtype=np.int64)
+        if n == 0:
+            self.cap_centre = np.zeros((0, 3))
+            self.cap_radius_rad = self.min_radius = np.zeros(0)
+            return
+        counts = np.diff(np.append(self.starts, n))
+        sums = np.add.reduceat(self.unit, self.starts, axis=0)
+        norms = np.linalg.norm(sums, axis=1)
+        # Points spread so widely that their mean direction vanishes: the cap is the sphere.
+        degenerate = norms < 1e-6 * counts
+        centre = sums / np.where(degenerate, 1.0, norms)[:, None]
+        centre[degenerate] = (0.0, 0.0, 1.0)
+        cos_to_centre = np.einsum("ij,ij->i", self.unit, np.repeat(centre, counts, axis=0))
+        cap = np.arccos(np.clip(np.minimum.reduceat(cos_to_centre, self.starts), -1.0, 1.0))
+        cap[degenerate] = np.pi
+        self.cap_centre = centre
+        self.cap_radius_rad = cap + 1e-9  # margin for rounding in the cull below
+        self.min_radius = np.minimum.reduceat(self.radius, self.starts)
+
+    def visible(
+        self, sat_ecef_km: FloatArray, min_elevation_deg: float, max_per_ground: int | None
+    ) -> VisiblePairs:
+        eps = math.radians(min_elevation_deg)
+        cos_eps = math.cos(eps)
+        sat_r = np.linalg.norm(sat_ecef_km, axis=1)
+        sat_unit = sat_ecef_km / np.where(sat_r > 0, sat_r, 1.0)[:, None]
+        n = self.unit.shape[0]
+        parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray, IntArray]] = []
+        for k, start in enumerate(self.starts.tolist()):
+            stop = int(self.starts[k + 1]) if k + 1 < len(self.starts) else n
+            # From radius r_g a satellite at radius r_s is at elevation >= eps exactly when the
+            # central angle between them is <= arccos(r_g cos(eps) / r_s) - eps. The lowest
+            # point of the tile has the widest horizon, so testing against it is conservative.
+            horizon = np.arccos(np.clip(self.min_radius[k] * cos_eps / sat_r, -1.0, 1.0)) - eps
+            cull = np.cos(np.minimum(horizon + self.cap_radius_rad[k], np.pi))
+            cand = np.flatnonzero(sat_unit @ self.cap_centre[k] >= cull - 1e-12)
+            if cand.size == 0:
+                continue
+            cos_central = self.unit[start:stop] @ sat_unit[cand].T
+            rows, cols = np.nonzero(cos_central >= np.cos(horizon[cand]) - 1e-12)
+            if rows.size == 0:
+                continue
+            sat_idx = cand[cols]
+            elev, rng = _hit_geometry(
+                cos_central[rows, cols],
+                sat_unit[sat_idx],
+                self.unit[start + rows],
+                sat_r[sat_idx],
+                self.radius[start + rows],
+            )
+            keep = elev >= min_elevation_deg
+            rows, sat_idx, elev, rng = rows[keep], sat_idx[keep], elev[keep], rng[keep]
+            # Rank each point's satellites by elevation. ``rows`` is already ascending (row-major
+            # nonzero), so one stable sort on row + a small elevation term does it; the term
+            # keeps ~1e-10 deg resolution, and equal keys keep the lower satellite index first.
+            by_ground = np.argsort(rows * 128.0 + (90.0 - elev), kind="stable")
+            rows, sat_idx, elev, rng = (
+                rows[by_ground],
+                sat_idx[by_ground],
+                elev[by_ground],
+                rng[by_ground],
+            )
+            counts = np.bincount(rows, minlength=stop - start)
+            rank = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+            if max_per_ground is not None:
+                keep = rank < max_per_ground
+                rows, sat_idx, elev, rng, rank = (
+                    rows[keep],
+                    sat_idx[keep],
+                    elev[keep],
+                    rng[keep],
+                    rank[keep],
+                )
+            parts.append((self.order[start + rows], sat_idx, elev, rng, rank))
+        if not parts:
+            empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+            return VisiblePairs(empty_i, empty_i.copy(), empty_f, empty_f.copy())
+        ground = np.concatenate([p[0] for p in parts])
+        # Place every pair at (first slot of its ground point) + (its rank): a linear-time sort
+        # by ground index, then decreasing elevation.
+        counts = np.bincount(ground, minlength=n)
+        dest = (np.cumsum(counts) - counts)[ground] + np.concatenate([p[4] for p in parts])
+        out_ground = np.empty_like(ground)
+        out_ground[dest] = ground
+        sat = np.empty(ground.size, dtype=np.int64)
+        sat[dest] = np.concatenate([p[1] for p in parts])
+        elev = np.empty(ground.size)
+        elev[dest] = np.concatenate([p[2] for p in parts])
+        rng = np.empty(ground.size)
+        rng[dest] = np.concatenate([p[3] for p in parts])
+        return VisiblePairs(out_ground, sat, elev, rng)
+
+
+def _tile_size(value: Any) -> int:
+    size = _optional_count(value, "tile_size")
+    if size is None:
+        raise ConstellationError("tile_size must be a positive integer, got None")
+    return size
+
+
+def visible_pairs(
+    ground_ecef_km: npt.ArrayLike,
+    sat_ecef_km: npt.ArrayLike,
+    min_elevation_deg: float,
+    *,
+    max_per_ground: int | None = None,
+    tile_size: int = 256,
+) -> VisiblePairs:
+    """Every (ground point, satellite) pair with the satellite at or above ``min_elevation_deg``.
+
+    Scales to 10^5 ground points x 10^4 satellites. Ground points are grouped into compact tiles
+    of ``tile_size`` points (sort-tile-recursive packing by latitude, then longitude), each
+    bounded by a spherical cap; a tile tests only the satellites within the horizon angle of its
+    cap, with one small matrix product (memory: ``tile_size x candidates`` floats at a time),
+    and exact elevations and ranges are computed for the hits only, so the work grows with the
+    number of visible pairs rather than with ``N x S``.
+
+    Parameters
+    ----------
+    ground_ecef_km : array_like, shape (N, 3)
+    sat_ecef_km : array_like, shape (S, 3)
+    min_elevation_deg : float
+        In [0, 90).
+    max_per_ground : int, optional
+        Keep only this many pairs per ground point, the highest elevations first (equal
+        elevations: the lower satellite index first). Default: all visible satellites.
+    tile_size : int, default 256
+        Ground points per tile; 256 works well for both dense (one country) and sparse (global)
+        point sets.
+
+    Returns
+    -------
+    VisiblePairs
+        Sorted by ground index, then by decreasing elevation.
+
+    Examples
+    --------
+    >>> from routecore.constellation import STARLINK_SHELL1, satellite_ecef_km, lat_lon_to_ecef
+    >>> ground = lat_lon_to_ecef([43.25, 51.18], [76.91, 71.45])  # Almaty, Astana
+    >>> pairs = visible_pairs(ground, satellite_ecef_km(STARLINK_SHELL1, 0.0), 25.0)
+    >>> bool((pairs.elevation_deg >= 25.0).all())
+    True
+    """
+    g = _ground_points(ground_ecef_km, "ground_ecef_km", ndim=2)
+    s = _points(sat_ecef_km, "sat_ecef_km", ndim=2)
+    limit = _elevation_limit(min_elevation_deg)
+    k = _optional_count(max_per_ground, "max_per_ground")
+    return _GroundIndex(g, _tile_size(tile_size)).visible(s, limit, k)

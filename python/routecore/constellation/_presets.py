@@ -1,0 +1,103 @@
+"""Preset constellations with their sources (see ``/work/shared/research/domain-facts.md`` §5-7).
+
+Figures marked **[UNCERTAIN]** were not confirmed by a source; each one is listed in the preset's
+``assumptions``. Change them with :func:`dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+from ._model import Constellation, Shell
+
+__all__ = ["ONEWEB", "STARLINK_SHELL1"]
+
+STARLINK_SHELL1 = Constellation(
+    name="starlink-shell1",
+    shells=(
+        Shell(
+            "starlink-shell1",
+            altitude_km=550.0,
+            inclination_deg=53.0,
+            num_planes=72,
+            sats_per_plane=22,
+            phasing=1,
+            pattern="delta",
+        ),
+    ),
+    min_elevation_user_deg=25.0,
+    min_elevation_feeder_deg=25.0,
+    user_link_capacity_gbps=0.2,
+    feeder_capacity_gbps=20.0,
+    isl_capacity_gbps=100.0,
+    sources=(
+        "Shell geometry 550 km, 53 deg, 72 x 22 = 1,584: Hypatia main_starlink_550.py "
+        "(FCC SAT-MOD-20190830-00087), A&A 2022 Table 1. Minimum user elevation 25 deg: FCC "
+        "SAT-MOD-20181108-00083 (via Hypatia). Phasing factor 1: StarPerf "
+        "config/XML_constellation/Starlink.xml (phase_shift=1). User link 0.2 Gbit/s: school links "
+        "'up to 200 Mbit/s' (satproviders.com 2023-12, citing minister Musin). Feeder ~20 Gbit/s "
+        "per satellite: satmagazine 2021-11 (Pekhterev, estimate) and a forum figure. ISL ~100 "
+        "Gbit/s per laser link: computerworld.pl 2024, blockseven.us."
+    ),
+    assumptions=(
+        "[UNCERTAIN] Walker phasing factor F = 1 (StarPerf's phase_shift read as Walker F; SpaceX "
+        "does not publish it).",
+        "[UNCERTAIN] Gateway (feeder) minimum elevation 25 deg, the user figure; gateways may go "
+        "down to 5 deg at high latitudes (bufferbloat starlink list 2024-06).",
+        "[UNCERTAIN] Feeder capacity 20 Gbit/s per gateway-satellite link (estimate / forum).",
+        "User link capacity 0.2 Gbit/s is the per-school figure, not a per-beam (~1 Gbit/s "
+        "[UNCERTAIN]) or per-satellite (~20 Gbit/s, estimate) figure.",
+        "Every satellite has 4 +grid laser links (Gen1 shell-1 satellites launched before 2021 "
+        "had none).",
+    ),
+)
+"""Starlink shell 1: Walker delta 53 deg: 1584/72/1 at 550 km, with +grid laser ISLs.
+
+Sources and assumptions are in the object's ``sources`` and ``assumptions`` fields.
+"""
+
+ONEWEB = Constellation(
+    name="oneweb",
+    shells=(
+        Shell(
+            "oneweb",
+            altitude_km=1200.0,
+            inclination_deg=87.9,
+            num_planes=12,
+            sats_per_plane=49,
+            phasing=0,
+            pattern="star",
+        ),
+    ),
+    min_elevation_user_deg=35.0,
+    min_elevation_feeder_deg=35.0,
+    user_link_capacity_gbps=0.05,
+    feeder_capacity_gbps=7.2,
+    isl_capacity_gbps=None,
+    sources=(
+        "Geometry ~1,200 km (planes at 1,175-1,219 km), 87.9 deg, 12 planes x 49 = 588 (+60 "
+        "spares): kusat.com/OneWeb/Resources; StarPerf config/XML_constellation/OneWeb.xml (1200 "
+        "km, 87.9 deg, 12 x 49, phase_shift=0). 16 Ku user beams per satellite, ~450 Mbit/s "
+        "forward / ~150 Mbit/s return each; ~1.1 Tbit/s in total: kusat.com. User terminal 5-50 "
+        "Mbit/s: interfax 2020. The issue text's '18 planes x ~36/40' is an older plan that the "
+        "fact sheet does not confirm; an earlier plan had 504 satellites in 12 planes (inform.kz "
+        "2020)."
+    ),
+    assumptions=(
+        "[UNCERTAIN] Minimum elevation 35 deg for users and gateways: no source found; the fact "
+        "sheet gives 25-50 deg as the sensitivity range (Hypatia uses 10 deg for Telesat, 30 deg "
+        "for Kuiper). 35 deg keeps coverage continuous at the equator for 12 x 49 at 1,200 km.",
+        "[UNCERTAIN] Walker star pattern (ascending nodes spread over 180 deg), as usual for "
+        "near-polar shells; a 360 deg spread would put pairs of planes almost on top of each "
+        "other. Phasing F = 0 as in StarPerf.",
+        "All planes at 1,200 km (real planes: 1,175-1,219 km).",
+        "[UNCERTAIN] User link 0.05 Gbit/s: the upper end of the early 5-50 Mbit/s terminal "
+        "figure (interfax 2020).",
+        "[UNCERTAIN] Feeder 7.2 Gbit/s per gateway-satellite link: derived, 16 beams x 450 "
+        "Mbit/s forward (kusat.com), not a published feeder figure.",
+        "No inter-satellite links (Gen1 is a bent-pipe system; not in the fact sheet).",
+    ),
+)
+"""OneWeb Gen1: Walker star 87.9 deg: 588/12/0 at 1,200 km, bent pipe (no ISLs).
+
+The issue text says "18 planes x ~36/40"; the sourced figure in the fact sheet is 12 x 49 = 588,
+which is used here. Sources and assumptions are in the ``sources`` and ``assumptions`` fields.
+"""

@@ -1,0 +1,426 @@
+"""Join a constellation and a ground network into one routecore Graph per time step."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._validation import edge_values, node_id_array
+from ..graph import Graph
+from ._geometry import (
+    FloatArray,
+    IntArray,
+    VisiblePairs,
+    _float_array,
+    _GroundIndex,
+    _optional_count,
+    _tile_size,
+    _times,
+    lat_lon_to_ecef,
+    satellite_ecef_km,
+)
+from ._links import isl_pairs, latency_ms
+from ._model import Constellation, ConstellationError
+
+__all__ = ["GroundRole", "Medium", "Snapshot", "snapshot", "snapshots", "time_grid"]
+
+
+class Medium(enum.IntEnum):
+    """What an edge of a :class:`Snapshot` is; stored as int8 codes in ``Snapshot.medium``."""
+
+    GROUND = 0
+    """An edge of the ground network passed in (fibre, submarine cable, microwave...)."""
+    USER_LINK = 1
+    """Terminal <-> satellite."""
+    FEEDER = 2
+    """Gateway <-> satellite."""
+    ISL = 3
+    """Satellite <-> satellite laser link."""
+
+
+class GroundRole(enum.IntFlag):
+    """Which radio links a ground node may have; combine with ``|``.
+
+    Build a role array from node kinds with numpy, e.g.
+    ``np.where(kind == "terminal", GroundRole.TERMINAL, np.where(kind == "gateway",
+    GroundRole.GATEWAY, GroundRole.NONE))``.
+    """
+
+    NONE = 0
+    """No radio link (a PoP, data centre, cable landing...)."""
+    TERMINAL = 1
+    """User links to every satellite above ``min_elevation_user_deg``."""
+    GATEWAY = 2
+    """Feeder links to every satellite above ``min_elevation_feeder_deg``."""
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The ground network and the constellation at one time step, as one undirected Graph.
+
+    Node ``i < num_ground`` is ground node ``i``; satellite ``s`` is node ``num_ground + s``.
+    Edges come in this order: the ground links (edge ``e`` is ground link ``e``), then user links,
+    feeder links and ISLs. Every per-edge array is read-only and in edge-id order.
+
+    Attributes
+    ----------
+    t_s : float
+        Seconds since the model epoch.
+    graph : Graph
+        Undirected; ``weight`` = one-way latency in ms, ``capacity`` = capacity in Gbit/s
+        (float64).
+    num_ground, num_satellites : int
+    src, dst : ndarray of int32, shape (M,)
+        Edge endpoints (for radio links ``src`` is the ground node, for ISLs the lower-numbered
+        end is not guaranteed).
+    medium : ndarray of int8, shape (M,)
+        :class:`Medium` code of each edge.
+    length_km : ndarray of float64, shape (M,)
+        Edge length; NaN for ground links given without lengths.
+    elevation_deg : ndarray of float64, shape (M,)
+        Elevation of the satellite for user and feeder links; NaN for other edges.
+    satellite_ecef_km : ndarray of float64, shape (S, 3)
+        Satellite positions at ``t_s``.
+    """
+
+    t_s: float
+    graph: Graph
+    num_ground: int
+    num_satellites: int
+    src: npt.NDArray[np.int32]
+    dst: npt.NDArray[np.int32]
+    medium: npt.NDArray[np.int8]
+    length_km: FloatArray
+    elevation_deg: FloatArray
+    satellite_ecef_km: FloatArray
+
+    def edges_of(self, medium: Medium) -> IntArray:
+        """Edge ids of one :class:`Medium`, ascending.
+
+        Examples
+        --------
+        >>> from routecore.constellation import STARLINK_SHELL1, snapshot, GroundRole
+        >>> snap = snapshot(STARLINK_SHELL1, 0.0, [43.25], [76.91], [GroundRole.TERMINAL])
+        >>> bool((snap.src[snap.edges_of(Medium.USER_LINK)] == 0).all())
+        True
+        """
+        return np.flatnonzero(self.medium == Medium(medium)).astype(np.int64)
+
+
+GroundLinks = tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike, npt.ArrayLike]
+
+
+class _Prepared:
+    """Everything about the ground side that does not change between time steps."""
+
+    def __init__(
+        self,
+        constellation: Constellation,
+        ground_lat_deg: Any,
+        ground_lon_deg: Any,
+        ground_role: Any,
+        ground_links: GroundLinks | None,
+        ground_length_km: Any,
+        isl: bool | None,
+        max_user_links: Any,
+        max_feeder_links: Any,
+        tile_size: Any,
+    ) -> None:
+        if not isinstance(constellation, Constellation):
+            raise ConstellationError(
+                f"constellation must be a Constellation, got {constellation!r}"
+            )
+        self.constellation = constellation
+        lat = _float_array(ground_lat_deg, "ground_lat_deg")
+        lon = _float_array(ground_lon_deg, "ground_lon_deg")
+        if lat.ndim != 1 or lat.shape != lon.shape:
+            raise ConstellationError(
+                "ground_lat_deg and ground_lon_deg must be 1-D arrays of the same length, got "
+                f"shapes {lat.shape} and {lon.shape}"
+            )
+        bad = np.flatnonzero((lat < -90.0) | (lat > 90.0))
+        if bad.size:
+            i = int(bad[0])
+            raise ConstellationError(f"ground_lat_deg[{i}] = {lat[i]} is outside [-90, 90]")
+        n = lat.shape[0]
+        self.num_ground = n
+        self.num_satellites = constellation.num_satellites
+        if n + self.num_satellites > 2**31 - 1:
+            raise ConstellationError("too many ground nodes and satellites for 32-bit node ids")
+        role = self._roles(ground_role, n)
+        size = _tile_size(tile_size)
+        xyz = lat_lon_to_ecef(lat, lon).reshape(-1, 3)
+        self.terminals = np.flatnonzero(role & GroundRole.TERMINAL).astype(np.int64)
+        self.gateways = np.flatnonzero(role & GroundRole.GATEWAY).astype(np.int64)
+        self.terminal_index = _GroundIndex(xyz[self.terminals], size)
+        self.gateway_index = _GroundIndex(xyz[self.gateways], size)
+        self.max_user = _optional_count(max_user_links, "max_user_links")
+        self.max_feeder = _optional_count(max_feeder_links, "max_feeder_links")
+        self._ground_links(ground_links, ground_length_km, n)
+        if isl is None:
+            isl = constellation.has_isl
+        if isl and constellation.isl_capacity_gbps is None:
+            raise ConstellationError(
+                f"isl=True but constellation {constellation.name!r} has no inter-satellite links "
+                "(isl_capacity_gbps is None)"
+            )
+        if isl:
+            self.isl_a, self.isl_b = isl_pairs(constellation)
+        else:
+            self.isl_a = self.isl_b = np.zeros(0, dtype=np.int32)
+
+    @staticmethod
+    def _roles(ground_role: Any, n: int) -> npt.NDArray[np.int64]:
+        try:
+            role = np.asarray(ground_role)
+        except (TypeError, ValueError) as exc:
+            raise ConstellationError(f"ground_role: cannot convert to an array ({exc})") from exc
+        if role.shape != (n,):
+            raise ConstellationError(
+                f"ground_role must have one entry per ground node, shape ({n},), got {role.shape}"
+            )
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        if role.dtype == np.bool_ or not np.issubdtype(role.dtype, np.integer):
+            raise ConstellationError(
+                f"ground_role must hold GroundRole values (integers 0-3), got dtype {role.dtype}"
+            )
+        bad = np.flatnonzero((role < 0) | (role > int(GroundRole.TERMINAL | GroundRole.GATEWAY)))
+        if bad.size:
+            i = int(bad[0])
+            raise ConstellationError(
+                f"ground_role[{i}] = {role[i]} is not a GroundRole (NONE=0, TERMINAL=1, "
+                "GATEWAY=2, both=3)"
+            )
+        return role.astype(np.int64)
+
+    def _ground_links(self, links: GroundLinks | None, length_km: Any, n: int) -> None:
+        if links is None:
+            if length_km is not None:
+                raise ConstellationError("ground_length_km given without ground_links")
+            links = (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), np.zeros(0))
+        if not isinstance(links, tuple | list) or len(links) != 4:
+            raise ConstellationError(
+                "ground_links must be a tuple (a, b, latency_ms, capacity_gbps) of arrays"
+            )
+        a = node_id_array(links[0], n, "ground_links a")
+        b = node_id_array(links[1], n, "ground_links b")
+        m = a.shape[0]
+        if b.shape[0] != m:
+            raise ConstellationError(
+                f"ground_links: a has {m} entries but b has {b.shape[0]}; one per link"
+            )
+        self.ground_a, self.ground_b = a, b
+        self.ground_latency = edge_values(links[2], m, "ground_links latency_ms", kind="weight")
+        self.ground_capacity = np.asarray(
+            edge_values(links[3], m, "ground_links capacity_gbps", kind="capacity"),
+            dtype=np.float64,
+        )
+        if length_km is None:
+            self.ground_length = np.full(m, np.nan)
+        else:
+            self.ground_length = edge_values(length_km, m, "ground_length_km", kind="weight")
+            # Nothing is faster than light: a ground latency below length / c is a data error.
+            bad = np.flatnonzero(self.ground_latency < latency_ms(self.ground_length) * (1 - 1e-12))
+            if bad.size:
+                i = int(bad[0])
+                raise ConstellationError(
+                    f"ground_links latency_ms[{i}] = {self.ground_latency[i]} ms is below the "
+                    f"light-speed time {float(latency_ms(self.ground_length[i])):.6g} ms over "
+                    f"ground_length_km[{i}] = {self.ground_length[i]} km"
+                )
+
+    def build(self, t_s: float) -> Snapshot:
+        c = self.constellation
+        n = self.num_ground
+        sat = satellite_ecef_km(c, t_s)
+        user = self.terminal_index.visible(sat, c.min_elevation_user_deg, self.max_user)
+        feed = self.gateway_index.visible(sat, c.min_elevation_feeder_deg, self.max_feeder)
+        isl_len = np.linalg.norm(sat[self.isl_a] - sat[self.isl_b], axis=1)
+        sizes = (self.ground_a.shape[0], user.ground.shape[0], feed.ground.shape[0], len(isl_len))
+
+        def radio(pairs: VisiblePairs, ids: IntArray) -> tuple[IntArray, IntArray]:
+            return ids[pairs.ground], pairs.satellite + n
+
+        user_g, user_s = radio(user, self.terminals)
+        feed_g, feed_s = radio(feed, self.gateways)
+        src = np.concatenate([self.ground_a, user_g, feed_g, self.isl_a.astype(np.int64) + n])
+        dst = np.concatenate([self.ground_b, user_s, feed_s, self.isl_b.astype(np.int64) + n])
+        length = np.concatenate([self.ground_length, user.range_km, feed.range_km, isl_len])
+        radio_len = np.concatenate([user.range_km, feed.range_km, isl_len])
+        weight = np.concatenate([self.ground_latency, latency_ms(radio_len)])
+        capacity = np.concatenate(
+            [
+                self.ground_capacity,
+                np.full(sizes[1], c.user_link_capacity_gbps),
+                np.full(sizes[2], c.feeder_capacity_gbps),
+                np.full(sizes[3], c.isl_capacity_gbps or 0.0),
+            ]
+        )
+        medium = np.repeat(np.array([m.value for m in Medium], dtype=np.int8), sizes)
+        elevation = np.concatenate(
+            [
+                np.full(sizes[0], np.nan),
+                user.elevation_deg,
+                feed.elevation_deg,
+                np.full(sizes[3], np.nan),
+            ]
+        )
+        graph = Graph(
+            n + self.num_satellites, src, dst, weight=weight, capacity=capacity, directed=False
+        )
+        arrays = (src.astype(np.int32), dst.astype(np.int32), medium, length, elevation, sat)
+        for arr in arrays:
+            arr.flags.writeable = False
+        return Snapshot(float(t_s), graph, n, self.num_satellites, *arrays)
+
+
+def snapshots(
+    constellation: Constellation,
+    times_s: npt.ArrayLike,
+    ground_lat_deg: npt.ArrayLike,
+    ground_lon_deg: npt.ArrayLike,
+    ground_role: npt.ArrayLike,
+    ground_links: GroundLinks | None = None,
+    *,
+    ground_length_km: npt.ArrayLike | None = None,
+    isl: bool | None = None,
+    max_user_links: int | None = None,
+    max_feeder_links: int | None = None,
+    tile_size: int = 256,
+) -> Iterator[Snapshot]:
+    """One :class:`Snapshot` per time step, lazily (a generator over ``times_s``).
+
+    The arguments are checked, and the ground side indexed, once when this function is called;
+    each step then costs one propagation, two visibility searches and one Graph build. See
+    :func:`snapshot` for the parameters and :func:`time_grid` for a time grid.
+
+    Examples
+    --------
+    >>> from routecore.constellation import STARLINK_SHELL1, GroundRole, time_grid
+    >>> times = time_grid(STARLINK_SHELL1.shells[0].period_s, 4)
+    >>> snaps = snapshots(STARLINK_SHELL1, times, [43.25], [76.91], [GroundRole.TERMINAL])
+    >>> [s.graph.num_nodes for s in snaps]
+    [1585, 1585, 1585, 1585]
+    """
+    times = _times(times_s).reshape(-1)
+    prepared = _Prepared(
+        constellation,
+        ground_lat_deg,
+        ground_lon_deg,
+        ground_role,
+        ground_links,
+        ground_length_km,
+        isl,
+        max_user_links,
+        max_feeder_links,
+        tile_size,
+    )
+    return (prepared.build(float(t)) for t in times)
+
+
+def snapshot(
+    constellation: Constellation,
+    t_s: float,
+    ground_lat_deg: npt.ArrayLike,
+    ground_lon_deg: npt.ArrayLike,
+    ground_role: npt.ArrayLike,
+    ground_links: GroundLinks | None = None,
+    *,
+    ground_length_km: npt.ArrayLike | None = None,
+    isl: bool | None = None,
+    max_user_links: int | None = None,
+    max_feeder_links: int | None = None,
+    tile_size: int = 256,
+) -> Snapshot:
+    """The ground network plus the constellation at time ``t_s`` as one undirected Graph.
+
+    Parameters
+    ----------
+    constellation : Constellation
+    t_s : float
+        Seconds since the model epoch.
+    ground_lat_deg, ground_lon_deg : array_like of float, shape (N,)
+        Ground node positions; ground node ``i`` keeps node id ``i``.
+    ground_role : array_like of int, shape (N,)
+        :class:`GroundRole` flags: ``TERMINAL`` nodes get user links, ``GATEWAY`` nodes feeder
+        links, ``TERMINAL | GATEWAY`` both, ``NONE`` neither.
+    ground_links : tuple (a, b, latency_ms, capacity_gbps), optional
+        The ground network: arrays with one entry per link, ``a`` and ``b`` ground node ids,
+        latency finite and >= 0, capacity finite and >= 0. Ground link ``e`` is edge ``e``.
+    ground_length_km : array_like of float, optional
+        Lengths of the ground links, for ``Snapshot.length_km`` (NaN where not given). Each
+        latency must be at least the time light needs over the length.
+    isl : bool, optional
+        Add the +grid laser links (:func:`isl_pairs`). Default: when the constellation has them.
+    max_user_links, max_feeder_links : int, optional
+        Keep only the highest-elevation satellites per terminal / gateway. Default: all visible.
+    tile_size : int, default 256
+        Ground points per visibility tile (bounds memory; see :func:`visible_pairs`).
+
+    Returns
+    -------
+    Snapshot
+
+    Raises
+    ------
+    ConstellationError
+        Mismatched shapes, latitudes outside [-90, 90], unknown roles, ``isl=True`` for a system
+        without ISLs, bad counts. Ground link ids out of range raise
+        :class:`routecore.NodeIndexError`, bad latencies or capacities
+        :class:`routecore.GraphError`.
+
+    Examples
+    --------
+    >>> from routecore.constellation import STARLINK_SHELL1, GroundRole, Medium
+    >>> lat, lon = [43.25, 51.18], [76.91, 71.45]  # a school near Almaty, a gateway at Astana
+    >>> roles = [GroundRole.TERMINAL, GroundRole.GATEWAY]
+    >>> snap = snapshot(STARLINK_SHELL1, 0.0, lat, lon, roles, ([0], [1], [12.0], [100.0]))
+    >>> snap.graph.num_nodes, int(snap.medium[0]) == Medium.GROUND
+    (1586, True)
+    """
+    t = _float_array(t_s, "t_s")
+    if t.ndim != 0:
+        raise ConstellationError(f"t_s must be a single time, got shape {t.shape}; see snapshots()")
+    return next(
+        snapshots(
+            constellation,
+            t.reshape(1),
+            ground_lat_deg,
+            ground_lon_deg,
+            ground_role,
+            ground_links,
+            ground_length_km=ground_length_km,
+            isl=isl,
+            max_user_links=max_user_links,
+            max_feeder_links=max_feeder_links,
+            tile_size=tile_size,
+        )
+    )
+
+
+def time_grid(duration_s: float, num_steps: int = 96, *, start_s: float = 0.0) -> FloatArray:
+    """``num_steps`` evenly spaced times covering ``[start_s, start_s + duration_s)``.
+
+    The end point is left out, so a grid over one orbital period does not repeat its first
+    state: ``time_grid(shell.period_s)`` gives 96 steps of about 60 s for Starlink shell 1, and
+    ``time_grid(86_400.0)`` 96 steps of 15 min over a day.
+
+    Examples
+    --------
+    >>> time_grid(60.0, 4).tolist()
+    [0.0, 15.0, 30.0, 45.0]
+    """
+    duration = _float_array(duration_s, "duration_s")
+    start = _float_array(start_s, "start_s")
+    if duration.ndim or start.ndim or float(duration) <= 0.0:
+        raise ConstellationError(f"duration_s must be a number > 0, got {duration_s!r}")
+    steps = _optional_count(num_steps, "num_steps")
+    if steps is None:
+        raise ConstellationError("num_steps must be a positive integer, got None")
+    return np.asarray(float(start) + float(duration) * (np.arange(steps) / steps))
