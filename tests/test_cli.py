@@ -130,3 +130,82 @@ def test_installed_entry_point_runs(tiny_dir: Path) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------- route / flow / demo
+def test_route_json_matches_the_analysis(capsys: pytest.CaptureFixture[str]) -> None:
+    from routecore.analyses import route_between
+
+    doc = run_json(capsys, ["route", "Khorgos", "frankfurt", "--avoid-country", "RU", "--json"])
+    assert isinstance(doc, dict)
+    expected = route_between(
+        load_scenario("central-asia"), "khorgos", "frankfurt", avoid_countries=["RU"]
+    )
+    assert expected is not None
+    assert doc["nodes"] == list(expected.nodes)
+    assert doc["latency_ms"] == pytest.approx(expected.latency_ms)
+    assert "moscow" not in doc["nodes"]
+    assert main(["route", "khorgos", "frankfurt"]) == 0
+    assert "khorgos -> frankfurt" in capsys.readouterr().out
+
+
+def test_route_reports_no_route(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json(
+        capsys,
+        ["route", "aktau", "samara", "--avoid-country", "KZ", "--avoid-country", "RU", "--json"],
+    )
+    assert doc == {"src": "aktau", "dst": "samara", "route": None}
+
+
+def test_flow_json_cut_equals_value(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json(
+        capsys,
+        [
+            "flow",
+            "--from",
+            "khorgos",
+            "urumqi",
+            "--to",
+            "frankfurt",
+            "istanbul",
+            "--variant",
+            "tcfo-6tbps",
+            "--avoid-country",
+            "RU",
+            "--json",
+        ],
+    )
+    assert isinstance(doc, dict)
+    assert doc["max_flow_gbps"] == pytest.approx(doc["cut_capacity_gbps"])
+    assert doc["cut_links"] == ["tcfo"]
+    assert doc["max_flow_gbps"] == pytest.approx(6000)
+    assert main(["flow", "--from", "khorgos", "--to", "istanbul"]) == 0
+    assert "Minimum cut" in capsys.readouterr().out
+
+
+def test_flow_refuses_overlapping_sets(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["flow", "--from", "almaty", "--to", "Almaty"]) == 2
+    assert "both --from and --to" in capsys.readouterr().err
+
+
+def test_demo_writes_map_json_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--steps", "2", "--step-s", "600"]) == 0
+    text = capsys.readouterr().out
+    for heading in ("Asia → Europe transit", "single-link failures", "Rural schools"):
+        assert heading in text
+    assert (out / "map.png").read_bytes()[:8] == PNG_MAGIC
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    cases = doc["transit"]["cases"]
+    assert len(cases) == 4
+    assert all(c["max_flow_gbps"] == pytest.approx(c["cut_capacity_gbps"]) for c in cases)
+    assert {r["policy"] for r in doc["schools"]["summary"]} == {"home", "any", "abroad"}
+    lines = (out / "schools.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 2 * 3 * 2000  # header + constellations x policies x schools
+
+
+def test_demo_json_goes_to_stdout_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json(capsys, ["demo", "--out", str(tmp_path / "d"), "--steps", "1", "--json"])
+    assert isinstance(doc, dict)
+    assert doc["outputs"]["map"].endswith("map.png")
+    assert doc["elapsed_s"] >= 0

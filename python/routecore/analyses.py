@@ -30,6 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import ScenarioError
+from .flow import max_flow
+from .paths import nearest_source, shortest_path, shortest_path_lengths
 from .scenario import C_KM_PER_MS, Network
 
 try:
@@ -55,9 +57,11 @@ __all__ = [
     "transit_capacity",
 ]
 
-POLICIES = ("home", "any")
+POLICIES = ("home", "any", "abroad")
 """Gateway policies: ``home`` allows only gateways in the scenario's home country (the
-Kazakh rule that non-GSO gateways must be in-country); ``any`` allows every gateway."""
+Kazakh rule that non-GSO gateways must be in-country); ``any`` allows every gateway;
+``abroad`` only gateways outside the home country (a system without an in-country gateway,
+as Starlink in Kazakhstan today)."""
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each unit of work."""
@@ -174,14 +178,12 @@ def route_between(
     >>> "moscow" in r.nodes, r.nodes[-1]
     (False, 'frankfurt')
     """
-    import routecore as rc
-
     s = src if isinstance(src, int) else network.find_node(src)
     t = dst if isinstance(dst, int) else network.find_node(dst)
     g = graph if graph is not None else network.to_graph(weight=weight, capacity=None)
     forbidden = _country_mask(network, avoid_countries)
     forbidden[[s, t]] = False
-    path = rc.shortest_path(g, s, t, forbidden_nodes=forbidden if forbidden.any() else None)
+    path = shortest_path(g, s, t, forbidden_nodes=forbidden if forbidden.any() else None)
     if path is None:
         return None
     return _route_from_path(network, list(path.nodes), list(path.edges))
@@ -272,8 +274,6 @@ def flow_between(
     >>> rep.value_gbps > 0
     True
     """
-    import routecore as rc
-
     src = _rows(network, sources, "transit_sources")
     dst = _rows(network, sinks, "transit_sinks")
     g = graph if graph is not None else network.to_graph()
@@ -283,7 +283,7 @@ def flow_between(
         else (np.asarray(capacity, dtype=np.float64))
     )
     cap = _avoid_capacity(network, cap, avoid_countries, np.concatenate([src, dst]))
-    result = rc.max_flow(g, src, dst, capacity=cap)
+    result = max_flow(g, src, dst, capacity=cap)
     return _flow_report(network, result, cap, src, dst)
 
 
@@ -296,6 +296,8 @@ def _flow_report(
 ) -> FlowReport:
     flow = np.asarray(result.edge_flow, dtype=np.float64)
     cut = np.asarray(result.cut_edges, dtype=np.int64)
+    # Links given no capacity (avoided countries) cross the cut too but are not bottlenecks.
+    cut = cut[cap[cut] > 0]
     in_cut = np.zeros(network.num_links, dtype=bool)
     in_cut[cut] = True
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -437,12 +439,10 @@ def _best_routes(
     avoid: Sequence[str],
 ) -> list[dict[str, Any]]:
     """For each sink, the lowest-latency route from the nearest source (one search)."""
-    import routecore as rc
-
     forbidden = _country_mask(net, avoid)
     forbidden[np.concatenate([src, dst])] = False
     mask = forbidden if forbidden.any() else None
-    lengths, nearest = rc.nearest_source(g, src, forbidden_nodes=mask)
+    lengths, nearest = nearest_source(g, src, forbidden_nodes=mask)
     rows = []
     for t in dst:
         if not np.isfinite(lengths[t]):
@@ -458,7 +458,7 @@ def _best_routes(
             )
             continue
         s = int(nearest[t])
-        path = rc.shortest_path(g, s, int(t), forbidden_nodes=mask)
+        path = shortest_path(g, s, int(t), forbidden_nodes=mask)
         assert path is not None  # reachable by the search above
         route = _route_from_path(net, list(path.nodes), list(path.edges))
         rows.append(
@@ -521,8 +521,6 @@ def failure_sweep(
     >>> bool((sweep["lost_gbps"] >= 0).all())
     True
     """
-    import routecore as rc
-
     src = _rows(network, sources, "transit_sources")
     dst = _rows(network, sinks, "transit_sinks")
     g = network.to_graph()
@@ -542,16 +540,16 @@ def failure_sweep(
     blocked = max(1e9, float(w0.sum()) * 1e3)
 
     def best_latency(weight: npt.NDArray[np.float64]) -> tuple[float, tuple[int, ...]]:
-        lengths, nearest = rc.nearest_source(g, src, weight=weight, forbidden_nodes=mask)
+        lengths, nearest = nearest_source(g, src, weight=weight, forbidden_nodes=mask)
         t = int(dst[np.argmin(lengths[dst])])
         best = float(lengths[t])
         if not math.isfinite(best) or best >= blocked:
             return math.inf, ()
-        path = rc.shortest_path(g, int(nearest[t]), t, weight=weight, forbidden_nodes=mask)
+        path = shortest_path(g, int(nearest[t]), t, weight=weight, forbidden_nodes=mask)
         assert path is not None
         return best, tuple(int(e) for e in path.edges)
 
-    base = rc.max_flow(g, src, dst, capacity=cap0)
+    base = max_flow(g, src, dst, capacity=cap0)
     base_flow = float(base.value)
     base_latency, base_edges = best_latency(w0)
     carries = np.abs(np.asarray(base.edge_flow, dtype=np.float64)) > 0
@@ -571,7 +569,7 @@ def failure_sweep(
         else:
             cap = cap0.copy()
             cap[idx] = 0.0
-            flow = float(rc.max_flow(g, src, dst, capacity=cap).value)
+            flow = float(max_flow(g, src, dst, capacity=cap).value)
         if len(idx) == 1 and not on_route[idx[0]]:
             latency = base_latency
         else:
@@ -604,7 +602,7 @@ def school_connectivity(
     constellations: Mapping[str, Constellation] | Sequence[Constellation],
     times_s: npt.ArrayLike,
     *,
-    policies: Sequence[str] = POLICIES,
+    policies: Sequence[str] = ("home", "any"),
     internet_exchanges: Iterable[str] | None = None,
     home_country: str | None = None,
     max_user_links: int | None = None,
@@ -629,8 +627,9 @@ def school_connectivity(
     constellations : mapping name -> Constellation, or a sequence (named by ``.name``)
     times_s : array_like of float
         Time steps (seconds since the constellation epoch).
-    policies : sequence of {"home", "any"}
-        ``home``: only gateways in ``home_country``; ``any``: every gateway.
+    policies : sequence of {"home", "any", "abroad"}, default ("home", "any")
+        ``home``: only gateways in ``home_country``; ``any``: every gateway; ``abroad``: only
+        gateways outside ``home_country``.
     internet_exchanges : iterable of node ids, optional
         Default: ``analysis.internet_exchanges`` (Almaty IX for ``central-asia``).
     home_country : str, optional
@@ -651,7 +650,6 @@ def school_connectivity(
         ``gateway_share`` (share of connected steps on that gateway), ``gateway_country``,
         ``exchange`` (the exchange reached through that gateway).
     """
-    import routecore as rc
     from routecore.constellation import GroundRole, snapshots
 
     defaults = _analysis_defaults(network)
@@ -659,8 +657,10 @@ def school_connectivity(
     unknown = [p for p in policies if p not in POLICIES]
     if unknown:
         raise ScenarioError(f"unknown policy {unknown[0]!r}; use one of {POLICIES}")
-    if "home" in policies and not home:
-        raise ScenarioError("policy 'home' needs home_country (or analysis.home_country)")
+    if not home and set(policies) & {"home", "abroad"}:
+        raise ScenarioError(
+            "policies 'home' and 'abroad' need home_country (or analysis.home_country)"
+        )
     named = (
         dict(constellations)
         if isinstance(constellations, Mapping)
@@ -677,11 +677,12 @@ def school_connectivity(
     allowed = {
         "home": country[gateways] == home,
         "any": np.ones(gateways.size, dtype=bool),
+        "abroad": country[gateways] != home,
     }
 
     # Ground part, once: each gateway's latency to its nearest exchange.
     ground = network.to_graph(capacity=None)
-    g_len, g_near = rc.nearest_source(ground, ixp)
+    g_len, g_near = nearest_source(ground, ixp)
     to_ix = np.asarray(g_len, dtype=np.float64)[gateways]
     ix_of_gw = np.asarray(g_near)[gateways]
 
@@ -712,7 +713,7 @@ def school_connectivity(
         )
         for k, snap in enumerate(snaps):
             access = _access_graph(snap)
-            sat_part = rc.shortest_path_lengths(access, np.arange(n_s, n_s + n_g), threads=threads)
+            sat_part = shortest_path_lengths(access, np.arange(n_s, n_s + n_g), threads=threads)
             # total[g, s] = gateway g -> satellites -> school s, plus gateway g -> exchange.
             total = np.asarray(sat_part)[:, :n_s] + to_ix[:, None]
             for p, policy in enumerate(policies):

@@ -81,16 +81,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--steps",
         type=int,
-        default=24,
+        default=96,
         metavar="N",
-        help="time steps for the satellite analysis (default 24)",
+        help="time steps for the satellite analysis (default 96)",
     )
     p.add_argument(
         "--step-s",
         type=float,
-        default=300.0,
+        default=60.0,
         metavar="SECONDS",
-        help="seconds between time steps (default 300)",
+        help="seconds between time steps (default 60; 96 x 60 s is about one Starlink orbit)",
     )
     p.add_argument("--pairs", action="store_true", help="also sweep every pair of link failures")
     p.add_argument(
@@ -363,7 +363,8 @@ def _cmd_route(args: argparse.Namespace) -> int:
         else:
             _console(args).print(
                 f"No route from {args.src} to {args.dst}"
-                + (f" avoiding {', '.join(args.avoid_country)}" if args.avoid_country else "")
+                + (f" avoiding {', '.join(args.avoid_country)}" if args.avoid_country else ""),
+                markup=False,
             )
         return 0
     if args.json:
@@ -474,8 +475,8 @@ def run_demo(
     scenario: str,
     out: Path,
     *,
-    steps: int = 24,
-    step_s: float = 300.0,
+    steps: int = 96,
+    step_s: float = 60.0,
     pairs: bool = False,
     threads: int | None = None,
     console: Console | None = None,
@@ -511,6 +512,8 @@ def run_demo(
     t0 = time.perf_counter()
     transit = transit_capacity(net)
     console.print(_transit_table(net, transit.cases))
+    base_variant = transit.cases.iloc[0]["variant"]
+    console.print(_routes_text(net, transit.routes[transit.routes["variant"] == base_variant]))
     console.print(f"[dim]transit capacity: {time.perf_counter() - t0:.2f} s[/dim]")
 
     # 2. Failure sweep, on the base network with all routes and without the avoided ones ---
@@ -538,33 +541,46 @@ def run_demo(
             net,
             constellations,
             times,
+            policies=("home", "any", "abroad"),
             threads=threads,
             progress=lambda done, total: bar.update(task, completed=done),
         )
     summary = _school_summary(schools, str(analysis.get("home_country", "")))
-    console.print(_school_table(summary, steps, step_s))
+    console.print(_school_table(summary, steps, step_s, str(analysis.get("home_country", ""))))
     console.print(f"[dim]school connectivity: {time.perf_counter() - t0:.2f} s[/dim]")
 
     # Outputs ---------------------------------------------------------------------------------
     base = transit.cases.iloc[0]
-    routes = {f"Fastest, {base['policy']}: {base['best_latency_ms']:.1f} ms": base["best_route"]}
-    avoided = transit.cases[
-        (transit.cases["variant"] == base["variant"]) & (transit.cases["policy"] != base["policy"])
-    ]
-    if len(avoided):
-        row = avoided.iloc[0]
-        routes[f"Fastest, {row['policy']}: {row['best_latency_ms']:.1f} ms"] = row["best_route"]
+    sink = str(transit.routes.iloc[0]["sink"])
+    routes = {}
+    for _, row in transit.routes[
+        (transit.routes["variant"] == base["variant"]) & (transit.routes["sink"] == sink)
+    ].iterrows():
+        if row["route"]:
+            label = (
+                f"{_node_label(net, row['source'])} → {_node_label(net, sink)}, "
+                f"{row['policy']}: {row['latency_ms']:.1f} ms"
+            )
+            routes[label] = row["route"]
     flows = transit.cases.set_index(["variant", "policy"])["max_flow_gbps"]
-    note = "\n".join(f"{v} / {p}: {f / 1000:,.1f} Tbit/s" for (v, p), f in flows.items())
+    note = "\n".join(f"{v}, {p}: {f / 1000:,.1f} Tbit/s" for (v, p), f in flows.items())
+    first = summary.iloc[0]
+    shown = schools[
+        (schools["constellation"] == first["constellation"])
+        & (schools["policy"] == first["policy"])
+    ]
     map_path = out / "map.png"
     network_map(
         net,
         path=map_path,
         routes=routes,
         cut_links=base["cut_links"],
-        title=f"{net.meta.get('title', net.name)}  —  Asia→Europe max flow and min cut "
-        f"({base['variant']}, {base['policy']})",
+        title=f"{net.meta.get('title', net.name)}\nAsia→Europe minimum cut "
+        f"({base['variant']}, {base['policy']}), fastest routes, and school latency",
         note="Asia→Europe max flow\n" + note,
+        terminal_values=dict(zip(shown["school"], shown["median_latency_ms"], strict=True)),
+        terminal_label=f"School → exchange, median ms\n({first['constellation']}, "
+        f"gateways {_policy_words(str(first['policy']), str(analysis.get('home_country', '')))})",
     )
     doc: dict[str, Any] = {
         "scenario": scenario_summary(net),
@@ -595,6 +611,10 @@ def run_demo(
     return doc
 
 
+def _policy_words(policy: str, home: str) -> str:
+    return {"home": f"in {home} only", "abroad": f"outside {home} only"}.get(policy, policy)
+
+
 def _route_text(net: Network, route: Sequence[str]) -> str:
     names = [_node_label(net, n) for n in route]
     return " → ".join(names)
@@ -604,23 +624,42 @@ def _transit_table(net: Network, cases: Any) -> Any:
     from rich.table import Table
 
     t = Table(
-        title="Asia → Europe transit (sources: China border; sinks: Europe)", title_justify="left"
+        title="Asia → Europe transit: China border → Frankfurt, Istanbul", title_justify="left"
     )
-    for col in ("cable variant", "routes", "max flow Gbit/s", "minimum cut", "fastest route", "ms"):
-        t.add_column(
-            col, justify="right" if col in ("max flow Gbit/s", "ms") else "left", overflow="fold"
-        )
+    t.add_column("cable")
+    t.add_column("routes")
+    t.add_column("max flow\nTbit/s", justify="right")
+    t.add_column("minimum cut (links)", overflow="fold")
+    t.add_column("fastest", justify="right")
     for _, row in cases.iterrows():
         _add_row(
             t,
             row["variant"],
             row["policy"],
-            _fmt(row["max_flow_gbps"], 0),
+            _fmt(row["max_flow_gbps"] / 1000, 1),
             ", ".join(row["cut_links"]),
-            _route_text(net, row["best_route"]),
-            _fmt(row["best_latency_ms"], 1),
+            f"{_fmt(row['best_latency_ms'], 1)} ms to {_node_label(net, row['best_sink'])}",
         )
     return t
+
+
+def _routes_text(net: Network, routes: Any) -> Any:
+    from rich.text import Text
+
+    text = Text()
+    seen = set()
+    for _, row in routes.iterrows():
+        key = (row["policy"], row["sink"], tuple(row["route"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        text.append(f"{row['policy']} → {_node_label(net, row['sink'])}: ", style="bold")
+        if row["route"]:
+            text.append(f"{row['latency_ms']:.1f} ms, {row['length_km']:,.0f} km: ")
+            text.append(_route_text(net, row["route"]) + "\n", style="dim")
+        else:
+            text.append("no route\n")
+    return text
 
 
 def _sweep_table(sweeps: dict[str, Any], top: int) -> Any:
@@ -683,42 +722,29 @@ def _school_summary(schools: Any, home: str) -> Any:
     return pd.DataFrame(rows)
 
 
-def _school_table(summary: Any, steps: int, step_s: float) -> Any:
+def _school_table(summary: Any, steps: int, step_s: float, home: str) -> Any:
     from rich.table import Table
 
     t = Table(
         title=f"Rural schools → internet exchange ({steps} time steps, every {step_s:g} s)",
         title_justify="left",
     )
-    for col in (
-        "constellation",
-        "gateways allowed",
-        "always connected",
-        "never",
-        "time connected",
-        "median ms",
-        "p95 ms",
-        "via abroad",
-        "main gateway (schools)",
-    ):
-        t.add_column(
-            col,
-            justify="left"
-            if col in ("constellation", "gateways allowed", "main gateway (schools)")
-            else "right",
-            overflow="fold",
-        )
+    t.add_column("system")
+    t.add_column("gateways")
+    t.add_column("always\nonline", justify="right")
+    t.add_column("time\nonline", justify="right")
+    t.add_column("median\nms", justify="right")
+    t.add_column("p95\nms", justify="right")
+    t.add_column("main gateway (schools)", overflow="fold")
     for _, row in summary.iterrows():
         _add_row(
             t,
             row["constellation"],
-            "in Kazakhstan only" if row["policy"] == "home" else "any",
-            f"{row['always_connected']:,}/{row['schools']:,}",
-            f"{row['never_connected']:,}",
+            _policy_words(str(row["policy"]), home),
+            f"{row['always_connected'] / row['schools']:.0%}",
             f"{row['mean_connected_share']:.1%}",
             _fmt(row["median_latency_ms"], 1),
             _fmt(row["p95_latency_ms"], 1),
-            f"{row['main_gateway_abroad']:,}",
             row["gateways"],
         )
     return t

@@ -55,6 +55,8 @@ def network_map(
     cut_links: Iterable[str] = (),
     link_flow_gbps: Mapping[str, float] | None = None,
     show_terminals: bool = True,
+    terminal_values: Mapping[str, float] | None = None,
+    terminal_label: str = "",
     extent: tuple[float, float, float, float] | None = None,
     note: str | None = None,
     dpi: int = 150,
@@ -76,6 +78,10 @@ def network_map(
         When given, a link's width follows its flow instead of its capacity.
     show_terminals : bool, default True
         Draw terminals (schools) as small dots.
+    terminal_values : mapping of node id -> float, optional
+        Colour the terminals by these values (e.g. median latency), with a colour bar titled
+        ``terminal_label``; terminals with NaN / missing values are drawn as crosses.
+    terminal_label : str
     extent : (lon_min, lon_max, lat_min, lat_max), optional
         Default: every non-terminal node with a margin.
     note : str, optional
@@ -113,7 +119,7 @@ def network_map(
     x0, x1, y0, y1 = extent
     aspect = 1.0 / max(math.cos(math.radians(0.5 * (y0 + y1))), 0.2)
     width = 16.0
-    height = min(max(width * (y1 - y0) * aspect / (x1 - x0) + 1.6, 5.0), 12.0)
+    height = min(max(0.85 * width * (y1 - y0) * aspect / (x1 - x0) + 2.4, 5.0), 12.0)
     fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -174,25 +180,56 @@ def network_map(
         handles.append(Line2D([], [], color=CUT_COLOR, linewidth=5.5, label="Minimum cut"))
 
     if show_terminals and (~big).any():
-        ax.scatter(
-            lon[~big],
-            lat[~big],
-            s=3,
-            color="#64748b",
-            alpha=0.45,
-            linewidths=0,
-            zorder=3,
-        )
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markersize=3,
-                color="#64748b",
-                label=f"School terminal ({int((~big).sum()):,})",
+        term = np.flatnonzero(~big)
+        label = f"School terminal ({term.size:,})"
+        if terminal_values is not None:
+            ids = nodes["id"].to_numpy(dtype=object)[term]
+            values = np.array([terminal_values.get(i, np.nan) for i in ids], dtype=float)
+            known = np.isfinite(values)
+            ax.scatter(
+                lon[term[~known]],
+                lat[term[~known]],
+                s=6,
+                marker="x",
+                color="#991b1b",
+                linewidths=0.7,
+                zorder=3,
             )
+            dots = ax.scatter(
+                lon[term[known]],
+                lat[term[known]],
+                s=7,
+                c=values[known],
+                cmap="plasma_r",
+                alpha=0.85,
+                linewidths=0,
+                zorder=3,
+            )
+            bar = fig.colorbar(
+                dots, ax=ax, orientation="vertical", fraction=0.018, pad=0.01, shrink=0.7
+            )
+            bar.set_label(terminal_label, fontsize=9)
+            bar.ax.tick_params(labelsize=8)
+            if (~known).any():
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker="x",
+                        linestyle="",
+                        markersize=5,
+                        color="#991b1b",
+                        label=f"School never connected ({int((~known).sum()):,})",
+                    )
+                )
+            color = "#7c3aed"
+        else:
+            ax.scatter(
+                lon[term], lat[term], s=3, color="#64748b", alpha=0.45, linewidths=0, zorder=3
+            )
+            color = "#64748b"
+        handles.append(
+            Line2D([], [], marker="o", linestyle="", markersize=3, color=color, label=label)
         )
 
     country = nodes["country"].to_numpy(dtype=object)
@@ -258,14 +295,14 @@ def network_map(
     ax.grid(True, color="#e2e8f0", linewidth=0.6, zorder=0)
     ax.set_title(title or str(meta.get("title", network.name)), fontsize=14, loc="left")
     width_note = "flow" if link_flow_gbps is not None else "capacity"
-    ax.legend(
+    fig.legend(
         handles=handles,
-        loc="lower left",
-        fontsize=8.5,
-        framealpha=0.92,
-        ncol=2,
+        loc="outside lower center",
+        fontsize=9,
+        frameon=False,
+        ncol=min(len(handles), 6),
         title=f"Line width ~ log {width_note}",
-        title_fontsize=8.5,
+        title_fontsize=9,
     )
     if note:
         ax.text(
