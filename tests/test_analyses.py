@@ -327,3 +327,35 @@ def test_school_latency_matches_an_independent_oracle(small_net: Network, which:
                 assert math.isinf(got[school]), school
             else:
                 assert got[school] == pytest.approx(value, rel=1e-9), school
+
+
+@pytest.mark.parametrize("policy", ["home", "abroad"])
+def test_school_routes_respect_the_policy(
+    small_net: Network, schools: pd.DataFrame, policy: str
+) -> None:
+    """The full path of sampled schools: gateways of the right country, satellites as relays,
+    and the latency the table reports."""
+    from routecore.analyses import school_route
+
+    nodes = small_net.nodes.set_index("id")
+    res = school_connectivity(small_net, {"oneweb": cs.ONEWEB}, [TIMES[0]], policies=[policy])
+    table = res.set_index("school")
+    for school in list(table.index[:: max(1, len(table) // 12)]):
+        route = school_route(small_net, cs.ONEWEB, TIMES[0], school, policy=policy)
+        if route is None:
+            assert np.isnan(table.loc[school, "min_latency_ms"])
+            continue
+        assert route.nodes[0] == school and route.nodes[-1] == "almaty-ix"
+        assert route.latency_ms == pytest.approx(table.loc[school, "min_latency_ms"], rel=1e-9)
+        ground = [n for n in route.nodes if not n.startswith("sat:")]
+        kinds = nodes.loc[ground, "kind"]
+        gws = list(kinds.index[kinds == "gateway"])
+        assert len(gws) == 1, route.nodes  # exactly one gateway, never a relay
+        assert gws[0] == table.loc[school, "gateway"]
+        home = nodes.loc[gws[0], "country"] == "KZ"
+        assert home if policy == "home" else not home
+        # Nothing but satellites between the school and the gateway.
+        k = route.nodes.index(gws[0])
+        assert all(n.startswith("sat:") for n in route.nodes[1:k])
+        assert (kinds.drop(index=[school, gws[0]]) != "terminal").all()
+        assert route.links[0] == "user_link" and route.links[k - 1] == "feeder"

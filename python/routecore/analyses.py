@@ -24,7 +24,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +54,7 @@ __all__ = [
     "flow_between",
     "route_between",
     "school_connectivity",
+    "school_route",
     "transit_capacity",
 ]
 
@@ -732,12 +733,94 @@ def school_connectivity(
     return pd.concat(frames, ignore_index=True)
 
 
-def _access_graph(snap: Any) -> Graph:
+def school_route(
+    network: Network,
+    constellation: Constellation,
+    t_s: float,
+    school: str,
+    *,
+    policy: str = "home",
+    internet_exchanges: Iterable[str] | None = None,
+    home_country: str | None = None,
+) -> Route | None:
+    """The full route of one school at one time step, as :func:`school_connectivity` sees it.
+
+    Satellites appear in ``Route.nodes`` as ``"sat:<index>"`` and radio hops in
+    ``Route.links`` as ``"user_link"``, ``"isl"`` or ``"feeder"``; the ground part uses link
+    ids. Meant for inspecting single schools (it runs one search per allowed gateway); use
+    :func:`school_connectivity` for many.
+
+    Returns ``None`` when the school has no route under the policy at ``t_s``.
+    """
+    from .constellation import GroundRole, Medium, snapshot
+
+    defaults = _analysis_defaults(network)
+    home = home_country or defaults.get("home_country")
+    kind = network.column("nodes", "kind")
+    country = network.column("nodes", "country")
+    row = int(network.node_index([school])[0])
+    if kind[row] != "terminal":
+        raise ScenarioError(f"{school!r} is a {kind[row]}, not a terminal")
+    gateways = np.flatnonzero(kind == "gateway").astype(np.int32)
+    allowed = {
+        "home": country[gateways] == home,
+        "any": np.ones(gateways.size, dtype=bool),
+        "abroad": country[gateways] != home,
+    }.get(policy)
+    if allowed is None:
+        raise ScenarioError(f"unknown policy {policy!r}; use one of {POLICIES}")
+    ixp = _rows(network, internet_exchanges, "internet_exchanges")
+    ground = network.to_graph(capacity=None)
+    g_len, g_near = nearest_source(ground, ixp)
+    # Access graph as in school_connectivity: node 0 is the school, then the gateways.
+    ground_rows = np.concatenate([[row], gateways])
+    role = [int(GroundRole.TERMINAL)] + [int(GroundRole.GATEWAY)] * gateways.size
+    lat = network.column("nodes", "lat").astype(np.float64)[ground_rows]
+    lon = network.column("nodes", "lon").astype(np.float64)[ground_rows]
+    snap = snapshot(constellation, float(t_s), lat, lon, role)
+    access, access_medium = _access_graph(snap, with_medium=True)
+    best: tuple[float, Any, int] | None = None
+    for k, gw_row in enumerate(gateways.tolist()):
+        if not allowed[k] or not np.isfinite(g_len[gw_row]):
+            continue
+        up = shortest_path(access, 1 + k, 0)
+        if up is not None and (best is None or up.length + g_len[gw_row] < best[0]):
+            best = (float(up.length + g_len[gw_row]), up, gw_row)
+    if best is None:
+        return None
+    _, up, gw = best
+    ids = network.column("nodes", "id")
+    n_ground = ground_rows.size
+    # The access path runs gateway -> satellites -> school; turn it round.
+    sky_nodes = [
+        str(ids[ground_rows[v]]) if v < n_ground else f"sat:{v - n_ground}"
+        for v in reversed(list(up.nodes))
+    ]
+    sky_links = [Medium(int(access_medium[e])).name.lower() for e in reversed(list(up.edges))]
+    down = shortest_path(ground, gw, int(g_near[gw]))
+    assert down is not None  # g_len[gw] is finite
+    tail = _route_from_path(network, list(down.nodes), list(down.edges))
+    return Route(
+        nodes=(*sky_nodes, *tail.nodes[1:]),
+        links=(*sky_links, *tail.links),
+        latency_ms=float(up.length) + tail.latency_ms,
+        length_km=math.nan,
+    )
+
+
+@overload
+def _access_graph(snap: Any) -> Graph: ...
+@overload
+def _access_graph(
+    snap: Any, *, with_medium: Literal[True]
+) -> tuple[Graph, npt.NDArray[np.int8]]: ...
+def _access_graph(snap: Any, *, with_medium: bool = False) -> Any:
     """Directed graph of one snapshot in which only satellites relay traffic.
 
     Feeder links point from the gateway to the satellite, user links from the satellite to
     the terminal, laser links both ways. Searching from a gateway therefore reaches schools
-    only through satellites, and never through another school or gateway.
+    only through satellites, and never through another school or gateway. With
+    ``with_medium`` also returns the :class:`~routecore.constellation.Medium` of each edge.
     """
     from routecore.constellation import Medium
 
@@ -754,7 +837,11 @@ def _access_graph(snap: Any) -> Graph:
     tails = np.concatenate([dst[user], src[feeder], src[isl], dst[isl]])
     heads = np.concatenate([src[user], dst[feeder], dst[isl], src[isl]])
     weight = np.concatenate([w[user], w[feeder], w[isl], w[isl]])
-    return Graph(snap.graph.num_nodes, tails, heads, weight=weight, directed=True)
+    graph = Graph(snap.graph.num_nodes, tails, heads, weight=weight, directed=True)
+    if not with_medium:
+        return graph
+    medium = np.concatenate([med[user], med[feeder], med[isl], med[isl]]).astype(np.int8)
+    return graph, medium
 
 
 def _school_table(
