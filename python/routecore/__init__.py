@@ -8,7 +8,28 @@ from __future__ import annotations
 
 from .errors import GraphError, NodeIndexError
 from .graph import Graph
+from .paths import (
+    EARTH_RADIUS_KM,
+    Path,
+    ShortestPathTree,
+    nearest_source,
+    shortest_path,
+    shortest_path_lengths,
+    shortest_path_tree,
+)
 
-__all__ = ["Graph", "GraphError", "NodeIndexError", "__version__"]
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "Graph",
+    "GraphError",
+    "NodeIndexError",
+    "Path",
+    "ShortestPathTree",
+    "__version__",
+    "nearest_source",
+    "shortest_path",
+    "shortest_path_lengths",
+    "shortest_path_tree",
+]
 
 __version__ = "0.1.0"
