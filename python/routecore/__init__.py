@@ -7,8 +7,18 @@ the C++ core (``routecore._core``), which releases the GIL while it computes.
 from __future__ import annotations
 
 from .errors import GraphError, NodeIndexError
+from .flow import FlowResult, MinCut, max_flow, min_cut
 from .graph import Graph
 
-__all__ = ["Graph", "GraphError", "NodeIndexError", "__version__"]
+__all__ = [
+    "FlowResult",
+    "Graph",
+    "GraphError",
+    "MinCut",
+    "NodeIndexError",
+    "__version__",
+    "max_flow",
+    "min_cut",
+]
 
 __version__ = "0.1.0"
