@@ -7,6 +7,7 @@ the C++ core (``routecore._core``), which releases the GIL while it computes.
 from __future__ import annotations
 
 from .errors import GraphError, NodeIndexError
+from .flow import FlowResult, MinCut, max_flow, min_cut
 from .graph import Graph
 from .paths import (
     EARTH_RADIUS_KM,
@@ -20,12 +21,16 @@ from .paths import (
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "FlowResult",
     "Graph",
     "GraphError",
+    "MinCut",
     "NodeIndexError",
     "Path",
     "ShortestPathTree",
     "__version__",
+    "max_flow",
+    "min_cut",
     "nearest_source",
     "shortest_path",
     "shortest_path_lengths",

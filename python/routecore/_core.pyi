@@ -74,3 +74,40 @@ def nearest_source(
 def tree_routes(
     parent: _I32, pred_edge: _I32, nodes: _I32, travel_to_root: bool
 ) -> tuple[_I64, _I32, _I32] | None: ...
+
+# ---- max-flow / min-cut (cpp/bindings/bind_flow.cpp) ----
+_FlowTuple = tuple[
+    str,
+    str,
+    int | float,
+    npt.NDArray[np.int64] | npt.NDArray[np.float64] | None,
+    npt.NDArray[np.uint8],
+    _I32,
+    float,
+    float,
+]
+
+def max_flow_int64(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    arc_capacity: npt.NDArray[np.int64],
+    directed: bool,
+    num_edges: int,
+    sources: _I32,
+    sinks: _I32,
+    method: str,
+    want_edge_flow: bool,
+) -> _FlowTuple: ...
+def max_flow_float64(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    arc_capacity: npt.NDArray[np.float64],
+    directed: bool,
+    num_edges: int,
+    sources: _I32,
+    sinks: _I32,
+    method: str,
+    want_edge_flow: bool,
+) -> _FlowTuple: ...
