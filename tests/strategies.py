@@ -50,3 +50,86 @@ def edge_lists(
     return EdgeList(
         n, src, dst, np.array(w, dtype=np.float64), np.array(cap, dtype=np.int64), directed
     )
+
+
+# ----------------------------------------------------------------------------- max-flow inputs
+HUGE_CAPACITIES = (0, 1, 7, 2**31 - 1, 2**40, 2**61, 2**62 - 1, 2**62, 2**62 + 1, 2**63 - 1)
+"""Capacities around the int64 limit and the 2**62 total that max_flow accepts."""
+
+
+@dataclass(frozen=True)
+class FlowProblem:
+    """A graph with capacities and disjoint, non-empty source and sink sets.
+
+    ``sources`` / ``sinks`` are a plain ``int`` when the problem passes a single node as a
+    scalar, otherwise an int64 array (possibly with one element).
+    """
+
+    num_nodes: int
+    src: np.ndarray
+    dst: np.ndarray
+    directed: bool
+    capacity: np.ndarray  # int64 or float64, one per edge
+    sources: int | np.ndarray
+    sinks: int | np.ndarray
+
+    @property
+    def source_ids(self) -> np.ndarray:
+        return np.atleast_1d(np.asarray(self.sources, dtype=np.int64))
+
+    @property
+    def sink_ids(self) -> np.ndarray:
+        return np.atleast_1d(np.asarray(self.sinks, dtype=np.int64))
+
+
+@st.composite
+def flow_problems(
+    draw: st.DrawFn,
+    *,
+    max_nodes: int = 16,
+    max_edges: int = 60,
+    capacities: str = "small",
+    max_terminals: int = 3,
+) -> FlowProblem:
+    """Random max-flow problems: one or several sources and sinks, zero capacities, parallel
+    edges, self-loops, and sometimes no edge at all between the sources' and the sinks' halves
+    of the graph. ``capacities`` is ``"small"`` (ints 0..100), ``"float"`` or ``"huge"``
+    (:data:`HUGE_CAPACITIES`)."""
+    el = draw(
+        edge_lists(max_nodes=max_nodes, max_edges=max_edges).filter(lambda e: e.num_nodes >= 2)
+    )
+    n, m = el.num_nodes, len(el.src)
+    order = draw(st.permutations(range(n)))
+    k_s = draw(st.integers(1, min(max_terminals, n - 1)))
+    k_t = draw(st.integers(1, min(max_terminals, n - k_s)))
+    source_ids = np.array(order[:k_s], dtype=np.int64)
+    sink_ids = np.array(order[k_s : k_s + k_t], dtype=np.int64)
+    src, dst = el.src, el.dst
+    if draw(st.integers(0, 5)) == 0:
+        # Split the graph: sources on one side, sinks on the other, no edge between the sides.
+        half = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+        half[source_ids] = False
+        half[sink_ids] = True
+        keep = half[src] == half[dst]
+        src, dst = src[keep], dst[keep]
+        m = len(src)
+    if capacities == "small":
+        cap = np.array(draw(st.lists(st.integers(0, 100), min_size=m, max_size=m)), np.int64)
+    elif capacities == "float":
+        values = st.floats(0, 1e3, allow_nan=False, allow_infinity=False)
+        cap = np.array(draw(st.lists(values, min_size=m, max_size=m)), dtype=np.float64)
+    elif capacities == "huge":
+        values = st.sampled_from(HUGE_CAPACITIES) | st.integers(0, 100)
+        cap = np.array(draw(st.lists(values, min_size=m, max_size=m)), dtype=np.int64)
+    else:
+        raise ValueError(f"unknown capacities kind {capacities!r}")
+    # About one edge in five gets capacity zero.
+    zero = np.array(draw(st.lists(st.integers(0, 4), min_size=m, max_size=m)), dtype=np.int64)
+    cap[zero == 0] = 0
+    sources: int | np.ndarray = source_ids
+    sinks: int | np.ndarray = sink_ids
+    if k_s == 1 and draw(st.booleans()):
+        sources = int(source_ids[0])
+    if k_t == 1 and draw(st.booleans()):
+        sinks = int(sink_ids[0])
+    return FlowProblem(n, src, dst, el.directed, cap, sources, sinks)

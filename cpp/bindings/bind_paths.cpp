@@ -1,8 +1,185 @@
-// Placeholder: the paths entry points are registered here.
+// Shortest-path entry points: numpy arrays in, numpy arrays out, the GIL released while the C++
+// core runs (run_interruptible). Input is validated by routecore/paths.py; no logic here.
+#include <pybind11/stl.h>
+
+#include <optional>
+
 #include "common.h"
+#include "routecore/astar.h"
+#include "routecore/bidirectional_dijkstra.h"
+#include "routecore/dijkstra.h"
+#include "routecore/shortest_paths.h"
 
 namespace routecore::bindings {
 
-void bind_paths(py::module_& m) { (void)m; }
+namespace {
+
+using OptWeights = std::optional<carray<double>>;
+using OptMask = std::optional<carray<std::uint8_t>>;
+
+const double* data_or_null(const OptWeights& w) { return w ? w->data() : nullptr; }
+const std::uint8_t* data_or_null(const OptMask& m) { return m ? m->data() : nullptr; }
+
+template <class T>
+carray<T> to_array(const std::vector<T>& v) {
+  auto out = new_array<T>(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
+py::object path_or_none(bool found, const PathResult& p) {
+  if (!found) return py::none();
+  return py::make_tuple(to_array(p.nodes), to_array(p.edges), p.length);
+}
+
+// Calls fn with the weight accessor matching `weight` (arc weights or unit weights).
+template <class Fn>
+auto with_weights(const double* weight, Fn&& fn) {
+  return weight != nullptr ? fn(ArcWeights{weight}) : fn(UnitWeights{});
+}
+
+carray<double> py_shortest_path_lengths(const carray<arc_id>& first_out,
+                                        const carray<node_id>& head,
+                                        const carray<edge_id>& arc_edge, const OptWeights& weight,
+                                        const carray<node_id>& sources, const OptMask& blocked,
+                                        double max_length, int threads) {
+  const CsrView g = make_view(first_out, head, arc_edge);
+  const auto k = static_cast<py::ssize_t>(sources.size());
+  carray<double> out({k, static_cast<py::ssize_t>(g.num_nodes)});
+  double* o = out.mutable_data();
+  const auto s = as_span(sources);
+  const double* w = data_or_null(weight);
+  const std::uint8_t* b = data_or_null(blocked);
+  run_interruptible(k * (static_cast<std::int64_t>(g.num_nodes) + g.num_arcs),
+                    [&](const Cancel& cancel) {
+                      return shortest_path_lengths(g, w, s, b, max_length, threads, o, cancel);
+                    });
+  return out;
+}
+
+py::object py_dijkstra_path(const carray<arc_id>& first_out, const carray<node_id>& head,
+                            const carray<edge_id>& arc_edge, const OptWeights& weight,
+                            node_id source, node_id target, const OptMask& blocked) {
+  const CsrView g = make_view(first_out, head, arc_edge);
+  PathResult p;
+  const bool found = run_interruptible(
+      static_cast<std::int64_t>(g.num_nodes) + g.num_arcs, [&](const Cancel& cancel) {
+        DijkstraSearch search(g.num_nodes, data_or_null(blocked));
+        return with_weights(data_or_null(weight),
+                            [&](auto w) { return search.path(g, w, source, target, p, cancel); });
+      });
+  return path_or_none(found, p);
+}
+
+py::object py_bidirectional_path(const carray<arc_id>& first_out, const carray<node_id>& head,
+                                 const carray<edge_id>& arc_edge, const OptWeights& weight,
+                                 const carray<arc_id>& r_first_out, const carray<node_id>& r_head,
+                                 const carray<edge_id>& r_arc_edge, const OptWeights& r_weight,
+                                 node_id source, node_id target, const OptMask& blocked) {
+  const CsrView g = make_view(first_out, head, arc_edge);
+  const CsrView r = make_view(r_first_out, r_head, r_arc_edge);
+  PathResult p;
+  const bool found = run_interruptible(
+      static_cast<std::int64_t>(g.num_nodes) + g.num_arcs, [&](const Cancel& cancel) {
+        BidirectionalDijkstra search(g.num_nodes, data_or_null(blocked));
+        if (weight) {
+          return search.path(g, ArcWeights{weight->data()}, r, ArcWeights{r_weight->data()}, source,
+                             target, p, cancel);
+        }
+        return search.path(g, UnitWeights{}, r, UnitWeights{}, source, target, p, cancel);
+      });
+  return path_or_none(found, p);
+}
+
+py::object py_astar_path(const carray<arc_id>& first_out, const carray<node_id>& head,
+                         const carray<edge_id>& arc_edge, const OptWeights& weight,
+                         const carray<double>& lat_deg, const carray<double>& lon_deg,
+                         double cost_per_km, node_id source, node_id target,
+                         const OptMask& blocked) {
+  const CsrView g = make_view(first_out, head, arc_edge);
+  const GeoBound bound{lat_deg.data(), lon_deg.data(), cost_per_km};
+  PathResult p;
+  const AStarSearch::Result r = run_interruptible(
+      static_cast<std::int64_t>(g.num_nodes) + g.num_arcs, [&](const Cancel& cancel) {
+        AStarSearch search(g.num_nodes, data_or_null(blocked));
+        return with_weights(data_or_null(weight), [&](auto w) {
+          return search.path(g, w, bound, source, target, p, cancel);
+        });
+      });
+  if (r.outcome == AStarSearch::Outcome::bound_violated) {
+    return py::int_(edge_of(g.arc_edge[r.violating_arc]));
+  }
+  return path_or_none(r.outcome == AStarSearch::Outcome::found, p);
+}
+
+py::tuple py_nearest_source(const carray<arc_id>& first_out, const carray<node_id>& head,
+                            const carray<edge_id>& arc_edge, const OptWeights& weight,
+                            const carray<node_id>& sources, const OptMask& blocked, bool tree) {
+  const CsrView g = make_view(first_out, head, arc_edge);
+  const auto n = static_cast<py::ssize_t>(g.num_nodes);
+  auto length = new_array<double>(n);
+  auto root = new_array<node_id>(n);
+  std::optional<carray<edge_id>> pred_edge;
+  std::optional<carray<node_id>> parent;
+  if (tree) {
+    pred_edge = new_array<edge_id>(n);
+    parent = new_array<node_id>(n);
+  }
+  double* l = length.mutable_data();
+  node_id* r = root.mutable_data();
+  edge_id* pe = tree ? pred_edge->mutable_data() : nullptr;
+  node_id* pa = tree ? parent->mutable_data() : nullptr;
+  const auto s = as_span(sources);
+  run_interruptible(static_cast<std::int64_t>(g.num_nodes) + g.num_arcs, [&](const Cancel& cancel) {
+    DijkstraSearch search(g.num_nodes, data_or_null(blocked));
+    return with_weights(data_or_null(weight),
+                        [&](auto w) { return search.nearest(g, w, s, l, r, pe, pa, cancel); });
+  });
+  return py::make_tuple(length, root, pred_edge ? py::object(*pred_edge) : py::none(),
+                        parent ? py::object(*parent) : py::none());
+}
+
+py::object py_tree_routes(const carray<node_id>& parent, const carray<edge_id>& pred_edge,
+                          const carray<node_id>& nodes, bool travel_to_root) {
+  std::vector<std::int64_t> offsets;
+  std::vector<edge_id> edges;
+  std::vector<node_id> route_nodes;
+  const auto pa = as_span(parent);
+  const auto pe = as_span(pred_edge);
+  const auto ns = as_span(nodes);
+  bool ok = false;
+  {
+    py::gil_scoped_release release;
+    ok = tree_routes(pa, pe, ns, travel_to_root, offsets, edges, route_nodes);
+  }
+  if (!ok) return py::none();
+  return py::make_tuple(to_array(offsets), to_array(edges), to_array(route_nodes));
+}
+
+}  // namespace
+
+void bind_paths(py::module_& m) {
+  m.def("shortest_path_lengths", &py_shortest_path_lengths, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("weight"), py::arg("sources"), py::arg("blocked"),
+        py::arg("max_length"), py::arg("threads"),
+        "(k, n) distances from each source; weight None means hop counts. See shortest_paths.h.");
+  m.def("dijkstra_path", &py_dijkstra_path, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("weight"), py::arg("source"), py::arg("target"),
+        py::arg("blocked"), "(nodes, edges, length) of a shortest path, or None. See dijkstra.h.");
+  m.def("bidirectional_path", &py_bidirectional_path, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("weight"), py::arg("r_first_out"), py::arg("r_head"),
+        py::arg("r_arc_edge"), py::arg("r_weight"), py::arg("source"), py::arg("target"),
+        py::arg("blocked"), "Bidirectional Dijkstra; see bidirectional_dijkstra.h.");
+  m.def("astar_path", &py_astar_path, py::arg("first_out"), py::arg("head"), py::arg("arc_edge"),
+        py::arg("weight"), py::arg("lat_deg"), py::arg("lon_deg"), py::arg("cost_per_km"),
+        py::arg("source"), py::arg("target"), py::arg("blocked"),
+        "A* path, None if unreachable, or the id of an edge violating the bound. See astar.h.");
+  m.def("nearest_source", &py_nearest_source, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("weight"), py::arg("sources"), py::arg("blocked"),
+        py::arg("tree"), "(length, root, pred_edge|None, parent|None); see dijkstra.h.");
+  m.def("tree_routes", &py_tree_routes, py::arg("parent"), py::arg("pred_edge"), py::arg("nodes"),
+        py::arg("travel_to_root"),
+        "(offsets, edges, nodes) of each node's route through a tree; None if not a forest.");
+}
 
 }  // namespace routecore::bindings

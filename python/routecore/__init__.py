@@ -7,8 +7,35 @@ the C++ core (``routecore._core``), which releases the GIL while it computes.
 from __future__ import annotations
 
 from .errors import GraphError, NodeIndexError, ScenarioError
+from .flow import FlowResult, MinCut, max_flow, min_cut
 from .graph import Graph
+from .paths import (
+    EARTH_RADIUS_KM,
+    Path,
+    ShortestPathTree,
+    nearest_source,
+    shortest_path,
+    shortest_path_lengths,
+    shortest_path_tree,
+)
 
-__all__ = ["Graph", "GraphError", "NodeIndexError", "ScenarioError", "__version__"]
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "FlowResult",
+    "Graph",
+    "GraphError",
+    "MinCut",
+    "NodeIndexError",
+    "Path",
+    "ScenarioError",
+    "ShortestPathTree",
+    "__version__",
+    "max_flow",
+    "min_cut",
+    "nearest_source",
+    "shortest_path",
+    "shortest_path_lengths",
+    "shortest_path_tree",
+]
 
 __version__ = "0.1.0"

@@ -11,3 +11,103 @@ max_id_count: int
 def available_threads() -> int: ...
 def build_csr(num_nodes: int, src: _I32, dst: _I32, directed: bool) -> tuple[_I32, _I32, _I32]: ...
 def build_reverse_csr(first_out: _I32, head: _I32, arc_edge: _I32) -> tuple[_I32, _I32, _I32]: ...
+
+# ---- shortest paths (cpp/bindings/bind_paths.cpp) ----
+_F64 = npt.NDArray[np.float64]
+_U8 = npt.NDArray[np.uint8]
+_I64 = npt.NDArray[np.int64]
+_PathTuple = tuple[_I32, _I32, float]
+
+def shortest_path_lengths(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    weight: _F64 | None,
+    sources: _I32,
+    blocked: _U8 | None,
+    max_length: float,
+    threads: int,
+) -> _F64: ...
+def dijkstra_path(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    weight: _F64 | None,
+    source: int,
+    target: int,
+    blocked: _U8 | None,
+) -> _PathTuple | None: ...
+def bidirectional_path(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    weight: _F64 | None,
+    r_first_out: _I32,
+    r_head: _I32,
+    r_arc_edge: _I32,
+    r_weight: _F64 | None,
+    source: int,
+    target: int,
+    blocked: _U8 | None,
+) -> _PathTuple | None: ...
+def astar_path(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    weight: _F64 | None,
+    lat_deg: _F64,
+    lon_deg: _F64,
+    cost_per_km: float,
+    source: int,
+    target: int,
+    blocked: _U8 | None,
+) -> _PathTuple | int | None: ...
+def nearest_source(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    weight: _F64 | None,
+    sources: _I32,
+    blocked: _U8 | None,
+    tree: bool,
+) -> tuple[_F64, _I32, _I32 | None, _I32 | None]: ...
+def tree_routes(
+    parent: _I32, pred_edge: _I32, nodes: _I32, travel_to_root: bool
+) -> tuple[_I64, _I32, _I32] | None: ...
+
+# ---- max-flow / min-cut (cpp/bindings/bind_flow.cpp) ----
+_FlowTuple = tuple[
+    str,
+    str,
+    int | float,
+    npt.NDArray[np.int64] | npt.NDArray[np.float64] | None,
+    npt.NDArray[np.uint8],
+    _I32,
+    float,
+    float,
+]
+
+def max_flow_int64(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    arc_capacity: npt.NDArray[np.int64],
+    directed: bool,
+    num_edges: int,
+    sources: _I32,
+    sinks: _I32,
+    method: str,
+    want_edge_flow: bool,
+) -> _FlowTuple: ...
+def max_flow_float64(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    arc_capacity: npt.NDArray[np.float64],
+    directed: bool,
+    num_edges: int,
+    sources: _I32,
+    sinks: _I32,
+    method: str,
+    want_edge_flow: bool,
+) -> _FlowTuple: ...

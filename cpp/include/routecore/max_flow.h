@@ -1,0 +1,80 @@
+// routecore/max_flow.h — the max-flow / min-cut facade: builds the residual network, picks and
+// runs an algorithm, and reads back the value, the per-edge flows and a minimum cut.
+//
+// Contract
+//   Input: a valid CSR graph (csr.h) with one capacity per arc (arc order; int64 or double,
+//   finite and >= 0; only the forward arc of an undirected edge is read), non-empty disjoint
+//   sets of source and sink node ids (duplicates allowed). Validation happens at the Python
+//   boundary; here it is only asserted.
+//   Output (FlowOutcome):
+//     status     optimal, overflow (integer totals too large, see flow_network.h; nothing else
+//                is set) or cancelled (results unspecified);
+//     method     the algorithm that ran (automatic is resolved, see choose_flow_method);
+//     value      the maximum flow value;
+//     edge_flow  (when requested) the flow on every input edge in the src -> dst direction;
+//                for undirected edges negative when it runs dst -> src;
+//     side       1 for nodes on the source side of a minimum cut:
+//                  with edge flows:    nodes reachable from a source in the residual network
+//                                      (the cut closest to the sources);
+//                  without (min cut):  nodes that cannot reach a sink (the cut closest to the
+//                                      sinks) — push-relabel then stops after its first phase;
+//     cut_edges  ids (ascending) of the edges crossing from the source side to the sink side;
+//                every one is saturated and their capacities sum to `value`.
+//   Multi-edges, self-loops, zero capacities, isolated nodes and terminals in different
+//   components all work. The computation is single-threaded and polls `cancel`.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "routecore/csr.h"
+#include "routecore/parallel.h"
+
+namespace routecore {
+
+enum class flow_method : std::uint8_t { automatic, push_relabel, boykov_kolmogorov, dinic };
+enum class flow_status : std::uint8_t { optimal, overflow, cancelled };
+
+template <class Cap>
+struct FlowOutcome {
+  flow_status status = flow_status::optimal;
+  flow_method method = flow_method::automatic;
+  Cap value = 0;
+  std::vector<edge_id> cut_edges;
+  // Capacity leaving the sources / entering the sinks (approximate; for the overflow report).
+  double source_total = 0;
+  double sink_total = 0;
+};
+
+// The rule behind flow_method::automatic. Boykov–Kolmogorov wins on vision-style graphs, where
+// most nodes carry a terminal edge and degrees are small (grids); push-relabel wins everywhere
+// else (few terminal edges, long augmenting paths, high degrees). Concretely:
+//   boykov_kolmogorov  if at least 1/4 of the non-terminal nodes have an edge to or from a
+//                      terminal and the non-terminal nodes have at most 16 arcs each on average;
+//   push_relabel       otherwise.
+flow_method choose_flow_method(const CsrView& g, std::span<const node_id> sources,
+                               std::span<const node_id> sinks);
+
+// Runs the computation described above. With want_edge_flow, `edge_flow` has num_edges entries
+// (otherwise it is not touched); `side` has num_nodes entries.
+template <class Cap>
+FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capacity, bool directed,
+                                edge_id num_edges, std::span<const node_id> sources,
+                                std::span<const node_id> sinks, flow_method method,
+                                bool want_edge_flow, std::span<Cap> edge_flow,
+                                std::span<std::uint8_t> side, const Cancel* cancel);
+
+extern template FlowOutcome<std::int64_t> solve_max_flow(const CsrView&,
+                                                         std::span<const std::int64_t>, bool,
+                                                         edge_id, std::span<const node_id>,
+                                                         std::span<const node_id>, flow_method,
+                                                         bool, std::span<std::int64_t>,
+                                                         std::span<std::uint8_t>, const Cancel*);
+extern template FlowOutcome<double> solve_max_flow(const CsrView&, std::span<const double>, bool,
+                                                   edge_id, std::span<const node_id>,
+                                                   std::span<const node_id>, flow_method, bool,
+                                                   std::span<double>, std::span<std::uint8_t>,
+                                                   const Cancel*);
+
+}  // namespace routecore

@@ -1,0 +1,111 @@
+// routecore/min_cut.h — reading minimum cuts out of a residual network.
+//
+// Problem
+//   After a maximum (pre)flow, report a minimum cut: a set S of nodes with every source in S
+//   and no sink in S such that the capacity of the edges from S to V \ S equals the flow value.
+//
+// Two canonical cuts (both independent of which maximum flow was found):
+//   closest to the sources   S_min = nodes reachable from a source along arcs with positive
+//                            residual. Needs a flow (not a preflow): in a preflow, nodes holding
+//                            excess can lie outside S_min while S_min's cut is larger.
+//   closest to the sinks     S_max = nodes from which no sink is reachable along residual arcs.
+//                            Valid for a maximum preflow as well, so push-relabel can stop after
+//                            its first phase.
+//   S_min is a subset of S_max; both have the minimum capacity.
+//
+// Certificate: no arc with positive residual leaves S, i.e. every edge from S to V \ S is
+// saturated and every directed edge from V \ S into S carries no flow.
+//
+// In the folded terminal form (flow_network.h) a positive `terminal_residual` counts as a
+// residual arc from the sources, a negative one as a residual arc to the sinks.
+//
+// Complexity: one breadth-first search, O(num_nodes + num_arcs).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "routecore/csr.h"
+#include "routecore/flow_network.h"
+
+namespace routecore {
+
+// side[v] = 1 for v in S_min, else 0.
+template <class Cap>
+void source_side_from_sources(const FlowNetwork<Cap>& net, std::span<std::uint8_t> side) {
+  std::fill(side.begin(), side.end(), std::uint8_t{0});
+  std::vector<node_id> queue;
+  queue.reserve(static_cast<std::size_t>(net.num_nodes));
+  for (node_id s : net.sources) {
+    side[s] = 1;
+    queue.push_back(s);
+  }
+  if (net.folded) {
+    for (node_id v = 0; v < net.num_nodes; ++v) {
+      if (net.terminal_residual[v] > 0 && side[v] == 0) {
+        side[v] = 1;
+        queue.push_back(v);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    const node_id v = queue[i];
+    for (arc_id a = net.begin(v); a < net.end(v); ++a) {
+      const auto& arc = net.arcs[a];
+      if (arc.residual > 0 && side[arc.head] == 0) {
+        side[arc.head] = 1;
+        queue.push_back(arc.head);
+      }
+    }
+  }
+}
+
+// side[v] = 1 for v in S_max (no sink reachable from v), else 0.
+template <class Cap>
+void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t> side) {
+  std::fill(side.begin(), side.end(), std::uint8_t{1});
+  std::vector<node_id> queue;
+  queue.reserve(static_cast<std::size_t>(net.num_nodes));
+  for (node_id t : net.sinks) {
+    side[t] = 0;
+    queue.push_back(t);
+  }
+  if (net.folded) {
+    for (node_id v = 0; v < net.num_nodes; ++v) {
+      if (net.terminal_residual[v] < 0 && side[v] == 1) {
+        side[v] = 0;
+        queue.push_back(v);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    const node_id v = queue[i];
+    for (arc_id a = net.begin(v); a < net.end(v); ++a) {
+      const auto& arc = net.arcs[a];
+      // arc is v -> w; its sister w -> v is the arc that lets w reach v.
+      if (side[arc.head] == 1 && net.arcs[arc.sister].residual > 0 &&
+          net.terminal[arc.head] != terminal_kind::source) {
+        side[arc.head] = 0;
+        queue.push_back(arc.head);
+      }
+    }
+  }
+}
+
+// Ids (ascending) of the input edges that cross from the source side to the sink side: directed
+// edges src -> dst with src in S and dst not in S; undirected edges with exactly one end in S.
+inline std::vector<edge_id> crossing_edges(const CsrView& g, std::span<const std::uint8_t> side) {
+  std::vector<edge_id> cut;
+  for (node_id u = 0; u < g.num_nodes; ++u) {
+    if (side[u] == 0) continue;
+    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+      if (side[g.head[a]] == 0) cut.push_back(edge_of(g.arc_edge[a]));
+    }
+  }
+  std::sort(cut.begin(), cut.end());
+  return cut;
+}
+
+}  // namespace routecore

@@ -1,0 +1,106 @@
+// routecore/shortest_paths.h — the batched entry points behind the Python API: many sources in
+// parallel, and routes read off a shortest-path tree.
+//
+// shortest_path_lengths
+//   Problem: the k x n matrix of distances from k sources. Rows are independent single-source
+//   searches (dijkstra.h with weights, bfs.h without), run by `threads` workers (parallel.h)
+//   that each own one workspace, so no allocation happens per row and nothing is shared but the
+//   read-only graph. out is row-major k x n; row i belongs to sources[i]. Results do not depend
+//   on the thread count. Input as in dijkstra.h / bfs.h. Time O(k (n + m log n) / threads);
+//   memory O(n) per worker. Returns false if cancelled (output then unspecified).
+//
+// tree_routes
+//   Problem: the routes of many nodes through a shortest-path tree given as parent[] and
+//   pred_edge[] (dijkstra.h `nearest`), in one pass, without a search per node.
+//   Output: route i is edges[offsets[i] .. offsets[i+1]) — for a forward tree (rooted at the
+//   sources, arcs pointing away from them) in root-to-node order, for a reverse tree (searched on
+//   the reversed graph, so parent[] leads towards the root along the graph's arcs) in
+//   node-to-root order: in both cases the order of travel. A root or unreachable node has an
+//   empty route. The nodes visited come with them (see below). Time and memory
+//   O(k + total route length).
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "routecore/bfs.h"
+#include "routecore/csr.h"
+#include "routecore/dijkstra.h"
+#include "routecore/parallel.h"
+#include "routecore/path_common.h"
+
+namespace routecore {
+
+// `weight` (one per arc) may be nullptr: every arc counts 1 (breadth-first search).
+inline bool shortest_path_lengths(const CsrView& g, const double* weight,
+                                  std::span<const node_id> sources, const std::uint8_t* blocked,
+                                  double max_length, int threads, double* out,
+                                  const Cancel& cancel) {
+  const auto n = static_cast<std::size_t>(g.num_nodes);
+  const auto k = static_cast<std::int64_t>(sources.size());
+  const int workers =
+      static_cast<int>(std::clamp<std::int64_t>(threads, 1, std::max<std::int64_t>(k, 1)));
+  std::atomic<bool> finished{true};
+  auto run = [&](auto make_workspace, auto query) {
+    using Workspace = decltype(make_workspace());
+    std::vector<std::unique_ptr<typename Workspace::element_type>> workspace(
+        static_cast<std::size_t>(workers));
+    parallel_for(k, workers, &cancel, [&](std::int64_t task, int worker) {
+      auto& ws = workspace[static_cast<std::size_t>(worker)];
+      if (!ws) ws = make_workspace();  // allocated by the thread that uses it
+      double* row = out + static_cast<std::size_t>(task) * n;
+      if (!query(*ws, sources[static_cast<std::size_t>(task)], row)) finished = false;
+    });
+  };
+  if (weight == nullptr) {
+    run([&] { return std::make_unique<BreadthFirstSearch>(g.num_nodes, blocked); },
+        [&](BreadthFirstSearch& ws, node_id s, double* row) {
+          return ws.distances(g, s, max_length, row, cancel);
+        });
+  } else {
+    const ArcWeights w{weight};
+    run([&] { return std::make_unique<DijkstraSearch>(g.num_nodes, blocked); },
+        [&](DijkstraSearch& ws, node_id s, double* row) {
+          return ws.distances(g, w, s, max_length, row, cancel);
+        });
+  }
+  return finished && !cancel.requested();
+}
+
+// Returns false (output unspecified) if parent[] is not a forest: a walk leaves [0, n) or does
+// not reach a root within n steps. Query nodes must be in range. `route_nodes` receives, per
+// query node, the len + 1 nodes of its route in the same order as its edges (the node alone for
+// an empty route), so route i's nodes start at offsets[i] + i.
+inline bool tree_routes(std::span<const node_id> parent, std::span<const edge_id> pred_edge,
+                        std::span<const node_id> nodes, bool travel_to_root,
+                        std::vector<std::int64_t>& offsets, std::vector<edge_id>& edges,
+                        std::vector<node_id>& route_nodes) {
+  const auto n = static_cast<std::int64_t>(parent.size());
+  offsets.assign(1, 0);
+  edges.clear();
+  route_nodes.clear();
+  for (const node_id v : nodes) {
+    const auto first_edge = static_cast<std::ptrdiff_t>(edges.size());
+    const auto first_node = static_cast<std::ptrdiff_t>(route_nodes.size());
+    std::int64_t steps = 0;
+    node_id x = v;
+    for (; pred_edge[x] >= 0; x = parent[x]) {
+      if (++steps > n || parent[x] < 0 || parent[x] >= n) return false;
+      edges.push_back(pred_edge[x]);
+      route_nodes.push_back(x);
+    }
+    route_nodes.push_back(x);
+    if (!travel_to_root) {
+      std::reverse(edges.begin() + first_edge, edges.end());
+      std::reverse(route_nodes.begin() + first_node, route_nodes.end());
+    }
+    offsets.push_back(static_cast<std::int64_t>(edges.size()));
+  }
+  return true;
+}
+
+}  // namespace routecore

@@ -1,0 +1,421 @@
+"""Max-flow and min-cut: oracles (networkx, scipy), certificates, cross-method agreement, the
+networkx flow instances, overflow handling and bad input."""
+
+from __future__ import annotations
+
+import bz2
+import doctest
+import os
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given
+from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+
+import routecore as rc
+import routecore.flow
+
+from .strategies import FlowProblem, flow_problems
+
+METHODS = ("push_relabel", "boykov_kolmogorov", "dinic")
+LIMIT = 2**62
+
+
+# --------------------------------------------------------------------------------- oracles
+def graph_of(p: FlowProblem, *, with_capacity: bool = True) -> rc.Graph:
+    cap = p.capacity if with_capacity else None
+    return rc.Graph(p.num_nodes, p.src, p.dst, capacity=cap, directed=p.directed)
+
+
+def networkx_value(p: FlowProblem) -> Any:
+    """Max-flow value by networkx (preflow-push, exact Python ints): parallel edges merged by
+    summing, undirected edges as both directions, super terminals joined by uncapacitated
+    (infinite) edges."""
+    g = nx.DiGraph()
+    g.add_nodes_from(range(p.num_nodes))
+
+    def add(u: int, v: int, c: Any) -> None:
+        if g.has_edge(u, v):
+            g[u][v]["capacity"] += c
+        else:
+            g.add_edge(u, v, capacity=c)
+
+    for u, v, c in zip(p.src.tolist(), p.dst.tolist(), p.capacity.tolist(), strict=True):
+        if u == v:
+            continue
+        add(u, v, c)
+        if not p.directed:
+            add(v, u, c)
+    for s in p.source_ids.tolist():
+        g.add_edge("S", s)
+    for t in p.sink_ids.tolist():
+        g.add_edge(t, "T")
+    return nx.maximum_flow_value(g, "S", "T")
+
+
+def scipy_value(p: FlowProblem) -> int:
+    """Max-flow value by scipy (Dinic, int32 only), with super terminals added here."""
+    n = p.num_nodes
+    src, dst, cap = p.src, p.dst, p.capacity
+    if not p.directed:
+        src, dst, cap = np.r_[src, dst], np.r_[dst, src], np.r_[cap, cap]
+    big = int(min(cap.sum() + 1, 2**31 - 1))
+    s_ids, t_ids = p.source_ids, p.sink_ids
+    rows = np.r_[src, np.full(len(s_ids), n), t_ids]
+    cols = np.r_[dst, s_ids, np.full(len(t_ids), n + 1)]
+    data = np.r_[cap, np.full(len(s_ids) + len(t_ids), big)]
+    keep = rows != cols
+    matrix = sp.csr_array(
+        (data[keep].astype(np.int32), (rows[keep], cols[keep])), shape=(n + 2, n + 2)
+    )
+    return int(maximum_flow(matrix, n, n + 1).flow_value)
+
+
+def residual_reach(p: FlowProblem, edge_flow: np.ndarray, *, towards_sinks: bool) -> np.ndarray:
+    """Nodes reachable from a source (or, with towards_sinks, that reach a sink) along arcs with
+    positive residual, computed independently from the edge flows."""
+    n = p.num_nodes
+    src, dst, c, f = p.src, p.dst, p.capacity, edge_flow
+    lower = np.zeros_like(c) if p.directed else -c
+    tails = np.r_[src[f < c], dst[f > lower]]
+    heads = np.r_[dst[f < c], src[f > lower]]
+    if towards_sinks:
+        tails, heads = heads, tails
+        starts = p.sink_ids
+    else:
+        starts = p.source_ids
+    tails = np.r_[tails, np.full(len(starts), n)]
+    heads = np.r_[heads, starts]
+    adj = sp.csr_array((np.ones(len(tails)), (tails, heads)), shape=(n + 1, n + 1))
+    reached = breadth_first_order(adj, n, directed=True, return_predecessors=False)
+    mask = np.zeros(n + 1, dtype=bool)
+    mask[reached] = True
+    return mask[:n]
+
+
+def source_total(p: FlowProblem) -> Any:
+    is_s = np.zeros(p.num_nodes, dtype=bool)
+    is_s[p.source_ids] = True
+    out = is_s[p.src] & ~is_s[p.dst]
+    if not p.directed:
+        out |= is_s[p.dst] & ~is_s[p.src]
+    return sum(p.capacity[out].tolist())
+
+
+def check_certificate(p: FlowProblem, r: rc.FlowResult, *, tol: float = 0.0) -> None:
+    """Every property a maximum flow with a minimum cut must have."""
+    n, src, dst, cap, f = p.num_nodes, p.src, p.dst, p.capacity, r.edge_flow
+    assert f.dtype == cap.dtype and f.shape == cap.shape
+    # capacity bounds (exact, also for floats)
+    assert np.all(f <= cap)
+    assert np.all(f >= (0 if p.directed else -cap))
+    # conservation at every node that is neither a source nor a sink
+    net_in = np.zeros(n, dtype=f.dtype)
+    np.add.at(net_in, dst, f)
+    np.subtract.at(net_in, src, f)
+    terminal = np.zeros(n, dtype=bool)
+    terminal[p.source_ids] = True
+    terminal[p.sink_ids] = True
+    assert np.all(np.abs(net_in[~terminal]) <= tol)
+    # value == net outflow of the sources == net inflow of the sinks
+    assert abs(-net_in[p.source_ids].sum() - r.value) <= tol
+    assert abs(net_in[p.sink_ids].sum() - r.value) <= tol
+    # the cut
+    side = r.source_side
+    assert side.dtype == np.bool_ and side.shape == (n,)
+    assert side[p.source_ids].all()
+    assert not side[p.sink_ids].any()
+    check_cut(p, side, r.cut_edges, r.value, tol=tol)
+    # no residual arc leaves the source side: edges out of it are saturated, edges into it idle
+    out_edges = side[src] & ~side[dst]
+    in_edges = ~side[src] & side[dst]
+    assert np.all(f[out_edges] == cap[out_edges])
+    assert np.all(f[in_edges] == (0 if p.directed else -cap[in_edges]))
+
+
+def check_cut(p: FlowProblem, side: np.ndarray, cut: np.ndarray, value: Any, *, tol: float) -> None:
+    crossing = side[p.src] & ~side[p.dst]
+    if not p.directed:
+        crossing = side[p.src] != side[p.dst]
+    np.testing.assert_array_equal(cut, np.flatnonzero(crossing))
+    assert cut.dtype == np.int32
+    assert abs(sum(p.capacity[cut].tolist()) - value) <= tol
+
+
+# ------------------------------------------------------------------------ integer problems
+@given(flow_problems())
+def test_value_matches_networkx_and_scipy(p: FlowProblem) -> None:
+    g = graph_of(p)
+    expected = networkx_value(p)
+    assert scipy_value(p) == expected
+    for method in (*METHODS, "auto"):
+        r = rc.max_flow(g, p.sources, p.sinks, method=method)
+        assert r.value == expected
+        assert type(r.value) is int
+        assert rc.min_cut(g, p.sources, p.sinks, method=method).value == expected
+
+
+@given(flow_problems())
+def test_certificates_and_canonical_cuts_agree_across_methods(p: FlowProblem) -> None:
+    g = graph_of(p)
+    flows = {m: rc.max_flow(g, p.sources, p.sinks, method=m) for m in METHODS}
+    cuts = {m: rc.min_cut(g, p.sources, p.sinks, method=m) for m in METHODS}
+    reference = flows["dinic"]
+    for method, r in flows.items():
+        assert r.method == method
+        check_certificate(p, r)
+        # The source side is exactly the residual reach of the sources (unique over all
+        # maximum flows), so every method reports the same cut.
+        np.testing.assert_array_equal(
+            r.source_side, residual_reach(p, r.edge_flow, towards_sinks=False)
+        )
+        np.testing.assert_array_equal(r.source_side, reference.source_side)
+        np.testing.assert_array_equal(r.cut_edges, reference.cut_edges)
+    # min_cut: the cut closest to the sinks = nodes that cannot reach a sink in the residual
+    # network of any maximum flow; it contains max_flow's source side.
+    closest_to_sinks = ~residual_reach(p, reference.edge_flow, towards_sinks=True)
+    for mc in cuts.values():
+        value, side, cut = mc
+        assert value == reference.value
+        np.testing.assert_array_equal(side, closest_to_sinks)
+        assert np.all(side[reference.source_side])
+        check_cut(p, side, cut, value, tol=0)
+
+
+@given(flow_problems(capacities="float"))
+def test_float_capacities_within_tolerance(p: FlowProblem) -> None:
+    g = graph_of(p)
+    expected = networkx_value(p)
+    tol = routecore.flow.FLOAT_TOLERANCE * max(1.0, source_total(p))
+    for method in METHODS:
+        r = rc.max_flow(g, p.sources, p.sinks, method=method)
+        assert isinstance(r.value, float)
+        assert abs(r.value - expected) <= tol
+        check_certificate(p, r, tol=tol)
+        value, side, cut = rc.min_cut(g, p.sources, p.sinks, method=method)
+        assert abs(value - expected) <= tol
+        check_cut(p, side, cut, value, tol=tol)
+
+
+@given(flow_problems(max_nodes=8, max_edges=20, capacities="huge"))
+def test_huge_capacities_exact_or_reported(p: FlowProblem) -> None:
+    """Exact with capacities up to 2**63 - 1, or a GraphError when the documented bound on the
+    totals (flow_network.h) is exceeded."""
+    is_s = np.zeros(p.num_nodes, dtype=bool)
+    is_s[p.source_ids] = True
+    is_t = np.zeros(p.num_nodes, dtype=bool)
+    is_t[p.sink_ids] = True
+    src, dst, cap = p.src, p.dst, [int(c) for c in p.capacity]
+    leaving: list[int] = []
+    entering: list[int] = []
+    for u, v, c in zip(src.tolist(), dst.tolist(), cap, strict=True):
+        ends = [(u, v)] if p.directed else [(u, v), (v, u)]
+        useful = [(a, b) for a, b in ends if a != b and not is_s[b] and not is_t[a]]
+        if c == 0 or not useful or (is_s[u] and is_s[v]) or (is_t[u] and is_t[v]):
+            continue
+        a, b = useful[0]
+        if is_s[a]:
+            leaving.append(c)
+        if is_t[b]:
+            entering.append(c)
+    bound = min(sum(leaving), sum(entering))
+    clamp = bound + 1
+    too_big = (
+        bound > LIMIT
+        or max(sum(min(c, clamp) for c in leaving), sum(min(c, clamp) for c in entering)) > LIMIT
+    )
+    g = graph_of(p)
+    for method in METHODS:
+        if too_big:
+            with pytest.raises(rc.GraphError, match=r"capacities too large.*2\*\*62"):
+                rc.max_flow(g, p.sources, p.sinks, method=method)
+            continue
+        r = rc.max_flow(g, p.sources, p.sinks, method=method)
+        assert r.value == networkx_value(p)
+        check_certificate(p, r)
+
+
+def test_total_beyond_int64_is_reported_with_both_totals() -> None:
+    big = 2**63 - 1
+    g = rc.Graph(3, [0, 0, 1, 1], [1, 1, 2, 2], capacity=[big, big, big, big])
+    with pytest.raises(rc.GraphError, match=r"leaving the sources \(about 9\.22e\+18\)"):
+        rc.max_flow(g, 0, 2)
+    # One huge edge is fine: the other side bounds the value.
+    g = rc.Graph(3, [0, 1], [1, 2], capacity=[big, 5])
+    assert rc.max_flow(g, 0, 2).value == 5
+
+
+# ------------------------------------------------------------------------- specific shapes
+@pytest.mark.parametrize("method", METHODS)
+def test_undirected_flow_is_signed_by_direction(method: str) -> None:
+    # Edge 1 is stored 2 -> 1 but the flow runs 1 -> 2.
+    g = rc.Graph(4, [0, 2, 2], [1, 1, 3], capacity=[5, 4, 3], directed=False)
+    r = rc.max_flow(g, 0, 3, method=method)
+    assert r.value == 3
+    assert r.edge_flow.tolist() == [3, -3, 3]
+    assert r.cut_edges.tolist() == [2]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_terminals_in_different_components(method: str) -> None:
+    g = rc.Graph(5, [0, 1, 3], [1, 0, 4], capacity=[2, 2, 9])
+    r = rc.max_flow(g, [0], [4, 2], method=method)
+    assert r.value == 0
+    assert r.edge_flow.tolist() == [0, 0, 0]
+    assert r.source_side.tolist() == [True, True, False, False, False]
+    assert r.cut_edges.size == 0
+    value, side, cut = rc.min_cut(g, 0, [4, 2], method=method)
+    assert value == 0 and cut.size == 0
+    assert side.tolist() == [True, True, False, False, False]  # 3 reaches the sink 4
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_many_sources_and_sinks_without_super_nodes(method: str) -> None:
+    # Two independent pipes and a shared bottleneck node.
+    g = rc.Graph(6, [0, 1, 2, 2], [2, 2, 4, 5], capacity=[4, 4, 3, 10])
+    r = rc.max_flow(g, [0, 1], [4, 5], method=method)
+    assert r.value == 8
+    assert r.cut_edges.tolist() == [0, 1]
+
+
+# --------------------------------------------------------------------- networkx instances
+def _networkx_instance(name: str) -> nx.DiGraph:
+    folder = os.path.join(os.path.dirname(nx.__file__), "algorithms", "flow", "tests")
+    path = os.path.join(folder, f"{name}.gpickle.bz2")
+    if not os.path.exists(path):
+        pytest.skip(f"networkx does not ship {name}.gpickle.bz2 in this installation")
+    with bz2.BZ2File(path, "rb") as fh:
+        graph: nx.DiGraph = pickle.load(fh)
+    return graph
+
+
+# The values networkx's own test suite asserts (test_maxflow_large_graph.py).
+@pytest.mark.parametrize(("name", "known"), [("gl1", 156545), ("gw1", 1202018), ("wlm3", 11875108)])
+def test_networkx_flow_instances(name: str, known: int) -> None:
+    G = _networkx_instance(name)
+    s, t = 1, len(G)
+    expected = nx.maximum_flow_value(G, s, t, flow_func=nx.algorithms.flow.preflow_push)
+    assert expected == known
+    g = rc.Graph.from_networkx(G, weight=None, capacity="capacity")
+    index = {node: i for i, node in enumerate(G.nodes)}
+    p = FlowProblem(g.num_nodes, g.src, g.dst, True, g.capacity, index[s], index[t])
+    for method in (*METHODS, "auto"):
+        r = rc.max_flow(g, index[s], index[t], method=method)
+        assert r.value == known
+        check_certificate(p, r)
+        assert rc.min_cut(g, index[s], index[t], method=method).value == known
+
+
+# ------------------------------------------------------------------------ capacity= and auto
+def test_capacity_argument_overrides_and_is_not_mutated() -> None:
+    g = rc.Graph(3, [0, 1], [1, 2], capacity=[1, 1])
+    cap = np.array([7, 5], dtype=np.int32)
+    cap.flags.writeable = False
+    r = rc.max_flow(g, 0, 2, capacity=cap)
+    assert r.value == 5 and r.edge_flow.dtype == np.int64
+    assert cap.tolist() == [7, 5]
+    assert g.capacity is not None and g.capacity.tolist() == [1, 1]
+    r = rc.max_flow(g, 0, 2, capacity=[2.5, 4.0])
+    assert r.value == 2.5 and r.edge_flow.dtype == np.float64
+    bare = rc.Graph(3, [0, 1], [1, 2])
+    assert rc.min_cut(bare, 0, 2, capacity=[3, 4]).value == 3
+
+
+def _grid(rows: int, cols: int, seed: int) -> tuple[rc.Graph, int, int]:
+    """Vision-style: a 4-connected pixel grid plus a source and a sink edge at every pixel."""
+    rng = np.random.default_rng(seed)
+    ids = np.arange(rows * cols).reshape(rows, cols)
+    right = np.c_[ids[:, :-1].ravel(), ids[:, 1:].ravel()]
+    down = np.c_[ids[:-1, :].ravel(), ids[1:, :].ravel()]
+    s, t = rows * cols, rows * cols + 1
+    pixels = ids.ravel()
+    src = np.r_[right[:, 0], down[:, 0], np.full(pixels.size, s), pixels]
+    dst = np.r_[right[:, 1], down[:, 1], pixels, np.full(pixels.size, t)]
+    cap = rng.integers(0, 50, src.size)
+    return rc.Graph(rows * cols + 2, src, dst, capacity=cap, directed=False), s, t
+
+
+def test_auto_picks_by_graph_shape() -> None:
+    grid, s, t = _grid(20, 20, seed=1)
+    r = rc.max_flow(grid, s, t)
+    assert r.method == "boykov_kolmogorov"
+    assert r.value == rc.max_flow(grid, s, t, method="dinic").value
+    # A layered network: terminal edges only at the first and last layer.
+    rng = np.random.default_rng(2)
+    width, layers = 10, 20
+    tails = rng.integers(0, width * (layers - 1), 3 * width * layers)
+    heads = (tails // width + 1) * width + rng.integers(0, width, tails.size)
+    n = width * layers
+    src = np.r_[np.full(width, n), tails, np.arange(n - width, n)]
+    dst = np.r_[np.arange(width), heads, np.full(width, n + 1)]
+    layered = rc.Graph(n + 2, src, dst, capacity=rng.integers(1, 100, src.size))
+    r = rc.max_flow(layered, n, n + 1)
+    assert r.method == "push_relabel"
+    assert r.value == rc.max_flow(layered, n, n + 1, method="dinic").value
+
+
+def test_threads_share_nothing() -> None:
+    problems = [_grid(30, 30, seed) for seed in range(6)]
+    sequential = [rc.max_flow(g, s, t).value for g, s, t in problems]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        threaded = list(pool.map(lambda gst: rc.max_flow(*gst).value, problems))
+    assert threaded == sequential
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(routecore.flow, raise_on_error=False)
+    assert result.attempted >= 2 and result.failed == 0
+
+
+# ------------------------------------------------------------------------------- bad input
+def _line() -> rc.Graph:
+    return rc.Graph(4, [0, 1, 2], [1, 2, 3], capacity=[1, 2, 3])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"capacity": [1, -2, 3]}, r"capacity\[1\] = -2 is negative"),
+        ({"capacity": [1.0, np.nan, 3.0]}, r"capacity\[1\] = nan is NaN"),
+        ({"capacity": [1.0, 2.0, np.inf]}, r"capacity\[2\] = inf is infinite"),
+        ({"capacity": [1, 2]}, r"capacity has 2 entries but the graph has 3 edges"),
+        ({"capacity": ["a", "b", "c"]}, r"capacity: .* must be real numbers, got dtype <U1"),
+        ({"method": "simplex"}, r"method must be one of 'auto', 'push_relabel'"),
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(rc.GraphError, match=match):
+        rc.max_flow(_line(), 0, 3, **kwargs)
+    with pytest.raises(rc.GraphError, match=match):
+        rc.min_cut(_line(), 0, 3, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("sources", "sinks", "error", "match"),
+    [
+        (7, 3, rc.NodeIndexError, r"sources = 7 is not a node id; valid ids are 0\.\.3"),
+        ([0, 9], 3, rc.NodeIndexError, r"sources\[1\] = 9 is not a node id"),
+        (0, [-1], rc.NodeIndexError, r"sinks\[0\] = -1 is not a node id"),
+        ([0, 2], [2, 3], rc.GraphError, r"node 2 is both a source and a sink"),
+        (1, 1, rc.GraphError, r"node 1 is both a source and a sink"),
+        ([], 3, rc.GraphError, r"sources is empty"),
+        (0, np.array([], dtype=np.int64), rc.GraphError, r"sinks is empty"),
+        (0.5, 3, rc.GraphError, r"sources must be a node id \(integer\), got 0\.5"),
+    ],
+)
+def test_bad_terminals(sources: Any, sinks: Any, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        rc.max_flow(_line(), sources, sinks)
+
+
+def test_graph_without_capacities() -> None:
+    bare = rc.Graph(3, [0, 1], [1, 2])
+    with pytest.raises(rc.GraphError, match=r"the graph has no capacities; pass capacity="):
+        rc.max_flow(bare, 0, 2)
+    with pytest.raises(rc.GraphError, match=r"graph must be a routecore\.Graph, got list"):
+        rc.max_flow([[0, 1]], 0, 1)  # type: ignore[arg-type]
