@@ -124,7 +124,9 @@ class BidirectionalDijkstra {
   template <class Weights>
   static void expand(Side& self, const Side& other, const CsrView& g, Weights w, double& mu,
                      node_id& meet) {
-    const auto [du, u] = self.heap.pop();
+    const QuaternaryHeap::Entry top = self.heap.pop();
+    const double du = top.key;
+    const node_id u = top.node;
     const arc_id end = g.first_out[u + 1];
     for (arc_id a = g.first_out[u]; a < end; ++a) {
       const node_id v = g.head[a];

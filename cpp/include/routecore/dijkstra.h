@@ -51,6 +51,7 @@
 #include "routecore/heap.h"
 #include "routecore/parallel.h"
 #include "routecore/path_common.h"
+#include "routecore/radix_heap.h"
 
 namespace routecore {
 
@@ -60,34 +61,100 @@ class DijkstraSearch {
   DijkstraSearch(node_id num_nodes, const std::uint8_t* blocked) : heap_(num_nodes) {
     if (blocked != nullptr) {
       for (node_id v = 0; v < num_nodes; ++v) {
-        if (blocked[v] != 0) heap_.mark_done(v);
+        if (blocked[v] != 0) blocked_.push_back(v);
       }
     }
+    for (const node_id v : blocked_) heap_.mark_done(v);
   }
 
-  // out[0..n) = distances from `source`, +inf beyond `max_length` or unreachable.
+  // out[0..n) = distances from `source`, +inf beyond `max_length` or unreachable. Uses the
+  // 4-ary heap; see distances_radix for the alternative queue.
   template <class Weights>
   bool distances(const CsrView& g, Weights w, node_id source, double max_length, double* out,
                  const Cancel& cancel) {
     std::fill(out, out + g.num_nodes, unreachable);
-    heap_.push(source, 0.0);
+    const arc_id* first_out = g.first_out;
+    const node_id* head = g.head;
+    heap_.push(source, 0.0, first_out[source]);
     std::uint32_t steps = 0;
     bool finished = true;
     while (!heap_.empty()) {
-      const auto [du, u] = heap_.pop();
+      const QuaternaryHeap::Entry e = heap_.pop();
+      const node_id u = e.node;
+      const double du = e.key;
       out[u] = du;
-      settled_.push_back(u);
+      // Memory latency, not arithmetic, bounds this loop on graphs whose node ids carry no
+      // locality: make sure the arcs of the node most likely to be popped next are on their
+      // way while this one's are scanned.
+      if (!heap_.empty()) {
+        const arc_id next = heap_.top().aux;
+        __builtin_prefetch(head + next);
+        w.prefetch(next);
+      }
       if ((++steps & 1023U) == 0 && cancel.requested()) {
         finished = false;
         break;
       }
-      const arc_id end = g.first_out[u + 1];
-      for (arc_id a = g.first_out[u]; a < end; ++a) {
+      const arc_id end = first_out[u + 1];
+      for (arc_id a = e.aux; a < end; ++a) {
         const double dv = du + w(a);
-        if (dv <= max_length) heap_.relax(g.head[a], dv);
+        if (!(dv <= max_length)) continue;
+        const node_id v = head[a];
+        const std::int32_t state = heap_.state(v);
+        if (state == QuaternaryHeap::unseen) {
+          // A new node's arcs are fetched now, long before it is popped: the frontier's arcs
+          // fit in L2, and the node's first arc rides along in its heap entry.
+          const arc_id fv = first_out[v];
+          __builtin_prefetch(head + fv);
+          w.prefetch(fv);
+          heap_.push(v, dv, fv);
+        } else if (state >= 0 && dv < heap_.key_at(state)) {
+          heap_.decrease_key_at(state, dv);
+        }
       }
     }
-    reset();
+    reset_all();
+    return finished;
+  }
+
+  // The same result as distances(), computed with a radix heap (radix_heap.h) and lazy
+  // deletion: a node is queued again whenever its tentative distance improves, and entries
+  // whose key no longer matches out[v] are skipped. Faster when many distances tie, as with
+  // small integer weights; slower with general float weights, where entries move through many
+  // buckets. Tentative distances live in `out`; blocked nodes hold -1 there during the search
+  // (so no relaxation improves them) and +inf afterwards.
+  template <class Weights>
+  bool distances_radix(const CsrView& g, Weights w, node_id source, double max_length, double* out,
+                       const Cancel& cancel) {
+    std::fill(out, out + g.num_nodes, unreachable);
+    for (const node_id v : blocked_) out[v] = -1.0;
+    const arc_id* first_out = g.first_out;
+    const node_id* head = g.head;
+    out[source] = 0.0;
+    radix_.push(0.0, source);
+    std::uint32_t steps = 0;
+    bool finished = true;
+    while (!radix_.empty()) {
+      const RadixHeap::Entry e = radix_.pop();
+      const node_id u = e.node;
+      const double du = out[u];
+      if (RadixHeap::key_bits(du) != e.key) continue;  // stale: u was reached more cheaply
+      if ((++steps & 1023U) == 0 && cancel.requested()) {
+        finished = false;
+        break;
+      }
+      const arc_id end = first_out[u + 1];
+      for (arc_id a = first_out[u]; a < end; ++a) {
+        const node_id v = head[a];
+        const double dv = du + w(a);
+        if (dv < out[v] && dv <= max_length) {
+          out[v] = dv;
+          radix_.push(dv, v);
+        }
+      }
+    }
+    radix_.clear();
+    for (const node_id v : blocked_) out[v] = unreachable;
     return finished;
   }
 
@@ -111,7 +178,9 @@ class DijkstraSearch {
     std::uint32_t steps = 0;
     bool finished = true;
     while (!heap_.empty()) {
-      const auto [du, u] = heap_.pop();
+      const QuaternaryHeap::Entry top = heap_.pop();
+      const double du = top.key;
+      const node_id u = top.node;
       length[u] = du;
       settled_.push_back(u);
       if ((++steps & 1023U) == 0 && cancel.requested()) {
@@ -148,7 +217,9 @@ class DijkstraSearch {
     std::uint32_t steps = 0;
     bool found = false;
     while (!heap_.empty()) {
-      const auto [du, u] = heap_.pop();
+      const QuaternaryHeap::Entry top = heap_.pop();
+      const double du = top.key;
+      const node_id u = top.node;
       settled_.push_back(u);
       if (u == target) {
         found = true;
@@ -170,8 +241,14 @@ class DijkstraSearch {
   }
 
  private:
+  // Back to the state after construction, in O(n): for searches that reach most nodes.
+  void reset_all() {
+    heap_.reset_all();
+    for (const node_id v : blocked_) heap_.mark_done(v);
+  }
+
   // Back to the state after construction: the heap emptied, touched nodes unseen again
-  // (blocked nodes are never touched, so they stay blocked).
+  // (blocked nodes are never touched, so they stay blocked). O(nodes touched).
   void reset() {
     heap_.clear();
     for (const node_id v : settled_) heap_.reset(v);
@@ -179,6 +256,8 @@ class DijkstraSearch {
   }
 
   QuaternaryHeap heap_;           // queue + per-node state (unseen / queued / done)
+  RadixHeap radix_;               // distances_radix(): monotone queue, lazy deletion
+  std::vector<node_id> blocked_;  // the blocked nodes, ascending
   std::vector<node_id> settled_;  // nodes popped by the current query, for the reset
   std::vector<node_id> parent_;   // path(): tail of the arc that last improved a node
   std::vector<arc_id> pred_arc_;  // path(): that arc
