@@ -423,6 +423,13 @@ def shortest_path_lengths(
         A source out of range or forbidden, a bad weight array or mask, ``max_length`` negative
         or NaN, ``threads < 1``.
 
+    Notes
+    -----
+    Each row is one Dijkstra search, O(m log n). The priority queue is a radix heap when the
+    weights are whole numbers (many distances tie) and a 4-ary heap otherwise; without weights a
+    breadth-first search, O(n + m). Threads share the read-only graph and each keeps one O(n)
+    workspace, so memory is O(k n) for the result plus O(threads n).
+
     Examples
     --------
     >>> import routecore as rc

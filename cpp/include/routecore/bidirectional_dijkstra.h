@@ -39,6 +39,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "routecore/csr.h"
@@ -89,8 +90,8 @@ class BidirectionalDijkstra {
     Side(node_id n, const std::uint8_t* blocked)
         : heap(n),
           dist(static_cast<std::size_t>(n), unreachable),
-          parent(static_cast<std::size_t>(n)),
-          pred_arc(static_cast<std::size_t>(n)) {
+          parent(std::make_unique_for_overwrite<node_id[]>(static_cast<std::size_t>(n))),
+          pred_arc(std::make_unique_for_overwrite<arc_id[]>(static_cast<std::size_t>(n))) {
       if (blocked != nullptr) {
         for (node_id v = 0; v < n; ++v) {
           if (blocked[v] != 0) heap.mark_done(v);
@@ -115,10 +116,11 @@ class BidirectionalDijkstra {
     }
 
     QuaternaryHeap heap;
-    std::vector<double> dist;      // best known distance from s (forward) / to t (backward)
-    std::vector<node_id> parent;   // node the label came from (-1 at the root)
-    std::vector<arc_id> pred_arc;  // arc used, in this side's graph
-    std::vector<node_id> touched;  // nodes with a finite label, for the reset
+    std::vector<double> dist;  // best known distance from s (forward) / to t (backward)
+    // parent / pred_arc are written with every label, so left uninitialised.
+    std::unique_ptr<node_id[]> parent;   // node the label came from (-1 at the root)
+    std::unique_ptr<arc_id[]> pred_arc;  // arc used, in this side's graph
+    std::vector<node_id> touched;        // nodes with a finite label, for the reset
   };
 
   template <class Weights>

@@ -44,6 +44,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -209,9 +210,9 @@ class DijkstraSearch {
   template <class Weights>
   bool path(const CsrView& g, Weights w, node_id source, node_id target, PathResult& result,
             const Cancel& cancel) {
-    if (parent_.empty()) {
-      parent_.resize(static_cast<std::size_t>(g.num_nodes));
-      pred_arc_.resize(static_cast<std::size_t>(g.num_nodes));
+    if (!parent_) {
+      parent_ = std::make_unique_for_overwrite<node_id[]>(static_cast<std::size_t>(g.num_nodes));
+      pred_arc_ = std::make_unique_for_overwrite<arc_id[]>(static_cast<std::size_t>(g.num_nodes));
     }
     heap_.push(source, 0.0);
     std::uint32_t steps = 0;
@@ -235,7 +236,7 @@ class DijkstraSearch {
         }
       }
     }
-    if (found) trace_tree_path(g, w, parent_.data(), pred_arc_.data(), source, target, result);
+    if (found) trace_tree_path(g, w, parent_.get(), pred_arc_.get(), source, target, result);
     reset();
     return found;
   }
@@ -259,8 +260,10 @@ class DijkstraSearch {
   RadixHeap radix_;               // distances_radix(): monotone queue, lazy deletion
   std::vector<node_id> blocked_;  // the blocked nodes, ascending
   std::vector<node_id> settled_;  // nodes popped by the current query, for the reset
-  std::vector<node_id> parent_;   // path(): tail of the arc that last improved a node
-  std::vector<arc_id> pred_arc_;  // path(): that arc
+  // path(): tail of the arc that last improved a node, and that arc. Written before read, so
+  // allocated uninitialised on first use.
+  std::unique_ptr<node_id[]> parent_;
+  std::unique_ptr<arc_id[]> pred_arc_;
 };
 
 }  // namespace routecore
