@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "routecore/csr.h"
+#include "routecore/dijkstra.h"
 #include "routecore/heap.h"
 #include "routecore/parallel.h"
 #include "routecore/path_common.h"
@@ -60,9 +61,9 @@ class BidirectionalDijkstra {
     Side& f = side_[0];
     Side& b = side_[1];
     f.label(source, 0.0, -1, -1);
-    f.heap.push(source, 0.0);
+    f.heap.push(source, 0.0, forward.first_out[source]);
     b.label(target, 0.0, -1, -1);
-    b.heap.push(target, 0.0);
+    b.heap.push(target, 0.0, backward.first_out[target]);
     double mu = source == target ? 0.0 : unreachable;
     node_id meet = source == target ? source : -1;
     std::uint32_t steps = 0;
@@ -127,20 +128,15 @@ class BidirectionalDijkstra {
   static void expand(Side& self, const Side& other, const CsrView& g, Weights w, double& mu,
                      node_id& meet) {
     const QuaternaryHeap::Entry top = self.heap.pop();
-    const double du = top.key;
     const node_id u = top.node;
-    const arc_id end = g.first_out[u + 1];
-    for (arc_id a = g.first_out[u]; a < end; ++a) {
-      const node_id v = g.head[a];
-      const double dv = du + w(a);
-      if (!self.heap.relax(v, dv)) continue;
+    scan_arcs(self.heap, g, w, top, unreachable, [&](node_id v, arc_id a, double dv) {
       self.label(v, dv, u, a);
       const double through = dv + other.dist[v];
       if (through < mu) {
         mu = through;
         meet = v;
       }
-    }
+    });
   }
 
   template <class ForwardWeights, class BackwardWeights>

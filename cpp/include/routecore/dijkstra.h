@@ -56,6 +56,44 @@
 
 namespace routecore {
 
+// One Dijkstra step after `top` was popped from `heap`: relax every arc of top.node (whose first
+// arc top.aux carries), calling on_improve(v, arc, new_key) whenever a node's key drops. Keys
+// above `max_length` are not queued. Every queued node carries its first arc as the heap
+// payload, read (and its arcs prefetched) when it is first queued.
+//
+// Memory latency, not arithmetic, bounds this loop on graphs whose node ids carry no locality,
+// so the arcs of the node most likely to be popped next are prefetched before this node's are
+// scanned, and a new node's arcs are prefetched when it is first queued (the frontier's arcs
+// fit in L2).
+template <class Weights, class OnImprove>
+inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
+                      const QuaternaryHeap::Entry& top, double max_length, OnImprove&& on_improve) {
+  const arc_id* first_out = g.first_out;
+  const node_id* head = g.head;
+  if (!heap.empty()) {
+    const arc_id next = heap.top().aux;
+    __builtin_prefetch(head + next);
+    w.prefetch(next);
+  }
+  const arc_id end = first_out[top.node + 1];
+  for (arc_id a = top.aux; a < end; ++a) {
+    const double dv = top.key + w(a);
+    if (!(dv <= max_length)) continue;
+    const node_id v = head[a];
+    const std::int32_t state = heap.state(v);
+    if (state == QuaternaryHeap::unseen) {
+      const arc_id fv = first_out[v];
+      __builtin_prefetch(head + fv);
+      w.prefetch(fv);
+      heap.push(v, dv, fv);
+      on_improve(v, a, dv);
+    } else if (state >= 0 && dv < heap.key_at(state)) {
+      heap.decrease_key_at(state, dv);
+      on_improve(v, a, dv);
+    }
+  }
+}
+
 class DijkstraSearch {
  public:
   // `blocked`: byte mask over the nodes (non-zero = never entered) or nullptr.
@@ -74,45 +112,17 @@ class DijkstraSearch {
   bool distances(const CsrView& g, Weights w, node_id source, double max_length, double* out,
                  const Cancel& cancel) {
     std::fill(out, out + g.num_nodes, unreachable);
-    const arc_id* first_out = g.first_out;
-    const node_id* head = g.head;
-    heap_.push(source, 0.0, first_out[source]);
+    heap_.push(source, 0.0, g.first_out[source]);
     std::uint32_t steps = 0;
     bool finished = true;
     while (!heap_.empty()) {
-      const QuaternaryHeap::Entry e = heap_.pop();
-      const node_id u = e.node;
-      const double du = e.key;
-      out[u] = du;
-      // Memory latency, not arithmetic, bounds this loop on graphs whose node ids carry no
-      // locality: make sure the arcs of the node most likely to be popped next are on their
-      // way while this one's are scanned.
-      if (!heap_.empty()) {
-        const arc_id next = heap_.top().aux;
-        __builtin_prefetch(head + next);
-        w.prefetch(next);
-      }
+      const QuaternaryHeap::Entry top = heap_.pop();
+      out[top.node] = top.key;
       if ((++steps & 1023U) == 0 && cancel.requested()) {
         finished = false;
         break;
       }
-      const arc_id end = first_out[u + 1];
-      for (arc_id a = e.aux; a < end; ++a) {
-        const double dv = du + w(a);
-        if (!(dv <= max_length)) continue;
-        const node_id v = head[a];
-        const std::int32_t state = heap_.state(v);
-        if (state == QuaternaryHeap::unseen) {
-          // A new node's arcs are fetched now, long before it is popped: the frontier's arcs
-          // fit in L2, and the node's first arc rides along in its heap entry.
-          const arc_id fv = first_out[v];
-          __builtin_prefetch(head + fv);
-          w.prefetch(fv);
-          heap_.push(v, dv, fv);
-        } else if (state >= 0 && dv < heap_.key_at(state)) {
-          heap_.decrease_key_at(state, dv);
-        }
-      }
+      scan_arcs(heap_, g, w, top, max_length, [](node_id, arc_id, double) {});
     }
     reset_all();
     return finished;
@@ -172,7 +182,7 @@ class DijkstraSearch {
     }
     for (const node_id s : sources) {
       if (heap_.state(s) == QuaternaryHeap::unseen) {
-        heap_.push(s, 0.0);
+        heap_.push(s, 0.0, g.first_out[s]);
         root[s] = s;
       }
     }
@@ -189,17 +199,13 @@ class DijkstraSearch {
         break;
       }
       const node_id ru = root[u];
-      const arc_id end = g.first_out[u + 1];
-      for (arc_id a = g.first_out[u]; a < end; ++a) {
-        const node_id v = g.head[a];
-        if (heap_.relax(v, du + w(a))) {
-          root[v] = ru;
-          if (tree) {
-            pred_edge[v] = edge_of(g.arc_edge[a]);
-            parent[v] = u;
-          }
+      scan_arcs(heap_, g, w, top, unreachable, [&](node_id v, arc_id a, double) {
+        root[v] = ru;
+        if (tree) {
+          pred_edge[v] = edge_of(g.arc_edge[a]);
+          parent[v] = u;
         }
-      }
+      });
     }
     reset();
     return finished;
@@ -214,7 +220,7 @@ class DijkstraSearch {
       parent_ = std::make_unique_for_overwrite<node_id[]>(static_cast<std::size_t>(g.num_nodes));
       pred_arc_ = std::make_unique_for_overwrite<arc_id[]>(static_cast<std::size_t>(g.num_nodes));
     }
-    heap_.push(source, 0.0);
+    heap_.push(source, 0.0, g.first_out[source]);
     std::uint32_t steps = 0;
     bool found = false;
     while (!heap_.empty()) {
@@ -227,14 +233,10 @@ class DijkstraSearch {
         break;
       }
       if ((++steps & 1023U) == 0 && cancel.requested()) break;
-      const arc_id end = g.first_out[u + 1];
-      for (arc_id a = g.first_out[u]; a < end; ++a) {
-        const node_id v = g.head[a];
-        if (heap_.relax(v, du + w(a))) {
-          pred_arc_[v] = a;
-          parent_[v] = u;
-        }
-      }
+      scan_arcs(heap_, g, w, top, unreachable, [&](node_id v, arc_id a, double) {
+        pred_arc_[v] = a;
+        parent_[v] = u;
+      });
     }
     if (found) trace_tree_path(g, w, parent_.get(), pred_arc_.get(), source, target, result);
     reset();
