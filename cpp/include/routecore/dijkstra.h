@@ -63,8 +63,8 @@ namespace routecore {
 //
 // Memory latency, not arithmetic, bounds this loop on graphs whose node ids carry no locality,
 // so the arcs of the node most likely to be popped next are prefetched before this node's are
-// scanned, and a new node's arcs are prefetched when it is first queued (the frontier's arcs
-// fit in L2).
+// scanned, and a new node's arcs (first and last, so both lines of a typical block) are
+// prefetched when it is first queued: the frontier's arcs fit in L2.
 template <class Weights, class OnImprove>
 inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
                       const QuaternaryHeap::Entry& top, double max_length, OnImprove&& on_improve) {
@@ -85,6 +85,9 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
       const arc_id fv = first_out[v];
       __builtin_prefetch(head + fv);
       w.prefetch(fv);
+      const arc_id last = first_out[v + 1] - 1;  // a typical block spans two cache lines
+      __builtin_prefetch(head + last);
+      w.prefetch(last);
       heap.push(v, dv, fv);
       on_improve(v, a, dv);
     } else if (state >= 0 && dv < heap.key_at(state)) {
