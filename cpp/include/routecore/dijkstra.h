@@ -136,7 +136,7 @@ class DijkstraSearch {
   // whose key no longer matches out[v] are skipped. Faster when many distances tie, as with
   // small integer weights; slower with general float weights, where entries move through many
   // buckets. Tentative distances live in `out`; blocked nodes hold -1 there during the search
-  // (so no relaxation improves them) and +inf afterwards.
+  // (so no relaxation improves them) and +inf afterwards. Entries carry the node's first arc.
   template <class Weights>
   bool distances_radix(const CsrView& g, Weights w, node_id source, double max_length, double* out,
                        const Cancel& cancel) {
@@ -145,7 +145,7 @@ class DijkstraSearch {
     const arc_id* first_out = g.first_out;
     const node_id* head = g.head;
     out[source] = 0.0;
-    radix_.push(0.0, source);
+    radix_.push(0.0, source, first_out[source]);
     std::uint32_t steps = 0;
     bool finished = true;
     while (!radix_.empty()) {
@@ -158,12 +158,18 @@ class DijkstraSearch {
         break;
       }
       const arc_id end = first_out[u + 1];
-      for (arc_id a = first_out[u]; a < end; ++a) {
+      for (arc_id a = e.aux; a < end; ++a) {
         const node_id v = head[a];
         const double dv = du + w(a);
-        if (dv < out[v] && dv <= max_length) {
+        const double old = out[v];
+        if (dv < old && dv <= max_length) {
           out[v] = dv;
-          radix_.push(dv, v);
+          const arc_id fv = first_out[v];
+          if (old == unreachable) {  // first time reached: fetch its arcs early (see scan_arcs)
+            __builtin_prefetch(head + fv);
+            w.prefetch(fv);
+          }
+          radix_.push(dv, v, fv);
         }
       }
     }

@@ -51,6 +51,7 @@ class RadixHeap {
   struct Entry {
     std::uint64_t key;  // bit pattern of a non-negative double
     node_id node;
+    std::int32_t aux;  // caller's payload (fills what would be padding)
   };
 
   static std::uint64_t key_bits(double key) { return std::bit_cast<std::uint64_t>(key); }
@@ -58,10 +59,10 @@ class RadixHeap {
 
   bool empty() const { return size_ == 0; }
 
-  void push(double key, node_id v) {
+  void push(double key, node_id v, std::int32_t aux = 0) {
     const std::uint64_t k = key_bits(key);
     assert(k >= last_);
-    buckets_[bucket_of(k)].push_back(Entry{k, v});
+    buckets_[bucket_of(k)].push_back(Entry{k, v, aux});
     ++size_;
   }
 
