@@ -12,6 +12,8 @@
 //
 // Output
 //   `distances`: out[v] = d(s, v) for every v with d(s, v) <= max_length, +inf otherwise.
+//                `distances_radix` computes the same with a radix heap (faster for integral
+//                weights; the caller picks, see shortest_paths.h).
 //   `nearest`:   length[v] = min over sources s of d(s, v), root[v] = one source achieving it
 //                (-1 if unreachable); optionally the shortest-path tree: pred_edge[v] is the
 //                input edge id of the arc by which v was reached and parent[v] that arc's tail
@@ -27,14 +29,22 @@
 //   depend only on the input, never on threads or timing.
 //
 // Workspace reuse
-//   A DijkstraSearch owns its heap and scratch arrays (O(n)); create one per thread and run many
-//   queries on it. Blocked nodes are marked once at construction. After each query only the
-//   nodes the query touched are reset, so a query that stops early costs time proportional to
-//   the part of the graph it explored, not to n.
+//   A DijkstraSearch owns its heaps and scratch arrays (O(n)); create one per thread and run
+//   many queries on it. Blocked nodes are marked once at construction. After `path` and
+//   `nearest` only the nodes the query touched are reset, so a query that stops early costs time
+//   proportional to the part of the graph it explored, not to n; `distances` resets in O(n),
+//   which its output costs anyway.
+//
+// Memory access
+//   On graphs whose node numbering has no locality (e.g. random points), the search waits on
+//   cache misses, not arithmetic. Each queued node carries its first arc in its heap entry, and
+//   its arc block is prefetched when it is first queued and again just before it is popped
+//   (scan_arcs).
 //
 // Complexity
-//   O((n' + m') log_4 n') time for n' settled nodes and m' scanned arcs; O(n) memory per
-//   workspace. Cancellation (Cancel) is polled every 1024 settled nodes; a cancelled query returns
+//   O((n' + m') log_4 n') time for n' settled nodes and m' scanned arcs with the 4-ary heap;
+//   with the radix heap O(m' B) where B <= 64 bounds how often an entry moves between buckets
+//   (about log2 of the largest weight for integral weights). O(n) memory per workspace. Cancellation (Cancel) is polled every 1024 settled nodes; a cancelled query returns
 //   false and leaves its output unspecified.
 //
 // References
