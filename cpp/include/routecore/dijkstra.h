@@ -44,8 +44,9 @@
 // Complexity
 //   O((n' + m') log_4 n') time for n' settled nodes and m' scanned arcs with the 4-ary heap;
 //   with the radix heap O(m' B) where B <= 64 bounds how often an entry moves between buckets
-//   (about log2 of the largest weight for integral weights). O(n) memory per workspace. Cancellation (Cancel) is polled every 1024 settled nodes; a cancelled query returns
-//   false and leaves its output unspecified.
+//   (about log2 of the largest weight for integral weights). O(n) memory per workspace.
+//   Cancellation (Cancel) is polled every 1024 settled nodes; a cancelled query returns false
+//   and leaves its output unspecified.
 //
 // References
 //   E. W. Dijkstra, "A note on two problems in connexion with graphs", Numer. Math. 1 (1959).
