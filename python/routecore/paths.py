@@ -182,7 +182,15 @@ class ShortestPathTree:
         return self.paths([node_id(node, self.length.shape[0], "node")])[0]
 
     def paths(self, nodes: npt.ArrayLike) -> list[Path | None]:
-        """:meth:`path` for many nodes at once (one C++ pass, then one small object per node)."""
+        """:meth:`path` for many nodes at once (one C++ pass, then one small object per node).
+
+        Examples
+        --------
+        >>> import routecore as rc
+        >>> g = rc.Graph(3, [0, 1], [1, 2], weight=[1.0, 2.0])
+        >>> [p.nodes.tolist() if p else None for p in rc.shortest_path_tree(g, 1).paths([2, 0])]
+        [[1, 2], None]
+        """
         ids, offsets, edges, flat_nodes = self._routes(nodes)
         result: list[Path | None] = []
         for i, v in enumerate(ids.tolist()):
