@@ -87,6 +87,12 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
     w.prefetch(next);
   }
   const arc_id end = first_out[top.node + 1];
+  // Issue the neighbours' random accesses (queue state, first arc) all at once before using
+  // any of them, so their misses overlap instead of queueing up one per arc.
+  for (arc_id a = top.aux; a < end; ++a) {
+    heap.prefetch_state(head[a]);
+    __builtin_prefetch(first_out + head[a]);
+  }
   for (arc_id a = top.aux; a < end; ++a) {
     const double dv = top.key + w(a);
     if (!(dv <= max_length)) continue;
