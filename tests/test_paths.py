@@ -361,7 +361,9 @@ def test_reverse_equals_search_on_reversed_graph(
     )
     lengths, nearest = rc.nearest_source(g, sources, reverse=True)
     want_lengths, want_nearest = rc.nearest_source(reversed_g, sources)
-    np.testing.assert_array_equal(lengths, want_lengths)
+    # Arc order differs between the two graphs, so equally short paths may be summed in a
+    # different order: equal up to rounding.
+    np.testing.assert_allclose(lengths, want_lengths, rtol=1e-12)
     # Ties may be broken differently (arc order differs); the chosen source must be as near.
     np.testing.assert_array_equal(nearest == -1, want_nearest == -1)
 
