@@ -216,9 +216,8 @@ class DijkstraSearch {
     bool finished = true;
     while (!heap_.empty()) {
       const QuaternaryHeap::Entry top = heap_.pop();
-      const double du = top.key;
       const node_id u = top.node;
-      length[u] = du;
+      length[u] = top.key;
       settled_.push_back(u);
       if ((++steps & 1023U) == 0 && cancel.requested()) {
         finished = false;
@@ -251,7 +250,6 @@ class DijkstraSearch {
     bool found = false;
     while (!heap_.empty()) {
       const QuaternaryHeap::Entry top = heap_.pop();
-      const double du = top.key;
       const node_id u = top.node;
       settled_.push_back(u);
       if (u == target) {
