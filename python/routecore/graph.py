@@ -15,7 +15,14 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._validation import MAX_ID_COUNT, check_count, edge_values, node_id_array
+from ._validation import (
+    MAX_ID_COUNT,
+    _as_array,
+    check_count,
+    edge_values,
+    flag,
+    node_id_array,
+)
 from .errors import GraphError
 
 if TYPE_CHECKING:
@@ -82,20 +89,27 @@ class Graph:
         directed: bool = True,
     ) -> None:
         n = check_count(num_nodes, "num_nodes")
-        src_ids = node_id_array(src, n, "src")
-        dst_ids = node_id_array(dst, n, "dst")
-        if src_ids.shape != dst_ids.shape:
+        directed = flag(directed, "directed")
+        # Sizes first: a graph too large for 32-bit ids is refused before any id array is
+        # converted or scanned (which would allocate a copy per array).
+        src_arr = _as_array(src, "src")
+        dst_arr = _as_array(dst, "dst")
+        for name, arr in (("src", src_arr), ("dst", dst_arr)):
+            if arr.ndim != 1:
+                raise GraphError(f"{name}: expected a 1-D array of node ids, got shape {arr.shape}")
+        if src_arr.shape != dst_arr.shape:
             raise GraphError(
-                f"src has {src_ids.shape[0]} entries but dst has {dst_ids.shape[0]}; "
+                f"src has {src_arr.shape[0]} entries but dst has {dst_arr.shape[0]}; "
                 "they must have one entry per edge"
             )
-        m = src_ids.shape[0]
-        directed = bool(directed)
+        m = src_arr.shape[0]
         num_arcs = m if directed else 2 * m
         if num_arcs > MAX_ID_COUNT:
             raise GraphError(
                 f"{m} edges need {num_arcs} arcs, more than the 32-bit limit of {MAX_ID_COUNT}"
             )
+        src_ids = node_id_array(src_arr, n, "src")
+        dst_ids = node_id_array(dst_arr, n, "dst")
         w = None if weight is None else edge_values(weight, m, "weight", kind="weight")
         c = None if capacity is None else edge_values(capacity, m, "capacity", kind="capacity")
         first_out, head, arc_edge = _core.build_csr(n, src_ids, dst_ids, directed)
@@ -239,9 +253,16 @@ class Graph:
 
         if values not in ("weight", "capacity"):
             raise GraphError(f"values must be 'weight' or 'capacity', got {values!r}")
-        coo = sp.coo_array(matrix) if sp.issparse(matrix) else sp.coo_array(np.asarray(matrix))
-        if coo.shape[0] != coo.shape[1]:
-            raise GraphError(f"matrix must be square (N, N), got shape {coo.shape}")
+        if sp.issparse(matrix):
+            shape = tuple(matrix.shape)
+        else:
+            matrix = _as_array(matrix, "matrix")
+            shape = matrix.shape
+            if matrix.dtype.kind not in "biuf":
+                raise GraphError(f"matrix: expected real numbers, got dtype {matrix.dtype}")
+        if len(shape) != 2 or shape[0] != shape[1]:
+            raise GraphError(f"matrix must be square (N, N), got shape {shape}")
+        coo = sp.coo_array(matrix)
         kwargs = {values: coo.data}
         return cls(coo.shape[0], coo.row, coo.col, directed=directed, **kwargs)
 
@@ -337,6 +358,61 @@ def _same_optional(a: npt.NDArray[Any] | None, b: npt.NDArray[Any] | None) -> bo
     return a.dtype == b.dtype and np.array_equal(a, b)
 
 
+def _check_state(
+    num_edges: Any,
+    directed: Any,
+    first_out: Any,
+    head: Any,
+    arc_edge: Any,
+    arc_weight: Any,
+    arc_capacity: Any,
+) -> None:
+    """Check unpickled CSR arrays against the contract of ``csr.h`` before C++ ever reads them.
+
+    Unpickling is only as safe as the pickle's source, but a corrupted or hand-edited state
+    must end in a :class:`GraphError`, not in out-of-bounds reads. O(num_arcs), vectorised.
+    """
+
+    def fail(what: str) -> GraphError:
+        return GraphError(f"corrupt graph state: {what}")
+
+    if not isinstance(directed, bool) or not isinstance(num_edges, int):
+        raise fail("directed must be a bool and num_edges an int")
+    for name, arr in (("first_out", first_out), ("head", head), ("arc_edge", arc_edge)):
+        if not isinstance(arr, np.ndarray) or arr.ndim != 1 or arr.dtype != np.int32:
+            raise fail(f"{name} must be a 1-D int32 array")
+    num_arcs = head.shape[0]
+    if not 0 <= num_edges <= MAX_ID_COUNT or num_arcs != (num_edges if directed else 2 * num_edges):
+        raise fail(f"{num_arcs} arcs do not match {num_edges} edges")
+    if arc_edge.shape != head.shape:
+        raise fail("head and arc_edge differ in length")
+    n = first_out.shape[0] - 1
+    if n < 0 or first_out[0] != 0 or first_out[-1] != num_arcs or np.any(np.diff(first_out) < 0):
+        raise fail("first_out is not a non-decreasing offset array from 0 to the arc count")
+    if num_arcs and (head.min() < 0 or head.max() >= n):
+        raise fail("a head is not a node id")
+    forward = arc_edge >= 0
+    if not np.array_equal(np.sort(arc_edge[forward]), np.arange(num_edges, dtype=np.int32)):
+        raise fail("arc_edge does not name every edge exactly once")
+    if directed:
+        if not forward.all():
+            raise fail("a directed graph has a backward arc")
+    elif not np.array_equal(np.sort(~arc_edge[~forward]), np.arange(num_edges, dtype=np.int32)):
+        raise fail("arc_edge does not name every edge's backward arc exactly once")
+    for name, arr, dtypes in (
+        ("arc_weight", arc_weight, (np.float64,)),
+        ("arc_capacity", arc_capacity, (np.int64, np.float64)),
+    ):
+        if arr is None:
+            continue
+        if not isinstance(arr, np.ndarray) or arr.shape != (num_arcs,) or arr.dtype not in dtypes:
+            raise fail(f"{name} must be an array with one value per arc")
+        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr) & (arr >= 0)):
+            raise fail(f"{name} has a negative or non-finite value")
+        if arr.dtype.kind == "i" and np.any(arr < 0):
+            raise fail(f"{name} has a negative value")
+
+
 def _from_state(
     num_edges: int,
     directed: bool,
@@ -346,6 +422,7 @@ def _from_state(
     arc_weight: npt.NDArray[np.float64] | None,
     arc_capacity: CapacityArray | None,
 ) -> Graph:
+    _check_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
     g = Graph.__new__(Graph)
     g._set_state(
         first_out.shape[0] - 1,
