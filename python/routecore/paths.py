@@ -17,7 +17,6 @@ Which function for which question
 from __future__ import annotations
 
 import math
-import operator
 import weakref
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
@@ -29,10 +28,12 @@ from . import _core
 from ._validation import (
     _as_array,
     edge_values,
+    flag,
     node_id,
     node_id_array,
     node_ids,
     node_mask,
+    real_number,
     thread_count,
 )
 from .errors import GraphError
@@ -240,15 +241,22 @@ class ShortestPathTree:
         return ids, offsets, edges, flat_nodes
 
     def __post_init__(self) -> None:
+        # The fields feed C++ (tree_routes) directly, so a hand-made tree is checked here.
+        if not isinstance(self.length, np.ndarray) or self.length.ndim != 1:
+            raise GraphError("length must be a 1-D float64 array")
         n = self.length.shape[0]
         for name in ("root", "pred_edge", "parent"):
             arr = getattr(self, name)
-            if arr.shape != (n,) or arr.dtype != np.int32:
+            if not isinstance(arr, np.ndarray) or arr.shape != (n,) or arr.dtype != np.int32:
                 raise GraphError(f"{name} must be an int32 array of shape ({n},)")
         bad = np.flatnonzero((self.parent < -1) | (self.parent >= n))
         if bad.size:
             i = int(bad[0])
             raise GraphError(f"parent[{i}] = {self.parent[i]} is not a node id or -1")
+        bad = np.flatnonzero((self.pred_edge < -1) | (self.pred_edge >= self.num_edges))
+        if bad.size:
+            i = int(bad[0])
+            raise GraphError(f"pred_edge[{i}] = {self.pred_edge[i]} is not an edge id or -1")
 
 
 # --------------------------------------------------------------------------------- validation
@@ -325,11 +333,14 @@ def _check_not_blocked(
         )
 
 
+def _check_graph(graph: Any) -> Graph:
+    if not isinstance(graph, Graph):
+        raise GraphError(f"graph must be a routecore.Graph, got {type(graph).__name__}")
+    return graph
+
+
 def _check_max_length(max_length: Any) -> float:
-    try:
-        value = float(max_length)
-    except (TypeError, ValueError):
-        raise GraphError(f"max_length must be a number, got {max_length!r}") from None
+    value = real_number(max_length, "max_length")
     if math.isnan(value) or value < 0:
         raise GraphError(f"max_length must be >= 0 (inf for no limit), got {value}")
     return value
@@ -361,10 +372,7 @@ def _check_coordinates(
             i = int(bad[0])
             rule = "finite, in [-90, 90]" if limit == 90.0 else "finite"
             raise GraphError(f"coordinates {name}[{i}] = {values[i]}; must be {rule}")
-    try:
-        cost = float(min_cost_per_km)
-    except (TypeError, ValueError):
-        raise GraphError(f"min_cost_per_km must be a number, got {min_cost_per_km!r}") from None
+    cost = real_number(min_cost_per_km, "min_cost_per_km")
     if not math.isfinite(cost) or cost < 0:
         raise GraphError(f"min_cost_per_km must be finite and >= 0, got {cost}")
     return lat, lon, cost
@@ -432,7 +440,7 @@ def shortest_path_lengths(
     >>> rc.shortest_path_lengths(g, [2, 1]).tolist()
     [[inf, inf, 0.0], [inf, 0.0, 0.5]]
     """
-    n = graph.num_nodes
+    n = _check_graph(graph).num_nodes
     ids, scalar = node_ids(sources, n, "sources")
     w = _arc_weight(graph, weight)
     mask = _blocked(graph, forbidden_nodes)
@@ -506,7 +514,7 @@ def shortest_path(
     >>> p.nodes.tolist(), p.edges.tolist(), p.length
     ([0, 1, 2], [0, 1], 2.0)
     """
-    n = graph.num_nodes
+    n = _check_graph(graph).num_nodes
     s = node_id(source, n, "source")
     t = node_id(target, n, "target")
     if not isinstance(method, str) or method not in _METHODS:
@@ -606,7 +614,9 @@ def nearest_source(
     >>> lengths.tolist(), nearest.tolist()
     ([0.0, 1.0, 1.0, 0.0], [0, 0, 3, 3])
     """
-    length, root, _, _ = _multi_source(graph, sources, weight, forbidden_nodes, reverse, False)
+    length, root, _, _ = _multi_source(
+        graph, sources, weight, forbidden_nodes, flag(reverse, "reverse"), False
+    )
     return length, root
 
 
@@ -641,11 +651,12 @@ def shortest_path_tree(
     >>> tree.path(2)
     Path(nodes=[2, 3], edges=[2], length=1.0)
     """
+    reverse = flag(reverse, "reverse")
     length, root, pred_edge, parent = _multi_source(
         graph, sources, weight, forbidden_nodes, reverse, True
     )
     _read_only(length, root, pred_edge, parent)
-    return ShortestPathTree(length, root, pred_edge, parent, bool(reverse), graph.num_edges)
+    return ShortestPathTree(length, root, pred_edge, parent, reverse, graph.num_edges)
 
 
 def _multi_source(
@@ -656,11 +667,11 @@ def _multi_source(
     reverse: bool,
     tree: bool,
 ) -> tuple[Float64Array, Int32Array, Any, Any]:
-    n = graph.num_nodes
+    n = _check_graph(graph).num_nodes
     ids, scalar = node_ids(sources, n, "sources")
     mask = _blocked(graph, forbidden_nodes)
     _check_not_blocked(ids, mask, "sources", scalar)
-    if operator.truth(reverse):
+    if reverse:
         csr = graph.reverse_csr()
         w = _reverse_arc_weight(graph, weight)
     else:
