@@ -92,10 +92,12 @@ def node_id(value: Any, num_nodes: int, name: str) -> int:
 
 def node_ids(values: Any, num_nodes: int, name: str) -> tuple[Int32Array, bool]:
     """A scalar node id or a sequence of them; returns (ids, was_scalar)."""
-    if np.ndim(values) == 0:
+    if isinstance(values, int | np.integer):  # the common case, without an array round trip
         return np.array([node_id(values, num_nodes, name)], dtype=np.int32), True
-    ids = node_id_array(values, num_nodes, name)
-    return ids, False
+    arr = _as_array(values, name) if not isinstance(values, str | bytes) else None
+    if arr is None or arr.ndim == 0:
+        return np.array([node_id(values, num_nodes, name)], dtype=np.int32), True
+    return node_id_array(arr, num_nodes, name), False
 
 
 def edge_values(
@@ -132,7 +134,8 @@ def edge_values(
         return np.ascontiguousarray(ints)
     if arr.dtype.kind != "f":
         raise GraphError(f"{name}: {plural} must be real numbers, got dtype {arr.dtype}")
-    floats = np.ascontiguousarray(arr, dtype=np.float64)
+    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+        floats = np.ascontiguousarray(arr, dtype=np.float64)
     bad = np.flatnonzero(~np.isfinite(floats) | (floats < 0))
     if bad.size:
         i = int(bad[0])
