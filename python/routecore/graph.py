@@ -291,14 +291,15 @@ class Graph:
         dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
         w = None
         if weight is not None:
-            w = np.array([d.get(weight, 1.0) for _, _, d in edges], dtype=np.float64)
+            # No forced dtype: Graph() checks the values, so text is refused, not parsed.
+            w = _as_array([d.get(weight, 1.0) for _, _, d in edges], weight)
         c = None
         if capacity is not None:
             missing = [i for i, (_, _, d) in enumerate(edges) if capacity not in d]
             if missing:
                 u, v, _ = edges[missing[0]]
                 raise GraphError(f"edge {missing[0]} ({u!r}, {v!r}) has no {capacity!r} attribute")
-            c = np.array([d[capacity] for _, _, d in edges])
+            c = _as_array([d[capacity] for _, _, d in edges], capacity)
         return cls(len(nodes), src, dst, weight=w, capacity=c, directed=bool(graph.is_directed()))
 
     def to_networkx(self) -> nx.MultiDiGraph | nx.MultiGraph:
