@@ -264,9 +264,10 @@ def _demand(demand: npt.ArrayLike, k: int) -> Float64Array:
     arr = _as_array(demand, "demand")
     if arr.shape != (k,):
         raise GraphError(f"demand: expected one value per node, shape ({k},), got {arr.shape}")
-    if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
+    if arr.dtype.kind not in "biuf":  # not timedelta64, which numpy counts as an integer
         raise GraphError(f"demand: expected real numbers, got dtype {arr.dtype}")
-    values = arr.astype(np.float64)
+    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+        values = arr.astype(np.float64)
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
     if bad.size:
         i = int(bad[0])
@@ -362,10 +363,11 @@ def _check_coordinates(
             "coordinates: expected (lat_deg, lon_deg), two arrays of length "
             f"{num_nodes} (one entry per node), got shape {arr.shape}"
         )
-    if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
+    if arr.dtype.kind not in "iuf":
         raise GraphError(f"coordinates: expected real numbers, got dtype {arr.dtype}")
-    lat = np.ascontiguousarray(arr[0], dtype=np.float64)
-    lon = np.ascontiguousarray(arr[1], dtype=np.float64)
+    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+        lat = np.ascontiguousarray(arr[0], dtype=np.float64)
+        lon = np.ascontiguousarray(arr[1], dtype=np.float64)
     for name, values, limit in (("lat_deg", lat, 90.0), ("lon_deg", lon, math.inf)):
         bad = np.flatnonzero(~np.isfinite(values) | (np.abs(values) > limit))
         if bad.size:
