@@ -142,6 +142,16 @@ def edge_values(
         v = floats[i]
         what = "NaN" if np.isnan(v) else ("infinite" if np.isinf(v) else "negative")
         raise GraphError(f"{name}[{i}] = {v} is {what}; {plural} must be finite and >= 0")
+    if kind == "weight":
+        # Every path length is a sum of distinct edges' weights (shortest paths are simple), so a
+        # finite total rules out lengths that overflow to inf and would read as "unreachable".
+        with np.errstate(over="ignore"):
+            total = floats.sum()
+        if not np.isfinite(total):
+            raise GraphError(
+                f"{name}: the weights add up to more than the float64 maximum (about 1.8e308), "
+                "so path lengths could overflow; scale them down"
+            )
     return floats
 
 
