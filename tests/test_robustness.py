@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import networkx as nx
@@ -965,6 +966,56 @@ def test_from_networkx_attributes(attr: Any, valid: bool, key: str) -> None:
         assert values is not None and values.tolist() == [1.0, float(attr)]
 
 
+# ------------------------------------------------------------------------- huge weights
+_FLOAT_MAX = Fraction(float(np.finfo(np.float64).max))
+
+
+def _exact_sum(values: np.ndarray) -> Fraction:
+    return sum((Fraction(x) for x in values.tolist()), Fraction(0))
+
+
+@given(
+    el=problems(min_nodes=2),
+    scale=st.sampled_from([1e300, 1e305, 8e306]),  # weights are at most 20
+    data=st.data(),
+)
+def test_huge_weights_agree_or_are_refused(el: EdgeList, scale: float, data: st.DataObject) -> None:
+    """Weights near the float64 maximum: a total that overflows is refused (naming weight);
+    otherwise no length overflows, and every method reports the same lengths, reachability
+    and nearest sources (an overflowed length used to read as inf in one method and as a path
+    of length inf in another)."""
+    w = el.weight * scale
+    total = _exact_sum(w)
+    build = lambda: rc.Graph(el.num_nodes, el.src, el.dst, weight=w, directed=el.directed)  # noqa: E731
+    if abs(total - _FLOAT_MAX) < _FLOAT_MAX / 10**9:  # too close to call: the sum rounds
+        try:
+            g = build()
+        except rc.GraphError as exc:
+            message = str(exc)
+        else:
+            message = ""
+        if message:
+            assert "weight" in message
+            return
+    else:
+        g = outcome(build, Variant("scaled", w, total < _FLOAT_MAX, w), "weight")
+        if g is None:
+            return
+    n = el.num_nodes
+    lengths = rc.shortest_path_lengths(g, np.arange(n))
+    np.testing.assert_allclose(lengths, _lengths(el, w, np.arange(n)), rtol=1e-12)
+    s, t = data.draw(st.integers(0, n - 1)), data.draw(st.integers(0, n - 1))
+    for method in ("dijkstra", "bidirectional", "astar"):
+        geo = {"coordinates": np.zeros((2, n)), "min_cost_per_km": 0.0} if method == "astar" else {}
+        p = rc.shortest_path(g, s, t, method=method, **geo)  # type: ignore[arg-type]
+        assert (p is None) == (lengths[s, t] == np.inf)
+        if p is not None:
+            assert math.isfinite(p.length)
+            assert math.isclose(p.length, lengths[s, t], rel_tol=1e-12)
+    dist, root = rc.nearest_source(g, [s])
+    assert ((root == -1) == np.isinf(dist)).all()
+
+
 # ------------------------------------------------------------------------ empty graphs
 @pytest.mark.parametrize("directed", [True, False])
 def test_empty_graphs(directed: bool) -> None:
@@ -1028,9 +1079,9 @@ def _accepts_ids(arr: np.ndarray, n: int, length: int | None) -> bool:
     return arr.dtype.kind in "iu" and bool(((arr >= 0) & (arr < n)).all())
 
 
-def _accepts_values(arr: np.ndarray, length: int) -> bool:
+def _accepts_values(arr: np.ndarray, length: int, kind: str) -> bool:
     """Per-edge weights/capacities: 1-D of the right length, bool/int/float, finite, >= 0,
-    integers within int64."""
+    integers within int64; weights also with a total below the float64 maximum."""
     if arr.shape != (length,):
         return False
     if arr.dtype.kind in "biu":
@@ -1038,7 +1089,8 @@ def _accepts_values(arr: np.ndarray, length: int) -> bool:
     if arr.dtype.kind == "f":
         with np.errstate(over="ignore"):
             as_f64 = arr.astype(np.float64)
-        return bool(np.isfinite(as_f64).all() and (as_f64 >= 0).all())
+        ok = bool(np.isfinite(as_f64).all() and (as_f64 >= 0).all())
+        return ok and (kind == "capacity" or _exact_sum(as_f64) < 0.999 * _FLOAT_MAX)
     return False
 
 
@@ -1049,7 +1101,11 @@ def test_chaos_graph_arrays(el: EdgeList, data: st.DataObject) -> None:
     arr = data.draw(chaos_arrays(m), label=name)
     args: dict[str, Any] = {"src": el.src, "dst": el.dst, "weight": None, "capacity": None}
     args[name] = arr
-    ok = _accepts_ids(arr, el.num_nodes, m) if name in ("src", "dst") else _accepts_values(arr, m)
+    ok = (
+        _accepts_ids(arr, el.num_nodes, m)
+        if name in ("src", "dst")
+        else _accepts_values(arr, m, name)
+    )
     g = outcome(
         lambda: rc.Graph(el.num_nodes, directed=el.directed, **args),
         Variant("chaos", arr, ok),
@@ -1077,7 +1133,7 @@ def test_chaos_query_arrays(el: EdgeList, data: st.DataObject) -> None:
     sources: Any = np.arange(n)
     removed = None
     if name == "weight":
-        ok = _accepts_values(arr, m)
+        ok = _accepts_values(arr, m, "weight")
     elif name == "sources":
         ok = arr.ndim == 0 and arr.dtype.kind in "iu" and 0 <= int(arr) < n
         ok = ok or _accepts_ids(arr, n, None)
@@ -1108,7 +1164,7 @@ def test_chaos_query_arrays(el: EdgeList, data: st.DataObject) -> None:
 def test_chaos_capacity(el: EdgeList, data: st.DataObject) -> None:
     m = len(el.src)
     arr = data.draw(chaos_arrays(m), label="capacity")
-    ok = _accepts_values(arr, m)
+    ok = _accepts_values(arr, m, "capacity")
     g = rc.Graph(el.num_nodes, el.src, el.dst, directed=el.directed)
     is_float = arr.dtype.kind == "f"
     if ok:
