@@ -9,6 +9,7 @@ request, so a weighted directed graph costs 16 bytes per edge plus 4 bytes per n
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 __all__ = ["Graph"]
 
 CapacityArray = npt.NDArray[np.int64] | npt.NDArray[np.float64]
+
+_reverse_lock = threading.Lock()
+"""Serialises the lazy builds of reverse adjacencies (one lock for all graphs: builds are
+O(num_arcs) and happen once per graph)."""
 
 
 class Graph:
@@ -227,10 +232,15 @@ class Graph:
         if not self._directed:
             return self._first_out, self._head, self._arc_edge
         if self._reverse is None:
-            rev = _core.build_reverse_csr(self._first_out, self._head, self._arc_edge)
-            for arr in rev:
-                arr.flags.writeable = False
-            self._reverse = rev
+            # Several threads may ask at once; the build releases the GIL, so without the lock
+            # each would build (and hold) its own copy. Double-checked: the lock is only taken
+            # until the first build is done.
+            with _reverse_lock:
+                if self._reverse is None:
+                    rev = _core.build_reverse_csr(self._first_out, self._head, self._arc_edge)
+                    for arr in rev:
+                        arr.flags.writeable = False
+                    self._reverse = rev
         first_out, head, arc_edge = self._reverse
         return first_out, head, arc_edge
 
