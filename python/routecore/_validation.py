@@ -35,6 +35,8 @@ def _as_array(values: Any, name: str) -> np.ndarray[Any, Any]:
 
 def check_count(value: Any, name: str) -> int:
     """A non-negative integer count (e.g. ``num_nodes``) that fits 32-bit ids."""
+    if isinstance(value, bool | np.bool_):
+        raise GraphError(f"{name} must be an integer, got {value!r}")
     try:
         count = operator.index(value)
     except TypeError:
@@ -56,7 +58,9 @@ def node_id_array(values: Any, num_nodes: int, name: str) -> Int32Array:
         raise GraphError(f"{name}: expected a 1-D array of node ids, got shape {arr.shape}")
     if arr.size == 0:
         return np.zeros(0, dtype=np.int32)
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+    # dtype kinds: "i" signed and "u" unsigned integers. Not bool ("b"), and not timedelta64
+    # ("m"), which numpy counts as an integer type but which carries a unit.
+    if arr.dtype.kind not in "iu":
         raise GraphError(f"{name}: node ids must be integers, got dtype {arr.dtype}")
     bad = np.flatnonzero((arr < 0) | (arr >= num_nodes))
     if bad.size:
@@ -88,10 +92,12 @@ def node_id(value: Any, num_nodes: int, name: str) -> int:
 
 def node_ids(values: Any, num_nodes: int, name: str) -> tuple[Int32Array, bool]:
     """A scalar node id or a sequence of them; returns (ids, was_scalar)."""
-    if np.ndim(values) == 0:
+    if isinstance(values, int | np.integer):  # the common case, without an array round trip
         return np.array([node_id(values, num_nodes, name)], dtype=np.int32), True
-    ids = node_id_array(values, num_nodes, name)
-    return ids, False
+    arr = _as_array(values, name) if not isinstance(values, str | bytes) else None
+    if arr is None or arr.ndim == 0:
+        return np.array([node_id(values, num_nodes, name)], dtype=np.int32), True
+    return node_id_array(arr, num_nodes, name), False
 
 
 def edge_values(
@@ -106,14 +112,15 @@ def edge_values(
     Weights become float64. Capacities stay exact: integer (and bool) input becomes int64,
     float input float64.
     """
+    plural = "weights" if kind == "weight" else "capacities"
     arr = _as_array(values, name)
     if arr.ndim != 1:
         raise GraphError(f"{name}: expected a 1-D array with one {kind} per edge, got {arr.shape}")
     if arr.shape[0] != num_edges:
         raise GraphError(f"{name} has {arr.shape[0]} entries but the graph has {num_edges} edges")
-    if arr.dtype == np.bool_:
+    if arr.dtype.kind == "b":
         arr = arr.astype(np.int64)
-    if np.issubdtype(arr.dtype, np.integer):
+    if arr.dtype.kind in "iu":
         if arr.dtype == np.uint64 and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
             i = int(np.argmax(arr))
             raise GraphError(f"{name}[{i}] = {arr[i]} does not fit in int64")
@@ -121,19 +128,30 @@ def edge_values(
         bad = np.flatnonzero(ints < 0)
         if bad.size:
             i = int(bad[0])
-            raise GraphError(f"{name}[{i}] = {ints[i]} is negative; {kind}s must be >= 0")
+            raise GraphError(f"{name}[{i}] = {ints[i]} is negative; {plural} must be >= 0")
         if kind == "weight":
             return np.ascontiguousarray(ints, dtype=np.float64)
         return np.ascontiguousarray(ints)
-    if not np.issubdtype(arr.dtype, np.floating):
-        raise GraphError(f"{name}: {kind}s must be real numbers, got dtype {arr.dtype}")
-    floats = np.ascontiguousarray(arr, dtype=np.float64)
+    if arr.dtype.kind != "f":
+        raise GraphError(f"{name}: {plural} must be real numbers, got dtype {arr.dtype}")
+    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+        floats = np.ascontiguousarray(arr, dtype=np.float64)
     bad = np.flatnonzero(~np.isfinite(floats) | (floats < 0))
     if bad.size:
         i = int(bad[0])
         v = floats[i]
         what = "NaN" if np.isnan(v) else ("infinite" if np.isinf(v) else "negative")
-        raise GraphError(f"{name}[{i}] = {v} is {what}; {kind}s must be finite and >= 0")
+        raise GraphError(f"{name}[{i}] = {v} is {what}; {plural} must be finite and >= 0")
+    if kind == "weight":
+        # Every path length is a sum of distinct edges' weights (shortest paths are simple), so a
+        # finite total rules out lengths that overflow to inf and would read as "unreachable".
+        with np.errstate(over="ignore"):
+            total = floats.sum()
+        if not np.isfinite(total):
+            raise GraphError(
+                f"{name}: the weights add up to more than the float64 maximum (about 1.8e308), "
+                "so path lengths could overflow; scale them down"
+            )
     return floats
 
 
@@ -153,15 +171,47 @@ def node_mask(values: Any, num_nodes: int, name: str) -> npt.NDArray[np.uint8] |
 
 
 def thread_count(threads: int | None) -> int:
-    """``None`` means every available core; otherwise a positive integer."""
+    """``None`` means every available core; otherwise a positive integer.
+
+    Counts above the number of hardware threads are reduced to it: more threads cannot speed up
+    CPU-bound work, and each one holds an O(num_nodes) workspace (and a huge count would make
+    thread creation fail).
+    """
     from . import _core
 
+    available = int(_core.available_threads())
     if threads is None:
-        return int(_core.available_threads())
+        return available
+    if isinstance(threads, bool | np.bool_):
+        raise GraphError(f"threads must be a positive integer or None, got {threads!r}")
     try:
         n = operator.index(threads)
     except TypeError:
         raise GraphError(f"threads must be a positive integer or None, got {threads!r}") from None
     if n < 1:
         raise GraphError(f"threads must be >= 1, got {n}")
-    return n
+    return min(n, available)
+
+
+def real_number(value: Any, name: str) -> float:
+    """One real number as a float (NaN and infinities are left to the caller to judge).
+
+    Accepts Python and numpy ints and floats (and anything with ``__float__`` that is not text or
+    a bool); an integer too large for a float is an error, not an OverflowError.
+    """
+    if isinstance(value, str | bytes | bool | np.bool_):
+        raise GraphError(f"{name} must be a number, got {value!r}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise GraphError(f"{name} = {value} is too large for a float64") from None
+    except (TypeError, ValueError):
+        raise GraphError(f"{name} must be a number, got {value!r}") from None
+
+
+def flag(value: Any, name: str) -> bool:
+    """A yes/no option; only ``True``/``False`` (or numpy bools), so that e.g. the string
+    ``"no"`` is not silently taken as true."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise GraphError(f"{name} must be True or False, got {value!r}")

@@ -189,7 +189,7 @@ def _solve(
 ]:
     if not isinstance(graph, Graph):
         raise GraphError(f"graph must be a routecore.Graph, got {type(graph).__name__}")
-    if method not in _METHODS:
+    if not isinstance(method, str) or method not in _METHODS:
         raise GraphError(f"method must be one of {', '.join(map(repr, _METHODS))}; got {method!r}")
     n, m = graph.num_nodes, graph.num_edges
     if 2 * m > MAX_ID_COUNT:

@@ -9,13 +9,21 @@ request, so a weighted directed graph costs 16 bytes per edge plus 4 bytes per n
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._validation import MAX_ID_COUNT, check_count, edge_values, node_id_array
+from ._validation import (
+    MAX_ID_COUNT,
+    _as_array,
+    check_count,
+    edge_values,
+    flag,
+    node_id_array,
+)
 from .errors import GraphError
 
 if TYPE_CHECKING:
@@ -24,6 +32,10 @@ if TYPE_CHECKING:
 __all__ = ["Graph"]
 
 CapacityArray = npt.NDArray[np.int64] | npt.NDArray[np.float64]
+
+_reverse_lock = threading.Lock()
+"""Serialises the lazy builds of reverse adjacencies (one lock for all graphs: builds are
+O(num_arcs) and happen once per graph)."""
 
 
 class Graph:
@@ -82,20 +94,27 @@ class Graph:
         directed: bool = True,
     ) -> None:
         n = check_count(num_nodes, "num_nodes")
-        src_ids = node_id_array(src, n, "src")
-        dst_ids = node_id_array(dst, n, "dst")
-        if src_ids.shape != dst_ids.shape:
+        directed = flag(directed, "directed")
+        # Sizes first: a graph too large for 32-bit ids is refused before any id array is
+        # converted or scanned (which would allocate a copy per array).
+        src_arr = _as_array(src, "src")
+        dst_arr = _as_array(dst, "dst")
+        for name, arr in (("src", src_arr), ("dst", dst_arr)):
+            if arr.ndim != 1:
+                raise GraphError(f"{name}: expected a 1-D array of node ids, got shape {arr.shape}")
+        if src_arr.shape != dst_arr.shape:
             raise GraphError(
-                f"src has {src_ids.shape[0]} entries but dst has {dst_ids.shape[0]}; "
+                f"src has {src_arr.shape[0]} entries but dst has {dst_arr.shape[0]}; "
                 "they must have one entry per edge"
             )
-        m = src_ids.shape[0]
-        directed = bool(directed)
+        m = src_arr.shape[0]
         num_arcs = m if directed else 2 * m
         if num_arcs > MAX_ID_COUNT:
             raise GraphError(
                 f"{m} edges need {num_arcs} arcs, more than the 32-bit limit of {MAX_ID_COUNT}"
             )
+        src_ids = node_id_array(src_arr, n, "src")
+        dst_ids = node_id_array(dst_arr, n, "dst")
         w = None if weight is None else edge_values(weight, m, "weight", kind="weight")
         c = None if capacity is None else edge_values(capacity, m, "capacity", kind="capacity")
         first_out, head, arc_edge = _core.build_csr(n, src_ids, dst_ids, directed)
@@ -213,10 +232,15 @@ class Graph:
         if not self._directed:
             return self._first_out, self._head, self._arc_edge
         if self._reverse is None:
-            rev = _core.build_reverse_csr(self._first_out, self._head, self._arc_edge)
-            for arr in rev:
-                arr.flags.writeable = False
-            self._reverse = rev
+            # Several threads may ask at once; the build releases the GIL, so without the lock
+            # each would build (and hold) its own copy. Double-checked: the lock is only taken
+            # until the first build is done.
+            with _reverse_lock:
+                if self._reverse is None:
+                    rev = _core.build_reverse_csr(self._first_out, self._head, self._arc_edge)
+                    for arr in rev:
+                        arr.flags.writeable = False
+                    self._reverse = rev
         first_out, head, arc_edge = self._reverse
         return first_out, head, arc_edge
 
@@ -239,9 +263,16 @@ class Graph:
 
         if values not in ("weight", "capacity"):
             raise GraphError(f"values must be 'weight' or 'capacity', got {values!r}")
-        coo = sp.coo_array(matrix) if sp.issparse(matrix) else sp.coo_array(np.asarray(matrix))
-        if coo.shape[0] != coo.shape[1]:
-            raise GraphError(f"matrix must be square (N, N), got shape {coo.shape}")
+        if sp.issparse(matrix):
+            shape = tuple(matrix.shape)
+        else:
+            matrix = _as_array(matrix, "matrix")
+            shape = matrix.shape
+            if matrix.dtype.kind not in "biuf":
+                raise GraphError(f"matrix: expected real numbers, got dtype {matrix.dtype}")
+        if len(shape) != 2 or shape[0] != shape[1]:
+            raise GraphError(f"matrix must be square (N, N), got shape {shape}")
+        coo = sp.coo_array(matrix)
         kwargs = {values: coo.data}
         return cls(coo.shape[0], coo.row, coo.col, directed=directed, **kwargs)
 
@@ -270,14 +301,15 @@ class Graph:
         dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
         w = None
         if weight is not None:
-            w = np.array([d.get(weight, 1.0) for _, _, d in edges], dtype=np.float64)
+            # No forced dtype: Graph() checks the values, so text is refused, not parsed.
+            w = _as_array([d.get(weight, 1.0) for _, _, d in edges], weight)
         c = None
         if capacity is not None:
             missing = [i for i, (_, _, d) in enumerate(edges) if capacity not in d]
             if missing:
                 u, v, _ = edges[missing[0]]
                 raise GraphError(f"edge {missing[0]} ({u!r}, {v!r}) has no {capacity!r} attribute")
-            c = np.array([d[capacity] for _, _, d in edges])
+            c = _as_array([d[capacity] for _, _, d in edges], capacity)
         return cls(len(nodes), src, dst, weight=w, capacity=c, directed=bool(graph.is_directed()))
 
     def to_networkx(self) -> nx.MultiDiGraph | nx.MultiGraph:
@@ -337,6 +369,61 @@ def _same_optional(a: npt.NDArray[Any] | None, b: npt.NDArray[Any] | None) -> bo
     return a.dtype == b.dtype and np.array_equal(a, b)
 
 
+def _check_state(
+    num_edges: Any,
+    directed: Any,
+    first_out: Any,
+    head: Any,
+    arc_edge: Any,
+    arc_weight: Any,
+    arc_capacity: Any,
+) -> None:
+    """Check unpickled CSR arrays against the contract of ``csr.h`` before C++ ever reads them.
+
+    Unpickling is only as safe as the pickle's source, but a corrupted or hand-edited state
+    must end in a :class:`GraphError`, not in out-of-bounds reads. O(num_arcs), vectorised.
+    """
+
+    def fail(what: str) -> GraphError:
+        return GraphError(f"corrupt graph state: {what}")
+
+    if not isinstance(directed, bool) or not isinstance(num_edges, int):
+        raise fail("directed must be a bool and num_edges an int")
+    for name, arr in (("first_out", first_out), ("head", head), ("arc_edge", arc_edge)):
+        if not isinstance(arr, np.ndarray) or arr.ndim != 1 or arr.dtype != np.int32:
+            raise fail(f"{name} must be a 1-D int32 array")
+    num_arcs = head.shape[0]
+    if not 0 <= num_edges <= MAX_ID_COUNT or num_arcs != (num_edges if directed else 2 * num_edges):
+        raise fail(f"{num_arcs} arcs do not match {num_edges} edges")
+    if arc_edge.shape != head.shape:
+        raise fail("head and arc_edge differ in length")
+    n = first_out.shape[0] - 1
+    if n < 0 or first_out[0] != 0 or first_out[-1] != num_arcs or np.any(np.diff(first_out) < 0):
+        raise fail("first_out is not a non-decreasing offset array from 0 to the arc count")
+    if num_arcs and (head.min() < 0 or head.max() >= n):
+        raise fail("a head is not a node id")
+    forward = arc_edge >= 0
+    if not np.array_equal(np.sort(arc_edge[forward]), np.arange(num_edges, dtype=np.int32)):
+        raise fail("arc_edge does not name every edge exactly once")
+    if directed:
+        if not forward.all():
+            raise fail("a directed graph has a backward arc")
+    elif not np.array_equal(np.sort(~arc_edge[~forward]), np.arange(num_edges, dtype=np.int32)):
+        raise fail("arc_edge does not name every edge's backward arc exactly once")
+    for name, arr, dtypes in (
+        ("arc_weight", arc_weight, (np.float64,)),
+        ("arc_capacity", arc_capacity, (np.int64, np.float64)),
+    ):
+        if arr is None:
+            continue
+        if not isinstance(arr, np.ndarray) or arr.shape != (num_arcs,) or arr.dtype not in dtypes:
+            raise fail(f"{name} must be an array with one value per arc")
+        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr) & (arr >= 0)):
+            raise fail(f"{name} has a negative or non-finite value")
+        if arr.dtype.kind == "i" and np.any(arr < 0):
+            raise fail(f"{name} has a negative value")
+
+
 def _from_state(
     num_edges: int,
     directed: bool,
@@ -346,6 +433,7 @@ def _from_state(
     arc_weight: npt.NDArray[np.float64] | None,
     arc_capacity: CapacityArray | None,
 ) -> Graph:
+    _check_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
     g = Graph.__new__(Graph)
     g._set_state(
         first_out.shape[0] - 1,

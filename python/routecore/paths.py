@@ -17,7 +17,6 @@ Which function for which question
 from __future__ import annotations
 
 import math
-import operator
 import weakref
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
@@ -29,10 +28,12 @@ from . import _core
 from ._validation import (
     _as_array,
     edge_values,
+    flag,
     node_id,
     node_id_array,
     node_ids,
     node_mask,
+    real_number,
     thread_count,
 )
 from .errors import GraphError
@@ -248,15 +249,22 @@ class ShortestPathTree:
         return ids, offsets, edges, flat_nodes
 
     def __post_init__(self) -> None:
+        # The fields feed C++ (tree_routes) directly, so a hand-made tree is checked here.
+        if not isinstance(self.length, np.ndarray) or self.length.ndim != 1:
+            raise GraphError("length must be a 1-D float64 array")
         n = self.length.shape[0]
         for name in ("root", "pred_edge", "parent"):
             arr = getattr(self, name)
-            if arr.shape != (n,) or arr.dtype != np.int32:
+            if not isinstance(arr, np.ndarray) or arr.shape != (n,) or arr.dtype != np.int32:
                 raise GraphError(f"{name} must be an int32 array of shape ({n},)")
         bad = np.flatnonzero((self.parent < -1) | (self.parent >= n))
         if bad.size:
             i = int(bad[0])
             raise GraphError(f"parent[{i}] = {self.parent[i]} is not a node id or -1")
+        bad = np.flatnonzero((self.pred_edge < -1) | (self.pred_edge >= self.num_edges))
+        if bad.size:
+            i = int(bad[0])
+            raise GraphError(f"pred_edge[{i}] = {self.pred_edge[i]} is not an edge id or -1")
 
 
 # --------------------------------------------------------------------------------- validation
@@ -264,9 +272,10 @@ def _demand(demand: npt.ArrayLike, k: int) -> Float64Array:
     arr = _as_array(demand, "demand")
     if arr.shape != (k,):
         raise GraphError(f"demand: expected one value per node, shape ({k},), got {arr.shape}")
-    if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
+    if arr.dtype.kind not in "biuf":  # not timedelta64, which numpy counts as an integer
         raise GraphError(f"demand: expected real numbers, got dtype {arr.dtype}")
-    values = arr.astype(np.float64)
+    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+        values = arr.astype(np.float64)
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
     if bad.size:
         i = int(bad[0])
@@ -333,11 +342,14 @@ def _check_not_blocked(
         )
 
 
+def _check_graph(graph: Any) -> Graph:
+    if not isinstance(graph, Graph):
+        raise GraphError(f"graph must be a routecore.Graph, got {type(graph).__name__}")
+    return graph
+
+
 def _check_max_length(max_length: Any) -> float:
-    try:
-        value = float(max_length)
-    except (TypeError, ValueError):
-        raise GraphError(f"max_length must be a number, got {max_length!r}") from None
+    value = real_number(max_length, "max_length")
     if math.isnan(value) or value < 0:
         raise GraphError(f"max_length must be >= 0 (inf for no limit), got {value}")
     return value
@@ -359,20 +371,18 @@ def _check_coordinates(
             "coordinates: expected (lat_deg, lon_deg), two arrays of length "
             f"{num_nodes} (one entry per node), got shape {arr.shape}"
         )
-    if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
+    if arr.dtype.kind not in "iuf":
         raise GraphError(f"coordinates: expected real numbers, got dtype {arr.dtype}")
-    lat = np.ascontiguousarray(arr[0], dtype=np.float64)
-    lon = np.ascontiguousarray(arr[1], dtype=np.float64)
+    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+        lat = np.ascontiguousarray(arr[0], dtype=np.float64)
+        lon = np.ascontiguousarray(arr[1], dtype=np.float64)
     for name, values, limit in (("lat_deg", lat, 90.0), ("lon_deg", lon, math.inf)):
         bad = np.flatnonzero(~np.isfinite(values) | (np.abs(values) > limit))
         if bad.size:
             i = int(bad[0])
             rule = "finite, in [-90, 90]" if limit == 90.0 else "finite"
             raise GraphError(f"coordinates {name}[{i}] = {values[i]}; must be {rule}")
-    try:
-        cost = float(min_cost_per_km)
-    except (TypeError, ValueError):
-        raise GraphError(f"min_cost_per_km must be a number, got {min_cost_per_km!r}") from None
+    cost = real_number(min_cost_per_km, "min_cost_per_km")
     if not math.isfinite(cost) or cost < 0:
         raise GraphError(f"min_cost_per_km must be finite and >= 0, got {cost}")
     return lat, lon, cost
@@ -447,7 +457,7 @@ def shortest_path_lengths(
     >>> rc.shortest_path_lengths(g, [2, 1]).tolist()
     [[inf, inf, 0.0], [inf, 0.0, 0.5]]
     """
-    n = graph.num_nodes
+    n = _check_graph(graph).num_nodes
     ids, scalar = node_ids(sources, n, "sources")
     w = _arc_weight(graph, weight)
     mask = _blocked(graph, forbidden_nodes)
@@ -521,7 +531,7 @@ def shortest_path(
     >>> p.nodes.tolist(), p.edges.tolist(), p.length
     ([0, 1, 2], [0, 1], 2.0)
     """
-    n = graph.num_nodes
+    n = _check_graph(graph).num_nodes
     s = node_id(source, n, "source")
     t = node_id(target, n, "target")
     if not isinstance(method, str) or method not in _METHODS:
@@ -621,7 +631,9 @@ def nearest_source(
     >>> lengths.tolist(), nearest.tolist()
     ([0.0, 1.0, 1.0, 0.0], [0, 0, 3, 3])
     """
-    length, root, _, _ = _multi_source(graph, sources, weight, forbidden_nodes, reverse, False)
+    length, root, _, _ = _multi_source(
+        graph, sources, weight, forbidden_nodes, flag(reverse, "reverse"), False
+    )
     return length, root
 
 
@@ -656,11 +668,12 @@ def shortest_path_tree(
     >>> tree.path(2)
     Path(nodes=[2, 3], edges=[2], length=1.0)
     """
+    reverse = flag(reverse, "reverse")
     length, root, pred_edge, parent = _multi_source(
         graph, sources, weight, forbidden_nodes, reverse, True
     )
     _read_only(length, root, pred_edge, parent)
-    return ShortestPathTree(length, root, pred_edge, parent, bool(reverse), graph.num_edges)
+    return ShortestPathTree(length, root, pred_edge, parent, reverse, graph.num_edges)
 
 
 def _multi_source(
@@ -671,11 +684,11 @@ def _multi_source(
     reverse: bool,
     tree: bool,
 ) -> tuple[Float64Array, Int32Array, Any, Any]:
-    n = graph.num_nodes
+    n = _check_graph(graph).num_nodes
     ids, scalar = node_ids(sources, n, "sources")
     mask = _blocked(graph, forbidden_nodes)
     _check_not_blocked(ids, mask, "sources", scalar)
-    if operator.truth(reverse):
+    if reverse:
         csr = graph.reverse_csr()
         w = _reverse_arc_weight(graph, weight)
     else:
