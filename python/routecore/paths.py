@@ -357,9 +357,9 @@ def _weights_without(
     elif graph._arc_weight is not None:
         per_edge = graph._edge_order(graph._arc_weight)
     else:
-        per_edge = np.ones(graph.num_edges)
+        per_edge = np.ones(graph.num_edges, dtype=np.float64)
     per_edge[closed] = np.inf
-    return per_edge
+    return per_edge.astype(np.float64, copy=False)
 
 
 def _reverse_order(graph: Graph, per_edge: Float64Array) -> Float64Array:
@@ -764,7 +764,7 @@ def _multi_source(
         # heap queues an unseen node whatever its key); such a node has no source and no route.
         cut_off = np.isinf(length)
         root[cut_off] = -1
-        if tree:
+        if pred_edge is not None and parent is not None:
             pred_edge[cut_off] = -1
             parent[cut_off] = -1
     return length, root, pred_edge, parent
