@@ -20,19 +20,29 @@ Conventions: latencies are one-way, in ms; capacities and flows in Gbit/s; ``inf
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from ._validation import thread_count
 from .errors import ScenarioError
 from .flow import max_flow
 from .paths import nearest_source, shortest_path, shortest_path_lengths
 from .scenario import C_KM_PER_MS, Network
+from .sweep import (
+    Progress,
+    ProgressArg,
+    chunk_size_for,
+    chunk_slices,
+    lengths_under_failures,
+    max_flow_under_failures,
+    run_chunks,
+    task_threads,
+)
 
 try:
     import pandas as pd
@@ -63,9 +73,6 @@ POLICIES = ("home", "any", "abroad")
 Kazakh rule that non-GSO gateways must be in-country); ``any`` allows every gateway;
 ``abroad`` only gateways outside the home country (a system without an in-country gateway,
 as Starlink in Kazakhstan today)."""
-
-Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` after each unit of work."""
 
 
 def _analysis_defaults(net: Network) -> dict[str, Any]:
@@ -476,6 +483,52 @@ def _best_routes(
 
 
 # ---------------------------------------------------------------------------- failure sweep
+@dataclass(frozen=True)
+class _FailureWork:
+    """What every chunk of a failure sweep needs: the ground graph as CSR arrays and the
+    per-link base values (a few kB for ``central-asia``; the Network itself never travels)."""
+
+    graph: Graph
+    sources: npt.NDArray[np.int32]
+    sinks: npt.NDArray[np.int32]
+    capacity: npt.NDArray[np.float64]
+    latency: npt.NDArray[np.float64]
+    forbidden: npt.NDArray[np.bool_] | None
+    threads: int
+
+
+def _failure_chunk(
+    work: _FailureWork,
+    chunk: tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Max flow and best latency of a block of failure cases (NaN where not asked for): two
+    batched C++ calls, each running its cases on ``work.threads`` threads."""
+    failed, need_flow, need_latency = chunk
+    flow = np.full(failed.shape[0], np.nan)
+    latency = np.full(failed.shape[0], np.nan)
+    if need_flow.any():
+        flow[need_flow] = max_flow_under_failures(
+            work.graph,
+            work.sources,
+            work.sinks,
+            failed[need_flow],
+            capacity=work.capacity,
+            threads=work.threads,
+        )
+    if need_latency.any():
+        lengths = lengths_under_failures(
+            work.graph,
+            work.sources,
+            work.sinks,
+            failed[need_latency],
+            weight=work.latency,
+            forbidden_nodes=work.forbidden,
+            threads=work.threads,
+        )
+        latency[need_latency] = lengths.min(axis=1)
+    return flow, latency
+
+
 def failure_sweep(
     network: Network,
     *,
@@ -484,11 +537,18 @@ def failure_sweep(
     avoid_countries: Sequence[str] = (),
     pairs: bool = False,
     links: Iterable[str] | None = None,
+    threads: int | None = None,
+    executor: Any = None,
+    progress: ProgressArg = None,
+    chunk_size: int | None = None,
 ) -> pd.DataFrame:
     """Every single link failure (and optionally every pair), ranked by harm.
 
-    A failed link gets capacity 0 for the max-flow and is left out of the route search
-    (per-call ``capacity=`` / ``weight=`` arrays on one graph; no graph is rebuilt).
+    A failed link gets capacity 0 for the max-flow and is closed (deleted) for the route
+    search. The cases run in blocks; each block is two batched C++ calls (every case's max
+    flow, every case's shortest routes) on ``threads`` threads, and the blocks run here or on
+    ``executor`` (see :mod:`routecore.sweep`). The result does not depend on ``threads``,
+    ``executor`` or ``chunk_size``.
 
     Parameters
     ----------
@@ -501,6 +561,14 @@ def failure_sweep(
         Also fail every pair of links (``m (m - 1) / 2`` cases).
     links : iterable of link ids, optional
         The candidate links (default: all).
+    threads : int, optional
+        Threads per batched call. Default: every core here, 1 per task with an executor.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Where the blocks run (default: here, nothing to start).
+    progress : callable(done, total) or True, optional
+        Called with the number of cases done after each block; ``True`` draws a terminal bar.
+    chunk_size : int, optional
+        Cases per block (default: about 20 blocks here, a few per worker on an executor).
 
     Returns
     -------
@@ -510,6 +578,9 @@ def failure_sweep(
         ``lost_share`` (of the base flow), ``latency_ms`` (best route after; ``inf`` when every
         sink is cut off), ``added_latency_ms`` (``inf`` when cut off), ``disconnected`` (no
         sink reachable). Sorted by ``lost_gbps`` and then ``added_latency_ms``, descending.
+        ``attrs``: ``base_flow_gbps``, ``base_latency_ms``, ``partial`` (``True`` when Ctrl-C
+        stopped the sweep: the rows are then the cases finished so far), ``cases_done``,
+        ``cases_total``.
 
     Notes
     -----
@@ -536,64 +607,82 @@ def failure_sweep(
     forbidden = _country_mask(network, avoid_countries)
     forbidden[ends] = False
     mask = forbidden if forbidden.any() else None
-    # An unusable link gets a latency longer than any real route, so routes avoid it unless
-    # there is no other way; such results are reported as disconnected.
-    blocked = max(1e9, float(w0.sum()) * 1e3)
 
-    def best_latency(weight: npt.NDArray[np.float64]) -> tuple[float, tuple[int, ...]]:
-        lengths, nearest = nearest_source(g, src, weight=weight, forbidden_nodes=mask)
-        t = int(dst[np.argmin(lengths[dst])])
-        best = float(lengths[t])
-        if not math.isfinite(best) or best >= blocked:
-            return math.inf, ()
-        path = shortest_path(g, int(nearest[t]), t, weight=weight, forbidden_nodes=mask)
-        assert path is not None
-        return best, tuple(int(e) for e in path.edges)
-
-    base = max_flow(g, src, dst, capacity=cap0)
-    base_flow = float(base.value)
-    base_latency, base_edges = best_latency(w0)
-    carries = np.abs(np.asarray(base.edge_flow, dtype=np.float64)) > 0
+    # The intact network, by the same batched calls as the cases, plus one flow and one route
+    # to tell which links can matter at all.
+    base_work = _FailureWork(g, src, dst, cap0, w0, mask, thread_count(threads))
+    none = np.full((1, 1), -1, dtype=np.int64)
+    yes = np.ones(1, dtype=bool)
+    flow0, latency0 = _failure_chunk(base_work, (none, yes, yes))
+    base_flow, base_latency = float(flow0[0]), float(latency0[0])
+    carries = np.abs(np.asarray(max_flow(g, src, dst, capacity=cap0).edge_flow)) > 0
     on_route = np.zeros(network.num_links, dtype=bool)
-    on_route[list(base_edges)] = True
+    lengths, nearest = nearest_source(g, src, weight=w0, forbidden_nodes=mask)
+    if math.isfinite(base_latency):
+        t = int(dst[np.argmin(lengths[dst])])
+        path = shortest_path(g, int(nearest[t]), t, weight=w0, forbidden_nodes=mask)
+        assert path is not None  # reachable by the search above
+        on_route[path.edges] = True
 
     candidates = np.arange(network.num_links) if links is None else network.link_index(list(links))
-    cases: list[tuple[int, ...]] = [(int(e),) for e in candidates]
+    candidates = candidates.astype(np.int64)
+    failed = np.stack([candidates, np.full(candidates.size, -1, dtype=np.int64)], axis=1)
     if pairs:
-        cases += [(int(a), int(b)) for a, b in itertools.combinations(candidates, 2)]
+        a, b = np.triu_indices(candidates.size, k=1)
+        failed = np.concatenate([failed, np.stack([candidates[a], candidates[b]], axis=1)])
+    single = failed[:, 1] < 0
+    need_flow = ~single | carries[failed[:, 0]]
+    need_latency = ~single | on_route[failed[:, 0]]
+
+    k = failed.shape[0]
+    size = chunk_size or chunk_size_for(k, executor, local=max(256, math.ceil(k / 20)))
+    slices = chunk_slices(k, size)
+    work = _FailureWork(g, src, dst, cap0, w0, mask, task_threads(threads, executor))
+    run = run_chunks(
+        _failure_chunk,
+        work,
+        [(failed[s], need_flow[s], need_latency[s]) for s in slices],
+        sizes=[s.stop - s.start for s in slices],
+        executor=executor,
+        progress=progress,
+        description="link failures",
+    )
+    keep = np.zeros(k, dtype=bool)
+    flow = np.full(k, base_flow)
+    latency = np.full(k, base_latency)
+    for s, done, result in zip(slices, run.finished, run.results, strict=True):
+        if not done:
+            continue
+        keep[s] = True
+        f, lat = result
+        flow[s] = np.where(np.isnan(f), base_flow, f)
+        latency[s] = np.where(np.isnan(lat), base_latency, lat)
     ids = network.column("links", "id")
-    rows = []
-    for failed in cases:
-        idx = list(failed)
-        if len(idx) == 1 and not carries[idx[0]]:
-            flow = base_flow
-        else:
-            cap = cap0.copy()
-            cap[idx] = 0.0
-            flow = float(max_flow(g, src, dst, capacity=cap).value)
-        if len(idx) == 1 and not on_route[idx[0]]:
-            latency = base_latency
-        else:
-            w = w0.copy()
-            w[idx] = blocked
-            latency = best_latency(w)[0]
-        rows.append(
-            {
-                "failed": tuple(str(ids[e]) for e in idx),
-                "max_flow_gbps": flow,
-                "lost_gbps": max(base_flow - flow, 0.0),
-                "lost_share": (base_flow - flow) / base_flow if base_flow > 0 else 0.0,
-                "latency_ms": latency,
-                "added_latency_ms": latency - base_latency,
-                "disconnected": not math.isfinite(latency),
-            }
-        )
-    out = pd.DataFrame(rows)
+    rows = np.flatnonzero(keep)
+    flow, latency, failed = flow[rows], latency[rows], failed[rows]
+    with np.errstate(invalid="ignore"):
+        added = latency - base_latency
+    out = pd.DataFrame(
+        {
+            "failed": [tuple(str(ids[e]) for e in case if e >= 0) for case in failed.tolist()],
+            "max_flow_gbps": flow,
+            "lost_gbps": np.maximum(base_flow - flow, 0.0),
+            "lost_share": (base_flow - flow) / base_flow if base_flow > 0 else np.zeros(rows.size),
+            "latency_ms": latency,
+            "added_latency_ms": added,
+            "disconnected": ~np.isfinite(latency),
+        }
+    )
     out = out.sort_values(
         ["lost_gbps", "added_latency_ms"], ascending=False, kind="stable"
     ).reset_index(drop=True)
-    out.attrs["base_flow_gbps"] = base_flow
-    out.attrs["base_latency_ms"] = base_latency
+    out.attrs.update(
+        base_flow_gbps=base_flow,
+        base_latency_ms=base_latency,
+        partial=not run.complete,
+        cases_done=int(rows.size),
+        cases_total=int(k),
+    )
     return out
 
 
