@@ -4,11 +4,14 @@ equal the local run exactly, order included."""
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
+import dask
 import numpy as np
 import pandas as pd
 import pytest
@@ -103,3 +106,22 @@ def test_sweeps_on_a_process_pool_equal_the_local_run(
         school_connectivity(small_net, SYSTEMS, TIMES, executor=pool, chunk_size=3),
         school_connectivity(small_net, SYSTEMS, TIMES),
     )
+
+
+def test_demo_on_a_dask_scheduler_address_equals_the_local_demo(
+    client: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the README shows: ``routecore demo --scheduler ADDRESS``."""
+    from routecore.cli import main
+
+    address = client.scheduler.address
+    args = ["demo", "--steps", "2", "--step-s", "900", "--json", "--out"]
+    assert main([*args, str(tmp_path / "remote"), "--scheduler", address]) == 0
+    remote = json.loads(capsys.readouterr().out)
+    assert main([*args, str(tmp_path / "local")]) == 0
+    local = json.loads(capsys.readouterr().out)
+    for key in ("transit", "failure_sweep", "schools", "gateway_siting"):
+        assert remote[key] == local[key], key
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        assert main(["demo", "--steps", "1", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "cannot reach the Dask scheduler" in capsys.readouterr().err

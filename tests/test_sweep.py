@@ -14,6 +14,7 @@ import sys
 import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -454,3 +455,38 @@ def test_sigint_returns_the_finished_steps() -> None:
     done = doc["done"]["starlink-shell1"]
     assert 3 <= done < 200
     assert doc["rows"] == 2 * 2000  # both policies, every school
+
+
+# ------------------------------------------------------------------------- the command line
+def test_demo_ctrl_c_in_a_sweep_writes_the_finished_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C in the school sweep (pressed after its second block): the demo prints and writes
+    what is finished, skips the rest, and exits 130."""
+    import routecore.analyses
+    from routecore.cli import main
+
+    real = routecore.analyses.school_connectivity
+
+    def interrupted(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        cli_progress = kwargs.pop("progress")
+
+        def progress(done: int, total: int) -> None:
+            cli_progress(done, total)
+            if done >= 2:
+                raise KeyboardInterrupt
+
+        return real(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(routecore.analyses, "school_connectivity", interrupted)
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--steps", "3", "--step-s", "600"]) == 130
+    captured = capsys.readouterr()
+    assert "interrupted" in captured.err and "2 of 6 time steps" in captured.out
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert doc["partial"] is True
+    assert doc["schools"]["steps_done"] == {"Starlink shell 1": 2, "OneWeb": 0}
+    assert doc["gateway_siting"] is None  # skipped after the interrupt
+    assert len(doc["failure_sweep"]["all routes"]) == 35  # finished before the interrupt
+    lines = (out / "schools.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 3 * 2000  # one constellation, three policies
