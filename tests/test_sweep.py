@@ -490,3 +490,26 @@ def test_demo_ctrl_c_in_a_sweep_writes_the_finished_part(
     assert len(doc["failure_sweep"]["all routes"]) == 35  # finished before the interrupt
     lines = (out / "schools.csv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 + 3 * 2000  # one constellation, three policies
+
+
+@given(
+    st.integers(1, 30),
+    st.integers(1, 20),
+    st.data(),
+)
+def test_column_quantiles_equal_numpy(rows: int, cols: int, data: st.DataObject) -> None:
+    """The vectorised per-school statistics equal numpy's nan-aware reductions exactly."""
+    import warnings
+
+    from routecore.analyses import _column_quantiles
+
+    values = st.one_of(
+        st.none(), st.sampled_from([0.5, 1.0, 2.5]), st.floats(0, 100, allow_nan=False)
+    )
+    cells = data.draw(st.lists(values, min_size=rows * cols, max_size=rows * cols))
+    x = np.array([np.nan if v is None else v for v in cells], dtype=np.float64).reshape(rows, cols)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+        want = (np.nanmedian(x, axis=0), np.nanpercentile(x, 95, axis=0), np.nanmin(x, axis=0))
+    for w, g in zip(want, _column_quantiles(x), strict=True):
+        np.testing.assert_array_equal(g, w)

@@ -21,7 +21,6 @@ Conventions: latencies are one-way, in ms; capacities and flows in Gbit/s; ``inf
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -1116,11 +1115,7 @@ def gateway_siting(
         lat_c = latency[cname][:, steps].reshape(cand.size, -1)
         connected = np.isfinite(lat_c)
         per_school = np.isfinite(latency[cname][:, steps]).mean(axis=1)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a site that never connects
-            samples = np.where(connected, lat_c, np.nan)
-            median = np.nanmedian(samples, axis=1)
-            p95 = np.nanpercentile(samples, 95, axis=1)
+        median, p95, _ = _column_quantiles(np.where(connected, lat_c, np.nan).T)
         site_of = inverse[: cand.size]
         table = pd.DataFrame(
             {
@@ -1267,6 +1262,41 @@ def _access_graph(snap: Any, *, with_medium: bool = False) -> Any:
     return graph, medium
 
 
+def _column_quantiles(
+    samples: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per column (NaN = no sample): the median, the 95th percentile and the minimum, NaN for
+    a column without samples.
+
+    The same numbers as ``np.nanmedian`` / ``np.nanpercentile(..., 95)`` (linear method,
+    numpy's interpolation formula) / ``np.nanmin`` along axis 0, with one sort instead of a
+    Python-level call per column (those take seconds for 100,000 schools).
+    """
+    rows, cols = samples.shape
+    ordered = np.sort(samples, axis=0)  # NaN last
+    n = np.count_nonzero(~np.isnan(samples), axis=0)
+    col = np.arange(cols)
+
+    def at(index: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        return np.asarray(ordered[np.clip(index, 0, max(rows - 1, 0)), col], dtype=np.float64)
+
+    half = n // 2
+    median = np.where(n % 2 == 1, at((n - 1) // 2), (at(half - 1) + at(half)) / 2)
+    virtual = (n - 1) * 0.95
+    below = np.floor(virtual).astype(np.int64)
+    a, b = at(below), at(np.minimum(below + 1, n - 1))
+    gamma = virtual - below
+    diff = b - a
+    p95 = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+    empty = n == 0
+    low = at(np.zeros(cols, dtype=np.int64)) if rows else np.full(cols, np.nan)
+    return (
+        np.where(empty, np.nan, median),
+        np.where(empty, np.nan, p95),
+        np.where(empty, np.nan, low),
+    )
+
+
 def _school_table(
     network: Network,
     cname: str,
@@ -1281,12 +1311,7 @@ def _school_table(
     n_s = latency.shape[1]
     connected = np.isfinite(latency)
     share = connected.mean(axis=0)
-    masked = np.where(connected, latency, np.nan)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: never connected
-        median = np.nanmedian(masked, axis=0)
-        p95 = np.nanpercentile(masked, 95, axis=0)
-        low = np.nanmin(masked, axis=0)
+    median, p95, low = _column_quantiles(np.where(connected, latency, np.nan))
     counts = np.zeros((n_s, gateways.size), dtype=np.int64)
     k_idx, s_idx = np.nonzero(via >= 0)
     np.add.at(counts, (s_idx, via[k_idx, s_idx]), 1)
