@@ -108,8 +108,8 @@ def _summary_lines(s: dict[str, float]) -> list[str]:
     if "schools_threads2_s" in s:
         v = s["schools_threads2_s"]
         out.append(
-            f"96-step school sweep, {s['schools']:,.0f} schools, Starlink shell 1, here on 2 threads: "
-            f"{v:.2f} s ({'meets' if v < 10 else 'misses'} the 10 s target)"
+            f"96-step school sweep, {s['schools']:,.0f} schools, Starlink shell 1, here on 2 "
+            f"threads: {v:.2f} s ({'meets' if v < 10 else 'misses'} the 10 s target)"
         )
     if "sweep96_s" in s:
         steps = s["sweep96_steps"]
