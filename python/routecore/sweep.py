@@ -32,7 +32,7 @@ Progress and interruption
 -------------------------
 ``progress`` is ``None``, a callable ``progress(done, total)`` (in the sweep's own units: time
 steps or failure cases) called after each chunk, or ``True`` for a progress bar on the terminal
-(rich). Ctrl-C (a :class:`KeyboardInterrupt` anywhere in the loop, the progress callback
+(rich, on stderr). Ctrl-C (a :class:`KeyboardInterrupt` anywhere in the loop, the progress callback
 included) stops the sweep: chunks not started are cancelled, the chunks already finished are
 kept, and the sweep returns a *partial* result; its table has ``attrs["partial"] = True``
 (``False`` for a complete run) and says how much was done.
@@ -379,6 +379,7 @@ def _reporter(progress: ProgressArg, total: int, description: str) -> Iterator[P
             TimeElapsedColumn,
             TimeRemainingColumn,
         )
+        from rich.console import Console
         from rich.progress import Progress as RichProgress
 
         with RichProgress(
@@ -387,6 +388,7 @@ def _reporter(progress: ProgressArg, total: int, description: str) -> Iterator[P
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
+            console=Console(stderr=True),
             transient=True,
         ) as bar:
             task = bar.add_task(description, total=total)
