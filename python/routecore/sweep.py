@@ -373,13 +373,13 @@ def _reporter(progress: ProgressArg, total: int, description: str) -> Iterator[P
         yield None
         return
     if progress is True:
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
             TimeElapsedColumn,
             TimeRemainingColumn,
         )
-        from rich.console import Console
         from rich.progress import Progress as RichProgress
 
         with RichProgress(
