@@ -88,7 +88,7 @@ class PushRelabel {
   // The value of the current preflow: the excess gathered at the sinks.
   Cap flow_value() const {
     Cap value = 0;
-    for (node_id t : net_.sinks) value += excess_[t];
+    for (node_id t : net_.sinks()) value += excess_[t];
     return value;
   }
 
@@ -105,32 +105,32 @@ class PushRelabel {
   static constexpr int relabel_cost = 12;
 
   arc_id m() const { return net_.first_out[n_]; }
-  bool is_terminal(node_id v) const { return net_.terminal[v] != terminal_kind::none; }
+  bool is_terminal(node_id v) const { return net_.terminal(v) != terminal_kind::none; }
 
   void init() {
     label_.assign(n_, n_);
     excess_.assign(n_, 0);
-    current_.assign(net_.first_out.begin(), net_.first_out.end() - 1);
+    current_.assign(net_.first_out, net_.first_out + n_);
     next_.assign(n_, none);
     prev_.assign(n_, none);
     active_head_.assign(static_cast<std::size_t>(n_) + 1, none);
     inactive_head_.assign(static_cast<std::size_t>(n_) + 1, none);
     queue_.resize(n_);
-    for (node_id t : net_.sinks) label_[t] = 0;
+    for (node_id t : net_.sinks()) label_[t] = 0;
     max_active_ = 0;
     max_label_ = 0;
     work_ = 0;
   }
 
   void saturate_source_arcs() {
-    auto* arcs = net_.arcs.data();
-    for (node_id s : net_.sources) {
+    auto* arcs = net_.arcs.get();
+    for (node_id s : net_.sources()) {
       for (arc_id a = net_.begin(s); a < net_.end(s); ++a) {
         const Cap r = arcs[a].residual;
         if (r <= 0) continue;
         arcs[a].residual = 0;
         arcs[arcs[a].sister].residual += r;
-        excess_[arcs[a].head] += r;
+        excess_[net_.head[a]] += r;
       }
     }
   }
@@ -171,15 +171,15 @@ class PushRelabel {
     }
     max_active_ = 0;
     max_label_ = 0;
-    const auto* arcs = net_.arcs.data();
-    const arc_id* first_out = net_.first_out.data();
+    const auto* arcs = net_.arcs.get();
+    const arc_id* first_out = net_.first_out;
     std::size_t tail = 0;
-    for (node_id t : net_.sinks) queue_[tail++] = t;
+    for (node_id t : net_.sinks()) queue_[tail++] = t;
     for (std::size_t i = 0; i < tail; ++i) {
       const node_id v = queue_[i];
       const node_id dw = label_[v] + 1;
       for (arc_id a = first_out[v]; a < first_out[v + 1]; ++a) {
-        const node_id w = arcs[a].head;
+        const node_id w = net_.head[a];
         if (label_[w] != n_ || arcs[arcs[a].sister].residual <= 0 || is_terminal(w)) continue;
         label_[w] = dw;
         current_[w] = first_out[w];
@@ -205,8 +205,8 @@ class PushRelabel {
   }
 
   void discharge(node_id v) {
-    auto* arcs = net_.arcs.data();
-    const arc_id* first_out = net_.first_out.data();
+    auto* arcs = net_.arcs.get();
+    const arc_id* first_out = net_.first_out;
     node_id* label = label_.data();
     Cap* excess = excess_.data();
     node_id dv = label[v];
@@ -217,7 +217,7 @@ class PushRelabel {
       for (; a < end; ++a) {
         ResidualArc<Cap>& arc = arcs[a];
         if (arc.residual <= 0) continue;
-        const node_id w = arc.head;
+        const node_id w = net_.head[a];
         if (label[w] != dv - 1) continue;
         const Cap delta = std::min(ex, arc.residual);
         arc.residual -= delta;
@@ -247,8 +247,8 @@ class PushRelabel {
       arc_id lowest_arc = end;
       const arc_id begin = first_out[v];
       for (arc_id b = begin; b < end; ++b) {
-        if (arcs[b].residual > 0 && label[arcs[b].head] < lowest) {
-          lowest = label[arcs[b].head];
+        if (arcs[b].residual > 0 && label[net_.head[b]] < lowest) {
+          lowest = label[net_.head[b]];
           lowest_arc = b;
         }
       }
@@ -283,9 +283,9 @@ class PushRelabel {
 
 template <class Cap>
 bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
-  auto* arcs = net_.arcs.data();
-  const Cap* capacity = net_.capacity.data();
-  const arc_id* first_out = net_.first_out.data();
+  auto* arcs = net_.arcs.get();
+  const Cap* capacity = net_.capacity.get();
+  const arc_id* first_out = net_.first_out;
   // Only nodes that cannot reach a sink take part (in exact arithmetic every node upstream of
   // an excess is one of them); excess then moves only inside that closed set or back to the
   // sources, so the cut and the flow value of phase 1 stay intact.
@@ -325,7 +325,7 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
       const node_id v = stack.back();
       bool moved = false;
       for (arc_id a = current_[v]; a < first_out[v + 1]; ++a) {
-        const node_id u = arcs[a].head;
+        const node_id u = net_.head[a];
         if (!in_region(u) || color[u] == black || !(inflow(a) > 0)) continue;
         current_[v] = a;
         if (color[u] == white) {
@@ -365,8 +365,8 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
     Cap ex = excess_[v];
     for (arc_id a = first_out[v]; a < first_out[v + 1] && ex > 0; ++a) {
       const Cap f = inflow(a);
-      const node_id u = arcs[a].head;
-      if (!(f > 0) || !(in_region(u) || net_.terminal[u] == terminal_kind::source)) continue;
+      const node_id u = net_.head[a];
+      if (!(f > 0) || !(in_region(u) || net_.terminal(u) == terminal_kind::source)) continue;
       const Cap delta = std::min(ex, f);
       reduce_inflow(a, delta, f);
       ex -= delta;
