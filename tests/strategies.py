@@ -53,8 +53,8 @@ def edge_lists(
 
 
 # ----------------------------------------------------------------------------- max-flow inputs
-HUGE_CAPACITIES = (0, 1, 7, 2**31 - 1, 2**40, 2**61, 2**62 - 1, 2**62, 2**62 + 1, 2**63 - 1)
-"""Capacities around the int64 limit and the 2**62 total that max_flow accepts."""
+HUGE_CAPACITIES = (0, 1, 7, 2**31 - 1, 2**59, 2**60, 2**61 - 1, 2**61, 2**61 + 1, 2**62, 2**63 - 1)
+"""Capacities around the int64 limit and the 2**61 total that max_flow accepts."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ the C++ core (``routecore._core``), which releases the GIL while it computes.
 
 from __future__ import annotations
 
-from .errors import GraphError, NodeIndexError
+from .errors import GraphError, NodeIndexError, ScenarioError
 from .flow import FlowResult, MinCut, max_flow, min_cut
 from .graph import Graph
 from .paths import (
@@ -27,6 +27,7 @@ __all__ = [
     "MinCut",
     "NodeIndexError",
     "Path",
+    "ScenarioError",
     "ShortestPathTree",
     "__version__",
     "max_flow",

@@ -9,7 +9,7 @@ Capacities
 ----------
 Integer capacities are exact (int64). The flow value is bounded by ``B = min(S, T)``, where ``S``
 is the total capacity leaving the sources and ``T`` the total entering the sinks; when ``B``
-exceeds ``2**62`` a :class:`~routecore.GraphError` names both totals instead of risking an
+exceeds ``2**61`` a :class:`~routecore.GraphError` names both totals instead of risking an
 overflow. Edges with a capacity above ``B + 1`` are treated as having ``B + 1``, which changes
 neither the value nor any minimum cut.
 
@@ -220,7 +220,7 @@ def _solve(
         raise GraphError(
             "integer capacities too large: the total capacity leaving the sources "
             f"(about {s_total:.3g}) and entering the sinks (about {t_total:.3g}) bound a flow "
-            f"value beyond 2**62 (int64 safety limit); scale the capacities down or use floats"
+            f"value beyond 2**61 (int64 safety limit); scale the capacities down or use floats"
         )
     return value, edge_flow, side.view(np.bool_), cut, used
 

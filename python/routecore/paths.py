@@ -183,7 +183,15 @@ class ShortestPathTree:
         return self.paths([node_id(node, self.length.shape[0], "node")])[0]
 
     def paths(self, nodes: npt.ArrayLike) -> list[Path | None]:
-        """:meth:`path` for many nodes at once (one C++ pass, then one small object per node)."""
+        """:meth:`path` for many nodes at once (one C++ pass, then one small object per node).
+
+        Examples
+        --------
+        >>> import routecore as rc
+        >>> g = rc.Graph(3, [0, 1], [1, 2], weight=[1.0, 2.0])
+        >>> [p.nodes.tolist() if p else None for p in rc.shortest_path_tree(g, 1).paths([2, 0])]
+        [[1, 2], None]
+        """
         ids, offsets, edges, flat_nodes = self._routes(nodes)
         result: list[Path | None] = []
         for i, v in enumerate(ids.tolist()):
@@ -432,6 +440,13 @@ def shortest_path_lengths(
     GraphError
         A source out of range or forbidden, a bad weight array or mask, ``max_length`` negative
         or NaN, ``threads < 1``.
+
+    Notes
+    -----
+    Each row is one Dijkstra search, O(m log n). The priority queue is a radix heap when the
+    weights are whole numbers (many distances tie) and a 4-ary heap otherwise; without weights a
+    breadth-first search, O(n + m). Threads share the read-only graph and each keeps one O(n)
+    workspace, so memory is O(k n) for the result plus O(threads n).
 
     Examples
     --------

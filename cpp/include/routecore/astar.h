@@ -45,6 +45,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <numbers>
 #include <vector>
 
@@ -87,8 +88,8 @@ class AStarSearch {
       : heap_(num_nodes),
         dist_(static_cast<std::size_t>(num_nodes), unreachable),
         potential_(static_cast<std::size_t>(num_nodes), not_computed),
-        parent_(static_cast<std::size_t>(num_nodes)),
-        pred_arc_(static_cast<std::size_t>(num_nodes)) {
+        parent_(std::make_unique_for_overwrite<node_id[]>(static_cast<std::size_t>(num_nodes))),
+        pred_arc_(std::make_unique_for_overwrite<arc_id[]>(static_cast<std::size_t>(num_nodes))) {
     if (blocked != nullptr) {
       for (node_id v = 0; v < num_nodes; ++v) {
         if (blocked[v] != 0) dist_[v] = -unreachable;
@@ -148,7 +149,7 @@ class AStarSearch {
       }
     }
     if (result.outcome == Outcome::found) {
-      trace_tree_path(g, w, parent_.data(), pred_arc_.data(), source, target, path);
+      trace_tree_path(g, w, parent_.get(), pred_arc_.get(), source, target, path);
     }
     reset();
     return result;
@@ -182,9 +183,10 @@ class AStarSearch {
   QuaternaryHeap heap_;            // keyed by g + h
   std::vector<double> dist_;       // g: best known distance from s; -inf marks a blocked node
   std::vector<double> potential_;  // h, computed on first touch; not_computed (-1) before
-  std::vector<node_id> parent_;    // tail of the arc that set dist_
-  std::vector<arc_id> pred_arc_;   // that arc
-  std::vector<node_id> touched_;   // nodes whose potential was computed, for the reset
+  // Written before they are read, so left uninitialised (untouched pages cost nothing).
+  std::unique_ptr<node_id[]> parent_;   // tail of the arc that set dist_
+  std::unique_ptr<arc_id[]> pred_arc_;  // that arc
+  std::vector<node_id> touched_;        // nodes whose potential was computed, for the reset
   GeoBound bound_{};
   double target_lat_ = 0.0;
   double target_lon_ = 0.0;

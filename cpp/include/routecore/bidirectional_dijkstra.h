@@ -39,9 +39,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "routecore/csr.h"
+#include "routecore/dijkstra.h"
 #include "routecore/heap.h"
 #include "routecore/parallel.h"
 #include "routecore/path_common.h"
@@ -59,9 +61,9 @@ class BidirectionalDijkstra {
     Side& f = side_[0];
     Side& b = side_[1];
     f.label(source, 0.0, -1, -1);
-    f.heap.push(source, 0.0);
+    f.heap.push(source, 0.0, forward.first_out[source]);
     b.label(target, 0.0, -1, -1);
-    b.heap.push(target, 0.0);
+    b.heap.push(target, 0.0, backward.first_out[target]);
     double mu = source == target ? 0.0 : unreachable;
     node_id meet = source == target ? source : -1;
     std::uint32_t steps = 0;
@@ -89,8 +91,8 @@ class BidirectionalDijkstra {
     Side(node_id n, const std::uint8_t* blocked)
         : heap(n),
           dist(static_cast<std::size_t>(n), unreachable),
-          parent(static_cast<std::size_t>(n)),
-          pred_arc(static_cast<std::size_t>(n)) {
+          parent(std::make_unique_for_overwrite<node_id[]>(static_cast<std::size_t>(n))),
+          pred_arc(std::make_unique_for_overwrite<arc_id[]>(static_cast<std::size_t>(n))) {
       if (blocked != nullptr) {
         for (node_id v = 0; v < n; ++v) {
           if (blocked[v] != 0) heap.mark_done(v);
@@ -115,28 +117,26 @@ class BidirectionalDijkstra {
     }
 
     QuaternaryHeap heap;
-    std::vector<double> dist;      // best known distance from s (forward) / to t (backward)
-    std::vector<node_id> parent;   // node the label came from (-1 at the root)
-    std::vector<arc_id> pred_arc;  // arc used, in this side's graph
-    std::vector<node_id> touched;  // nodes with a finite label, for the reset
+    std::vector<double> dist;  // best known distance from s (forward) / to t (backward)
+    // parent / pred_arc are written with every label, so left uninitialised.
+    std::unique_ptr<node_id[]> parent;   // node the label came from (-1 at the root)
+    std::unique_ptr<arc_id[]> pred_arc;  // arc used, in this side's graph
+    std::vector<node_id> touched;        // nodes with a finite label, for the reset
   };
 
   template <class Weights>
   static void expand(Side& self, const Side& other, const CsrView& g, Weights w, double& mu,
                      node_id& meet) {
-    const auto [du, u] = self.heap.pop();
-    const arc_id end = g.first_out[u + 1];
-    for (arc_id a = g.first_out[u]; a < end; ++a) {
-      const node_id v = g.head[a];
-      const double dv = du + w(a);
-      if (!self.heap.relax(v, dv)) continue;
+    const QuaternaryHeap::Entry top = self.heap.pop();
+    const node_id u = top.node;
+    scan_arcs(self.heap, g, w, top, unreachable, [&](node_id v, arc_id a, double dv) {
       self.label(v, dv, u, a);
       const double through = dv + other.dist[v];
       if (through < mu) {
         mu = through;
         meet = v;
       }
-    }
+    });
   }
 
   template <class ForwardWeights, class BackwardWeights>

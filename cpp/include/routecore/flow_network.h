@@ -39,8 +39,9 @@
 //   min(S, T). Capacities above B + 1 are clamped to B + 1 (no cut through such an edge can be
 //   minimal, and no flow on it can exceed B, so neither the value, the minimum cuts, nor the
 //   certificate change). The build refuses (status `overflow`) when B, or a clamped S or T,
-//   exceeds 2^62: then excesses, residuals of undirected arcs (up to twice a capacity) and the
-//   value are guaranteed to fit in int64. Double capacities are not clamped; a non-finite total
+//   exceeds 2^61: then excesses (at most S), residuals of undirected arcs (up to twice a
+//   capacity, 2^62 + 2) and the value are guaranteed to fit in int64 with room to spare.
+//   Double capacities are not clamped; a non-finite total
 //   is reported the same way.
 //
 // Complexity: two passes over the arcs, O(num_nodes + num_arcs) time; memory per residual arc is
@@ -162,8 +163,8 @@ Cap add_total(Cap a, Cap b) {
 
 }  // namespace detail
 
-// Largest total (flow value bound) accepted with int64 capacities: 2^62.
-inline constexpr std::int64_t max_int_flow_total = std::int64_t{1} << 62;
+// Largest total (flow value bound) accepted with int64 capacities: 2^61.
+inline constexpr std::int64_t max_int_flow_total = std::int64_t{1} << 61;
 
 // Builds the residual network. `arc_capacity` is in CSR arc order (the caller's per-arc array);
 // only forward arcs (arc_edge >= 0) are read, so an undirected edge contributes once.

@@ -6,12 +6,13 @@
 //   node was never queued, is queued (and where), or is finished.
 //
 // Representation
-//   `entries_` holds the heap as (key, node) pairs, so comparisons never chase a pointer into a
-//   separate key array. The root lives at index 3 and the children of index i are
-//   4i-8 .. 4i-5; with a 64-byte aligned buffer and 16-byte entries every group of four siblings
-//   fills exactly one cache line, so a sift-down step touches one line.
-//   `state_[v]` is the index of node v in `entries_` while v is queued (>= 3), `unseen` (-1)
-//   before v was ever queued and `done` (-2) after v was popped or blocked by the caller.
+//   `entries_` holds the heap as (key, node, aux) triples, so comparisons never chase a pointer
+//   into a separate key array; `aux` is a 32-bit payload that costs nothing (it fills what would
+//   be padding) and lets the caller keep per-node data it will need at pop time. The root lives at
+//   index 3 and the children of index i are 4i-8 .. 4i-5; with a 64-byte aligned buffer and 16-byte
+//   entries every group of four siblings fills exactly one cache line, so a sift-down step touches
+//   one line. `state_[v]` is the index of node v in `entries_` while v is queued (>= 3), `unseen`
+//   (-1) before v was ever queued and `done` (-2) after v was popped or blocked by the caller.
 //
 // Invariants
 //   Heap order: entries_[parent(i)].key <= entries_[i].key for every queued index i.
@@ -48,6 +49,8 @@ class QuaternaryHeap {
   struct Entry {
     double key;
     node_id node;
+    std::int32_t aux;  // caller's payload, carried along (fills the padding; Dijkstra keeps the
+                       // node's first arc here so popping needs no first_out lookup)
   };
 
   static constexpr std::int32_t unseen = -1;
@@ -68,6 +71,7 @@ class QuaternaryHeap {
   double key_at(std::int32_t index) const { return entries_.get()[index].key; }
 
   void mark_done(node_id v) { state_[v] = done; }
+  void prefetch_state(node_id v) const { __builtin_prefetch(state_.data() + v); }
   void reset(node_id v) { state_[v] = unseen; }
   // Every node unseen and the heap empty.
   void reset_all() {
@@ -80,18 +84,18 @@ class QuaternaryHeap {
     size_ = root;
   }
 
-  // Queue v (which must be unseen) with `key`.
-  void push(node_id v, double key) {
+  // Queue v (which must be unseen) with `key` and payload `aux`.
+  void push(node_id v, double key, std::int32_t aux = 0) {
     assert(state_[v] == unseen);
     if (size_ == capacity_) reserve(2 * capacity_);
-    sift_up(size_++, Entry{key, v});
+    sift_up(size_++, Entry{key, v, aux});
   }
 
   // Lower the key of the queued entry at `index` to `key` (<= its current key).
   void decrease_key_at(std::int32_t index, double key) {
     Entry* e = entries_.get();
     assert(index >= root && index < size_ && key <= e[index].key);
-    sift_up(index, Entry{key, e[index].node});
+    sift_up(index, Entry{key, e[index].node, e[index].aux});
   }
 
   // Offer `key` for v: queue it if unseen, lower its key if queued and `key` is smaller. Returns

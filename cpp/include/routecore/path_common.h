@@ -27,10 +27,12 @@ inline constexpr double unreachable = std::numeric_limits<double>::infinity();
 struct ArcWeights {
   const double* weight;  // one per arc, CSR order
   double operator()(arc_id a) const { return weight[a]; }
+  void prefetch(arc_id a) const { __builtin_prefetch(weight + a); }
 };
 
 struct UnitWeights {
   double operator()(arc_id) const { return 1.0; }
+  void prefetch(arc_id) const {}
 };
 
 struct PathResult {

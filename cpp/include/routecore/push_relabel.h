@@ -45,6 +45,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "routecore/flow_network.h"
@@ -285,10 +286,29 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
   auto* arcs = net_.arcs.data();
   const Cap* capacity = net_.capacity.data();
   const arc_id* first_out = net_.first_out.data();
-  // flow u -> v along the sister of v's arc a, where u = head(a)
-  auto inflow = [&](arc_id a) {
+  // Only nodes that cannot reach a sink take part (in exact arithmetic every node upstream of
+  // an excess is one of them); excess then moves only inside that closed set or back to the
+  // sources, so the cut and the flow value of phase 1 stay intact.
+  global_relabel();
+  auto in_region = [&](node_id u) { return !is_terminal(u) && label_[u] == n_; };
+  // The flow u -> v carried by the pair of v's arc a (u = head(a)). For double capacities it is
+  // computed from both residuals by an expression that is exactly antisymmetric, so rounding can
+  // never make a pair look like it carries flow both ways.
+  auto inflow = [&](arc_id a) -> Cap {
+    if constexpr (std::is_integral_v<Cap>) {
+      return arcs[a].residual - capacity[a];
+    } else {
+      const arc_id s = arcs[a].sister;
+      return ((arcs[a].residual - capacity[a]) - (arcs[s].residual - capacity[s])) / 2;
+    }
+  };
+  // Reduce that flow (currently f) by delta <= f, rewriting both residuals from the new flow;
+  // removing all of it restores them to their capacities exactly.
+  auto reduce_inflow = [&](arc_id a, Cap delta, Cap f) {
     const arc_id s = arcs[a].sister;
-    return capacity[s] - arcs[s].residual;
+    const Cap rest = delta >= f ? Cap{0} : f - delta;
+    arcs[a].residual = capacity[a] + rest;
+    arcs[s].residual = std::max<Cap>(capacity[s] - rest, 0);
   };
   enum : std::uint8_t { white, grey, black };
   std::vector<std::uint8_t> color(n_, white);
@@ -296,7 +316,7 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
   std::vector<node_id> stack;
   std::int64_t steps = 0;
   for (node_id root = 0; root < n_; ++root) {
-    if (is_terminal(root) || excess_[root] <= 0 || color[root] != white) continue;
+    if (!in_region(root) || excess_[root] <= 0 || color[root] != white) continue;
     color[root] = grey;
     current_[root] = first_out[root];
     stack.push_back(root);
@@ -306,7 +326,7 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
       bool moved = false;
       for (arc_id a = current_[v]; a < first_out[v + 1]; ++a) {
         const node_id u = arcs[a].head;
-        if (is_terminal(u) || color[u] == black || !(inflow(a) > 0)) continue;
+        if (!in_region(u) || color[u] == black || !(inflow(a) > 0)) continue;
         current_[v] = a;
         if (color[u] == white) {
           color[u] = grey;
@@ -320,12 +340,11 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
           Cap delta = inflow(a);
           for (std::size_t i = j; i + 1 < stack.size(); ++i)
             delta = std::min(delta, inflow(current_[stack[i]]));
-          auto cancel_on = [&](arc_id b) {  // reduce the flow arriving along b's sister
-            arcs[arcs[b].sister].residual += delta;
-            arcs[b].residual -= delta;
-          };
-          cancel_on(a);
-          for (std::size_t i = j; i + 1 < stack.size(); ++i) cancel_on(current_[stack[i]]);
+          reduce_inflow(a, delta, inflow(a));
+          for (std::size_t i = j; i + 1 < stack.size(); ++i) {
+            const arc_id b = current_[stack[i]];
+            reduce_inflow(b, delta, inflow(b));
+          }
           for (std::size_t i = j + 1; i < stack.size(); ++i) color[stack[i]] = white;
           stack.resize(j + 1);
         }
@@ -346,11 +365,10 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
     Cap ex = excess_[v];
     for (arc_id a = first_out[v]; a < first_out[v + 1] && ex > 0; ++a) {
       const Cap f = inflow(a);
-      if (!(f > 0)) continue;
       const node_id u = arcs[a].head;
+      if (!(f > 0) || !(in_region(u) || net_.terminal[u] == terminal_kind::source)) continue;
       const Cap delta = std::min(ex, f);
-      arcs[arcs[a].sister].residual += delta;
-      arcs[a].residual -= delta;
+      reduce_inflow(a, delta, f);
       ex -= delta;
       if (!is_terminal(u)) excess_[u] += delta;
     }

@@ -3,7 +3,8 @@
 //
 // shortest_path_lengths
 //   Problem: the k x n matrix of distances from k sources. Rows are independent single-source
-//   searches (dijkstra.h with weights, bfs.h without), run by `threads` workers (parallel.h)
+//   searches (dijkstra.h with weights, its radix-heap variant when the weights look integral,
+//   bfs.h without weights), run by `threads` workers (parallel.h)
 //   that each own one workspace, so no allocation happens per row and nothing is shared but the
 //   read-only graph. out is row-major k x n; row i belongs to sources[i]. Results do not depend
 //   on the thread count. Input as in dijkstra.h / bfs.h. Time O(k (n + m log n) / threads);
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -34,6 +36,18 @@
 #include "routecore/path_common.h"
 
 namespace routecore {
+
+// Whether a strided sample of up to 1024 arc weights are all whole numbers. Only the choice of
+// priority queue depends on it (radix heap for integral weights, where many distances tie;
+// 4-ary heap otherwise), never the result, so a sample is enough.
+inline bool weights_look_integral(const double* weight, arc_id num_arcs) {
+  if (num_arcs == 0) return false;
+  const arc_id stride = std::max<arc_id>(1, num_arcs / 1024);
+  for (arc_id a = 0; a < num_arcs; a += stride) {
+    if (weight[a] != std::trunc(weight[a]) || weight[a] > 9007199254740992.0) return false;
+  }
+  return true;
+}
 
 // `weight` (one per arc) may be nullptr: every arc counts 1 (breadth-first search).
 inline bool shortest_path_lengths(const CsrView& g, const double* weight,
@@ -63,9 +77,11 @@ inline bool shortest_path_lengths(const CsrView& g, const double* weight,
         });
   } else {
     const ArcWeights w{weight};
+    const bool radix = weights_look_integral(weight, g.num_arcs);
     run([&] { return std::make_unique<DijkstraSearch>(g.num_nodes, blocked); },
         [&](DijkstraSearch& ws, node_id s, double* row) {
-          return ws.distances(g, w, s, max_length, row, cancel);
+          return radix ? ws.distances_radix(g, w, s, max_length, row, cancel)
+                       : ws.distances(g, w, s, max_length, row, cancel);
         });
   }
   return finished && !cancel.requested();

@@ -1,0 +1,901 @@
+"""The three scenario analyses, plus the route and flow queries behind the command line.
+
+Every graph computation goes through the C++ core (:func:`routecore.shortest_path_lengths`,
+:func:`routecore.shortest_path`, :func:`routecore.nearest_source`, :func:`routecore.max_flow`);
+this module only prepares arrays and turns results into pandas tables.
+
+``school_connectivity``
+    Per school and time step, the latency from the school to the nearest internet exchange
+    over the satellites, a gateway and the ground network, under two gateway policies.
+``transit_capacity``
+    Asia -> Europe maximum flow, minimum cut, per-link utilisation and lowest-latency routes,
+    with and without the countries to avoid, for each capacity variant.
+``failure_sweep``
+    Every single link failure (optionally every pair) ranked by lost transit capacity and
+    added latency.
+
+Conventions: latencies are one-way, in ms; capacities and flows in Gbit/s; ``inf`` / NaN mean
+"not connected". Node and link columns hold scenario ids (text), never graph indices.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import ScenarioError
+from .flow import max_flow
+from .paths import nearest_source, shortest_path, shortest_path_lengths
+from .scenario import C_KM_PER_MS, Network
+
+try:
+    import pandas as pd
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        'routecore.analyses needs pandas; install the domain extras: pip install "routecore[geo]"'
+    ) from exc
+
+if TYPE_CHECKING:
+    from .constellation import Constellation
+    from .graph import Graph
+
+__all__ = [
+    "POLICIES",
+    "FlowReport",
+    "Route",
+    "TransitResult",
+    "failure_sweep",
+    "flow_between",
+    "route_between",
+    "school_connectivity",
+    "school_route",
+    "transit_capacity",
+]
+
+POLICIES = ("home", "any", "abroad")
+"""Gateway policies: ``home`` allows only gateways in the scenario's home country (the
+Kazakh rule that non-GSO gateways must be in-country); ``any`` allows every gateway;
+``abroad`` only gateways outside the home country (a system without an in-country gateway,
+as Starlink in Kazakhstan today)."""
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each unit of work."""
+
+
+def _analysis_defaults(net: Network) -> dict[str, Any]:
+    analysis: dict[str, Any] = net.meta.get("analysis", {})
+    return analysis
+
+
+def _rows(net: Network, ids: Iterable[str] | None, key: str) -> npt.NDArray[np.int32]:
+    if ids is None:
+        ids = _analysis_defaults(net).get(key)
+        if not ids:
+            raise ScenarioError(
+                f"no {key.replace('_', ' ')} given and the scenario has no analysis.{key}"
+            )
+    return net.node_index(list(ids))
+
+
+def _country_mask(net: Network, countries: Iterable[str]) -> npt.NDArray[np.bool_]:
+    wanted = list(countries)
+    return np.isin(net.column("nodes", "country"), np.asarray(wanted, dtype=object))
+
+
+def _ids(net: Network, rows: Iterable[int]) -> tuple[str, ...]:
+    ids = net.column("nodes", "id")
+    return tuple(str(ids[int(r)]) for r in rows)
+
+
+# ---------------------------------------------------------------------------- routes
+@dataclass(frozen=True)
+class Route:
+    """A path through the ground network.
+
+    Attributes
+    ----------
+    nodes : tuple of str
+        Node ids from source to destination.
+    links : tuple of str
+        Link ids, one fewer than ``nodes``.
+    latency_ms : float
+        Sum of the link latencies (one way).
+    length_km : float
+        Sum of the link lengths.
+    """
+
+    nodes: tuple[str, ...]
+    links: tuple[str, ...]
+    latency_ms: float
+    length_km: float
+    _hops: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
+
+    def hops(self) -> list[dict[str, Any]]:
+        """One dict per link: from, to, link, medium, length_km, latency_ms, capacity_gbps."""
+        return [dict(h) for h in self._hops]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "src": self.nodes[0],
+            "dst": self.nodes[-1],
+            "latency_ms": self.latency_ms,
+            "length_km": self.length_km,
+            "nodes": list(self.nodes),
+            "links": list(self.links),
+            "hops": self.hops(),
+        }
+
+
+def _route_from_path(net: Network, node_rows: Sequence[int], edge_rows: Sequence[int]) -> Route:
+    links = net.links
+    ids = net.column("nodes", "id")
+    hops = []
+    for k, e in enumerate(edge_rows):
+        hops.append(
+            {
+                "from": str(ids[int(node_rows[k])]),
+                "to": str(ids[int(node_rows[k + 1])]),
+                "link": str(links["id"].iat[int(e)]),
+                "medium": str(links["medium"].iat[int(e)]),
+                "length_km": float(links["length_km"].iat[int(e)]),
+                "latency_ms": float(links["latency_ms"].iat[int(e)]),
+                "capacity_gbps": float(links["capacity_gbps"].iat[int(e)]),
+            }
+        )
+    e_idx = np.asarray(edge_rows, dtype=np.int64)
+    return Route(
+        nodes=_ids(net, node_rows),
+        links=tuple(str(links["id"].iat[int(e)]) for e in e_idx),
+        latency_ms=float(links["latency_ms"].to_numpy()[e_idx].sum()),
+        length_km=float(links["length_km"].to_numpy()[e_idx].sum()),
+        _hops=tuple(hops),
+    )
+
+
+def route_between(
+    network: Network,
+    src: int | str,
+    dst: int | str,
+    *,
+    weight: str | None = "latency_ms",
+    avoid_countries: Iterable[str] = (),
+    graph: Graph | None = None,
+) -> Route | None:
+    """The best route from ``src`` to ``dst`` (rows, ids or names), or ``None``.
+
+    ``weight`` names the link column to minimise (``None``: fewest links). Nodes in
+    ``avoid_countries`` are not passed through (the end points themselves are allowed).
+
+    >>> from routecore.scenario import load_scenario
+    >>> net = load_scenario("central-asia")
+    >>> r = route_between(net, "khorgos", "frankfurt", avoid_countries=["RU"])
+    >>> "moscow" in r.nodes, r.nodes[-1]
+    (False, 'frankfurt')
+    """
+    s = src if isinstance(src, int) else network.find_node(src)
+    t = dst if isinstance(dst, int) else network.find_node(dst)
+    g = graph if graph is not None else network.to_graph(weight=weight, capacity=None)
+    forbidden = _country_mask(network, avoid_countries)
+    forbidden[[s, t]] = False
+    path = shortest_path(g, s, t, forbidden_nodes=forbidden if forbidden.any() else None)
+    if path is None:
+        return None
+    return _route_from_path(network, list(path.nodes), list(path.edges))
+
+
+# ---------------------------------------------------------------------------- flows
+@dataclass(frozen=True)
+class FlowReport:
+    """Maximum flow between two node sets, with its minimum cut and per-link flows.
+
+    Attributes
+    ----------
+    value_gbps : float
+        The maximum flow.
+    cut_links : tuple of str
+        Link ids of a minimum cut (their capacities add up to ``value_gbps``).
+    links : pandas.DataFrame
+        One row per link: ``link``, ``a``, ``b``, ``medium``, ``capacity_gbps`` (as used, so 0
+        for avoided links), ``flow_gbps`` (>= 0), ``direction`` (``"a->b"``, ``"b->a"`` or
+        ``""``), ``utilisation`` (flow / capacity, NaN for zero capacity), ``in_cut``.
+    sources, sinks : tuple of str
+    """
+
+    value_gbps: float
+    cut_links: tuple[str, ...]
+    links: pd.DataFrame = field(repr=False)
+    sources: tuple[str, ...] = ()
+    sinks: tuple[str, ...] = ()
+
+    def cut_rows(self) -> list[dict[str, Any]]:
+        """The cut links as dicts (link, a, b, medium, capacity_gbps)."""
+        cut = self.links[self.links["in_cut"]]
+        rows: list[dict[str, Any]] = cut[["link", "a", "b", "medium", "capacity_gbps"]].to_dict(
+            orient="records"
+        )
+        return rows
+
+    def busiest(self, n: int = 10) -> list[dict[str, Any]]:
+        """The ``n`` links with the highest utilisation that carry flow."""
+        used = self.links[self.links["flow_gbps"] > 0]
+        top = used.sort_values(["utilisation", "flow_gbps"], ascending=False).head(n)
+        rows: list[dict[str, Any]] = top[
+            ["link", "flow_gbps", "capacity_gbps", "utilisation"]
+        ].to_dict(orient="records")
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "sources": list(self.sources),
+            "sinks": list(self.sinks),
+            "max_flow_gbps": self.value_gbps,
+            "cut_links": list(self.cut_links),
+            "cut_capacity_gbps": float(self.links.loc[self.links["in_cut"], "capacity_gbps"].sum()),
+            "links": self.links.to_dict(orient="records"),
+        }
+
+
+def _avoid_capacity(
+    network: Network,
+    capacity: npt.NDArray[np.float64],
+    avoid_countries: Iterable[str],
+    keep: npt.NDArray[np.int32],
+) -> npt.NDArray[np.float64]:
+    """Capacity with every link that touches an avoided node set to 0 (``keep`` rows exempt)."""
+    avoid = _country_mask(network, avoid_countries)
+    avoid[keep] = False
+    if not avoid.any():
+        return capacity
+    a, b = network.link_ends()
+    return np.where(avoid[a] | avoid[b], 0.0, capacity)
+
+
+def flow_between(
+    network: Network,
+    sources: Iterable[str] | None = None,
+    sinks: Iterable[str] | None = None,
+    *,
+    avoid_countries: Iterable[str] = (),
+    graph: Graph | None = None,
+    capacity: npt.NDArray[np.float64] | None = None,
+) -> FlowReport:
+    """Maximum flow from ``sources`` to ``sinks`` (node ids; default: the scenario's transit
+    end points), giving no capacity to links that touch ``avoid_countries``.
+
+    >>> from routecore.scenario import load_scenario
+    >>> rep = flow_between(load_scenario("central-asia"), ["khorgos"], ["istanbul"])
+    >>> rep.value_gbps > 0
+    True
+    """
+    src = _rows(network, sources, "transit_sources")
+    dst = _rows(network, sinks, "transit_sinks")
+    g = graph if graph is not None else network.to_graph()
+    cap = (
+        network.column("links", "capacity_gbps").astype(np.float64)
+        if capacity is None
+        else (np.asarray(capacity, dtype=np.float64))
+    )
+    cap = _avoid_capacity(network, cap, avoid_countries, np.concatenate([src, dst]))
+    result = max_flow(g, src, dst, capacity=cap)
+    return _flow_report(network, result, cap, src, dst)
+
+
+def _flow_report(
+    network: Network,
+    result: Any,
+    cap: npt.NDArray[np.float64],
+    src: npt.NDArray[np.int32],
+    dst: npt.NDArray[np.int32],
+) -> FlowReport:
+    flow = np.asarray(result.edge_flow, dtype=np.float64)
+    cut = np.asarray(result.cut_edges, dtype=np.int64)
+    # Links given no capacity (avoided countries) cross the cut too but are not bottlenecks.
+    cut = cut[cap[cut] > 0]
+    in_cut = np.zeros(network.num_links, dtype=bool)
+    in_cut[cut] = True
+    with np.errstate(divide="ignore", invalid="ignore"):
+        util = np.where(cap > 0, np.abs(flow) / cap, np.nan)
+    links = pd.DataFrame(
+        {
+            "link": network.column("links", "id"),
+            "a": network.column("links", "a"),
+            "b": network.column("links", "b"),
+            "medium": network.column("links", "medium"),
+            "capacity_gbps": cap,
+            "flow_gbps": np.abs(flow),
+            "direction": np.where(flow > 0, "a->b", np.where(flow < 0, "b->a", "")),
+            "utilisation": util,
+            "in_cut": in_cut,
+        }
+    )
+    ids = network.column("links", "id")
+    return FlowReport(
+        value_gbps=float(result.value),
+        cut_links=tuple(str(ids[e]) for e in cut),
+        links=links,
+        sources=_ids(network, src),
+        sinks=_ids(network, dst),
+    )
+
+
+# ---------------------------------------------------------------------------- transit capacity
+@dataclass(frozen=True)
+class TransitResult:
+    """Result of :func:`transit_capacity`: three tables.
+
+    Attributes
+    ----------
+    cases : pandas.DataFrame
+        One row per (variant, policy): ``variant``, ``policy`` (``"all routes"`` or
+        ``"avoid RU"`` etc.), ``max_flow_gbps``, ``cut_capacity_gbps`` (equal to the flow),
+        ``cut_links`` (tuple of link ids), ``best_sink``, ``best_latency_ms``, ``best_route``
+        (tuple of node ids from the nearest source).
+    routes : pandas.DataFrame
+        One row per (variant, policy, sink): ``source`` (the nearest source), ``sink``,
+        ``latency_ms``, ``length_km``, ``route`` (node ids), ``links`` (link ids); latency is
+        ``inf`` and the route empty when the sink cannot be reached.
+    links : pandas.DataFrame
+        One row per (variant, policy, link): the :class:`FlowReport` link columns.
+    """
+
+    cases: pd.DataFrame
+    routes: pd.DataFrame
+    links: pd.DataFrame
+
+
+def _policy_name(avoid: Sequence[str]) -> str:
+    return f"avoid {', '.join(avoid)}" if avoid else "all routes"
+
+
+def transit_capacity(
+    network: Network,
+    *,
+    sources: Iterable[str] | None = None,
+    sinks: Iterable[str] | None = None,
+    variants: Sequence[str | None] | None = None,
+    avoid_countries: Sequence[str] | None = None,
+) -> TransitResult:
+    """Asia -> Europe transit: max flow, min cut, utilisation and best routes.
+
+    Parameters
+    ----------
+    network : Network
+    sources, sinks : iterable of node ids, optional
+        Default: ``analysis.transit_sources`` / ``transit_sinks`` of the scenario (Khorgos and
+        Urumqi to Frankfurt and Istanbul for ``central-asia``).
+    variants : sequence of variant names, optional
+        Default: every variant whose name starts with ``tcfo-`` (the cable capacity bounds), or
+        the base network when there is none. ``None`` inside the list means the base network.
+    avoid_countries : sequence of ISO codes, optional
+        Each case is computed with all routes and again without these countries (no capacity
+        on links touching them, no route through them). Default: ``analysis.avoid_countries``.
+
+    Returns
+    -------
+    TransitResult
+
+    >>> from routecore.scenario import load_scenario
+    >>> res = transit_capacity(load_scenario("central-asia"))
+    >>> bool((res.cases["max_flow_gbps"] == res.cases["cut_capacity_gbps"]).all())
+    True
+    """
+    defaults = _analysis_defaults(network)
+    if variants is None:
+        variants = [v for v in network.variant_names if v.startswith("tcfo-")] or [None]
+    if avoid_countries is None:
+        avoid_countries = list(defaults.get("avoid_countries", []))
+    policies: list[tuple[str, ...]] = [()]
+    if avoid_countries:
+        policies.append(tuple(avoid_countries))
+    case_rows, route_rows, link_tables = [], [], []
+    for variant in variants:
+        net = network.variant(variant) if variant else network
+        src = _rows(net, sources, "transit_sources")
+        dst = _rows(net, sinks, "transit_sinks")
+        g = net.to_graph()
+        for avoid in policies:
+            report = flow_between(
+                net, _ids(net, src), _ids(net, dst), avoid_countries=avoid, graph=g
+            )
+            name = _policy_name(avoid)
+            routes = _best_routes(net, g, src, dst, avoid)
+            for r in routes:
+                route_rows.append({"variant": variant or "base", "policy": name, **r})
+            best = min(routes, key=lambda r: r["latency_ms"])
+            cut_cap = float(report.links.loc[report.links["in_cut"], "capacity_gbps"].sum())
+            case_rows.append(
+                {
+                    "variant": variant or "base",
+                    "policy": name,
+                    "max_flow_gbps": report.value_gbps,
+                    "cut_capacity_gbps": cut_cap,
+                    "cut_links": report.cut_links,
+                    "best_sink": best["sink"],
+                    "best_latency_ms": best["latency_ms"],
+                    "best_route": best["route"],
+                }
+            )
+            link_tables.append(report.links.assign(variant=variant or "base", policy=name))
+    links = pd.concat(link_tables, ignore_index=True)
+    front = ["variant", "policy"]
+    links = links[front + [c for c in links.columns if c not in front]]
+    return TransitResult(
+        cases=pd.DataFrame(case_rows), routes=pd.DataFrame(route_rows), links=links
+    )
+
+
+def _best_routes(
+    net: Network,
+    g: Graph,
+    src: npt.NDArray[np.int32],
+    dst: npt.NDArray[np.int32],
+    avoid: Sequence[str],
+) -> list[dict[str, Any]]:
+    """For each sink, the lowest-latency route from the nearest source (one search)."""
+    forbidden = _country_mask(net, avoid)
+    forbidden[np.concatenate([src, dst])] = False
+    mask = forbidden if forbidden.any() else None
+    lengths, nearest = nearest_source(g, src, forbidden_nodes=mask)
+    rows = []
+    for t in dst:
+        if not np.isfinite(lengths[t]):
+            rows.append(
+                {
+                    "source": "",
+                    "sink": _ids(net, [t])[0],
+                    "latency_ms": math.inf,
+                    "length_km": math.inf,
+                    "route": (),
+                    "links": (),
+                }
+            )
+            continue
+        s = int(nearest[t])
+        path = shortest_path(g, s, int(t), forbidden_nodes=mask)
+        assert path is not None  # reachable by the search above
+        route = _route_from_path(net, list(path.nodes), list(path.edges))
+        rows.append(
+            {
+                "source": route.nodes[0],
+                "sink": route.nodes[-1],
+                "latency_ms": route.latency_ms,
+                "length_km": route.length_km,
+                "route": route.nodes,
+                "links": route.links,
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------- failure sweep
+def failure_sweep(
+    network: Network,
+    *,
+    sources: Iterable[str] | None = None,
+    sinks: Iterable[str] | None = None,
+    avoid_countries: Sequence[str] = (),
+    pairs: bool = False,
+    links: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Every single link failure (and optionally every pair), ranked by harm.
+
+    A failed link gets capacity 0 for the max-flow and is left out of the route search
+    (per-call ``capacity=`` / ``weight=`` arrays on one graph; no graph is rebuilt).
+
+    Parameters
+    ----------
+    network : Network
+    sources, sinks : iterable of node ids, optional
+        Default: the scenario's transit end points.
+    avoid_countries : sequence of ISO codes
+        Compute with these countries avoided, as in :func:`transit_capacity`.
+    pairs : bool, default False
+        Also fail every pair of links (``m (m - 1) / 2`` cases).
+    links : iterable of link ids, optional
+        The candidate links (default: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per failure case, most harmful first: ``failed`` (tuple of link ids),
+        ``max_flow_gbps`` (after the failure), ``lost_gbps`` (base flow - flow after, >= 0),
+        ``lost_share`` (of the base flow), ``latency_ms`` (best route after; ``inf`` when every
+        sink is cut off), ``added_latency_ms`` (``inf`` when cut off), ``disconnected`` (no
+        sink reachable). Sorted by ``lost_gbps`` and then ``added_latency_ms``, descending.
+
+    Notes
+    -----
+    A link that carries no flow in a maximum flow cannot lower the maximum when it fails (the
+    same flow stays feasible), and one that is not on the best route cannot lengthen it; such
+    single failures are filled in without a solver call. Pairs are always computed.
+
+    >>> from routecore.scenario import load_scenario
+    >>> sweep = failure_sweep(load_scenario("central-asia"))
+    >>> bool((sweep["lost_gbps"] >= 0).all())
+    True
+    """
+    src = _rows(network, sources, "transit_sources")
+    dst = _rows(network, sinks, "transit_sinks")
+    g = network.to_graph()
+    ends = np.concatenate([src, dst])
+    cap0 = _avoid_capacity(
+        network,
+        network.column("links", "capacity_gbps").astype(np.float64),
+        avoid_countries,
+        ends,
+    )
+    w0 = network.column("links", "latency_ms").astype(np.float64)
+    forbidden = _country_mask(network, avoid_countries)
+    forbidden[ends] = False
+    mask = forbidden if forbidden.any() else None
+    # An unusable link gets a latency longer than any real route, so routes avoid it unless
+    # there is no other way; such results are reported as disconnected.
+    blocked = max(1e9, float(w0.sum()) * 1e3)
+
+    def best_latency(weight: npt.NDArray[np.float64]) -> tuple[float, tuple[int, ...]]:
+        lengths, nearest = nearest_source(g, src, weight=weight, forbidden_nodes=mask)
+        t = int(dst[np.argmin(lengths[dst])])
+        best = float(lengths[t])
+        if not math.isfinite(best) or best >= blocked:
+            return math.inf, ()
+        path = shortest_path(g, int(nearest[t]), t, weight=weight, forbidden_nodes=mask)
+        assert path is not None
+        return best, tuple(int(e) for e in path.edges)
+
+    base = max_flow(g, src, dst, capacity=cap0)
+    base_flow = float(base.value)
+    base_latency, base_edges = best_latency(w0)
+    carries = np.abs(np.asarray(base.edge_flow, dtype=np.float64)) > 0
+    on_route = np.zeros(network.num_links, dtype=bool)
+    on_route[list(base_edges)] = True
+
+    candidates = np.arange(network.num_links) if links is None else network.link_index(list(links))
+    cases: list[tuple[int, ...]] = [(int(e),) for e in candidates]
+    if pairs:
+        cases += [(int(a), int(b)) for a, b in itertools.combinations(candidates, 2)]
+    ids = network.column("links", "id")
+    rows = []
+    for failed in cases:
+        idx = list(failed)
+        if len(idx) == 1 and not carries[idx[0]]:
+            flow = base_flow
+        else:
+            cap = cap0.copy()
+            cap[idx] = 0.0
+            flow = float(max_flow(g, src, dst, capacity=cap).value)
+        if len(idx) == 1 and not on_route[idx[0]]:
+            latency = base_latency
+        else:
+            w = w0.copy()
+            w[idx] = blocked
+            latency = best_latency(w)[0]
+        rows.append(
+            {
+                "failed": tuple(str(ids[e]) for e in idx),
+                "max_flow_gbps": flow,
+                "lost_gbps": max(base_flow - flow, 0.0),
+                "lost_share": (base_flow - flow) / base_flow if base_flow > 0 else 0.0,
+                "latency_ms": latency,
+                "added_latency_ms": latency - base_latency,
+                "disconnected": not math.isfinite(latency),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out = out.sort_values(
+        ["lost_gbps", "added_latency_ms"], ascending=False, kind="stable"
+    ).reset_index(drop=True)
+    out.attrs["base_flow_gbps"] = base_flow
+    out.attrs["base_latency_ms"] = base_latency
+    return out
+
+
+# ---------------------------------------------------------------------------- schools
+def school_connectivity(
+    network: Network,
+    constellations: Mapping[str, Constellation] | Sequence[Constellation],
+    times_s: npt.ArrayLike,
+    *,
+    policies: Sequence[str] = ("home", "any"),
+    internet_exchanges: Iterable[str] | None = None,
+    home_country: str | None = None,
+    max_user_links: int | None = None,
+    threads: int | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Latency from every school to the internet exchange over the satellites, per policy.
+
+    A school reaches the exchange as school -> satellite (user link) [-> satellite (laser
+    links, where the system has them)] -> gateway (feeder link) -> ground network -> exchange.
+    Per time step, one batched search from all gateways over a directed access graph (feeder
+    links leave gateways, user links only enter schools, so neither relays traffic) gives the
+    satellite part for every school at once; the ground part from each gateway to its nearest
+    exchange is computed once. The best gateway per school and policy is then an ``argmin``
+    over the allowed gateways. No per-school query runs in Python.
+
+    Parameters
+    ----------
+    network : Network
+        Terminals (``kind == "terminal"``) are the schools; ``kind == "gateway"`` nodes are the
+        gateways.
+    constellations : mapping name -> Constellation, or a sequence (named by ``.name``)
+    times_s : array_like of float
+        Time steps (seconds since the constellation epoch).
+    policies : sequence of {"home", "any", "abroad"}, default ("home", "any")
+        ``home``: only gateways in ``home_country``; ``any``: every gateway; ``abroad``: only
+        gateways outside ``home_country``.
+    internet_exchanges : iterable of node ids, optional
+        Default: ``analysis.internet_exchanges`` (Almaty IX for ``central-asia``).
+    home_country : str, optional
+        Default: ``analysis.home_country``.
+    max_user_links : int, optional
+        Satellites per school per step (highest first); default every visible satellite.
+    threads : int, optional
+        Threads for the batched search (default: all cores).
+    progress : callable(done, total), optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (constellation, policy, school): ``constellation``, ``policy``, ``school``
+        (node id), ``lat``, ``lon``, ``connected_share`` (share of time steps with a route),
+        ``median_latency_ms`` and ``p95_latency_ms`` (over connected steps; NaN if never),
+        ``min_latency_ms``, ``gateway`` (most used gateway id, ``""`` if never connected),
+        ``gateway_share`` (share of connected steps on that gateway), ``gateway_country``,
+        ``exchange`` (the exchange reached through that gateway).
+    """
+    from routecore.constellation import GroundRole, snapshots
+
+    defaults = _analysis_defaults(network)
+    home = home_country or defaults.get("home_country")
+    unknown = [p for p in policies if p not in POLICIES]
+    if unknown:
+        raise ScenarioError(f"unknown policy {unknown[0]!r}; use one of {POLICIES}")
+    if not home and set(policies) & {"home", "abroad"}:
+        raise ScenarioError(
+            "policies 'home' and 'abroad' need home_country (or analysis.home_country)"
+        )
+    named = (
+        dict(constellations)
+        if isinstance(constellations, Mapping)
+        else {c.name: c for c in constellations}
+    )
+    times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
+    kind = network.column("nodes", "kind")
+    schools = np.flatnonzero(kind == "terminal").astype(np.int32)
+    gateways = np.flatnonzero(kind == "gateway").astype(np.int32)
+    if schools.size == 0 or gateways.size == 0:
+        raise ScenarioError("school_connectivity needs terminal and gateway nodes")
+    ixp = _rows(network, internet_exchanges, "internet_exchanges")
+    country = network.column("nodes", "country")
+    allowed = {
+        "home": country[gateways] == home,
+        "any": np.ones(gateways.size, dtype=bool),
+        "abroad": country[gateways] != home,
+    }
+
+    # Ground part, once: each gateway's latency to its nearest exchange.
+    ground = network.to_graph(capacity=None)
+    g_len, g_near = nearest_source(ground, ixp)
+    to_ix = np.asarray(g_len, dtype=np.float64)[gateways]
+    ix_of_gw = np.asarray(g_near)[gateways]
+
+    # Access-graph node ids: schools 0..S-1, gateways S..S+G-1, satellites after.
+    lat = network.column("nodes", "lat").astype(np.float64)
+    lon = network.column("nodes", "lon").astype(np.float64)
+    ground_rows = np.concatenate([schools, gateways])
+    role = np.concatenate(
+        [
+            np.full(schools.size, int(GroundRole.TERMINAL)),
+            np.full(gateways.size, int(GroundRole.GATEWAY)),
+        ]
+    )
+    n_s, n_g = schools.size, gateways.size
+    total_steps = len(named) * times.size
+    done = 0
+    frames = []
+    for cname, constellation in named.items():
+        via = np.full((len(policies), times.size, n_s), -1, dtype=np.int64)
+        best = np.full((len(policies), times.size, n_s), np.inf)
+        snaps = snapshots(
+            constellation,
+            times,
+            lat[ground_rows],
+            lon[ground_rows],
+            role,
+            max_user_links=max_user_links,
+        )
+        for k, snap in enumerate(snaps):
+            access = _access_graph(snap)
+            sat_part = shortest_path_lengths(access, np.arange(n_s, n_s + n_g), threads=threads)
+            # total[g, s] = gateway g -> satellites -> school s, plus gateway g -> exchange.
+            total = np.asarray(sat_part)[:, :n_s] + to_ix[:, None]
+            for p, policy in enumerate(policies):
+                masked = np.where(allowed[policy][:, None], total, np.inf)
+                pick = np.argmin(masked, axis=0)
+                val = masked[pick, np.arange(n_s)]
+                best[p, k] = val
+                via[p, k] = np.where(np.isfinite(val), pick, -1)
+            done += 1
+            if progress is not None:
+                progress(done, total_steps)
+        for p, policy in enumerate(policies):
+            frames.append(
+                _school_table(network, cname, policy, schools, gateways, ix_of_gw, best[p], via[p])
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def school_route(
+    network: Network,
+    constellation: Constellation,
+    t_s: float,
+    school: str,
+    *,
+    policy: str = "home",
+    internet_exchanges: Iterable[str] | None = None,
+    home_country: str | None = None,
+) -> Route | None:
+    """The full route of one school at one time step, as :func:`school_connectivity` sees it.
+
+    Satellites appear in ``Route.nodes`` as ``"sat:<index>"`` and radio hops in
+    ``Route.links`` as ``"user_link"``, ``"isl"`` or ``"feeder"``; the ground part uses link
+    ids. Meant for inspecting single schools (it runs one search per allowed gateway); use
+    :func:`school_connectivity` for many.
+
+    Returns ``None`` when the school has no route under the policy at ``t_s``.
+    """
+    from .constellation import GroundRole, Medium, snapshot
+
+    defaults = _analysis_defaults(network)
+    home = home_country or defaults.get("home_country")
+    kind = network.column("nodes", "kind")
+    country = network.column("nodes", "country")
+    row = int(network.node_index([school])[0])
+    if kind[row] != "terminal":
+        raise ScenarioError(f"{school!r} is a {kind[row]}, not a terminal")
+    gateways = np.flatnonzero(kind == "gateway").astype(np.int32)
+    allowed = {
+        "home": country[gateways] == home,
+        "any": np.ones(gateways.size, dtype=bool),
+        "abroad": country[gateways] != home,
+    }.get(policy)
+    if allowed is None:
+        raise ScenarioError(f"unknown policy {policy!r}; use one of {POLICIES}")
+    ixp = _rows(network, internet_exchanges, "internet_exchanges")
+    ground = network.to_graph(capacity=None)
+    g_len, g_near = nearest_source(ground, ixp)
+    # Access graph as in school_connectivity: node 0 is the school, then the gateways.
+    ground_rows = np.concatenate([[row], gateways])
+    role = [int(GroundRole.TERMINAL)] + [int(GroundRole.GATEWAY)] * gateways.size
+    lat = network.column("nodes", "lat").astype(np.float64)[ground_rows]
+    lon = network.column("nodes", "lon").astype(np.float64)[ground_rows]
+    snap = snapshot(constellation, float(t_s), lat, lon, role)
+    access, access_medium = _access_graph(snap, with_medium=True)
+    best: tuple[float, Any, int] | None = None
+    for k, gw_row in enumerate(gateways.tolist()):
+        if not allowed[k] or not np.isfinite(g_len[gw_row]):
+            continue
+        up = shortest_path(access, 1 + k, 0)
+        if up is not None and (best is None or up.length + g_len[gw_row] < best[0]):
+            best = (float(up.length + g_len[gw_row]), up, gw_row)
+    if best is None:
+        return None
+    _, up, gw = best
+    ids = network.column("nodes", "id")
+    n_ground = ground_rows.size
+    # The access path runs gateway -> satellites -> school; turn it round.
+    sky_nodes = [
+        str(ids[ground_rows[v]]) if v < n_ground else f"sat:{v - n_ground}"
+        for v in reversed(list(up.nodes))
+    ]
+    sky_links = [Medium(int(access_medium[e])).name.lower() for e in reversed(list(up.edges))]
+    down = shortest_path(ground, gw, int(g_near[gw]))
+    assert down is not None  # g_len[gw] is finite
+    tail = _route_from_path(network, list(down.nodes), list(down.edges))
+    return Route(
+        nodes=(*sky_nodes, *tail.nodes[1:]),
+        links=(*sky_links, *tail.links),
+        latency_ms=float(up.length) + tail.latency_ms,
+        length_km=math.nan,
+    )
+
+
+@overload
+def _access_graph(snap: Any) -> Graph: ...
+@overload
+def _access_graph(
+    snap: Any, *, with_medium: Literal[True]
+) -> tuple[Graph, npt.NDArray[np.int8]]: ...
+def _access_graph(snap: Any, *, with_medium: bool = False) -> Any:
+    """Directed graph of one snapshot in which only satellites relay traffic.
+
+    Feeder links point from the gateway to the satellite, user links from the satellite to
+    the terminal, laser links both ways. Searching from a gateway therefore reaches schools
+    only through satellites, and never through another school or gateway. With
+    ``with_medium`` also returns the :class:`~routecore.constellation.Medium` of each edge.
+    """
+    from routecore.constellation import Medium
+
+    from .graph import Graph
+
+    med = np.asarray(snap.medium)
+    src = np.asarray(snap.src, dtype=np.int64)
+    dst = np.asarray(snap.dst, dtype=np.int64)
+    w = np.asarray(snap.graph.weight, dtype=np.float64)
+    user = med == Medium.USER_LINK
+    feeder = med == Medium.FEEDER
+    isl = med == Medium.ISL
+    # User links are stored ground -> satellite: reverse them. Feeders keep their direction.
+    tails = np.concatenate([dst[user], src[feeder], src[isl], dst[isl]])
+    heads = np.concatenate([src[user], dst[feeder], dst[isl], src[isl]])
+    weight = np.concatenate([w[user], w[feeder], w[isl], w[isl]])
+    graph = Graph(snap.graph.num_nodes, tails, heads, weight=weight, directed=True)
+    if not with_medium:
+        return graph
+    medium = np.concatenate([med[user], med[feeder], med[isl], med[isl]]).astype(np.int8)
+    return graph, medium
+
+
+def _school_table(
+    network: Network,
+    cname: str,
+    policy: str,
+    schools: npt.NDArray[np.int32],
+    gateways: npt.NDArray[np.int32],
+    ix_of_gw: npt.NDArray[Any],
+    latency: npt.NDArray[np.float64],
+    via: npt.NDArray[np.int64],
+) -> pd.DataFrame:
+    """Per-school statistics over the time axis (axis 0), vectorised."""
+    n_s = latency.shape[1]
+    connected = np.isfinite(latency)
+    share = connected.mean(axis=0)
+    masked = np.where(connected, latency, np.nan)
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: never connected
+            median = np.nanmedian(masked, axis=0)
+            p95 = np.nanpercentile(masked, 95, axis=0)
+            low = np.nanmin(masked, axis=0)
+    counts = np.zeros((n_s, gateways.size), dtype=np.int64)
+    k_idx, s_idx = np.nonzero(via >= 0)
+    np.add.at(counts, (s_idx, via[k_idx, s_idx]), 1)
+    top = counts.argmax(axis=1)
+    used = counts.max(axis=1)
+    ids = network.column("nodes", "id")
+    country = network.column("nodes", "country")
+    gw_ids = np.where(used > 0, ids[gateways][top], "")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gw_share = np.where(used > 0, used / np.maximum(connected.sum(axis=0), 1), np.nan)
+    return pd.DataFrame(
+        {
+            "constellation": cname,
+            "policy": policy,
+            "school": ids[schools],
+            "lat": network.column("nodes", "lat")[schools],
+            "lon": network.column("nodes", "lon")[schools],
+            "connected_share": share,
+            "median_latency_ms": median,
+            "p95_latency_ms": p95,
+            "min_latency_ms": low,
+            "gateway": gw_ids,
+            "gateway_share": gw_share,
+            "gateway_country": np.where(used > 0, country[gateways][top], ""),
+            "exchange": np.where(used > 0, ids[ix_of_gw][top], ""),
+        }
+    )
+
+
+def latency_floor_ms(distance_km: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """The physical lower bound on one-way latency over ``distance_km``: light in vacuum."""
+    return np.asarray(np.asarray(distance_km, dtype=np.float64) / C_KM_PER_MS)
