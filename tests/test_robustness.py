@@ -1174,8 +1174,8 @@ def test_chaos_capacity(el: EdgeList, data: st.DataObject) -> None:
         with np.errstate(over="ignore"):
             cap = arr.astype(np.float64) if is_float else arr.astype(np.int64)
         total = math.fsum(cap.tolist()) if is_float else sum(cap.tolist())
-        if total > (1e300 if is_float else 2**62):
-            # Documented: integer totals beyond 2**62 (and non-finite float totals) may be
+        if total > (1e300 if is_float else 2**61):
+            # Documented: integer totals beyond 2**61 (and non-finite float totals) may be
             # refused with a GraphError naming the totals; a result must still be right.
             try:
                 r = rc.max_flow(g, 0, el.num_nodes - 1, capacity=arr)
