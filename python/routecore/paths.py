@@ -274,7 +274,7 @@ def _demand(demand: npt.ArrayLike, k: int) -> Float64Array:
         raise GraphError(f"demand: expected one value per node, shape ({k},), got {arr.shape}")
     if arr.dtype.kind not in "biuf":  # not timedelta64, which numpy counts as an integer
         raise GraphError(f"demand: expected real numbers, got dtype {arr.dtype}")
-    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+    with np.errstate(over="ignore", invalid="ignore"):  # inf, NaN: reported below
         values = arr.astype(np.float64)
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
     if bad.size:
@@ -373,7 +373,7 @@ def _check_coordinates(
         )
     if arr.dtype.kind not in "iuf":
         raise GraphError(f"coordinates: expected real numbers, got dtype {arr.dtype}")
-    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+    with np.errstate(over="ignore", invalid="ignore"):  # inf, NaN: reported below
         lat = np.ascontiguousarray(arr[0], dtype=np.float64)
         lon = np.ascontiguousarray(arr[1], dtype=np.float64)
     for name, values, limit in (("lat_deg", lat, 90.0), ("lon_deg", lon, math.inf)):
