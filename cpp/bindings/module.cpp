@@ -7,6 +7,7 @@ namespace routecore::bindings {
 void bind_graph(py::module_& m);
 void bind_paths(py::module_& m);
 void bind_flow(py::module_& m);
+void bind_failure_cases(py::module_& m);
 }  // namespace routecore::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -14,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   routecore::bindings::bind_graph(m);
   routecore::bindings::bind_paths(m);
   routecore::bindings::bind_flow(m);
+  routecore::bindings::bind_failure_cases(m);
 }

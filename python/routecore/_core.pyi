@@ -111,3 +111,45 @@ def max_flow_float64(
     method: str,
     want_edge_flow: bool,
 ) -> _FlowTuple: ...
+
+# ---- failure cases (cpp/bindings/bind_failure_cases.cpp) ----
+def failure_max_flows_int64(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    arc_capacity: npt.NDArray[np.int64],
+    directed: bool,
+    num_edges: int,
+    sources: _I32,
+    sinks: _I32,
+    method: str,
+    case_offsets: _I64,
+    case_arcs: _I32,
+    threads: int,
+) -> tuple[npt.NDArray[np.int64], _U8]: ...
+def failure_max_flows_float64(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    arc_capacity: npt.NDArray[np.float64],
+    directed: bool,
+    num_edges: int,
+    sources: _I32,
+    sinks: _I32,
+    method: str,
+    case_offsets: _I64,
+    case_arcs: _I32,
+    threads: int,
+) -> tuple[_F64, _U8]: ...
+def failure_lengths(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    weight: _F64,
+    sources: _I32,
+    targets: _I32,
+    blocked: _U8 | None,
+    case_offsets: _I64,
+    case_arcs: _I32,
+    threads: int,
+) -> _F64: ...

@@ -12,11 +12,12 @@ The domain extras (pandas, rich, matplotlib, tomli-w) are imported lazily so tha
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ __all__ = ["main"]
 
 DEFAULT_SCENARIO = "central-asia"
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 _EXTRAS_HINT = 'the routecore command needs the domain extras: pip install "routecore[geo]"'
 
 
@@ -98,7 +100,13 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="threads for batched searches (default: all cores)",
+        help="threads for batched searches (default: all cores; 1 per task with --scheduler)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the sweeps on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs the dask "
+        "extra: pip install 'routecore[dask]')",
     )
     json_opt(p)
     p.set_defaults(func=_cmd_demo)
@@ -178,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("routecore: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _one_line(text: str) -> str:
@@ -456,19 +464,45 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if not args.step_s > 0:
         raise CliError(f"--step-s must be > 0, got {args.step_s}")
     started = time.perf_counter()
-    doc = run_demo(
-        args.scenario,
-        args.out,
-        steps=args.steps,
-        step_s=args.step_s,
-        pairs=args.pairs,
-        threads=args.threads,
-        console=_console(args),
-    )
+    with contextlib.ExitStack() as stack:
+        executor = stack.enter_context(_dask_client(args.scheduler)) if args.scheduler else None
+        doc = run_demo(
+            args.scenario,
+            args.out,
+            steps=args.steps,
+            step_s=args.step_s,
+            pairs=args.pairs,
+            threads=args.threads,
+            console=_console(args),
+            executor=executor,
+        )
     doc["elapsed_s"] = round(time.perf_counter() - started, 2)
     if args.json:
         _emit_json(doc)
+    if doc["partial"]:
+        print(
+            f"routecore: interrupted; the finished part is in {doc['outputs']['json']}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     return 0
+
+
+@contextlib.contextmanager
+def _dask_client(address: str) -> Iterator[Any]:
+    """A ``dask.distributed.Client`` connected to ``address``, closed afterwards."""
+    try:
+        import distributed
+    except ImportError:
+        raise CliError('--scheduler needs Dask: pip install "routecore[dask]"') from None
+    try:
+        connect: Callable[..., Any] = distributed.Client
+        # Connection timeout: Dask's distributed.comm.timeouts.connect (30 s by default).
+        client = connect(address)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CliError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client:
+        yield client
 
 
 def run_demo(
@@ -480,16 +514,22 @@ def run_demo(
     pairs: bool = False,
     threads: int | None = None,
     console: Console | None = None,
+    executor: Any = None,
 ) -> dict[str, Any]:
-    """Run the three analyses, print them, write ``map.png``, ``results.json`` and
-    ``schools.csv`` into ``out``; returns the JSON document."""
+    """Run the analyses, print them, write ``map.png``, ``results.json`` and ``schools.csv``
+    into ``out``; returns the JSON document.
+
+    The sweeps (link failures, school time steps, gateway sites) show a progress bar and run
+    on ``executor`` when one is given (see :mod:`routecore.sweep`). Ctrl-C during a sweep
+    stops the demo after that sweep: its finished part is printed and written, later
+    analyses are skipped, and the document has ``"partial": true``."""
     import numpy as np
     from rich.console import Console
     from rich.panel import Panel
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from . import constellation as cs
-    from .analyses import failure_sweep, school_connectivity, transit_capacity
+    from .analyses import failure_sweep, gateway_siting, school_connectivity, transit_capacity
     from .plotting import network_map
     from .scenario import load_scenario
 
@@ -516,38 +556,76 @@ def run_demo(
     console.print(_routes_text(net, transit.routes[transit.routes["variant"] == base_variant]))
     console.print(f"[dim]transit capacity: {time.perf_counter() - t0:.2f} s[/dim]")
 
+    @contextlib.contextmanager
+    def report(description: str) -> Iterator[Callable[[int, int], None]]:
+        """A transient progress bar for one sweep, and the callback that moves it."""
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(description, total=None)
+            yield lambda done, total: bar.update(task, completed=done, total=total)
+
+    sweep_opts: dict[str, Any] = {"threads": threads, "executor": executor}
+    partial = False
+
     # 2. Failure sweep, on the base network with all routes and without the avoided ones ---
     t0 = time.perf_counter()
-    sweeps = {"all routes": failure_sweep(net, pairs=pairs)}
+    cases: dict[str, dict[str, Any]] = {"all routes": {}}
     if avoid:
-        sweeps[f"avoid {', '.join(avoid)}"] = failure_sweep(net, avoid_countries=avoid, pairs=pairs)
+        cases[f"avoid {', '.join(avoid)}"] = {"avoid_countries": avoid}
+    sweeps = {}
+    for name, extra in cases.items():
+        with report(f"link failures, {name}") as progress:
+            sweeps[name] = failure_sweep(net, pairs=pairs, progress=progress, **sweep_opts, **extra)
+        if sweeps[name].attrs["partial"]:
+            partial = True
+            break
     console.print(_sweep_table(sweeps, top=10))
-    console.print(f"[dim]failure sweep: {time.perf_counter() - t0:.2f} s[/dim]")
+    console.print(f"[dim]failure sweep: {time.perf_counter() - t0:.2f} s{_cut(sweeps)}[/dim]")
 
     # 3. School connectivity over time -------------------------------------------------------
-    t0 = time.perf_counter()
     constellations = {"Starlink shell 1": cs.STARLINK_SHELL1, "OneWeb": cs.ONEWEB}
     times = np.arange(steps) * step_s
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("satellite time steps", total=steps * len(constellations))
-        schools = school_connectivity(
-            net,
-            constellations,
-            times,
-            policies=("home", "any", "abroad"),
-            threads=threads,
-            progress=lambda done, total: bar.update(task, completed=done),
+    home = str(analysis.get("home_country", ""))
+    schools = summary = None
+    if not partial:
+        t0 = time.perf_counter()
+        with report("satellite time steps") as progress:
+            schools = school_connectivity(
+                net,
+                constellations,
+                times,
+                policies=("home", "any", "abroad"),
+                progress=progress,
+                **sweep_opts,
+            )
+        partial = bool(schools.attrs["partial"])
+        if len(schools):
+            summary = _school_summary(schools, home)
+            console.print(_school_table(summary, schools.attrs["steps_done"], step_s, home))
+        console.print(
+            f"[dim]school connectivity: {time.perf_counter() - t0:.2f} s{_cut({'': schools})}[/dim]"
         )
-    summary = _school_summary(schools, str(analysis.get("home_country", "")))
-    console.print(_school_table(summary, steps, step_s, str(analysis.get("home_country", ""))))
-    console.print(f"[dim]school connectivity: {time.perf_counter() - t0:.2f} s[/dim]")
+
+    # 4. Where to put an in-country gateway ----------------------------------------------------
+    siting = None
+    if not partial and home:
+        t0 = time.perf_counter()
+        with report("gateway sites x time steps") as progress:
+            siting = gateway_siting(
+                net, constellations, times, mode="single", progress=progress, **sweep_opts
+            )
+        partial = bool(siting.attrs["partial"])
+        if len(siting):
+            console.print(_siting_table(siting, home, top=5))
+        console.print(
+            f"[dim]gateway siting: {time.perf_counter() - t0:.2f} s{_cut({'': siting})}[/dim]"
+        )
 
     # Outputs ---------------------------------------------------------------------------------
     base = transit.cases.iloc[0]
@@ -564,11 +642,18 @@ def run_demo(
             routes[label] = row["route"]
     flows = transit.cases.set_index(["variant", "policy"])["max_flow_gbps"]
     note = "\n".join(f"{v}, {p}: {f / 1000:,.1f} Tbit/s" for (v, p), f in flows.items())
-    first = summary.iloc[0]
-    shown = schools[
-        (schools["constellation"] == first["constellation"])
-        & (schools["policy"] == first["policy"])
-    ]
+    terminals: dict[str, Any] = {}
+    if summary is not None and schools is not None:
+        first = summary.iloc[0]
+        shown = schools[
+            (schools["constellation"] == first["constellation"])
+            & (schools["policy"] == first["policy"])
+        ]
+        terminals = {
+            "terminal_values": dict(zip(shown["school"], shown["median_latency_ms"], strict=True)),
+            "terminal_label": f"School → exchange, median ms\n({first['constellation']}, "
+            f"gateways {_policy_words(str(first['policy']), home)})",
+        }
     map_path = out / "map.png"
     network_map(
         net,
@@ -578,37 +663,87 @@ def run_demo(
         title=f"{net.meta.get('title', net.name)}\nAsia→Europe minimum cut "
         f"({base['variant']}, {base['policy']}), fastest routes, and school latency",
         note="Asia→Europe max flow\n" + note,
-        terminal_values=dict(zip(shown["school"], shown["median_latency_ms"], strict=True)),
-        terminal_label=f"School → exchange, median ms\n({first['constellation']}, "
-        f"gateways {_policy_words(str(first['policy']), str(analysis.get('home_country', '')))})",
+        **terminals,
     )
+    csv_path = out / "schools.csv"
     doc: dict[str, Any] = {
         "scenario": scenario_summary(net),
+        "partial": partial,
         "transit": {
             "cases": _records(transit.cases),
             "routes": _records(transit.routes),
             "links": _records(transit.links[transit.links["flow_gbps"] > 0]),
         },
         "failure_sweep": {name: _records(df) for name, df in sweeps.items()},
-        "schools": {
+        "schools": None
+        if schools is None
+        else {
             "times_s": times.tolist(),
-            "summary": _records(summary),
-            "per_school_csv": "schools.csv",
+            "steps_done": schools.attrs["steps_done"],
+            "summary": [] if summary is None else _records(summary),
+            "per_school_csv": csv_path.name,
         },
+        "gateway_siting": None if siting is None else _records(siting),
         "outputs": {
             "map": str(map_path),
             "json": str(out / "results.json"),
-            "schools_csv": str(out / "schools.csv"),
+            "schools_csv": None if schools is None else str(csv_path),
         },
     }
-    schools.to_csv(out / "schools.csv", index=False)
+    written = [str(map_path), str(out / "results.json")]
+    if schools is not None:
+        schools.to_csv(csv_path, index=False)
+        written.append(str(csv_path))
     (out / "results.json").write_text(
         json.dumps(_jsonable(doc), indent=2, allow_nan=False) + "\n", encoding="utf-8"
     )
-    console.print(
-        f"wrote {map_path}, {out / 'results.json'} and {out / 'schools.csv'}", markup=False
-    )
+    console.print(f"wrote {', '.join(written)}", markup=False)
     return doc
+
+
+def _cut(parts: dict[str, Any]) -> str:
+    """A note for a sweep stopped by Ctrl-C."""
+    for df in parts.values():
+        if df.attrs.get("partial"):
+            if "cases_done" in df.attrs:
+                done, total = df.attrs["cases_done"], df.attrs["cases_total"]
+                return f" (interrupted: {done} of {total} cases)"
+            steps = df.attrs["steps_done"]
+            total = df.attrs["steps_total"] * len(steps)
+            return f" (interrupted: {sum(steps.values())} of {total} time steps)"
+    return ""
+
+
+def _siting_table(siting: Any, home: str, top: int) -> Any:
+    from rich.table import Table
+
+    t = Table(
+        title=f"Best single in-country gateway site ({home}), by school latency (top {top})",
+        title_justify="left",
+    )
+    for name, justify in [
+        ("system", "left"),
+        ("rank", "right"),
+        ("site", "left"),
+        ("time\nonline", "right"),
+        ("median\nms", "right"),
+        ("p95\nms", "right"),
+        ("worst school\nonline", "right"),
+    ]:
+        t.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for cname, grp in siting.groupby("constellation", sort=False):
+        for _, row in grp.head(top).iterrows():
+            _add_row(
+                t,
+                cname,
+                str(row["rank"]),
+                f"{row['name']} ({row['kind']})",
+                f"{row['connected_share']:.1%}",
+                _fmt(row["median_latency_ms"], 1),
+                _fmt(row["p95_latency_ms"], 1),
+                f"{row['worst_school_connected_share']:.0%}",
+            )
+    return t
 
 
 def _policy_words(policy: str, home: str) -> str:
@@ -722,11 +857,13 @@ def _school_summary(schools: Any, home: str) -> Any:
     return pd.DataFrame(rows)
 
 
-def _school_table(summary: Any, steps: int, step_s: float, home: str) -> Any:
+def _school_table(summary: Any, steps: dict[str, int], step_s: float, home: str) -> Any:
     from rich.table import Table
 
+    counts = sorted(set(steps.values()))
+    shown = "/".join(str(c) for c in counts)
     t = Table(
-        title=f"Rural schools → internet exchange ({steps} time steps, every {step_s:g} s)",
+        title=f"Rural schools → internet exchange ({shown} time steps, every {step_s:g} s)",
         title_justify="left",
     )
     t.add_column("system")

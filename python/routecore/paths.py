@@ -328,6 +328,63 @@ def _blocked(graph: Graph, forbidden_nodes: npt.ArrayLike | None) -> npt.NDArray
     return mask
 
 
+def _closed_edges(
+    graph: Graph, forbidden_edges: npt.ArrayLike | None
+) -> npt.NDArray[np.bool_] | None:
+    """``forbidden_edges`` (a boolean mask over the edges or edge ids) as a boolean mask, or
+    ``None`` when no edge is closed."""
+    if forbidden_edges is None:
+        return None
+    m = graph.num_edges
+    arr = _as_array(forbidden_edges, "forbidden_edges")
+    if arr.dtype == np.bool_:
+        if arr.shape != (m,):
+            raise GraphError(
+                f"forbidden_edges: a boolean mask needs one entry per edge, shape ({m},), "
+                f"got {arr.shape}"
+            )
+        mask = arr
+    else:
+        ids = arr.reshape(-1) if arr.ndim == 0 else arr
+        if ids.ndim != 1:
+            raise GraphError(
+                f"forbidden_edges: expected a 1-D array of edge ids, got shape {arr.shape}"
+            )
+        if ids.size and not np.issubdtype(ids.dtype, np.integer):
+            raise GraphError(f"forbidden_edges: edge ids must be integers, got dtype {ids.dtype}")
+        bad = np.flatnonzero((ids < 0) | (ids >= m))
+        if bad.size:
+            i = int(bad[0])
+            valid = f"valid ids are 0..{m - 1}" if m else "the graph has no edges"
+            raise GraphError(f"forbidden_edges[{i}] = {ids[i]} is not an edge id; {valid}")
+        mask = np.zeros(m, dtype=bool)
+        mask[ids.astype(np.int64)] = True
+    return mask if mask.any() else None
+
+
+def _weights_without(
+    graph: Graph, weight: npt.ArrayLike | None, closed: npt.NDArray[np.bool_]
+) -> Float64Array:
+    """Per-edge weights (the call's, the graph's, or 1 for hop counts) with ``inf`` on the
+    closed edges. No search relaxes an arc to a finite length through an ``inf`` weight, so
+    this is the graph with those edges deleted; nodes reached only through them come back
+    with length ``inf``, which the callers turn into "unreachable"."""
+    if weight is not None:
+        per_edge = np.array(edge_values(weight, graph.num_edges, "weight", kind="weight"))
+    elif graph._arc_weight is not None:
+        per_edge = graph._edge_order(graph._arc_weight)
+    else:
+        per_edge = np.ones(graph.num_edges, dtype=np.float64)
+    per_edge[closed] = np.inf
+    return per_edge.astype(np.float64, copy=False)
+
+
+def _reverse_order(graph: Graph, per_edge: Float64Array) -> Float64Array:
+    """Per-edge values in the arc order of ``graph.reverse_csr()`` (no validation)."""
+    r_arc_edge = graph.reverse_csr()[2]
+    return np.ascontiguousarray(per_edge[np.where(r_arc_edge < 0, ~r_arc_edge, r_arc_edge)])
+
+
 def _check_not_blocked(
     ids: Int32Array, mask: npt.NDArray[np.uint8] | None, name: str, scalar: bool
 ) -> None:
@@ -406,6 +463,7 @@ def shortest_path_lengths(
     *,
     weight: npt.ArrayLike | None = None,
     forbidden_nodes: npt.ArrayLike | None = None,
+    forbidden_edges: npt.ArrayLike | None = None,
     max_length: float = math.inf,
     threads: int | None = None,
 ) -> Float64Array:
@@ -421,6 +479,9 @@ def shortest_path_lengths(
         every edge counts 1 and the lengths are hop counts (breadth-first search).
     forbidden_nodes : array_like of bool (shape (n,)) or of int (node ids), optional
         Nodes no path may enter; their lengths are ``inf``. The sources must not be among them.
+    forbidden_edges : array_like of bool (shape (num_edges,)) or of int (edge ids), optional
+        Edges no path may use (e.g. failed links): the result is that of the graph with these
+        edges deleted. An undirected edge is closed in both directions.
     max_length : float, default inf
         Lengths above this are reported as ``inf`` (and the search stops there, so small values
         are fast).
@@ -438,8 +499,9 @@ def shortest_path_lengths(
     Raises
     ------
     GraphError
-        A source out of range or forbidden, a bad weight array or mask, ``max_length`` negative
-        or NaN, ``threads < 1``.
+        A source out of range or forbidden, a bad weight array or mask (an edge id out of range
+        in ``forbidden_edges`` names its position), ``max_length`` negative or NaN,
+        ``threads < 1``.
 
     Notes
     -----
@@ -460,6 +522,9 @@ def shortest_path_lengths(
     n = _check_graph(graph).num_nodes
     ids, scalar = node_ids(sources, n, "sources")
     w = _arc_weight(graph, weight)
+    closed = _closed_edges(graph, forbidden_edges)
+    if closed is not None:
+        w = graph.arc_values(_weights_without(graph, weight, closed))
     mask = _blocked(graph, forbidden_nodes)
     _check_not_blocked(ids, mask, "sources", scalar)
     limit = _check_max_length(max_length)
@@ -477,6 +542,7 @@ def shortest_path(
     *,
     weight: npt.ArrayLike | None = None,
     forbidden_nodes: npt.ArrayLike | None = None,
+    forbidden_edges: npt.ArrayLike | None = None,
     method: Method = "auto",
     coordinates: npt.ArrayLike | None = None,
     min_cost_per_km: float | None = None,
@@ -491,6 +557,8 @@ def shortest_path(
         Edge weights for this call, overriding the graph's own; without either, hop counts.
     forbidden_nodes : array_like of bool or int, optional
         Nodes the path may not enter; ``source`` and ``target`` must not be among them.
+    forbidden_edges : array_like of bool (shape (num_edges,)) or of int (edge ids), optional
+        Edges the path may not use, in either direction; as if they were deleted.
     method : {"auto", "dijkstra", "bidirectional", "astar"}
         ``"dijkstra"``: one search from the source, stopping when the target is settled.
         ``"bidirectional"``: a forward search from the source and a backward one from the target
@@ -545,12 +613,21 @@ def shortest_path(
     _check_not_blocked(np.array([s], dtype=np.int32), mask, "source", True)
     _check_not_blocked(np.array([t], dtype=np.int32), mask, "target", True)
     w = _arc_weight(graph, weight)
+    closed = _closed_edges(graph, forbidden_edges)
+    per_edge = None
+    if closed is not None:
+        per_edge = _weights_without(graph, weight, closed)
+        w = graph.arc_values(per_edge)
     csr = (graph._first_out, graph._head, graph._arc_edge)
     result: tuple[Int32Array, Int32Array, float] | None
     if method == "dijkstra":
         result = _core.dijkstra_path(*csr, w, s, t, mask)
     elif method == "bidirectional":
-        r_w = _reverse_arc_weight(graph, weight)
+        r_w = (
+            _reverse_arc_weight(graph, weight)
+            if per_edge is None
+            else _reverse_order(graph, per_edge)
+        )
         result = _core.bidirectional_path(*csr, w, *graph.reverse_csr(), r_w, s, t, mask)
     else:
         assert geo is not None
@@ -559,7 +636,8 @@ def shortest_path(
         if isinstance(found, int):
             _raise_bound_violation(graph, w, found, lat, lon, cost)
         result = found
-    if result is None:
+    if result is None or not math.isfinite(result[2]):
+        # An infinite length means the target was reached only over closed edges.
         return None
     nodes, edges, length = result
     return _make_path(nodes, edges, length)
@@ -589,6 +667,7 @@ def nearest_source(
     *,
     weight: npt.ArrayLike | None = None,
     forbidden_nodes: npt.ArrayLike | None = None,
+    forbidden_edges: npt.ArrayLike | None = None,
     reverse: bool = False,
 ) -> tuple[Float64Array, Int32Array]:
     """For every node, the length from (or to) the nearest of several sources, and which.
@@ -605,6 +684,8 @@ def nearest_source(
         Edge weights overriding the graph's own; without either, hop counts.
     forbidden_nodes : array_like of bool or int, optional
         Nodes no route may enter.
+    forbidden_edges : array_like of bool (shape (num_edges,)) or of int (edge ids), optional
+        Edges no route may use, in either direction; as if they were deleted.
     reverse : bool, default False
         ``False``: lengths of routes from the sources to each node. ``True``: from each node to
         the sources (e.g. each terminal to its nearest gateway in a directed graph); the search
@@ -632,7 +713,7 @@ def nearest_source(
     ([0.0, 1.0, 1.0, 0.0], [0, 0, 3, 3])
     """
     length, root, _, _ = _multi_source(
-        graph, sources, weight, forbidden_nodes, flag(reverse, "reverse"), False
+        graph, sources, weight, forbidden_nodes, forbidden_edges, flag(reverse, "reverse"), False
     )
     return length, root
 
@@ -643,6 +724,7 @@ def shortest_path_tree(
     *,
     weight: npt.ArrayLike | None = None,
     forbidden_nodes: npt.ArrayLike | None = None,
+    forbidden_edges: npt.ArrayLike | None = None,
     reverse: bool = False,
 ) -> ShortestPathTree:
     """:func:`nearest_source` plus the route of every node, as a shortest-path forest.
@@ -670,7 +752,7 @@ def shortest_path_tree(
     """
     reverse = flag(reverse, "reverse")
     length, root, pred_edge, parent = _multi_source(
-        graph, sources, weight, forbidden_nodes, reverse, True
+        graph, sources, weight, forbidden_nodes, forbidden_edges, reverse, True
     )
     _read_only(length, root, pred_edge, parent)
     return ShortestPathTree(length, root, pred_edge, parent, reverse, graph.num_edges)
@@ -681,6 +763,7 @@ def _multi_source(
     sources: int | npt.ArrayLike,
     weight: npt.ArrayLike | None,
     forbidden_nodes: npt.ArrayLike | None,
+    forbidden_edges: npt.ArrayLike | None,
     reverse: bool,
     tree: bool,
 ) -> tuple[Float64Array, Int32Array, Any, Any]:
@@ -688,11 +771,26 @@ def _multi_source(
     ids, scalar = node_ids(sources, n, "sources")
     mask = _blocked(graph, forbidden_nodes)
     _check_not_blocked(ids, mask, "sources", scalar)
+    closed = _closed_edges(graph, forbidden_edges)
     if reverse:
         csr = graph.reverse_csr()
-        w = _reverse_arc_weight(graph, weight)
+        if closed is None:
+            w = _reverse_arc_weight(graph, weight)
+        else:
+            w = _reverse_order(graph, _weights_without(graph, weight, closed))
     else:
         csr = (graph._first_out, graph._head, graph._arc_edge)
-        w = _arc_weight(graph, weight)
+        if closed is None:
+            w = _arc_weight(graph, weight)
+        else:
+            w = graph.arc_values(_weights_without(graph, weight, closed))
     length, root, pred_edge, parent = _core.nearest_source(*csr, w, ids, mask, tree)
+    if closed is not None:
+        # The C++ search may label a node reached only over closed edges with length inf (the
+        # heap queues an unseen node whatever its key); such a node has no source and no route.
+        cut_off = np.isinf(length)
+        root[cut_off] = -1
+        if pred_edge is not None and parent is not None:
+            pred_edge[cut_off] = -1
+            parent[cut_off] = -1
     return length, root, pred_edge, parent

@@ -1,0 +1,127 @@
+"""The sweeps on other processes: a real Dask ``LocalCluster`` (two worker processes, one
+thread each, loopback only, no dashboard) and a ``ProcessPoolExecutor``; every table must
+equal the local run exactly, order included."""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import dask
+import numpy as np
+import pandas as pd
+import pytest
+from distributed import Client, LocalCluster
+
+from routecore import constellation as cs
+from routecore.analyses import failure_sweep, gateway_siting, school_connectivity
+from routecore.scenario import Network, load_scenario
+
+TIMES = np.arange(8) * 450.0
+SYSTEMS = {"starlink": cs.STARLINK_SHELL1, "oneweb": cs.ONEWEB}
+
+
+@pytest.fixture(scope="module")
+def net() -> Network:
+    return load_scenario("central-asia")
+
+
+@pytest.fixture(scope="module")
+def small_net(net: Network) -> Network:
+    """Every 10th school (200 schools)."""
+    nodes = net.nodes
+    school = nodes["kind"] == "terminal"
+    keep = ~school | (school & (np.arange(len(nodes)) % 10 == 0))
+    return Network(nodes[keep].reset_index(drop=True), net.links, net.meta)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    cluster = LocalCluster(
+        n_workers=2,
+        processes=True,
+        threads_per_worker=1,
+        host="127.0.0.1",
+        dashboard_address=None,
+        worker_dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    dask_client = Client(cluster)
+    try:
+        yield dask_client
+    finally:
+        dask_client.close()
+        cluster.close()
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ProcessPoolExecutor]:
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as executor:
+        yield executor
+
+
+def test_failure_sweep_on_a_dask_cluster_equals_the_local_run(net: Network, client: Client) -> None:
+    local = failure_sweep(net, pairs=True)
+    remote = failure_sweep(net, pairs=True, executor=client)
+    pd.testing.assert_frame_equal(remote, local)
+    assert remote.attrs == local.attrs
+    seen: list[int] = []
+    avoid = failure_sweep(
+        net,
+        avoid_countries=["RU"],
+        executor=client,
+        chunk_size=5,
+        progress=lambda d, t: seen.append(d),
+    )
+    pd.testing.assert_frame_equal(avoid, failure_sweep(net, avoid_countries=["RU"]))
+    assert sorted(seen) == seen and seen[-1] == 35
+
+
+def test_school_sweep_on_a_dask_cluster_equals_the_local_run(
+    small_net: Network, client: Client
+) -> None:
+    local = school_connectivity(small_net, SYSTEMS, TIMES, policies=("home", "any", "abroad"))
+    remote = school_connectivity(
+        small_net, SYSTEMS, TIMES, policies=("home", "any", "abroad"), executor=client
+    )
+    pd.testing.assert_frame_equal(remote, local)
+    assert not remote.attrs["partial"]
+    siting = gateway_siting(small_net, SYSTEMS, TIMES[:4], mode="added", executor=client)
+    pd.testing.assert_frame_equal(
+        siting, gateway_siting(small_net, SYSTEMS, TIMES[:4], mode="added")
+    )
+
+
+def test_sweeps_on_a_process_pool_equal_the_local_run(
+    net: Network, small_net: Network, pool: ProcessPoolExecutor
+) -> None:
+    pd.testing.assert_frame_equal(
+        failure_sweep(net, pairs=True, executor=pool), failure_sweep(net, pairs=True)
+    )
+    pd.testing.assert_frame_equal(
+        school_connectivity(small_net, SYSTEMS, TIMES, executor=pool, chunk_size=3),
+        school_connectivity(small_net, SYSTEMS, TIMES),
+    )
+
+
+def test_demo_on_a_dask_scheduler_address_equals_the_local_demo(
+    client: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the README shows: ``routecore demo --scheduler ADDRESS``."""
+    from routecore.cli import main
+
+    address = client.scheduler.address
+    args = ["demo", "--steps", "2", "--step-s", "900", "--json", "--out"]
+    assert main([*args, str(tmp_path / "remote"), "--scheduler", address]) == 0
+    remote = json.loads(capsys.readouterr().out)
+    assert main([*args, str(tmp_path / "local")]) == 0
+    local = json.loads(capsys.readouterr().out)
+    for key in ("transit", "failure_sweep", "schools", "gateway_siting"):
+        assert remote[key] == local[key], key
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        assert main(["demo", "--steps", "1", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "cannot reach the Dask scheduler" in capsys.readouterr().err
