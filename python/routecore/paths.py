@@ -350,7 +350,9 @@ def _closed_edges(
             raise GraphError(
                 f"forbidden_edges: expected a 1-D array of edge ids, got shape {arr.shape}"
             )
-        if ids.size and ids.dtype.kind not in "iu":  # not bool, not timedelta64
+        if ids.size == 0:
+            return None
+        if ids.dtype.kind not in "iu":  # not bool, not timedelta64
             raise GraphError(f"forbidden_edges: edge ids must be integers, got dtype {ids.dtype}")
         bad = np.flatnonzero((ids < 0) | (ids >= m))
         if bad.size:
