@@ -84,7 +84,9 @@ def _failure_cases(
     sequence of sequences of edge ids."""
     if isinstance(failed, np.ndarray) and failed.ndim == 2:
         arr = failed
-        if arr.size and arr.dtype.kind not in "iu":  # not bool, not timedelta64
+        if arr.size == 0:  # cases without failed edges, whatever the dtype
+            return np.zeros(arr.shape[0] + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if arr.dtype.kind not in "iu":  # not bool, not timedelta64
             raise GraphError(f"failed: edge ids must be integers, got dtype {arr.dtype}")
         keep = arr >= 0
         offsets = np.zeros(arr.shape[0] + 1, dtype=np.int64)
