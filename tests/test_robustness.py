@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import routecore as rc
+from routecore.sweep import lengths_under_failures, max_flow_under_failures
 
 from .oracles import haversine_km, scipy_lengths
 from .strategies import EdgeList, edge_lists
@@ -284,6 +285,52 @@ def graph_variants(g: rc.Graph) -> list[Variant]:
     return out
 
 
+def failure_variants(cases: list[list[int]], num_edges: int) -> list[Variant]:
+    """Forms of the ``failed`` argument of the sweeps: one list of failed edge ids per case."""
+    width = max((len(c) for c in cases), default=0)
+    padded = np.full((len(cases), width), -1, dtype=np.int64)
+    for i, c in enumerate(cases):
+        padded[i, : len(c)] = c
+    out = [
+        Variant("lists", cases, True, cases),
+        Variant("tuples", tuple(tuple(c) for c in cases), True, cases),
+        Variant("arrays", [np.array(c, dtype=np.uint16) for c in cases], True, cases),
+        Variant("padded 2-D", padded, True, cases),
+        Variant("padded int8", padded.astype(np.int8), True, cases),
+        Variant("padded strided", np.repeat(padded, 2, axis=0)[::2], True, cases),
+        Variant("padded read-only", _read_only(padded), True, cases),
+        Variant("padded fortran", np.asfortranarray(padded), True, cases),
+        Variant("no cases", [], True, []),
+    ]
+    # An empty 2-D array (no case has a failed edge) is valid whatever its dtype.
+    out += [
+        Variant(label, padded.astype(dtype), padded.size == 0, cases)
+        for label, dtype in (
+            ("float 2-D", np.float64),
+            ("bool 2-D", bool),
+            ("timedelta 2-D", "m8[s]"),
+            ("text 2-D", str),
+        )
+    ]
+    bad: list[tuple[str, Any]] = [
+        ("None", None),
+        ("int", 3),
+        ("3-D", padded[None]),
+        ("ragged case", [[0, [1]]]),
+        ("float case", [[0.5]]),
+        ("timedelta case", [np.array([0], dtype="m8[s]")]),
+        ("negative id", [[-1]]),
+        ("id num_edges", [[num_edges]]),
+        ("id 2**31", [[2**31]]),
+        ("id 2**64", [[2**64]]),
+        ("uint64 2**63", np.array([[2**63]], dtype=np.uint64)),
+        ("text", "ab"),
+    ]
+    if (padded < 0).any():
+        bad.append(("-2 padding", np.where(padded < 0, -2, padded)))
+    return out + [Variant(label, value, False) for label, value in bad]
+
+
 # -------------------------------------------------------------------------------- checking
 def _snapshot(values: Sequence[Any]) -> list[tuple[np.ndarray, np.ndarray, bool] | None]:
     return [
@@ -341,12 +388,33 @@ def _lengths(
     removed: np.ndarray | None = None,
     *,
     reverse: bool = False,
+    closed: np.ndarray | None = None,
 ) -> np.ndarray:
+    """scipy distances; ``removed``: node mask, ``closed``: edge mask of deleted edges."""
     w = np.ones(len(el.src)) if weight is None else np.asarray(weight, dtype=np.float64)
     src, dst = (el.dst, el.src) if reverse else (el.src, el.dst)
+    if closed is not None:
+        src, dst, w = src[~closed], dst[~closed], w[~closed]
     if len(sources) == 0:
         return np.zeros((0, el.num_nodes))
     return scipy_lengths(el.num_nodes, src, dst, w, el.directed, sources, removed)
+
+
+def edge_set_variants(base: np.ndarray, num_edges: int) -> list[Variant]:
+    """Forms of ``forbidden_edges``: edge ids (any valid id form) or a boolean mask."""
+    out = id_variants(base, num_edges, scalar_ok=True, length_matters=False, none_ok=True)
+    mask = np.zeros(num_edges, dtype=bool)
+    mask[base] = True
+    out += [Variant(f"mask {lb}", v, True, mask) for lb, v in _same_values(mask)[:4]]
+    out += [
+        Variant("short mask", mask[:-1], False),
+        Variant("2-D mask", mask.reshape(1, -1), False),
+        Variant("0-d mask", np.bool_(True), False),
+    ]
+    return [
+        Variant(v.label.replace("num_nodes", "num_edges"), v.value, v.valid, v.canonical)
+        for v in out
+    ]
 
 
 def _mask(forbidden: Any, n: int) -> np.ndarray | None:
@@ -515,11 +583,13 @@ def test_shortest_path_lengths(el: EdgeList, data: st.DataObject) -> None:
             forbidden = _mask(forbidden, n)
     weight = el.weight if data.draw(st.booleans(), label="weight arg") else None
     max_length = data.draw(st.sampled_from([math.inf, 0.0, 1.0, 2.5, 7.0]), label="max_length")
+    closed = _ids(data.draw, len(el.src)) if len(el.src) else np.zeros(0, dtype=np.int64)
     args: dict[str, Any] = {
         "graph": g,
         "sources": sources,
         "weight": weight,
         "forbidden_nodes": forbidden,
+        "forbidden_edges": closed,
         "max_length": max_length,
         "threads": data.draw(st.sampled_from([None, 1, 2]), label="threads"),
     }
@@ -545,6 +615,8 @@ def test_shortest_path_lengths(el: EdgeList, data: st.DataObject) -> None:
             variants = id_variants(forbidden, n, scalar_ok=True, length_matters=False, none_ok=True)
     elif name == "max_length":
         variants = scalar_variants("length", max_length)
+    elif name == "forbidden_edges":
+        variants = edge_set_variants(closed, len(el.src))
     else:
         variants = scalar_variants("threads", None)
     variant = data.draw(st.sampled_from(variants), label="variant")
@@ -571,7 +643,9 @@ def test_shortest_path_lengths(el: EdgeList, data: st.DataObject) -> None:
     removed = _mask(canon["forbidden_nodes"], n)
     if removed is not None and removed[src_canon].any():
         pytest.fail("a forbidden source was accepted")
-    expected = _lengths(el, w, src_canon, removed)
+    expected = _lengths(
+        el, w, src_canon, removed, closed=_mask(canon["forbidden_edges"], len(el.src))
+    )
     expected[expected > canon["max_length"]] = np.inf
     scalar = name == "sources" and _is_scalar(variant.value)
     assert result.dtype == np.float64
@@ -609,6 +683,7 @@ def test_shortest_path(el: EdgeList, data: st.DataObject) -> None:
         "target": t,
         "weight": el.weight if data.draw(st.booleans(), label="weight arg") else None,
         "forbidden_nodes": forbidden,
+        "forbidden_edges": _ids(data.draw, len(el.src)) if len(el.src) else None,
         "method": method,
         "coordinates": coords if use_geo else None,
         "min_cost_per_km": cost if use_geo else None,
@@ -623,6 +698,9 @@ def test_shortest_path(el: EdgeList, data: st.DataObject) -> None:
     elif name == "forbidden_nodes":
         variants = id_variants(forbidden, n, scalar_ok=True, length_matters=False, none_ok=True)
         variants += [Variant("source forbidden", [s], False), Variant("target", [t], False)]
+    elif name == "forbidden_edges":
+        base = args[name] if args[name] is not None else np.zeros(0, dtype=np.int64)
+        variants = edge_set_variants(base, len(el.src))
     elif name == "method":
         variants = [Variant(m, m, True, m) for m in ("dijkstra", "bidirectional", "auto")]
         variants += [Variant("astar", "astar", use_geo, "astar")]
@@ -687,10 +765,12 @@ def test_shortest_path(el: EdgeList, data: st.DataObject) -> None:
     canon = dict(args, **{name: variant.canonical})
     s_c, t_c = int(canon["source"]), int(canon["target"])
     removed = _mask(canon["forbidden_nodes"], n)
-    expected = _lengths(el, el.weight, np.array([s_c]), removed)[0, t_c]
+    closed = _mask(canon["forbidden_edges"], len(el.src))
+    expected = _lengths(el, el.weight, np.array([s_c]), removed, closed=closed)[0, t_c]
     if path is None:
         assert expected == np.inf
     else:
+        assert closed is None or not closed[path.edges].any()
         _check_path(el, el.weight, s_c, t_c, path, removed)
         assert path.length == expected
 
@@ -710,6 +790,7 @@ def test_nearest_source_and_tree(el: EdgeList, data: st.DataObject) -> None:
         "sources": sources,
         "weight": el.weight if data.draw(st.booleans(), label="weight arg") else None,
         "forbidden_nodes": forbidden,
+        "forbidden_edges": _ids(data.draw, len(el.src)) if len(el.src) else None,
         "reverse": reverse,
     }
     name = data.draw(st.sampled_from(sorted(args)), label="argument")
@@ -723,6 +804,9 @@ def test_nearest_source_and_tree(el: EdgeList, data: st.DataObject) -> None:
         variants = id_variants(forbidden, n, scalar_ok=True, length_matters=False, none_ok=True)
         if sources.size:
             variants.append(Variant("a source", sources[:1], False))
+    elif name == "forbidden_edges":
+        base = args[name] if args[name] is not None else np.zeros(0, dtype=np.int64)
+        variants = edge_set_variants(base, len(el.src))
     else:
         variants = scalar_variants("flag", reverse)
     variant = data.draw(st.sampled_from(variants), label="variant")
@@ -744,7 +828,8 @@ def test_nearest_source_and_tree(el: EdgeList, data: st.DataObject) -> None:
     src_c = np.atleast_1d(np.asarray(canon["sources"], dtype=np.int64))
     w = canon["weight"] if canon["weight"] is not None else (el.weight if weighted else None)
     removed = _mask(canon["forbidden_nodes"], n)
-    per_source = _lengths(el, w, src_c, removed, reverse=canon["reverse"])
+    closed = _mask(canon["forbidden_edges"], len(el.src))
+    per_source = _lengths(el, w, src_c, removed, reverse=canon["reverse"], closed=closed)
     expected = per_source.min(axis=0) if len(src_c) else np.full(n, np.inf)
     if tree_call:
         assert isinstance(result, rc.ShortestPathTree)
@@ -1116,8 +1201,9 @@ def test_chaos_graph_arrays(el: EdgeList, data: st.DataObject) -> None:
     )
     if g is None:
         return
-    if name in ("src", "dst"):
-        np.testing.assert_array_equal(getattr(g, name), arr.astype(np.int64))
+    if name in ("src", "dst"):  # (an empty array of any dtype is a valid empty id list)
+        ids = arr.astype(np.int64) if arr.size else np.zeros(0, dtype=np.int64)
+        np.testing.assert_array_equal(getattr(g, name), ids)
     elif name == "weight":
         np.testing.assert_array_equal(g.weight, arr.astype(np.float64))
     else:
@@ -1174,8 +1260,8 @@ def test_chaos_capacity(el: EdgeList, data: st.DataObject) -> None:
         with np.errstate(over="ignore"):
             cap = arr.astype(np.float64) if is_float else arr.astype(np.int64)
         total = math.fsum(cap.tolist()) if is_float else sum(cap.tolist())
-        if total > (1e300 if is_float else 2**62):
-            # Documented: integer totals beyond 2**62 (and non-finite float totals) may be
+        if total > (1e300 if is_float else 2**61):
+            # Documented: integer totals beyond 2**61 (and non-finite float totals) may be
             # refused with a GraphError naming the totals; a result must still be right.
             try:
                 r = rc.max_flow(g, 0, el.num_nodes - 1, capacity=arr)
@@ -1335,6 +1421,7 @@ def _call_table() -> dict[str, tuple[Callable[..., Any], dict[str, Any], dict[st
                 "weight": value_variants(el.weight, kind="weight", none_ok=True),
                 "forbidden_nodes": forbidden,
                 "max_length": scalar_variants("length", 3.0),
+                "forbidden_edges": edge_set_variants(np.array([1, 4]), _G.num_edges),
                 "threads": [
                     Variant(v.label, v.value, v.valid, 2) for v in scalar_variants("threads", 2)
                 ],
@@ -1363,6 +1450,7 @@ def _call_table() -> dict[str, tuple[Callable[..., Any], dict[str, Any], dict[st
                 "target": node_variants(4, n),
                 "weight": value_variants(el.weight, kind="weight", none_ok=True),
                 "forbidden_nodes": [*forbidden, Variant("the target", [4], False)],
+                "forbidden_edges": edge_set_variants(np.array([0, 3]), _G.num_edges),
                 "method": path_methods,
                 "coordinates": coords,
                 "min_cost_per_km": costs,
@@ -1383,6 +1471,7 @@ def _call_table() -> dict[str, tuple[Callable[..., Any], dict[str, Any], dict[st
                 "weight": value_variants(el.weight, kind="weight", none_ok=True),
                 "forbidden_nodes": forbidden,
                 "reverse": scalar_variants("flag", True),
+                "forbidden_edges": edge_set_variants(np.array([7]), _G.num_edges),
             },
         ),
         "shortest_path_tree": (
@@ -1435,6 +1524,71 @@ def _call_table() -> dict[str, tuple[Callable[..., Any], dict[str, Any], dict[st
                 "sinks": [v for v in node_variants(4, n) if v.label != "[4]"]
                 + [Variant("overlap", 0, False)],
                 "method": flow_methods,
+            },
+        ),
+        "max_flow_under_failures": (
+            lambda graph, sources, sinks, failed, **kw: max_flow_under_failures(
+                graph, sources, sinks, failed, **kw
+            ),
+            {
+                "graph": _G,
+                "sources": np.array([0, 1]),
+                "sinks": 4,
+                "failed": [[0], [], [1, 4]],
+                "capacity": None,
+                "method": "dinic",
+                "threads": 2,
+            },
+            {
+                "graph": graph_variants(_G),
+                "sources": [
+                    *id_variants(np.array([0, 1]), n, scalar_ok=True, length_matters=False),
+                    Variant("overlap", [0, 4], False),
+                    Variant("empty", [], False),
+                ],
+                "failed": failure_variants([[0], [], [1, 4]], _G.num_edges),
+                "capacity": [
+                    v
+                    for v in value_variants(el.capacity.astype(np.float64), kind="capacity")
+                    if v.label != "None"
+                ]
+                + [Variant("None", None, True, None)],
+                "method": flow_methods,
+                "threads": [
+                    Variant(v.label, v.value, v.valid, 2) for v in scalar_variants("threads", 2)
+                ],
+            },
+        ),
+        "lengths_under_failures": (
+            lambda graph, sources, targets, failed, **kw: lengths_under_failures(
+                graph, sources, targets, failed, **kw
+            ),
+            {
+                "graph": _G,
+                "sources": np.array([0, 2]),
+                "targets": np.array([4, 5, 1]),
+                "failed": [[0], [], [1, 4]],
+                "weight": None,
+                "forbidden_nodes": np.array([3]),
+                "threads": 1,
+            },
+            {
+                "graph": graph_variants(_G),
+                "sources": id_variants(np.array([0, 2]), n, scalar_ok=True, length_matters=False),
+                "targets": id_variants(
+                    np.array([4, 5, 1]), n, scalar_ok=True, length_matters=False
+                ),
+                "failed": failure_variants([[0], [], [1, 4]], _G.num_edges),
+                "weight": value_variants(el.weight, kind="weight", none_ok=True),
+                "forbidden_nodes": [
+                    *id_variants(
+                        np.array([3]), n, scalar_ok=True, length_matters=False, none_ok=True
+                    ),
+                    Variant("a source", [2], False),
+                ],
+                "threads": [
+                    Variant(v.label, v.value, v.valid, 1) for v in scalar_variants("threads", 1)
+                ],
             },
         ),
         "ShortestPathTree.edge_load": (
@@ -1537,7 +1691,45 @@ def test_corrupted_pickle_state(el: EdgeList, data: st.DataObject) -> None:
         return
     n = h.num_nodes
     rc.shortest_path_lengths(h, np.arange(n))
-    rc.nearest_source(h, [0], reverse=True)
-    rc.shortest_path(h, 0, n - 1, method="bidirectional")
-    if h.capacity is not None:
+    if n:
+        rc.nearest_source(h, [0], reverse=True)
+        rc.shortest_path(h, 0, n - 1, method="bidirectional")
+    if h.capacity is not None and n >= 2:
         rc.max_flow(h, 0, n - 1)
+
+
+# ----------------------------------------------------------------------- sweep functions
+@given(el=problems(min_nodes=2), data=st.data())
+def test_sweeps_under_failures(el: EdgeList, data: st.DataObject) -> None:
+    """max_flow_under_failures / lengths_under_failures with ``failed`` in any accepted form
+    equal the oracles (networkx max-flow, scipy lengths) on the graph without each case's
+    edges; a broken ``failed`` is a GraphError naming it."""
+    n, m = el.num_nodes, len(el.src)
+    g = _graph(el)
+    per_case = st.lists(st.integers(0, m - 1), max_size=3) if m else st.just([])
+    cases = data.draw(st.lists(per_case, max_size=4), label="cases")
+    variant = data.draw(st.sampled_from(failure_variants(cases, m)), label="failed")
+    order = data.draw(st.permutations(range(n)), label="order")
+    k = data.draw(st.integers(1, n - 1), label="split")
+    sources, sinks = np.array(order[:k]), np.array(order[k:])
+    flows = outcome(
+        lambda: max_flow_under_failures(g, sources, sinks, variant.value, threads=2),
+        variant,
+        "failed",
+    )
+    lengths = outcome(
+        lambda: lengths_under_failures(g, sources, np.arange(n), variant.value, threads=2),
+        variant,
+        "failed",
+    )
+    if not variant.valid:
+        return
+    canon = variant.canonical
+    assert flows.shape == (len(canon),) and lengths.shape == (len(canon), n)
+    for i, case in enumerate(canon):
+        closed = np.zeros(m, dtype=bool)
+        closed[np.asarray(case, dtype=np.int64)] = True
+        cap = np.where(closed, 0, el.capacity).astype(object)
+        assert flows[i] == _flow_value(el, cap, sources, sinks)
+        expected = _lengths(el, el.weight, sources, closed=closed).min(axis=0)
+        np.testing.assert_array_equal(lengths[i], expected)

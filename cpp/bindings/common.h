@@ -13,6 +13,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "routecore/csr.h"
@@ -57,7 +58,9 @@ inline CsrView make_view(const carray<arc_id>& first_out, const carray<node_id>&
 // cancel flag, waits for fn to stop, and re-raises KeyboardInterrupt. C++ exceptions from fn are
 // propagated (pybind11 maps std::invalid_argument to ValueError, std::bad_alloc to MemoryError).
 // `work` is a rough operation count (e.g. arcs scanned); below ~1e5 the call runs inline on this
-// thread (still without the GIL), since a helper thread would cost more than the work.
+// thread (still without the GIL), since a helper thread would cost more than the work. If the
+// helper thread cannot be started (std::system_error: thread or address-space limits), the call
+// also runs inline, without Ctrl-C polling, rather than failing.
 template <class Fn>
 auto run_interruptible(std::int64_t work, Fn&& fn) -> decltype(fn(std::declval<const Cancel&>())) {
   Cancel cancel;
@@ -69,7 +72,11 @@ auto run_interruptible(std::int64_t work, Fn&& fn) -> decltype(fn(std::declval<c
   std::future<R> result;
   {
     py::gil_scoped_release release;
-    result = std::async(std::launch::async, [&]() { return fn(std::as_const(cancel)); });
+    try {
+      result = std::async(std::launch::async, [&]() { return fn(std::as_const(cancel)); });
+    } catch (const std::system_error&) {
+      return fn(std::as_const(cancel));
+    }
     while (result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
       py::gil_scoped_acquire acquire;
       if (PyErr_CheckSignals() != 0) {

@@ -134,7 +134,7 @@ def edge_values(
         return np.ascontiguousarray(ints)
     if arr.dtype.kind != "f":
         raise GraphError(f"{name}: {plural} must be real numbers, got dtype {arr.dtype}")
-    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+    with np.errstate(over="ignore", invalid="ignore"):  # inf, NaN: reported below
         floats = np.ascontiguousarray(arr, dtype=np.float64)
     bad = np.flatnonzero(~np.isfinite(floats) | (floats < 0))
     if bad.size:

@@ -274,7 +274,7 @@ def _demand(demand: npt.ArrayLike, k: int) -> Float64Array:
         raise GraphError(f"demand: expected one value per node, shape ({k},), got {arr.shape}")
     if arr.dtype.kind not in "biuf":  # not timedelta64, which numpy counts as an integer
         raise GraphError(f"demand: expected real numbers, got dtype {arr.dtype}")
-    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+    with np.errstate(over="ignore", invalid="ignore"):  # inf, NaN: reported below
         values = arr.astype(np.float64)
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
     if bad.size:
@@ -350,7 +350,9 @@ def _closed_edges(
             raise GraphError(
                 f"forbidden_edges: expected a 1-D array of edge ids, got shape {arr.shape}"
             )
-        if ids.size and not np.issubdtype(ids.dtype, np.integer):
+        if ids.size == 0:
+            return None
+        if ids.dtype.kind not in "iu":  # not bool, not timedelta64
             raise GraphError(f"forbidden_edges: edge ids must be integers, got dtype {ids.dtype}")
         bad = np.flatnonzero((ids < 0) | (ids >= m))
         if bad.size:
@@ -430,7 +432,7 @@ def _check_coordinates(
         )
     if arr.dtype.kind not in "iuf":
         raise GraphError(f"coordinates: expected real numbers, got dtype {arr.dtype}")
-    with np.errstate(over="ignore"):  # a longdouble beyond float64 becomes inf: reported below
+    with np.errstate(over="ignore", invalid="ignore"):  # inf, NaN: reported below
         lat = np.ascontiguousarray(arr[0], dtype=np.float64)
         lon = np.ascontiguousarray(arr[1], dtype=np.float64)
     for name, values, limit in (("lat_deg", lat, 90.0), ("lon_deg", lon, math.inf)):

@@ -84,7 +84,9 @@ def _failure_cases(
     sequence of sequences of edge ids."""
     if isinstance(failed, np.ndarray) and failed.ndim == 2:
         arr = failed
-        if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        if arr.size == 0:  # cases without failed edges, whatever the dtype
+            return np.zeros(arr.shape[0] + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if arr.dtype.kind not in "iu":  # not bool, not timedelta64
             raise GraphError(f"failed: edge ids must be integers, got dtype {arr.dtype}")
         keep = arr >= 0
         offsets = np.zeros(arr.shape[0] + 1, dtype=np.int64)
@@ -96,17 +98,18 @@ def _failure_cases(
             raise GraphError(_bad_edge(f"failed[{i}][{j}]", int(arr[i, j]), num_edges))
         return offsets, flat
     try:
-        rows = [np.asarray(row) for row in failed]
+        cases = list(failed)
     except TypeError:
         raise GraphError(
             "failed must be a 2-D array of edge ids (one row per case, -1 for padding) or a "
             f"sequence of sequences of edge ids, got {type(failed).__name__}"
         ) from None
+    rows = [_as_array(row, f"failed[{i}]") for i, row in enumerate(cases)]
     sizes = np.array([r.size for r in rows], dtype=np.int64)
     offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
     for i, row in enumerate(rows):
-        if row.ndim > 1 or (row.size and not np.issubdtype(row.dtype, np.integer)):
+        if row.ndim > 1 or (row.size and row.dtype.kind not in "iu"):
             raise GraphError(
                 f"failed[{i}]: expected a flat list of integer edge ids, got {row.tolist()!r}"
             )
@@ -196,7 +199,7 @@ def max_flow_under_failures(
     """
     if not isinstance(graph, Graph):
         raise GraphError(f"graph must be a routecore.Graph, got {type(graph).__name__}")
-    if method not in _FLOW_METHODS:
+    if not isinstance(method, str) or method not in _FLOW_METHODS:
         raise GraphError(
             f"method must be one of {', '.join(map(repr, _FLOW_METHODS))}; got {method!r}"
         )
@@ -242,7 +245,7 @@ def max_flow_under_failures(
     if overflow.size:
         raise GraphError(
             f"case {int(overflow[0])}: integer capacities too large for an int64 flow value "
-            "(the total leaving the sources and entering the sinks exceeds 2**62); scale the "
+            "(the total leaving the sources and entering the sinks exceeds 2**61); scale the "
             "capacities down or use floats"
         )
     return values
