@@ -80,19 +80,19 @@ enum class terminal_kind : std::uint8_t { none = 0, source = 1, sink = 2 };
 
 namespace detail {
 
-// Uninitialised storage for the large per-call arrays (residual arcs, node states).
+// Uninitialised storage for the per-call arrays (residual arcs, node states).
 //
-// Blocks of 4 MiB and more come from a small process-wide pool: when a call ends its blocks go
-// back to the pool (at most 16 blocks and 1 GiB in all) and the next call of similar size reuses
-// them. The network is rebuilt on every call, and without reuse the first touch of ~100 MB of
-// fresh pages (page faults, zeroing by the kernel) costs about as much as building it. Pooled
-// blocks are aligned to 2 MiB and marked for transparent huge pages, which also cuts the TLB
+// Blocks of 64 KiB and more come from a small process-wide pool: when a call ends its blocks go
+// back to the pool (at most 32 blocks and 1 GiB in all) and the next call of similar size reuses
+// them. The network is rebuilt on every call, and without reuse the first touch of fresh pages
+// (page faults, zeroing by the kernel) costs about as much as building it. Blocks of 4 MiB and
+// more are aligned to 2 MiB and marked for transparent huge pages, which also cuts the TLB
 // misses of the algorithms' random accesses. release_scratch_memory() empties the pool.
 class ScratchPool {
  public:
-  static constexpr std::size_t min_pooled = std::size_t{4} << 20;
+  static constexpr std::size_t min_pooled = std::size_t{64} << 10;
   static constexpr std::size_t max_held = std::size_t{1} << 30;
-  static constexpr std::size_t max_blocks = 16;
+  static constexpr std::size_t max_blocks = 32;
   static constexpr std::size_t huge_page = std::size_t{2} << 20;
 
   static ScratchPool& instance() {
@@ -100,9 +100,11 @@ class ScratchPool {
     return pool;
   }
 
-  // A block of at least `bytes` (rounded up to whole huge pages); returns its size in `bytes`.
+  // A block of at least `bytes` (rounded up to whole pages); returns its size in `bytes`.
   void* take(std::size_t& bytes) {
-    bytes = (bytes + huge_page - 1) / huge_page * huge_page;
+    const bool huge = bytes >= 2 * huge_page;
+    const std::size_t unit = huge ? huge_page : std::size_t{4096};
+    bytes = (bytes + unit - 1) / unit * unit;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       // The smallest block that fits and is not more than twice too big.
@@ -121,10 +123,10 @@ class ScratchPool {
         return p;
       }
     }
-    void* p = std::aligned_alloc(huge_page, bytes);
+    void* p = std::aligned_alloc(unit, bytes);
     if (p == nullptr) throw std::bad_alloc();
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-    madvise(p, bytes, MADV_HUGEPAGE);
+    if (huge) madvise(p, bytes, MADV_HUGEPAGE);
 #endif
     return p;
   }
