@@ -737,7 +737,7 @@ def _check_meta_references(meta: dict[str, Any], net: Network, where: _Where) ->
             if not isinstance(values, list):
                 raise where.error(None, f"{key}.{field}", "must be a list of ids")
             for v in values:
-                if v not in known:
+                if not isinstance(v, str) or v not in known:  # (a list is unhashable)
                     raise where.error(None, f"{key}.{field}", f"unknown {what} id {v!r}")
         overrides = spec.get("links", {})
         if not isinstance(overrides, dict):
@@ -774,7 +774,7 @@ def _check_meta_references(meta: dict[str, Any], net: Network, where: _Where) ->
         if not isinstance(values, list):
             raise where.error(None, f"analysis.{field}", "must be a list of node ids")
         for v in values:
-            if v not in node_ids:
+            if not isinstance(v, str) or v not in node_ids:  # (a list is unhashable)
                 raise where.error(None, f"analysis.{field}", f"unknown node id {v!r}")
     for field in ("home_country",):
         value = analysis.get(field)
@@ -853,6 +853,8 @@ def load_network(directory: str | os.PathLike[str]) -> Network:
         toml_text = toml_path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(f"{label}: file not found", file=label) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{label}: not UTF-8 text ({exc})", file=label) from None
     try:
         meta = tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as exc:
