@@ -12,7 +12,8 @@ namespace routecore {
 
 flow_method choose_flow_method(const CsrView& g, std::span<const node_id> sources,
                                std::span<const node_id> sinks) {
-  std::vector<std::uint8_t> kind(g.num_nodes, 0);  // 1 terminal, 2 non-terminal next to one
+  // 1 terminal, 2 non-terminal next to a terminal
+  detail::ScratchArray<std::uint8_t> kind(static_cast<std::size_t>(g.num_nodes), 0);
   for (node_id s : sources) kind[s] = 1;
   for (node_id t : sinks) kind[t] = 1;
   std::int64_t inner_arcs = 0;
@@ -106,7 +107,8 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
   if (method == flow_method::automatic) method = choose_flow_method(g, sources, sinks);
   out.method = method;
   Terminals terminals(g.num_nodes, sources, sinks);
-  const CapacityTotals<Cap> totals = capacity_totals<Cap>(g, arc_capacity, directed, terminals);
+  const CapacityTotals<Cap> totals = capacity_totals<Cap>(g, arc_capacity, directed, terminals,
+                                                          method == flow_method::boykov_kolmogorov);
   out.source_total = totals.source_total;
   out.sink_total = totals.sink_total;
   if (totals.overflow) {

@@ -10,8 +10,9 @@ Capacities
 Integer capacities are exact (int64). The flow value is bounded by ``B = min(S, T)``, where ``S``
 is the total capacity leaving the sources and ``T`` the total entering the sinks; when ``B``
 exceeds ``2**61`` a :class:`~routecore.GraphError` names both totals instead of risking an
-overflow. Edges with a capacity above ``B + 1`` are treated as having ``B + 1``, which changes
-neither the value nor any minimum cut.
+overflow (the exact rule is in ``cpp/include/routecore/flow_network.h``). Edges with a capacity
+above ``B + 1`` are treated as having ``B + 1``, which changes neither the value nor any minimum
+cut.
 
 Float capacities are computed in float64 without any epsilon: every arc of the reported cut has
 exactly zero residual, so ``cut_edges`` are exactly saturated (``edge_flow == capacity``) and
