@@ -110,8 +110,9 @@ def max_flow(
         has no capacities. Integers are exact (int64), floats see the module notes.
     method : {"auto", "push_relabel", "boykov_kolmogorov", "dinic"}
         ``"auto"`` picks Boykov–Kolmogorov for vision-style graphs (at least a quarter of the
-        non-terminal nodes have an edge to or from a source or sink, and they have at most 16
-        arcs each on average) and push-relabel otherwise. ``"dinic"`` is the simple reference.
+        non-terminal nodes are joined to a source or sink by an edge listed at that terminal,
+        i.e. leaving it when the graph is directed, and the other arcs number at most 16 per
+        node) and push-relabel otherwise. ``"dinic"`` is the simple reference.
 
     Returns
     -------
