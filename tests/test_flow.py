@@ -245,6 +245,27 @@ def test_huge_capacities_exact_or_reported(p: FlowProblem) -> None:
         check_certificate(p, r)
 
 
+@pytest.mark.parametrize("total", [2**30 - 3, 2**30 - 2, 2**30 - 1, 2**30, 2**31 + 5, 2**59])
+@pytest.mark.parametrize("directed", [True, False])
+def test_totals_around_the_32_bit_residual_switch(total: int, directed: bool) -> None:
+    """Totals just below and above the point where residuals switch from int32 to int64."""
+    half = total // 2
+    p = FlowProblem(
+        4,
+        np.array([0, 0, 1, 2, 1, 2]),
+        np.array([1, 2, 3, 3, 2, 1]),
+        directed,
+        np.array([half, total - half, total, total, total, total], dtype=np.int64),
+        0,
+        3,
+    )
+    g = graph_of(p)
+    for method in METHODS:
+        r = rc.max_flow(g, 0, 3, method=method)
+        assert r.value == total == networkx_value(p)
+        check_certificate(p, r)
+
+
 def test_total_beyond_int64_is_reported_with_both_totals() -> None:
     big = 2**63 - 1
     g = rc.Graph(3, [0, 0, 1, 1], [1, 1, 2, 2], capacity=[big, big, big, big])
