@@ -241,12 +241,15 @@ class PushRelabel {
     }
   }
 
-  // Every node with a label of d or more can no longer reach a sink (d has one node left).
+  // Every node with a label of d or more can no longer reach a sink (d has one node left, and
+  // along a residual path labels drop by at most one per arc). With partial augment-relabel the
+  // gap can open below the node being discharged, so active nodes may be cut off too: they keep
+  // their excess (for phase 2) and leave the active stacks.
   void gap(node_id d) {
     for (node_id e = d; e <= max_label_; ++e) {
       for (node_id v = all_head_[e]; v != none; v = nodes_[v].next) label_[v] = n_;
       all_head_[e] = none;
-      assert(e == d || active_head_[e] == none);
+      active_head_[e] = none;
     }
     max_label_ = d - 1;
   }
