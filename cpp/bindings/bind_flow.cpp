@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common.h"
+#include "routecore/flow_network.h"
 #include "routecore/max_flow.h"
 
 namespace routecore::bindings {
@@ -86,6 +87,8 @@ void bind_flow(py::module_& m) {
   m.def("max_flow_float64", &py_max_flow<double>, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
         py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"), doc);
+  m.def("release_scratch_memory", &release_scratch_memory,
+        "Free the scratch blocks max-flow calls keep for reuse.");
 }
 
 }  // namespace routecore::bindings

@@ -12,29 +12,31 @@ namespace routecore {
 
 flow_method choose_flow_method(const CsrView& g, std::span<const node_id> sources,
                                std::span<const node_id> sinks) {
-  std::vector<std::uint8_t> kind(g.num_nodes, 0);  // 1 terminal, 2 non-terminal next to one
-  for (node_id s : sources) kind[s] = 1;
-  for (node_id t : sinks) kind[t] = 1;
-  std::int64_t inner_arcs = 0;
-  for (node_id u = 0; u < g.num_nodes; ++u) {
-    const bool u_terminal = kind[u] == 1;
-    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-      const node_id v = g.head[a];
-      const bool v_terminal = kind[v] == 1;
-      if (u_terminal && !v_terminal) {
-        kind[v] = 2;
-      } else if (v_terminal && !u_terminal) {
-        kind[u] = 2;
-      } else if (!u_terminal) {
-        ++inner_arcs;
+  // Only the terminals' own arc lists are read (for an undirected graph they hold every edge at
+  // a terminal; for a directed one the arcs leaving it), so the choice costs O(terminal degree).
+  detail::ScratchArray<std::uint8_t> seen(static_cast<std::size_t>(g.num_nodes), 0);
+  std::int64_t terminals = 0, terminal_arcs = 0;
+  for (auto set : {sources, sinks}) {
+    for (node_id x : set) {
+      if (seen[x] != 1) ++terminals;
+      seen[x] = 1;
+    }
+  }
+  std::int64_t touching = 0;
+  for (auto set : {sources, sinks}) {
+    for (node_id x : set) {
+      terminal_arcs += g.end(x) - g.begin(x);
+      for (arc_id a = g.begin(x); a < g.end(x); ++a) {
+        const node_id y = g.head[a];
+        if (seen[y] == 0) {
+          seen[y] = 2;
+          ++touching;
+        }
       }
     }
   }
-  std::int64_t inner = 0, touching = 0;
-  for (node_id v = 0; v < g.num_nodes; ++v) {
-    inner += kind[v] != 1;
-    touching += kind[v] == 2;
-  }
+  const std::int64_t inner = g.num_nodes - terminals;
+  const std::int64_t inner_arcs = g.num_arcs - 2 * terminal_arcs;
   if (inner > 0 && 4 * touching >= inner && inner_arcs <= 16 * inner)
     return flow_method::boykov_kolmogorov;
   return flow_method::push_relabel;
@@ -106,7 +108,8 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
   if (method == flow_method::automatic) method = choose_flow_method(g, sources, sinks);
   out.method = method;
   Terminals terminals(g.num_nodes, sources, sinks);
-  const CapacityTotals<Cap> totals = capacity_totals<Cap>(g, arc_capacity, directed, terminals);
+  const CapacityTotals<Cap> totals = capacity_totals<Cap>(g, arc_capacity, directed, terminals,
+                                                          method == flow_method::boykov_kolmogorov);
   out.source_total = totals.source_total;
   out.sink_total = totals.sink_total;
   if (totals.overflow) {

@@ -112,6 +112,8 @@ def max_flow_float64(
     want_edge_flow: bool,
 ) -> _FlowTuple: ...
 
+def release_scratch_memory() -> None: ...
+
 # ---- failure cases (cpp/bindings/bind_failure_cases.cpp) ----
 def failure_max_flows_int64(
     first_out: _I32,

@@ -1,17 +1,23 @@
 """Maximum flow and minimum cut between sets of sources and sinks.
 
 The algorithms live in C++ (``cpp/include/routecore/``): highest-label push-relabel with global
-relabelling and gaps (``push_relabel.h``), Boykov–Kolmogorov (``boykov_kolmogorov.h``) and Dinic
-(``dinic.h``). Each call builds the residual network once from the graph's CSR arrays, runs with
-the GIL released and can be interrupted with Ctrl-C.
+relabelling, gaps and partial augment-relabel (``push_relabel.h``), Boykov–Kolmogorov
+(``boykov_kolmogorov.h``) and Dinic (``dinic.h``). Each call builds the residual network once
+from the graph's CSR arrays, runs with the GIL released (so independent problems can run on
+threads) and can be interrupted with Ctrl-C. The computation itself is single-threaded.
+
+Memory: a call needs about 8 to 16 bytes per arc and 24 to 32 bytes per node of scratch space.
+Large scratch blocks are kept after the call (up to 1 GiB in all) so that the next call does not
+pay for fresh pages again; :func:`release_scratch_memory` hands them back.
 
 Capacities
 ----------
 Integer capacities are exact (int64). The flow value is bounded by ``B = min(S, T)``, where ``S``
 is the total capacity leaving the sources and ``T`` the total entering the sinks; when ``B``
 exceeds ``2**61`` a :class:`~routecore.GraphError` names both totals instead of risking an
-overflow. Edges with a capacity above ``B + 1`` are treated as having ``B + 1``, which changes
-neither the value nor any minimum cut.
+overflow (the exact rule is in ``cpp/include/routecore/flow_network.h``). Edges with a capacity
+above ``B + 1`` are treated as having ``B + 1``, which changes neither the value nor any minimum
+cut.
 
 Float capacities are computed in float64 without any epsilon: every arc of the reported cut has
 exactly zero residual, so ``cut_edges`` are exactly saturated (``edge_flow == capacity``) and
@@ -33,7 +39,15 @@ from ._validation import MAX_ID_COUNT, edge_values, node_ids
 from .errors import GraphError
 from .graph import Graph
 
-__all__ = ["FLOAT_TOLERANCE", "FlowMethod", "FlowResult", "MinCut", "max_flow", "min_cut"]
+__all__ = [
+    "FLOAT_TOLERANCE",
+    "FlowMethod",
+    "FlowResult",
+    "MinCut",
+    "max_flow",
+    "min_cut",
+    "release_scratch_memory",
+]
 
 FlowMethod = Literal["auto", "push_relabel", "boykov_kolmogorov", "dinic"]
 """Algorithm names accepted by ``method=``."""
@@ -109,8 +123,9 @@ def max_flow(
         has no capacities. Integers are exact (int64), floats see the module notes.
     method : {"auto", "push_relabel", "boykov_kolmogorov", "dinic"}
         ``"auto"`` picks Boykov–Kolmogorov for vision-style graphs (at least a quarter of the
-        non-terminal nodes have an edge to or from a source or sink, and they have at most 16
-        arcs each on average) and push-relabel otherwise. ``"dinic"`` is the simple reference.
+        non-terminal nodes are joined to a source or sink by an edge listed at that terminal,
+        i.e. leaving it when the graph is directed, and the other arcs number at most 16 per
+        node) and push-relabel otherwise. ``"dinic"`` is the simple reference.
 
     Returns
     -------
@@ -170,6 +185,17 @@ def min_cut(
     """
     value, _, side, cut, _ = _solve(graph, sources, sinks, capacity, method, want_edge_flow=False)
     return MinCut(value, side, cut)
+
+
+def release_scratch_memory() -> None:
+    """Free the scratch blocks that max-flow calls keep for reuse (see the module notes).
+
+    Examples
+    --------
+    >>> import routecore.flow
+    >>> routecore.flow.release_scratch_memory()
+    """
+    _core.release_scratch_memory()
 
 
 def _solve(

@@ -38,14 +38,16 @@
 //
 // Integer capacities and overflow (capacity_totals)
 //   Integer capacities are exact. Let S be the total capacity of the live arcs leaving the
-//   sources and T the total entering the sinks; the flow value is at most B = min(S, T).
-//   Capacities above B + 1 are clamped to B + 1 (no cut through such an edge can be minimal, so
-//   neither the value nor the minimum cuts change, and it is never saturated). The call is
-//   refused (overflow) when B, or a clamped S or T, exceeds 2^61: then excesses (at most S),
-//   residuals of undirected arcs (up to twice a capacity, 2^62 + 2) and the value fit in int64
-//   with room to spare. When the clamped S and T are below 2^30 - 1 the network is built with
-//   32-bit residuals instead (`Cap` = int32): same results, half the memory traffic. Double
-//   capacities are not clamped; a non-finite total is reported as overflow.
+//   sources and T the total entering the sinks; the flow value is at most B = min(S, T) (B = S
+//   for a directed graph solved without the folded form while S <= 2^61: summing T would cost a
+//   pass over every arc). Capacities above B + 1 are clamped to B + 1 (no cut through such an
+//   edge can be minimal, so neither the value nor the minimum cuts change, and it is never
+//   saturated). The call is refused (overflow) when B, or a clamped S or T, exceeds 2^61: then
+//   excesses (at most S), residuals of undirected arcs (up to twice a capacity, 2^62 + 2) and
+//   the value fit in int64 with room to spare. When the clamped totals are below 2^30 - 1 the
+//   network is built with 32-bit residuals instead (`Cap` = int32): same results, half the
+//   memory traffic. Double capacities are not clamped; a non-finite total is reported as
+//   overflow.
 //
 // Complexity: O(num_nodes + num_arcs) time. Memory per residual arc: 8 bytes (sister,
 // residual) with 32-bit residuals, 16 with 64-bit ones; plus the initial residuals when kept
@@ -185,6 +187,27 @@ Buffer<T> make_buffer(std::size_t count) {
   return Buffer<T>(static_cast<T*>(p), ScratchDeleter{0});
 }
 
+// A fixed-size array in scratch storage (see ScratchPool), for per-node and per-arc state.
+template <class T>
+class ScratchArray {
+ public:
+  ScratchArray() = default;
+  explicit ScratchArray(std::size_t size) : data_(make_buffer<T>(size)), size_(size) {}
+  ScratchArray(std::size_t size, T value) : ScratchArray(size) {
+    std::fill_n(data_.get(), size, value);
+  }
+  T& operator[](std::size_t i) { return data_[i]; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+  T* data() { return data_.get(); }
+  const T* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  Buffer<T> data_;
+  std::size_t size_ = 0;
+};
+
 }  // namespace detail
 
 // Frees the scratch blocks that max-flow calls keep for reuse (see detail::ScratchPool).
@@ -199,7 +222,7 @@ struct ResidualArc {
 
 // Which nodes are sources and sinks, and each set without duplicates.
 struct Terminals {
-  std::vector<terminal_kind> kind;  // per node
+  detail::ScratchArray<terminal_kind> kind;  // per node
   std::vector<node_id> sources, sinks;
 
   Terminals() = default;
@@ -243,7 +266,7 @@ struct FlowNetwork {
   // Directed layout: per input edge the residual arc src -> dst, or -1 for a dead edge.
   detail::Buffer<arc_id> edge_arc;
   // Folded form only (empty otherwise).
-  std::vector<Cap> source_cap, sink_cap, terminal_residual;
+  detail::ScratchArray<Cap> source_cap, sink_cap, terminal_residual;
   Cap direct_flow = 0;  // flow of source -> sink edges, saturated when folding
 
   arc_id begin(node_id v) const { return first_out[v]; }
@@ -380,7 +403,8 @@ struct CapacityTotals {
 
 template <class In>
 CapacityTotals<In> capacity_totals(const CsrView& g, std::span<const In> arc_capacity,
-                                   bool directed, const Terminals& terminals) {
+                                   bool directed, const Terminals& terminals,
+                                   bool need_sink_total) {
   struct Sum {
     In source = 0, sink = 0;
   };
@@ -391,32 +415,53 @@ CapacityTotals<In> capacity_totals(const CsrView& g, std::span<const In> arc_cap
     if (cls.from_source) sum.source = detail::add_total(sum.source, c);
     if (cls.to_sink) sum.sink = detail::add_total(sum.sink, c);
   };
+  // A directed graph lists only out-arcs, so the total entering the sinks costs a pass over all
+  // arcs. It is skipped when the sources' total alone bounds the flow safely (the clamp is then
+  // S + 1) and no per-node sink capacities are needed (the folded form needs them).
+  bool with_sinks = !directed || need_sink_total;
+  auto sum_all = [&](Sum& sum, In clamp) {
+    if (with_sinks) {
+      detail::for_each_terminal_edge(
+          g, arc_capacity, directed, terminals,
+          [&](node_id u, node_id v, In c) { add(sum, u, v, std::min(c, clamp)); });
+      return;
+    }
+    for (node_id s : terminals.sources) {
+      for (arc_id a = g.begin(s); a < g.end(s); ++a)
+        add(sum, s, g.head[a], std::min(arc_capacity[a], clamp));
+    }
+  };
+  const In no_clamp = std::numeric_limits<In>::max();
   Sum raw;
-  detail::for_each_terminal_edge(g, arc_capacity, directed, terminals,
-                                 [&](node_id u, node_id v, In c) { add(raw, u, v, c); });
+  sum_all(raw, no_clamp);
   CapacityTotals<In> out;
-  out.source_total = static_cast<double>(raw.source);
-  out.sink_total = static_cast<double>(raw.sink);
   if constexpr (std::is_integral_v<In>) {
-    const In bound = std::min(raw.source, raw.sink);
+    if (!with_sinks && raw.source > max_int_flow_total) {
+      with_sinks = true;
+      raw = Sum{};
+      sum_all(raw, no_clamp);
+    }
+    out.source_total = static_cast<double>(raw.source);
+    out.sink_total = with_sinks ? static_cast<double>(raw.sink) : 0.0;
+    const In bound = with_sinks ? std::min(raw.source, raw.sink) : raw.source;
     if (bound > max_int_flow_total) {
       out.overflow = true;
       return out;
     }
     out.clamp = bound + 1;
     Sum clamped = raw;
-    if (raw.source > out.clamp || raw.sink > out.clamp) {
+    if (raw.source > out.clamp || (with_sinks && raw.sink > out.clamp)) {
       clamped = Sum{};
-      detail::for_each_terminal_edge(
-          g, arc_capacity, directed, terminals,
-          [&](node_id u, node_id v, In c) { add(clamped, u, v, std::min(c, out.clamp)); });
+      sum_all(clamped, out.clamp);
       if (clamped.source > max_int_flow_total || clamped.sink > max_int_flow_total) {
         out.overflow = true;
         return out;
       }
     }
-    out.narrow = std::max(clamped.source, clamped.sink) <= max_narrow_total;
+    out.narrow = std::max(clamped.source, with_sinks ? clamped.sink : In{0}) <= max_narrow_total;
   } else {
+    out.source_total = raw.source;
+    out.sink_total = raw.sink;
     out.overflow = !std::isfinite(raw.source) || !std::isfinite(raw.sink);
   }
   return out;
@@ -441,11 +486,11 @@ void build_flow_network(const CsrView& g, std::span<const In> arc_capacity, bool
 
   net.direct_flow = 0;
   if (folded) {
-    net.source_cap.assign(n, 0);
-    net.sink_cap.assign(n, 0);
+    net.source_cap = detail::ScratchArray<Cap>(static_cast<std::size_t>(n), 0);
+    net.sink_cap = detail::ScratchArray<Cap>(static_cast<std::size_t>(n), 0);
   } else {
-    net.source_cap.clear();
-    net.sink_cap.clear();
+    net.source_cap = {};
+    net.sink_cap = {};
   }
   auto fold = [&](const detail::EdgeClass& cls, Cap c) {
     if (cls.role == edge_role::source_fold) {
@@ -558,10 +603,10 @@ void build_flow_network(const CsrView& g, std::span<const In> arc_capacity, bool
     net.head = net.own_head.get();
   }
   if (folded) {
-    net.terminal_residual.resize(n);
+    net.terminal_residual = detail::ScratchArray<Cap>(static_cast<std::size_t>(n));
     for (node_id v = 0; v < n; ++v) net.terminal_residual[v] = net.source_cap[v] - net.sink_cap[v];
   } else {
-    net.terminal_residual.clear();
+    net.terminal_residual = {};
   }
 }
 
@@ -593,10 +638,10 @@ void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g,
                        std::span<const In> arc_capacity, In clamp, bool directed,
                        std::span<In> edge_flow) {
   using detail::edge_role;
-  std::vector<Cap> from_sources, to_sinks;
+  detail::ScratchArray<Cap> from_sources, to_sinks;
   if (net.folded) {
-    from_sources.resize(net.num_nodes);
-    to_sinks.resize(net.num_nodes);
+    from_sources = detail::ScratchArray<Cap>(static_cast<std::size_t>(net.num_nodes));
+    to_sinks = detail::ScratchArray<Cap>(static_cast<std::size_t>(net.num_nodes));
     for (node_id v = 0; v < net.num_nodes; ++v) {
       const Cap r = net.terminal_residual[v];
       from_sources[v] = net.source_cap[v] - std::max<Cap>(r, 0);

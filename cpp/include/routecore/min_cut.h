@@ -36,28 +36,28 @@ namespace routecore {
 template <class Cap>
 void source_side_from_sources(const FlowNetwork<Cap>& net, std::span<std::uint8_t> side) {
   std::fill(side.begin(), side.end(), std::uint8_t{0});
-  std::vector<node_id> queue;
-  queue.reserve(static_cast<std::size_t>(net.num_nodes));
+  detail::ScratchArray<node_id> queue(static_cast<std::size_t>(net.num_nodes));
+  std::size_t tail = 0;
   for (node_id s : net.sources()) {
     side[s] = 1;
-    queue.push_back(s);
+    queue[tail++] = s;
   }
   if (net.folded) {
     for (node_id v = 0; v < net.num_nodes; ++v) {
       if (net.terminal_residual[v] > 0 && side[v] == 0) {
         side[v] = 1;
-        queue.push_back(v);
+        queue[tail++] = v;
       }
     }
   }
-  for (std::size_t i = 0; i < queue.size(); ++i) {
+  for (std::size_t i = 0; i < tail; ++i) {
     const node_id v = queue[i];
     for (arc_id a = net.begin(v); a < net.end(v); ++a) {
       const auto& arc = net.arcs[a];
       const node_id w = net.head[a];
       if (arc.residual > 0 && side[w] == 0) {
         side[w] = 1;
-        queue.push_back(w);
+        queue[tail++] = w;
       }
     }
   }
@@ -67,21 +67,21 @@ void source_side_from_sources(const FlowNetwork<Cap>& net, std::span<std::uint8_
 template <class Cap>
 void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t> side) {
   std::fill(side.begin(), side.end(), std::uint8_t{1});
-  std::vector<node_id> queue;
-  queue.reserve(static_cast<std::size_t>(net.num_nodes));
+  detail::ScratchArray<node_id> queue(static_cast<std::size_t>(net.num_nodes));
+  std::size_t tail = 0;
   for (node_id t : net.sinks()) {
     side[t] = 0;
-    queue.push_back(t);
+    queue[tail++] = t;
   }
   if (net.folded) {
     for (node_id v = 0; v < net.num_nodes; ++v) {
       if (net.terminal_residual[v] < 0 && side[v] == 1) {
         side[v] = 0;
-        queue.push_back(v);
+        queue[tail++] = v;
       }
     }
   }
-  for (std::size_t i = 0; i < queue.size(); ++i) {
+  for (std::size_t i = 0; i < tail; ++i) {
     const node_id v = queue[i];
     for (arc_id a = net.begin(v); a < net.end(v); ++a) {
       const auto& arc = net.arcs[a];
@@ -90,7 +90,7 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
       if (side[w] == 1 && net.arcs[arc.sister].residual > 0 &&
           net.terminal(w) != terminal_kind::source) {
         side[w] = 0;
-        queue.push_back(w);
+        queue[tail++] = w;
       }
     }
   }
@@ -101,7 +101,7 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
 inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
                                            std::span<const std::uint8_t> side) {
   // A bit per edge (small enough to stay in cache), then one ordered sweep.
-  std::vector<std::uint64_t> crossing((static_cast<std::size_t>(num_edges) + 63) / 64, 0);
+  detail::ScratchArray<std::uint64_t> crossing((static_cast<std::size_t>(num_edges) + 63) / 64, 0);
   std::size_t count = 0;
   for (node_id u = 0; u < g.num_nodes; ++u) {
     if (side[u] == 0) continue;

@@ -135,9 +135,9 @@ class PushRelabel {
       label_[v] = n_;
     }
     for (node_id t : net_.sinks()) label_[t] = 0;
-    active_head_.assign(static_cast<std::size_t>(n_) + 1, none);
-    all_head_.assign(static_cast<std::size_t>(n_) + 1, none);
-    queue_.resize(n_);
+    active_head_ = detail::ScratchArray<node_id>(static_cast<std::size_t>(n_) + 1, none);
+    all_head_ = detail::ScratchArray<node_id>(static_cast<std::size_t>(n_) + 1, none);
+    queue_ = detail::ScratchArray<node_id>(static_cast<std::size_t>(n_));
     max_active_ = 0;
     max_label_ = 0;
     work_ = 0;
@@ -241,12 +241,15 @@ class PushRelabel {
     }
   }
 
-  // Every node with a label of d or more can no longer reach a sink (d has one node left).
+  // Every node with a label of d or more can no longer reach a sink (d has one node left, and
+  // along a residual path labels drop by at most one per arc). With partial augment-relabel the
+  // gap can open below the node being discharged, so active nodes may be cut off too: they keep
+  // their excess (for phase 2) and leave the active stacks.
   void gap(node_id d) {
     for (node_id e = d; e <= max_label_; ++e) {
       for (node_id v = all_head_[e]; v != none; v = nodes_[v].next) label_[v] = n_;
       all_head_[e] = none;
-      assert(e == d || active_head_[e] == none);
+      active_head_[e] = none;
     }
     max_label_ = d - 1;
   }
@@ -352,11 +355,11 @@ class PushRelabel {
   // Per label: a stack of active nodes (label < n, excess > 0, linked by next_active) and a
   // doubly linked list of all non-terminal nodes with that label (next/prev). The node being
   // discharged is on no stack but stays in its list.
-  std::vector<node_id> active_head_, all_head_;
+  detail::ScratchArray<node_id> active_head_, all_head_;
   node_id max_active_ = 0;  // no active node has a higher label (0: none, sinks have label 0)
   node_id max_label_ = 0;   // no listed node has a higher label
   std::int64_t work_ = 0;   // relabelling work since the last global relabelling
-  std::vector<node_id> queue_;
+  detail::ScratchArray<node_id> queue_;
   std::vector<arc_id> path_;  // the current partial augmenting path (arcs from v)
   // reverse_open_[a] == 1 iff sister(a) has positive residual, i.e. arc a's head can reach its
   // tail. Kept up to date by every push, so the backward search of a global relabelling reads
@@ -394,7 +397,7 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
     arcs[s].residual = std::max<Cap>(capacity[s] - rest, 0);
   };
   enum : std::uint8_t { white, grey, black };
-  std::vector<std::uint8_t> color(n_, white);
+  detail::ScratchArray<std::uint8_t> color(static_cast<std::size_t>(n_), white);
   std::vector<node_id> order;  // post-order of the search along incoming flow
   std::vector<node_id> stack;
   std::int64_t steps = 0;
