@@ -185,7 +185,10 @@ def _progress_during(call: Callable[[], Any]) -> int:
 
     def worker() -> None:
         before = counter
-        call()
+        # Several calls, so even a fast one (a few ms) spans enough OS scheduling slices for
+        # the counting thread to be woken while the GIL is free, on a busy machine too.
+        for _ in range(5):
+            call()
         moved[0] = counter - before
         done.set()
 

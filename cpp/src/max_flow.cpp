@@ -1,4 +1,5 @@
-// The max-flow facade (see routecore/max_flow.h), instantiated for int64 and double capacities.
+// The max-flow facade (see routecore/max_flow.h), instantiated for int64 and double capacities;
+// int64 problems whose totals are small enough run on 32-bit residuals.
 #include "routecore/max_flow.h"
 
 #include "routecore/boykov_kolmogorov.h"
@@ -39,6 +40,62 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
   return flow_method::push_relabel;
 }
 
+namespace {
+
+// Runs `method` on a network with residuals of type Cap built from capacities of type In.
+template <class Cap, class In>
+bool run_method(const CsrView& g, std::span<const In> arc_capacity, bool directed,
+                edge_id num_edges, Terminals terminals, In clamp, flow_method method,
+                bool want_edge_flow, std::span<In> edge_flow, std::span<std::uint8_t> side,
+                In& value, const Cancel* cancel) {
+  const bool folded = method == flow_method::boykov_kolmogorov;
+  const bool keep_capacity = method == flow_method::push_relabel && want_edge_flow;
+  FlowNetwork<Cap> net;
+  build_flow_network<Cap, In>(g, arc_capacity, directed, num_edges, std::move(terminals), clamp,
+                              folded, keep_capacity, net);
+  // With edge flows the cut closest to the sources, otherwise the one closest to the sinks.
+  switch (method) {
+    case flow_method::boykov_kolmogorov: {
+      BoykovKolmogorov<Cap> bk(net);
+      if (!bk.run(cancel)) return false;
+      value = static_cast<In>(bk.flow_value());
+      if (want_edge_flow) {
+        bk.source_side_closest_to_sources(side);
+      } else {
+        bk.source_side_closest_to_sinks(side);
+      }
+      break;
+    }
+    case flow_method::dinic: {
+      Dinic<Cap> dinic(net);
+      if (!dinic.run(cancel)) return false;
+      value = static_cast<In>(dinic.flow_value());
+      if (want_edge_flow) {
+        source_side_from_sources(net, side);
+      } else {
+        source_side_from_sinks(net, side);
+      }
+      break;
+    }
+    default: {
+      PushRelabel<Cap> pr(net);
+      if (!pr.run_max_preflow(cancel)) return false;
+      value = static_cast<In>(pr.flow_value());
+      if (want_edge_flow) {
+        if (!pr.recover_flow(cancel)) return false;
+        source_side_from_sources(net, side);
+      } else {
+        source_side_from_sinks(net, side);
+      }
+      break;
+    }
+  }
+  if (want_edge_flow) extract_edge_flow<Cap, In>(net, g, arc_capacity, clamp, directed, edge_flow);
+  return true;
+}
+
+}  // namespace
+
 template <class Cap>
 FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capacity, bool directed,
                                 edge_id num_edges, std::span<const node_id> sources,
@@ -48,66 +105,35 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
   FlowOutcome<Cap> out;
   if (method == flow_method::automatic) method = choose_flow_method(g, sources, sinks);
   out.method = method;
-  const bool closest_to_sources = want_edge_flow;
-  const bool folded = method == flow_method::boykov_kolmogorov;
-
-  FlowNetwork<Cap> net;
-  const build_status built =
-      build_flow_network(g, arc_capacity, directed, num_edges, sources, sinks, folded, net);
-  out.source_total = net.source_total;
-  out.sink_total = net.sink_total;
-  if (built == build_status::overflow) {
+  Terminals terminals(g.num_nodes, sources, sinks);
+  const CapacityTotals<Cap> totals = capacity_totals<Cap>(g, arc_capacity, directed, terminals);
+  out.source_total = totals.source_total;
+  out.sink_total = totals.sink_total;
+  if (totals.overflow) {
     out.status = flow_status::overflow;
     return out;
   }
-
-  bool finished = false;
-  switch (method) {
-    case flow_method::boykov_kolmogorov: {
-      BoykovKolmogorov<Cap> bk(net);
-      finished = bk.run(cancel);
-      if (!finished) break;
-      out.value = bk.flow_value();
-      if (closest_to_sources) {
-        bk.source_side_closest_to_sources(side);
-      } else {
-        bk.source_side_closest_to_sinks(side);
-      }
-      break;
+  bool finished;
+  if constexpr (std::is_same_v<Cap, std::int64_t>) {
+    if (totals.narrow) {
+      finished = run_method<std::int32_t, Cap>(g, arc_capacity, directed, num_edges,
+                                               std::move(terminals), totals.clamp, method,
+                                               want_edge_flow, edge_flow, side, out.value, cancel);
+    } else {
+      finished = run_method<Cap, Cap>(g, arc_capacity, directed, num_edges, std::move(terminals),
+                                      totals.clamp, method, want_edge_flow, edge_flow, side,
+                                      out.value, cancel);
     }
-    case flow_method::dinic: {
-      Dinic<Cap> dinic(net);
-      finished = dinic.run(cancel);
-      if (!finished) break;
-      out.value = dinic.flow_value();
-      if (closest_to_sources) {
-        source_side_from_sources(net, side);
-      } else {
-        source_side_from_sinks(net, side);
-      }
-      break;
-    }
-    default: {
-      PushRelabel<Cap> pr(net);
-      finished = pr.run_max_preflow(cancel);
-      if (!finished) break;
-      out.value = pr.flow_value();
-      if (closest_to_sources) {
-        finished = pr.recover_flow(cancel);
-        if (!finished) break;
-        source_side_from_sources(net, side);
-      } else {
-        source_side_from_sinks(net, side);
-      }
-      break;
-    }
+  } else {
+    finished = run_method<Cap, Cap>(g, arc_capacity, directed, num_edges, std::move(terminals),
+                                    totals.clamp, method, want_edge_flow, edge_flow, side,
+                                    out.value, cancel);
   }
   if (!finished) {
     out.status = flow_status::cancelled;
     return out;
   }
-  if (want_edge_flow) extract_edge_flow(net, g, arc_capacity, directed, edge_flow);
-  out.cut_edges = crossing_edges(g, side);
+  out.cut_edges = crossing_edges(g, num_edges, side);
   return out;
 }
 

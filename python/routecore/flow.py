@@ -199,7 +199,10 @@ def _solve(
         )
     src_ids = _terminal_set(sources, n, "sources")
     dst_ids = _terminal_set(sinks, n, "sinks")
-    both = np.intersect1d(src_ids, dst_ids)
+    if src_ids.size == 1 and dst_ids.size == 1:
+        both = src_ids if src_ids[0] == dst_ids[0] else src_ids[:0]
+    else:
+        both = np.intersect1d(src_ids, dst_ids, assume_unique=True)
     if both.size:
         raise GraphError(f"node {int(both[0])} is both a source and a sink")
     arc_capacity = _arc_capacity(graph, capacity)
@@ -226,10 +229,12 @@ def _solve(
 
 
 def _terminal_set(values: Any, num_nodes: int, name: str) -> npt.NDArray[np.int32]:
-    ids, _ = node_ids(values, num_nodes, name)
+    ids, scalar = node_ids(values, num_nodes, name)
+    if scalar:
+        return ids
     if ids.size == 0:
         raise GraphError(f"{name} is empty; give at least one node")
-    return np.unique(ids).astype(np.int32, copy=False)
+    return np.unique(ids)
 
 
 def _arc_capacity(

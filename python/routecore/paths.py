@@ -638,8 +638,7 @@ def shortest_path(
         if isinstance(found, int):
             _raise_bound_violation(graph, w, found, lat, lon, cost)
         result = found
-    if result is None or not math.isfinite(result[2]):
-        # An infinite length means the target was reached only over closed edges.
+    if result is None:
         return None
     nodes, edges, length = result
     return _make_path(nodes, edges, length)
@@ -787,12 +786,4 @@ def _multi_source(
         else:
             w = graph.arc_values(_weights_without(graph, weight, closed))
     length, root, pred_edge, parent = _core.nearest_source(*csr, w, ids, mask, tree)
-    if closed is not None:
-        # The C++ search may label a node reached only over closed edges with length inf (the
-        # heap queues an unseen node whatever its key); such a node has no source and no route.
-        cut_off = np.isinf(length)
-        root[cut_off] = -1
-        if pred_edge is not None and parent is not None:
-            pred_edge[cut_off] = -1
-            parent[cut_off] = -1
     return length, root, pred_edge, parent

@@ -55,6 +55,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <vector>
@@ -69,8 +70,9 @@ namespace routecore {
 
 // One Dijkstra step after `top` was popped from `heap`: relax every arc of top.node (whose first
 // arc top.aux carries), calling on_improve(v, arc, new_key) whenever a node's key drops. Keys
-// above `max_length` are not queued. Every queued node carries its first arc as the heap
-// payload, read (and its arcs prefetched) when it is first queued.
+// above `max_length` are not queued, and neither are infinite keys (an arc of weight +inf, which is
+// how callers close an edge, never reaches a node). Every queued node carries its first arc as the
+// heap payload, read (and its arcs prefetched) when it is first queued.
 //
 // Memory latency, not arithmetic, bounds this loop on graphs whose node ids carry no locality,
 // so the arcs of the node most likely to be popped next are prefetched before this node's are
@@ -87,6 +89,7 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
     w.prefetch(next);
   }
   const arc_id end = first_out[top.node + 1];
+  const double limit = std::min(max_length, std::numeric_limits<double>::max());
   // Issue the neighbours' random accesses (queue state, first arc) all at once before using
   // any of them, so their misses overlap instead of queueing up one per arc.
   for (arc_id a = top.aux; a < end; ++a) {
@@ -95,7 +98,7 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
   }
   for (arc_id a = top.aux; a < end; ++a) {
     const double dv = top.key + w(a);
-    if (!(dv <= max_length)) continue;
+    if (!(dv <= limit)) continue;
     const node_id v = head[a];
     const std::int32_t state = heap.state(v);
     if (state == QuaternaryHeap::unseen) {

@@ -43,8 +43,8 @@ class Dinic {
     current_.resize(n_);
     std::int64_t steps = 0;
     while (build_levels()) {
-      std::copy(net_.first_out.begin(), net_.first_out.end() - 1, current_.begin());
-      for (node_id s : net_.sources) {
+      std::copy(net_.first_out, net_.first_out + n_, current_.begin());
+      for (node_id s : net_.sources()) {
         if (!blocking_flow_from(s, cancel, steps)) return false;
       }
     }
@@ -54,13 +54,13 @@ class Dinic {
   Cap flow_value() const { return value_; }
 
  private:
-  bool is_sink(node_id v) const { return net_.terminal[v] == terminal_kind::sink; }
+  bool is_sink(node_id v) const { return net_.terminal(v) == terminal_kind::sink; }
 
   // Levels from the sources; returns whether a sink was reached.
   bool build_levels() {
     std::fill(level_.begin(), level_.end(), -1);
     queue_.clear();
-    for (node_id s : net_.sources) {
+    for (node_id s : net_.sources()) {
       level_[s] = 0;
       queue_.push_back(s);
     }
@@ -70,12 +70,13 @@ class Dinic {
       if (sink_level >= 0 && level_[v] >= sink_level) break;
       for (arc_id a = net_.begin(v); a < net_.end(v); ++a) {
         const auto& arc = net_.arcs[a];
-        if (arc.residual <= 0 || level_[arc.head] >= 0) continue;
-        level_[arc.head] = level_[v] + 1;
-        if (is_sink(arc.head)) {
-          sink_level = level_[arc.head];
+        const node_id w = net_.head[a];
+        if (arc.residual <= 0 || level_[w] >= 0) continue;
+        level_[w] = level_[v] + 1;
+        if (is_sink(w)) {
+          sink_level = level_[w];
         } else {
-          queue_.push_back(arc.head);
+          queue_.push_back(w);
         }
       }
     }
@@ -101,16 +102,16 @@ class Dinic {
         value_ += bottleneck;
         // Resume at the tail of the first saturated arc.
         path_.resize(first_saturated);
-        u = path_.empty() ? s : arcs[path_.back()].head;
+        u = path_.empty() ? s : net_.head[path_.back()];
         continue;
       }
       arc_id a = current_[u];
       const arc_id end = net_.end(u);
-      while (a < end && !(arcs[a].residual > 0 && level_[arcs[a].head] == level_[u] + 1)) ++a;
+      while (a < end && !(arcs[a].residual > 0 && level_[net_.head[a]] == level_[u] + 1)) ++a;
       current_[u] = a;
       if (a < end) {
         path_.push_back(a);
-        u = arcs[a].head;
+        u = net_.head[a];
         continue;
       }
       // Dead end: retire u and step back.
@@ -118,7 +119,7 @@ class Dinic {
       if (path_.empty()) return true;
       const arc_id back = path_.back();
       path_.pop_back();
-      u = path_.empty() ? s : arcs[path_.back()].head;
+      u = path_.empty() ? s : net_.head[path_.back()];
       assert(current_[u] == back);
       current_[u] = back + 1;
     }

@@ -6,111 +6,261 @@
 //   and Dinic run on, and read the per-edge flows back out of it afterwards.
 //
 // Layout
-//   Residual arcs are stored in CSR order of their tail (`first_out`, like csr.h), so the arcs of
-//   a node are contiguous. Each input edge that can carry flow becomes a *pair* of residual arcs,
-//   a and sister(a), one at each end:
+//   Residual arcs are grouped by tail (`first_out`, like csr.h), so the arcs of a node are
+//   contiguous; `head[a]` is the node arc a enters and `arcs[a]` its state (sister, residual).
+//   Each input edge becomes a *pair* of residual arcs, a and sister(a), one at each end:
 //     directed edge u->v, capacity c        arc u->v with residual c, sister v->u with residual 0;
 //     undirected edge {u,v}, capacity c     arc u->v with residual c, sister v->u with residual c
 //                                           (a flow f >= 0 from u to v leaves c-f and c+f).
-//   `capacity[a]` keeps the initial residual of every arc, so the flow along a is
-//   capacity[a] - residual(a) (negative when the flow runs the other way).
-//   Invariant kept by every algorithm: residual(a) >= 0 and
-//   residual(a) + residual(sister(a)) == capacity[a] + capacity[sister(a)].
+//   An undirected graph's CSR already holds both arcs of every edge at the right ends, so its
+//   residual network reuses the CSR as is (residual arc a is CSR arc a; `first_out` and `head`
+//   are the graph's): building it is one sequential pass. A directed graph needs the reverse
+//   arcs at the heads, placed by a counting sort (two passes).
+//   The flow along a is its initial residual minus residual(a) (negative when the flow runs the
+//   other way). Invariant kept by every algorithm: residual(a) >= 0, and residual(a) +
+//   residual(sister(a)) stays equal to the sum of the two initial residuals.
 //
-// What is dropped (the edge's flow is then 0; none of this changes the maximum flow value or the
-// minimum cuts, because there is always a maximum flow without flow into a source, out of a sink,
-// on a self-loop or on a zero-capacity edge):
+// Dead arcs (initial residual 0 both ways, so they never carry flow; none of this changes the
+// maximum flow value or the minimum cuts, because there is always a maximum flow without flow
+// into a source, out of a sink, on a self-loop or on a zero-capacity edge):
 //   self-loops, zero-capacity edges, edges between two sources or two sinks, directed edges into
-//   a source or out of a sink. An undirected edge with a source (or sink) end is kept one-way,
-//   away from the source (towards the sink).
+//   a source or out of a sink. An undirected edge with a source (or sink) end is made one-way,
+//   away from the source (towards the sink). The directed layout leaves dead pairs out.
 //
 // Terminal forms
 //   explicit   sources and sinks are ordinary nodes with their arcs (push-relabel, Dinic).
-//   folded     arcs between a terminal and a non-terminal node are not stored; they are summed
-//              into per-node `source_cap` / `sink_cap` (the "terminal capacities" of
+//   folded     arcs between a terminal and a non-terminal node are dead; their capacities are
+//              summed into per-node `source_cap` / `sink_cap` (the "terminal capacities" of
 //              Boykov–Kolmogorov), and source->sink edges are saturated up front
-//              (`direct_flow`). Sources and sinks then have no arcs at all. After the solve,
-//              `terminal_residual[v]` holds source_cap - sink_cap minus the flow routed through
-//              v's terminal capacities (> 0: residual from the sources, < 0: towards the sinks).
+//              (`direct_flow`). After the solve, `terminal_residual[v]` holds source_cap -
+//              sink_cap minus the flow routed through v's terminal capacities (> 0: residual
+//              from the sources, < 0: towards the sinks).
 //
-// Integer capacities and overflow
-//   With int64 capacities every quantity is exact. Let S be the total capacity of the kept arcs
-//   leaving the sources and T the total entering the sinks; the flow value is at most B =
-//   min(S, T). Capacities above B + 1 are clamped to B + 1 (no cut through such an edge can be
-//   minimal, and no flow on it can exceed B, so neither the value, the minimum cuts, nor the
-//   certificate change). The build refuses (status `overflow`) when B, or a clamped S or T,
-//   exceeds 2^61: then excesses (at most S), residuals of undirected arcs (up to twice a
-//   capacity, 2^62 + 2) and the value are guaranteed to fit in int64 with room to spare.
-//   Double capacities are not clamped; a non-finite total
-//   is reported the same way.
+// Integer capacities and overflow (capacity_totals)
+//   Integer capacities are exact. Let S be the total capacity of the live arcs leaving the
+//   sources and T the total entering the sinks; the flow value is at most B = min(S, T).
+//   Capacities above B + 1 are clamped to B + 1 (no cut through such an edge can be minimal, so
+//   neither the value nor the minimum cuts change, and it is never saturated). The call is
+//   refused (overflow) when B, or a clamped S or T, exceeds 2^61: then excesses (at most S),
+//   residuals of undirected arcs (up to twice a capacity, 2^62 + 2) and the value fit in int64
+//   with room to spare. When the clamped S and T are below 2^30 - 1 the network is built with
+//   32-bit residuals instead (`Cap` = int32): same results, half the memory traffic. Double
+//   capacities are not clamped; a non-finite total is reported as overflow.
 //
-// Complexity: two passes over the arcs, O(num_nodes + num_arcs) time; memory per residual arc is
-// 16 bytes (head, sister, residual) plus 8 (capacity), plus 4 bytes per input edge.
+// Complexity: O(num_nodes + num_arcs) time. Memory per residual arc: 8 bytes (sister,
+// residual) with 32-bit residuals, 16 with 64-bit ones; plus the initial residuals when kept
+// (push-relabel's flow recovery); a directed graph adds 4 bytes per arc (head) and per edge
+// (edge -> residual arc).
 #pragma once
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <memory>
+#include <mutex>
+#include <new>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "routecore/csr.h"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace routecore {
 
 enum class terminal_kind : std::uint8_t { none = 0, source = 1, sink = 2 };
 
-// One residual arc. 16 bytes for both capacity types, so scanning a node's arcs touches one
-// cache line per four arcs.
+namespace detail {
+
+// Uninitialised storage for the per-call arrays (residual arcs, node states).
+//
+// Blocks of 64 KiB and more come from a small process-wide pool: when a call ends its blocks go
+// back to the pool (at most 32 blocks and 1 GiB in all) and the next call of similar size reuses
+// them. The network is rebuilt on every call, and without reuse the first touch of fresh pages
+// (page faults, zeroing by the kernel) costs about as much as building it. Blocks of 4 MiB and
+// more are aligned to 2 MiB and marked for transparent huge pages, which also cuts the TLB
+// misses of the algorithms' random accesses. release_scratch_memory() empties the pool.
+class ScratchPool {
+ public:
+  static constexpr std::size_t min_pooled = std::size_t{64} << 10;
+  static constexpr std::size_t max_held = std::size_t{1} << 30;
+  static constexpr std::size_t max_blocks = 32;
+  static constexpr std::size_t huge_page = std::size_t{2} << 20;
+
+  static ScratchPool& instance() {
+    static ScratchPool pool;
+    return pool;
+  }
+
+  // A block of at least `bytes` (rounded up to whole pages); returns its size in `bytes`.
+  void* take(std::size_t& bytes) {
+    const bool huge = bytes >= 2 * huge_page;
+    const std::size_t unit = huge ? huge_page : std::size_t{4096};
+    bytes = (bytes + unit - 1) / unit * unit;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      // The smallest block that fits and is not more than twice too big.
+      std::size_t best = blocks_.size();
+      for (std::size_t i = 0; i < blocks_.size(); ++i) {
+        const std::size_t size = blocks_[i].second;
+        if (size >= bytes && size <= 2 * bytes &&
+            (best == blocks_.size() || size < blocks_[best].second))
+          best = i;
+      }
+      if (best < blocks_.size()) {
+        auto [p, size] = blocks_[best];
+        blocks_.erase(blocks_.begin() + static_cast<std::ptrdiff_t>(best));
+        held_ -= size;
+        bytes = size;
+        return p;
+      }
+    }
+    void* p = std::aligned_alloc(unit, bytes);
+    if (p == nullptr) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (huge) madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+  }
+
+  void give(void* p, std::size_t bytes) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (blocks_.size() < max_blocks && held_ + bytes <= max_held) {
+        blocks_.emplace_back(p, bytes);
+        held_ += bytes;
+        return;
+      }
+    }
+    std::free(p);
+  }
+
+  void release() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [p, size] : blocks_) std::free(p);
+    blocks_.clear();
+    held_ = 0;
+  }
+
+  ~ScratchPool() { release(); }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<void*, std::size_t>> blocks_;
+  std::size_t held_ = 0;
+};
+
+struct ScratchDeleter {
+  std::size_t pooled_bytes = 0;  // 0: plain malloc
+  void operator()(void* p) const {
+    if (pooled_bytes > 0) {
+      ScratchPool::instance().give(p, pooled_bytes);
+    } else {
+      std::free(p);
+    }
+  }
+};
+template <class T>
+using Buffer = std::unique_ptr<T[], ScratchDeleter>;
+
+template <class T>
+Buffer<T> make_buffer(std::size_t count) {
+  static_assert(std::is_trivially_default_constructible_v<T> &&
+                std::is_trivially_destructible_v<T>);
+  std::size_t bytes = std::max<std::size_t>(count * sizeof(T), 1);
+  if (bytes >= ScratchPool::min_pooled) {
+    void* p = ScratchPool::instance().take(bytes);
+    return Buffer<T>(static_cast<T*>(p), ScratchDeleter{bytes});
+  }
+  void* p = std::malloc(bytes);
+  if (p == nullptr) throw std::bad_alloc();
+  return Buffer<T>(static_cast<T*>(p), ScratchDeleter{0});
+}
+
+}  // namespace detail
+
+// Frees the scratch blocks that max-flow calls keep for reuse (see detail::ScratchPool).
+inline void release_scratch_memory() { detail::ScratchPool::instance().release(); }
+
+// The state of one residual arc; its head is FlowNetwork::head[a].
 template <class Cap>
 struct ResidualArc {
-  node_id head;
-  arc_id sister;  // the paired arc in the opposite direction, stored at `head`
+  arc_id sister;  // the paired arc in the opposite direction, stored at the head
   Cap residual;
 };
 
-// Sentinels in FlowNetwork::edge_arc.
-inline constexpr arc_id no_residual_arc = -1;      // the edge carries no flow (dropped above)
-inline constexpr arc_id folded_terminal_arc = -2;  // the edge was folded into terminal caps
+// Which nodes are sources and sinks, and each set without duplicates.
+struct Terminals {
+  std::vector<terminal_kind> kind;  // per node
+  std::vector<node_id> sources, sinks;
 
-enum class build_status : std::uint8_t { ok, overflow };
+  Terminals() = default;
+  Terminals(node_id num_nodes, std::span<const node_id> source_ids,
+            std::span<const node_id> sink_ids)
+      : kind(static_cast<std::size_t>(num_nodes), terminal_kind::none) {
+    for (node_id s : source_ids) {
+      if (kind[s] == terminal_kind::none) sources.push_back(s);
+      kind[s] = terminal_kind::source;
+    }
+    for (node_id t : sink_ids) {
+      assert(kind[t] != terminal_kind::source);
+      if (kind[t] == terminal_kind::none) sinks.push_back(t);
+      kind[t] = terminal_kind::sink;
+    }
+  }
+
+  std::vector<node_id> all() const {
+    std::vector<node_id> out(sources);
+    out.insert(out.end(), sinks.begin(), sinks.end());
+    return out;
+  }
+};
 
 template <class Cap>
 struct FlowNetwork {
-  static_assert(std::is_same_v<Cap, std::int64_t> || std::is_same_v<Cap, double>);
+  static_assert(std::is_same_v<Cap, std::int32_t> || std::is_same_v<Cap, std::int64_t> ||
+                std::is_same_v<Cap, double>);
 
   node_id num_nodes = 0;
+  arc_id num_arcs = 0;
   bool folded = false;
-  std::vector<arc_id> first_out;        // num_nodes + 1; arcs of v: first_out[v] .. [v+1]-1
-  std::vector<ResidualArc<Cap>> arcs;   // residual state
-  std::vector<Cap> capacity;            // initial residual of each arc
-  std::vector<terminal_kind> terminal;  // per node
-  std::vector<node_id> sources, sinks;  // without duplicates
-  // Per input edge: the residual arc in the edge's src -> dst direction, or a sentinel.
-  std::vector<arc_id> edge_arc;
+  bool in_place = false;              // residual arc a is CSR arc a (undirected graphs)
+  const arc_id* first_out = nullptr;  // num_nodes + 1 (the graph's, or own_first_out)
+  const node_id* head = nullptr;      // num_arcs (the graph's, or own_head)
+  detail::Buffer<arc_id> own_first_out;
+  detail::Buffer<node_id> own_head;
+  detail::Buffer<ResidualArc<Cap>> arcs;  // residual state
+  detail::Buffer<Cap> capacity;           // initial residuals, only when asked for
+  Terminals terminals;
+  // Directed layout: per input edge the residual arc src -> dst, or -1 for a dead edge.
+  detail::Buffer<arc_id> edge_arc;
   // Folded form only (empty otherwise).
   std::vector<Cap> source_cap, sink_cap, terminal_residual;
   Cap direct_flow = 0;  // flow of source -> sink edges, saturated when folding
 
-  // Capacity totals found by the build (for the overflow report) and the clamp applied.
-  double source_total = 0, sink_total = 0;
-  Cap clamp = std::numeric_limits<Cap>::max();
-
   arc_id begin(node_id v) const { return first_out[v]; }
   arc_id end(node_id v) const { return first_out[v + 1]; }
-  bool is_terminal(node_id v) const { return terminal[v] != terminal_kind::none; }
+  terminal_kind terminal(node_id v) const { return terminals.kind[v]; }
+  bool is_terminal(node_id v) const { return terminals.kind[v] != terminal_kind::none; }
+  const std::vector<node_id>& sources() const { return terminals.sources; }
+  const std::vector<node_id>& sinks() const { return terminals.sinks; }
 };
 
 namespace detail {
 
-// How one input edge enters the residual network.
+// How one input edge (src -> dst) enters the residual network.
 enum class edge_role : std::uint8_t {
-  drop,         // carries no flow
-  forward,      // arc src->dst with the capacity, sister with 0
-  backward,     // arc dst->src with the capacity, sister with 0 (undirected, dst is a source...)
+  dead,         // carries no flow
+  forward,      // arc src->dst gets the capacity, its sister 0
+  backward,     // arc dst->src gets the capacity, its sister 0 (undirected, one end terminal)
   both,         // undirected between non-terminals: both arcs get the capacity
   source_fold,  // folded form: capacity from the sources to `node`
   sink_fold,    // folded form: capacity from `node` to the sinks
@@ -120,160 +270,175 @@ enum class edge_role : std::uint8_t {
 struct EdgeClass {
   edge_role role;
   node_id node;  // the non-terminal end for source_fold / sink_fold
+  // Terminal ends of the useful direction, for the totals.
+  bool from_source;
+  bool to_sink;
 };
 
 inline EdgeClass classify_edge(node_id u, node_id v, terminal_kind tu, terminal_kind tv,
                                bool directed, bool folded) {
   using T = terminal_kind;
-  if (u == v) return {edge_role::drop, u};
-  if (tu == tv && tu != T::none) return {edge_role::drop, u};   // source-source, sink-sink
-  bool fwd_ok = tv != T::source && tu != T::sink;               // u->v can be useful
-  bool bwd_ok = !directed && tu != T::source && tv != T::sink;  // v->u can be useful
-  if (!fwd_ok && !bwd_ok) return {edge_role::drop, u};
-  if (fwd_ok && bwd_ok) return {edge_role::both, u};  // neither end is a terminal
-  // Exactly one direction is useful, so one end is a terminal.
+  if (tu == T::none && tv == T::none) {
+    if (u == v) return {edge_role::dead, u, false, false};
+    return {directed ? edge_role::forward : edge_role::both, u, false, false};
+  }
+  if (u == v || tu == tv) return {edge_role::dead, u, false, false};  // loop, source-source...
+  const bool fwd_ok = tv != T::source && tu != T::sink;               // u->v can be useful
+  const bool bwd_ok = !directed && tu != T::source && tv != T::sink;  // v->u can be useful
+  if (!fwd_ok && !bwd_ok) return {edge_role::dead, u, false, false};
+  // One end is a terminal, so exactly one direction is useful.
   const node_id tail = fwd_ok ? u : v;
   const node_id head = fwd_ok ? v : u;
-  const T t_tail = fwd_ok ? tu : tv;
-  const T t_head = fwd_ok ? tv : tu;
+  const bool from_source = (fwd_ok ? tu : tv) == T::source;
+  const bool to_sink = (fwd_ok ? tv : tu) == T::sink;
   if (folded) {
-    if (t_tail == T::source && t_head == T::sink) return {edge_role::direct, tail};
-    if (t_tail == T::source) return {edge_role::source_fold, head};
-    if (t_head == T::sink) return {edge_role::sink_fold, tail};
+    if (from_source && to_sink) return {edge_role::direct, tail, true, true};
+    if (from_source) return {edge_role::source_fold, head, true, false};
+    return {edge_role::sink_fold, tail, false, true};
   }
-  return {fwd_ok ? edge_role::forward : edge_role::backward, tail};
+  return {fwd_ok ? edge_role::forward : edge_role::backward, tail, from_source, to_sink};
 }
 
-inline bool tail_is_source_side(edge_role r) {
-  return r == edge_role::source_fold || r == edge_role::direct;
+// Initial residuals of the src->dst arc and the dst->src arc of an edge with this role.
+template <class Cap>
+struct PairCapacity {
+  Cap forward, backward;
+};
+
+template <class Cap>
+PairCapacity<Cap> pair_capacity(edge_role role, Cap c) {
+  switch (role) {
+    case edge_role::forward:
+      return {c, 0};
+    case edge_role::backward:
+      return {0, c};
+    case edge_role::both:
+      return {c, c};
+    default:
+      return {0, 0};
+  }
 }
 
 // a + b for non-negative totals, saturating at the largest finite value (doubles are summed
 // plainly; an infinite total is reported as overflow).
-template <class Cap>
-Cap add_total(Cap a, Cap b) {
-  if constexpr (std::is_integral_v<Cap>) {
-    Cap r;
-    if (__builtin_add_overflow(a, b, &r)) return std::numeric_limits<Cap>::max();
+template <class T>
+T add_total(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    T r;
+    if (__builtin_add_overflow(a, b, &r)) return std::numeric_limits<T>::max();
     return r;
   } else {
     return a + b;
   }
 }
 
+// Visits every edge with a terminal end once, as fn(src, dst, capacity). Undirected graphs keep
+// all arcs of a node in its own list, so only the terminals' lists are read.
+template <class In, class Fn>
+void for_each_terminal_edge(const CsrView& g, std::span<const In> arc_capacity, bool directed,
+                            const Terminals& terminals, Fn&& fn) {
+  const auto& kind = terminals.kind;
+  if (directed) {
+    for (node_id u = 0; u < g.num_nodes; ++u) {
+      const bool tu = kind[u] != terminal_kind::none;
+      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+        if (tu || kind[g.head[a]] != terminal_kind::none) fn(u, g.head[a], arc_capacity[a]);
+      }
+    }
+    return;
+  }
+  for (node_id x : terminals.all()) {
+    for (arc_id a = g.begin(x); a < g.end(x); ++a) {
+      const node_id y = g.head[a];
+      const bool fwd = is_forward(g.arc_edge[a]);
+      // An edge between two terminals is in both lists; take it from its src only.
+      if (kind[y] != terminal_kind::none && !fwd) continue;
+      if (fwd) {
+        fn(x, y, arc_capacity[a]);
+      } else {
+        fn(y, x, arc_capacity[a]);
+      }
+    }
+  }
+}
+
 }  // namespace detail
 
-// Largest total (flow value bound) accepted with int64 capacities: 2^61.
+// Largest total (flow value bound) accepted with integer capacities: 2^61.
 inline constexpr std::int64_t max_int_flow_total = std::int64_t{1} << 61;
+// Largest clamped total for which 32-bit residuals are used.
+inline constexpr std::int64_t max_narrow_total = (std::int64_t{1} << 30) - 2;
 
-// Builds the residual network. `arc_capacity` is in CSR arc order (the caller's per-arc array);
-// only forward arcs (arc_edge >= 0) are read, so an undirected edge contributes once.
-// `sources` and `sinks` must be valid, disjoint node ids (duplicates allowed).
-// Returns build_status::overflow (and an unusable network) when the totals do not fit, see the
-// header comment.
-template <class Cap>
-build_status build_flow_network(const CsrView& g, std::span<const Cap> arc_capacity, bool directed,
-                                edge_id num_edges, std::span<const node_id> sources,
-                                std::span<const node_id> sinks, bool folded,
-                                FlowNetwork<Cap>& net) {
+// The capacity totals at the terminals and what follows from them (see the header comment).
+template <class In>
+struct CapacityTotals {
+  double source_total = 0, sink_total = 0;  // approximate, for the overflow report
+  bool overflow = false;
+  bool narrow = false;  // int64 input whose residuals fit in int32
+  In clamp = std::numeric_limits<In>::max();
+};
+
+template <class In>
+CapacityTotals<In> capacity_totals(const CsrView& g, std::span<const In> arc_capacity,
+                                   bool directed, const Terminals& terminals) {
+  struct Sum {
+    In source = 0, sink = 0;
+  };
+  auto add = [&](Sum& sum, node_id u, node_id v, In c) {
+    if (c <= 0) return;
+    const auto cls =
+        detail::classify_edge(u, v, terminals.kind[u], terminals.kind[v], directed, false);
+    if (cls.from_source) sum.source = detail::add_total(sum.source, c);
+    if (cls.to_sink) sum.sink = detail::add_total(sum.sink, c);
+  };
+  Sum raw;
+  detail::for_each_terminal_edge(g, arc_capacity, directed, terminals,
+                                 [&](node_id u, node_id v, In c) { add(raw, u, v, c); });
+  CapacityTotals<In> out;
+  out.source_total = static_cast<double>(raw.source);
+  out.sink_total = static_cast<double>(raw.sink);
+  if constexpr (std::is_integral_v<In>) {
+    const In bound = std::min(raw.source, raw.sink);
+    if (bound > max_int_flow_total) {
+      out.overflow = true;
+      return out;
+    }
+    out.clamp = bound + 1;
+    Sum clamped = raw;
+    if (raw.source > out.clamp || raw.sink > out.clamp) {
+      clamped = Sum{};
+      detail::for_each_terminal_edge(
+          g, arc_capacity, directed, terminals,
+          [&](node_id u, node_id v, In c) { add(clamped, u, v, std::min(c, out.clamp)); });
+      if (clamped.source > max_int_flow_total || clamped.sink > max_int_flow_total) {
+        out.overflow = true;
+        return out;
+      }
+    }
+    out.narrow = std::max(clamped.source, clamped.sink) <= max_narrow_total;
+  } else {
+    out.overflow = !std::isfinite(raw.source) || !std::isfinite(raw.sink);
+  }
+  return out;
+}
+
+// Builds the residual network. `arc_capacity` is in CSR arc order (for an undirected graph both
+// arcs of an edge carry its capacity) and is clamped to `clamp` (from capacity_totals, which
+// also guarantees that every clamped capacity fits in Cap). With keep_capacity the initial
+// residuals are stored in `capacity`.
+template <class Cap, class In>
+void build_flow_network(const CsrView& g, std::span<const In> arc_capacity, bool directed,
+                        edge_id num_edges, Terminals terminals, In clamp, bool folded,
+                        bool keep_capacity, FlowNetwork<Cap>& net) {
   using detail::edge_role;
   const node_id n = g.num_nodes;
   net.num_nodes = n;
   net.folded = folded;
-  net.terminal.assign(n, terminal_kind::none);
-  net.sources.clear();
-  net.sinks.clear();
-  for (node_id s : sources) {
-    if (net.terminal[s] == terminal_kind::none) net.sources.push_back(s);
-    net.terminal[s] = terminal_kind::source;
-  }
-  for (node_id t : sinks) {
-    assert(net.terminal[t] != terminal_kind::source);
-    if (net.terminal[t] == terminal_kind::none) net.sinks.push_back(t);
-    net.terminal[t] = terminal_kind::sink;
-  }
+  net.in_place = !directed;
+  net.terminals = std::move(terminals);
+  const auto& term = net.terminals.kind;
+  auto cap_of = [&](arc_id a) { return static_cast<Cap>(std::min(arc_capacity[a], clamp)); };
 
-  // Pass 1: degrees in the residual network and the capacity totals at the terminals.
-  std::vector<arc_id> degree(static_cast<std::size_t>(n) + 1, 0);
-  Cap source_total = 0, sink_total = 0;
-  for (node_id u = 0; u < n; ++u) {
-    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-      if (!is_forward(g.arc_edge[a])) continue;
-      const Cap c = arc_capacity[a];
-      if (c <= 0) continue;
-      const node_id v = g.head[a];
-      const auto cls =
-          detail::classify_edge(u, v, net.terminal[u], net.terminal[v], directed, folded);
-      switch (cls.role) {
-        case edge_role::drop:
-          continue;
-        case edge_role::source_fold:
-          source_total = detail::add_total(source_total, c);
-          continue;
-        case edge_role::sink_fold:
-          sink_total = detail::add_total(sink_total, c);
-          continue;
-        case edge_role::direct:
-          source_total = detail::add_total(source_total, c);
-          sink_total = detail::add_total(sink_total, c);
-          continue;
-        default:
-          break;
-      }
-      ++degree[u];
-      ++degree[v];
-      const node_id tail = cls.role == edge_role::backward ? v : u;
-      const node_id head = cls.role == edge_role::backward ? u : v;
-      if (net.terminal[tail] == terminal_kind::source)
-        source_total = detail::add_total(source_total, c);
-      if (net.terminal[head] == terminal_kind::sink) sink_total = detail::add_total(sink_total, c);
-    }
-  }
-  net.source_total = static_cast<double>(source_total);
-  net.sink_total = static_cast<double>(sink_total);
-
-  // Overflow check and clamp (see the header comment).
-  Cap clamp = std::numeric_limits<Cap>::max();
-  if constexpr (std::is_integral_v<Cap>) {
-    const Cap bound = std::min(source_total, sink_total);
-    if (bound > max_int_flow_total) return build_status::overflow;
-    clamp = bound + 1;
-    if (source_total > clamp || sink_total > clamp) {
-      // Recompute the totals with clamped capacities; refuse if they still do not fit.
-      Cap s2 = 0, t2 = 0;
-      for (node_id u = 0; u < n; ++u) {
-        for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-          if (!is_forward(g.arc_edge[a]) || arc_capacity[a] <= 0) continue;
-          const node_id v = g.head[a];
-          const auto cls =
-              detail::classify_edge(u, v, net.terminal[u], net.terminal[v], directed, folded);
-          if (cls.role == edge_role::drop) continue;
-          const Cap c = std::min(arc_capacity[a], clamp);
-          const bool back = cls.role == edge_role::backward;
-          const node_id tail = back ? v : u;
-          const node_id head = back ? u : v;
-          if (detail::tail_is_source_side(cls.role) || net.terminal[tail] == terminal_kind::source)
-            s2 = detail::add_total(s2, c);
-          if (cls.role == edge_role::sink_fold || cls.role == edge_role::direct ||
-              net.terminal[head] == terminal_kind::sink)
-            t2 = detail::add_total(t2, c);
-        }
-      }
-      if (s2 > max_int_flow_total || t2 > max_int_flow_total) return build_status::overflow;
-    }
-  } else {
-    if (!std::isfinite(source_total) || !std::isfinite(sink_total)) return build_status::overflow;
-  }
-  net.clamp = clamp;
-
-  // Prefix sums; `degree` becomes the next free slot of each node.
-  net.first_out.assign(static_cast<std::size_t>(n) + 1, 0);
-  for (node_id v = 0; v < n; ++v) net.first_out[v + 1] = net.first_out[v] + degree[v];
-  const arc_id num_arcs = net.first_out[n];
-  std::copy(net.first_out.begin(), net.first_out.end() - 1, degree.begin());
-  net.arcs.resize(static_cast<std::size_t>(num_arcs));
-  net.capacity.resize(static_cast<std::size_t>(num_arcs));
-  net.edge_arc.assign(static_cast<std::size_t>(num_edges), no_residual_arc);
   net.direct_flow = 0;
   if (folded) {
     net.source_cap.assign(n, 0);
@@ -282,45 +447,115 @@ build_status build_flow_network(const CsrView& g, std::span<const Cap> arc_capac
     net.source_cap.clear();
     net.sink_cap.clear();
   }
-
-  // Pass 2: fill the arc pairs.
-  for (node_id u = 0; u < n; ++u) {
-    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-      const edge_id e = g.arc_edge[a];
-      if (!is_forward(e)) continue;
-      if (arc_capacity[a] <= 0) continue;
-      const Cap c = std::min(arc_capacity[a], clamp);
-      const node_id v = g.head[a];
-      const auto cls =
-          detail::classify_edge(u, v, net.terminal[u], net.terminal[v], directed, folded);
-      switch (cls.role) {
-        case edge_role::drop:
-          continue;
-        case edge_role::source_fold:
-          net.source_cap[cls.node] += c;
-          net.edge_arc[e] = folded_terminal_arc;
-          continue;
-        case edge_role::sink_fold:
-          net.sink_cap[cls.node] += c;
-          net.edge_arc[e] = folded_terminal_arc;
-          continue;
-        case edge_role::direct:
-          net.direct_flow += c;
-          net.edge_arc[e] = folded_terminal_arc;
-          continue;
-        default:
-          break;
-      }
-      const arc_id at_u = degree[u]++;
-      const arc_id at_v = degree[v]++;
-      const Cap cap_u = cls.role == edge_role::backward ? 0 : c;
-      const Cap cap_v = cls.role == edge_role::forward ? 0 : c;
-      net.arcs[at_u] = ResidualArc<Cap>{v, at_v, cap_u};
-      net.arcs[at_v] = ResidualArc<Cap>{u, at_u, cap_v};
-      net.capacity[at_u] = cap_u;
-      net.capacity[at_v] = cap_v;
-      net.edge_arc[e] = at_u;  // always the src -> dst arc
+  auto fold = [&](const detail::EdgeClass& cls, Cap c) {
+    if (cls.role == edge_role::source_fold) {
+      net.source_cap[cls.node] += c;
+    } else if (cls.role == edge_role::sink_fold) {
+      net.sink_cap[cls.node] += c;
+    } else if (cls.role == edge_role::direct) {
+      net.direct_flow += c;
     }
+  };
+
+  if (!directed) {
+    // In place: residual arc a is CSR arc a; sisters are paired through the edge id.
+    const arc_id m = g.num_arcs;
+    net.num_arcs = m;
+    net.first_out = g.first_out;
+    net.head = g.head;
+    net.arcs = detail::make_buffer<ResidualArc<Cap>>(static_cast<std::size_t>(m));
+    auto first_seen = detail::make_buffer<arc_id>(static_cast<std::size_t>(num_edges));
+    std::fill_n(first_seen.get(), num_edges, arc_id{-1});
+    ResidualArc<Cap>* arcs = net.arcs.get();
+    // Pass 1, branch-free: every edge as if between two ordinary nodes (self-loops dead).
+    arc_id unused_sister = 0;
+    for (node_id u = 0; u < n; ++u) {
+      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+        const node_id v = g.head[a];
+        const edge_id e = edge_of(g.arc_edge[a]);
+        const Cap c = u != v ? cap_of(a) : Cap{0};
+        const arc_id other = first_seen[e];
+        first_seen[e] = other < 0 ? a : other;
+        arcs[a] = ResidualArc<Cap>{other, c};  // the sister is set when the pair completes
+        *(other >= 0 ? &arcs[other].sister : &unused_sister) = a;
+      }
+    }
+    // Pass 2: the edges with a terminal end, from the terminals' own lists.
+    for (node_id x : net.terminals.all()) {
+      for (arc_id a = g.begin(x); a < g.end(x); ++a) {
+        const node_id y = g.head[a];
+        const bool fwd = is_forward(g.arc_edge[a]);
+        if (term[y] != terminal_kind::none && !fwd) continue;  // seen from its src
+        const node_id src = fwd ? x : y;
+        const node_id dst = fwd ? y : x;
+        const Cap c = arcs[a].residual;
+        const auto cls = detail::classify_edge(src, dst, term[src], term[dst], false, folded);
+        const auto pc = detail::pair_capacity(cls.role, c);
+        const arc_id src_arc = fwd ? a : arcs[a].sister;
+        arcs[src_arc].residual = pc.forward;
+        arcs[arcs[src_arc].sister].residual = pc.backward;
+        if (folded && c > 0) fold(cls, c);
+      }
+    }
+    if (keep_capacity) {
+      net.capacity = detail::make_buffer<Cap>(static_cast<std::size_t>(m));
+      for (arc_id a = 0; a < m; ++a) net.capacity[a] = arcs[a].residual;
+    }
+  } else {
+    // Counting sort by tail: out arcs and the reverse arcs of in arcs; dead pairs left out.
+    auto first = detail::make_buffer<arc_id>(static_cast<std::size_t>(n) + 1);
+    std::fill_n(first.get(), n + 1, arc_id{0});
+    auto live = [&](node_id u, node_id v, arc_id a) {
+      if (arc_capacity[a] <= 0 || u == v) return false;
+      if (term[u] == terminal_kind::none && term[v] == terminal_kind::none) return true;
+      return detail::classify_edge(u, v, term[u], term[v], true, folded).role == edge_role::forward;
+    };
+    for (node_id u = 0; u < n; ++u) {
+      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+        const node_id v = g.head[a];
+        if (!live(u, v, a)) continue;
+        ++first[u + 1];
+        ++first[v + 1];
+      }
+    }
+    for (node_id v = 0; v < n; ++v) first[v + 1] += first[v];
+    const arc_id m = first[n];
+    net.num_arcs = m;
+    auto next = detail::make_buffer<arc_id>(static_cast<std::size_t>(n));
+    std::copy(first.get(), first.get() + n, next.get());
+    net.arcs = detail::make_buffer<ResidualArc<Cap>>(static_cast<std::size_t>(m));
+    net.own_head = detail::make_buffer<node_id>(static_cast<std::size_t>(m));
+    net.capacity = keep_capacity ? detail::make_buffer<Cap>(static_cast<std::size_t>(m)) : nullptr;
+    net.edge_arc = detail::make_buffer<arc_id>(static_cast<std::size_t>(num_edges));
+    ResidualArc<Cap>* arcs = net.arcs.get();
+    node_id* head = net.own_head.get();
+    for (node_id u = 0; u < n; ++u) {
+      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+        const node_id v = g.head[a];
+        const edge_id e = g.arc_edge[a];
+        net.edge_arc[e] = -1;
+        if (!live(u, v, a)) {
+          if (folded && arc_capacity[a] > 0)
+            fold(detail::classify_edge(u, v, term[u], term[v], true, true), cap_of(a));
+          continue;
+        }
+        const Cap c = cap_of(a);
+        const arc_id at_u = next[u]++;
+        const arc_id at_v = next[v]++;
+        arcs[at_u] = ResidualArc<Cap>{at_v, c};
+        arcs[at_v] = ResidualArc<Cap>{at_u, 0};
+        head[at_u] = v;
+        head[at_v] = u;
+        if (keep_capacity) {
+          net.capacity[at_u] = c;
+          net.capacity[at_v] = 0;
+        }
+        net.edge_arc[e] = at_u;
+      }
+    }
+    net.own_first_out = std::move(first);
+    net.first_out = net.own_first_out.get();
+    net.head = net.own_head.get();
   }
   if (folded) {
     net.terminal_residual.resize(n);
@@ -328,30 +563,36 @@ build_status build_flow_network(const CsrView& g, std::span<const Cap> arc_capac
   } else {
     net.terminal_residual.clear();
   }
-  return build_status::ok;
 }
 
-// The flow along arc a, read from the residuals. When one of the pair is exactly saturated the
-// flow is taken to be exactly its capacity, so for double capacities a saturated cut arc reports
-// flow == capacity without rounding noise; the result is clamped to the capacity bounds.
+// The flow along residual arc p (initial residual cap_p, its sister's cap_s), read from the
+// residuals. For double capacities, when one of the pair is exactly saturated the flow is taken
+// to be exactly its capacity, so a saturated cut arc reports flow == capacity without rounding
+// noise, and the result is clamped to the capacity bounds.
 template <class Cap>
-Cap arc_flow(const FlowNetwork<Cap>& net, arc_id a) {
-  const arc_id s = net.arcs[a].sister;
-  const Cap cap_a = net.capacity[a];
-  const Cap cap_s = net.capacity[s];
-  if (net.arcs[a].residual == 0) return cap_a;
-  if (net.arcs[s].residual == 0) return -cap_s;
-  return std::clamp<Cap>(cap_a - net.arcs[a].residual, -cap_s, cap_a);
+Cap arc_flow(const FlowNetwork<Cap>& net, arc_id p, Cap cap_p, Cap cap_s) {
+  const Cap res_p = net.arcs[p].residual;
+  if constexpr (std::is_integral_v<Cap>) {
+    (void)cap_s;
+    return cap_p - res_p;  // exact
+  } else {
+    const Cap res_s = net.arcs[net.arcs[p].sister].residual;
+    if (res_p == 0) return cap_p;
+    if (res_s == 0) return -cap_s;
+    return std::clamp<Cap>(cap_p - res_p, -cap_s, cap_p);
+  }
 }
 
 // Writes the flow of every input edge (in the src -> dst direction) into `edge_flow`
 // (num_edges entries). In the folded form the flow through each node's terminal capacities is
-// split over that node's terminal edges in CSR order, each up to its capacity; when the node's
-// terminal residual on that side is zero, every such edge is exactly saturated (so double
-// capacities report cut edges without rounding noise).
-template <class Cap>
+// split over that node's terminal edges, each up to its capacity; when the node's terminal
+// residual on that side is zero, every such edge is exactly saturated (so double capacities
+// report cut edges without rounding noise).
+template <class Cap, class In>
 void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g,
-                       std::span<const Cap> arc_capacity, bool directed, std::span<Cap> edge_flow) {
+                       std::span<const In> arc_capacity, In clamp, bool directed,
+                       std::span<In> edge_flow) {
+  using detail::edge_role;
   std::vector<Cap> from_sources, to_sinks;
   if (net.folded) {
     from_sources.resize(net.num_nodes);
@@ -362,41 +603,94 @@ void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g,
       to_sinks[v] = net.sink_cap[v] - std::max<Cap>(-r, 0);
     }
   }
-  for (node_id u = 0; u < g.num_nodes; ++u) {
-    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-      const edge_id e = g.arc_edge[a];
-      if (!is_forward(e)) continue;
-      const arc_id r = net.edge_arc[e];
-      if (r >= 0) {
-        edge_flow[e] = arc_flow(net, r);
-        continue;
+  const auto& term = net.terminals.kind;
+  auto cap_of = [&](arc_id a) { return static_cast<Cap>(std::min(arc_capacity[a], clamp)); };
+  // The flow of edge e (src u, dst v, c > 0), whatever its role; a is the residual arc
+  // src -> dst in the in-place layout.
+  auto edge_flow_of = [&](node_id u, node_id v, edge_id e, arc_id a, Cap c) -> Cap {
+    const auto cls = detail::classify_edge(u, v, term[u], term[v], directed, net.folded);
+    Cap f = 0;
+    switch (cls.role) {
+      case edge_role::dead:
+        break;
+      case edge_role::forward:
+      case edge_role::backward:
+      case edge_role::both: {
+        const auto pc = detail::pair_capacity(cls.role, c);
+        f = arc_flow(net, net.in_place ? a : net.edge_arc[e], pc.forward, pc.backward);
+        break;
       }
-      if (r == no_residual_arc) {
-        edge_flow[e] = 0;
-        continue;
-      }
-      const node_id v = g.head[a];
-      const Cap c = std::min(arc_capacity[a], net.clamp);
-      const auto cls = detail::classify_edge(u, v, net.terminal[u], net.terminal[v], directed,
-                                             /*folded=*/true);
-      // Which way the folded edge runs relative to src -> dst.
-      const bool reversed =
-          net.terminal[u] != terminal_kind::source && net.terminal[v] != terminal_kind::sink;
-      Cap f = c;
-      if (cls.role == detail::edge_role::source_fold) {
+      case edge_role::source_fold:
+        f = c;
         if (net.terminal_residual[cls.node] > 0) {
           f = std::min(c, from_sources[cls.node]);
           from_sources[cls.node] -= f;
         }
-      } else if (cls.role == detail::edge_role::sink_fold) {
+        break;
+      case edge_role::sink_fold:
+        f = c;
         if (net.terminal_residual[cls.node] < 0) {
           f = std::min(c, to_sinks[cls.node]);
           to_sinks[cls.node] -= f;
         }
-      } else {
-        assert(cls.role == detail::edge_role::direct);
+        break;
+      case edge_role::direct:
+        f = c;
+        break;
+    }
+    // A folded edge whose src is not the terminal end runs dst -> src.
+    const bool reversed = cls.role >= edge_role::source_fold && term[u] != terminal_kind::source &&
+                          term[v] != terminal_kind::sink;
+    return reversed ? -f : f;
+  };
+
+  if (!net.in_place) {
+    // Directed: every CSR arc is its edge's src -> dst arc.
+    for (node_id u = 0; u < g.num_nodes; ++u) {
+      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+        const edge_id e = g.arc_edge[a];
+        const node_id v = g.head[a];
+        const Cap c = cap_of(a);
+        Cap f = 0;
+        if (c > 0 && term[u] == terminal_kind::none && term[v] == terminal_kind::none && u != v) {
+          f = arc_flow(net, net.edge_arc[e], c, Cap{0});
+        } else if (c > 0) {
+          f = edge_flow_of(u, v, e, a, c);
+        }
+        edge_flow[e] = static_cast<In>(f);
       }
-      edge_flow[e] = reversed ? -f : f;
+    }
+    return;
+  }
+  // Undirected, pass 1 (branch-free for integers): every edge as if between two ordinary nodes,
+  // written from its forward arc (the backward arc writes to a scratch slot).
+  In scratch = 0;
+  const auto* arcs = net.arcs.get();
+  for (node_id u = 0; u < g.num_nodes; ++u) {
+    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+      const edge_id stored = g.arc_edge[a];
+      const Cap c = u != g.head[a] ? cap_of(a) : Cap{0};
+      Cap f;
+      if constexpr (std::is_integral_v<Cap>) {
+        f = c - arcs[a].residual;
+      } else {
+        f = c > 0 ? arc_flow(net, a, c, c) : 0.0;
+      }
+      *(stored >= 0 ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
+    }
+  }
+  // Pass 2: the edges with a terminal end, from the terminals' own lists.
+  for (node_id x : net.terminals.all()) {
+    for (arc_id a = g.begin(x); a < g.end(x); ++a) {
+      const node_id y = g.head[a];
+      const edge_id stored = g.arc_edge[a];
+      const bool fwd = is_forward(stored);
+      if (term[y] != terminal_kind::none && !fwd) continue;  // seen from its src
+      const Cap c = cap_of(a);
+      const edge_id e = edge_of(stored);
+      Cap f = 0;
+      if (c > 0) f = fwd ? edge_flow_of(x, y, e, a, c) : edge_flow_of(y, x, e, arcs[a].sister, c);
+      edge_flow[e] = static_cast<In>(f);
     }
   }
 }

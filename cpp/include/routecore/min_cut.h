@@ -38,7 +38,7 @@ void source_side_from_sources(const FlowNetwork<Cap>& net, std::span<std::uint8_
   std::fill(side.begin(), side.end(), std::uint8_t{0});
   std::vector<node_id> queue;
   queue.reserve(static_cast<std::size_t>(net.num_nodes));
-  for (node_id s : net.sources) {
+  for (node_id s : net.sources()) {
     side[s] = 1;
     queue.push_back(s);
   }
@@ -54,9 +54,10 @@ void source_side_from_sources(const FlowNetwork<Cap>& net, std::span<std::uint8_
     const node_id v = queue[i];
     for (arc_id a = net.begin(v); a < net.end(v); ++a) {
       const auto& arc = net.arcs[a];
-      if (arc.residual > 0 && side[arc.head] == 0) {
-        side[arc.head] = 1;
-        queue.push_back(arc.head);
+      const node_id w = net.head[a];
+      if (arc.residual > 0 && side[w] == 0) {
+        side[w] = 1;
+        queue.push_back(w);
       }
     }
   }
@@ -68,7 +69,7 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
   std::fill(side.begin(), side.end(), std::uint8_t{1});
   std::vector<node_id> queue;
   queue.reserve(static_cast<std::size_t>(net.num_nodes));
-  for (node_id t : net.sinks) {
+  for (node_id t : net.sinks()) {
     side[t] = 0;
     queue.push_back(t);
   }
@@ -85,10 +86,11 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
     for (arc_id a = net.begin(v); a < net.end(v); ++a) {
       const auto& arc = net.arcs[a];
       // arc is v -> w; its sister w -> v is the arc that lets w reach v.
-      if (side[arc.head] == 1 && net.arcs[arc.sister].residual > 0 &&
-          net.terminal[arc.head] != terminal_kind::source) {
-        side[arc.head] = 0;
-        queue.push_back(arc.head);
+      const node_id w = net.head[a];
+      if (side[w] == 1 && net.arcs[arc.sister].residual > 0 &&
+          net.terminal(w) != terminal_kind::source) {
+        side[w] = 0;
+        queue.push_back(w);
       }
     }
   }
@@ -96,15 +98,27 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
 
 // Ids (ascending) of the input edges that cross from the source side to the sink side: directed
 // edges src -> dst with src in S and dst not in S; undirected edges with exactly one end in S.
-inline std::vector<edge_id> crossing_edges(const CsrView& g, std::span<const std::uint8_t> side) {
-  std::vector<edge_id> cut;
+inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
+                                           std::span<const std::uint8_t> side) {
+  // A bit per edge (small enough to stay in cache), then one ordered sweep.
+  std::vector<std::uint64_t> crossing((static_cast<std::size_t>(num_edges) + 63) / 64, 0);
+  std::size_t count = 0;
   for (node_id u = 0; u < g.num_nodes; ++u) {
     if (side[u] == 0) continue;
     for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-      if (side[g.head[a]] == 0) cut.push_back(edge_of(g.arc_edge[a]));
+      if (side[g.head[a]] == 0) {
+        const auto e = static_cast<std::size_t>(edge_of(g.arc_edge[a]));
+        crossing[e / 64] |= std::uint64_t{1} << (e % 64);
+        ++count;
+      }
     }
   }
-  std::sort(cut.begin(), cut.end());
+  std::vector<edge_id> cut;
+  cut.reserve(count);
+  for (std::size_t w = 0; w < crossing.size(); ++w) {
+    for (std::uint64_t bits = crossing[w]; bits != 0; bits &= bits - 1)
+      cut.push_back(static_cast<edge_id>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))));
+  }
   return cut;
 }
 

@@ -11,17 +11,23 @@
 //     valid labelling      label(u) <= label(v) + 1 for every arc u->v with positive residual,
 //                          label = 0 at sinks and label = n at sources.
 //   So a node with label < n is at most label(v) arcs from a sink, and no residual path leads
-//   from a source to a sink. An *active* node (label < n, excess > 0) is discharged: it pushes
-//   excess along admissible arcs (label(u) == label(v) + 1) and, when none is left, is relabelled
-//   to 1 + the lowest label among its residual neighbours. Heuristics:
+//   from a source to a sink. An *active* node (label < n, excess > 0) is discharged; an arc
+//   u->v is admissible when it has residual and label(u) == label(v) + 1. Discharging is done by
+//   partial augment-relabel (Goldberg 2008): from the active node, a path of admissible arcs is
+//   grown through the current-arc pointers; a node on it without admissible arc is relabelled
+//   to 1 + the lowest label among its residual neighbours and the path steps back; once the path
+//   reaches a sink, an active node, or 4 arcs, min(excess, bottleneck) is pushed along it. This
+//   moves excess several arcs per operation instead of one push (and one queue visit) per arc.
+//   Heuristics:
 //     highest label first  the active node with the largest label is discharged next (buckets by
 //                          label; O(n^2 sqrt(m)) pushes);
 //     global relabelling   labels are reset to exact distances to the sinks by a backward
 //                          breadth-first search at the start and whenever relabelling work since
 //                          the last one exceeds a multiple of 6n + m; nodes that cannot reach a
-//                          sink get label n and leave the computation;
+//                          sink get label n and leave the computation; a node met with excess
+//                          pushes along the arc that reached it (OR-Tools' max-flow does this);
 //     gap                  when the last node with label d is relabelled, every node with a label
-//                          above d can no longer reach a sink and gets label n at once.
+//                          of d or more can no longer reach a sink and gets label n at once.
 //   Phase 1 ends when no node with label < n holds excess: the excess gathered at the sinks is
 //   the maximum flow value, and the nodes that cannot reach a sink in the residual network form
 //   the source side of a minimum cut (min_cut.h, "closest to the sinks").
@@ -40,6 +46,7 @@
 //   A. V. Goldberg, R. E. Tarjan. A new approach to the maximum-flow problem. JACM 35(4), 1988.
 //   B. V. Cherkassky, A. V. Goldberg. On implementing the push-relabel method for the maximum
 //   flow problem. Algorithmica 19, 1997.
+//   A. V. Goldberg. The partial augment-relabel algorithm for the maximum flow problem. ESA 2008.
 #pragma once
 
 #include <algorithm>
@@ -64,19 +71,21 @@ class PushRelabel {
   bool run_max_preflow(const Cancel* cancel) {
     init();
     saturate_source_arcs();
+    refresh_reverse_open();
     global_relabel();
     std::int64_t steps = 0;
     const std::int64_t update_every =
-        static_cast<std::int64_t>(global_update_alpha) * n_ + static_cast<std::int64_t>(m());
+        global_update_factor *
+        (static_cast<std::int64_t>(global_update_alpha) * n_ + static_cast<std::int64_t>(m()));
     while (max_active_ > 0) {
       const node_id v = active_head_[max_active_];
       if (v == none) {
         --max_active_;
         continue;
       }
-      active_head_[max_active_] = next_[v];
+      active_head_[max_active_] = nodes_[v].next_active;
       discharge(v);
-      if (work_ > update_every * global_update_factor) {
+      if (work_ > update_every) {
         global_relabel();
         work_ = 0;
       }
@@ -88,7 +97,7 @@ class PushRelabel {
   // The value of the current preflow: the excess gathered at the sinks.
   Cap flow_value() const {
     Cap value = 0;
-    for (node_id t : net_.sinks) value += excess_[t];
+    for (node_id t : net_.sinks()) value += nodes_[t].excess;
     return value;
   }
 
@@ -100,192 +109,266 @@ class PushRelabel {
   // Global relabelling after global_update_factor * (alpha * n + m) units of relabelling work,
   // where one relabel costs relabel_cost plus the node's degree (values from Cherkassky &
   // Goldberg's study).
-  static constexpr int global_update_alpha = 6;
-  static constexpr int global_update_factor = 2;
-  static constexpr int relabel_cost = 12;
+  static constexpr std::int64_t global_update_alpha = 6;
+  static constexpr std::int64_t global_update_factor = 2;
+  static constexpr std::int64_t relabel_cost = 12;
+  // Longest path of one partial augmentation (Goldberg 2008 found small constants best; 4 was
+  // fastest on our GENRMF and Washington instances).
+  static constexpr std::size_t path_length = 4;
+
+  // Everything discharge touches about a node, in one place.
+  struct Node {
+    Cap excess;           // inflow - outflow; at sinks, the flow delivered
+    arc_id current;       // first arc that may still be admissible
+    node_id next_active;  // stack of active nodes with this label
+    node_id next, prev;   // list of all listed nodes with this label
+  };
 
   arc_id m() const { return net_.first_out[n_]; }
-  bool is_terminal(node_id v) const { return net_.terminal[v] != terminal_kind::none; }
+  bool is_terminal(node_id v) const { return net_.terminal(v) != terminal_kind::none; }
 
   void init() {
-    label_.assign(n_, n_);
-    excess_.assign(n_, 0);
-    current_.assign(net_.first_out.begin(), net_.first_out.end() - 1);
-    next_.assign(n_, none);
-    prev_.assign(n_, none);
+    nodes_ = detail::make_buffer<Node>(static_cast<std::size_t>(n_));
+    label_ = detail::make_buffer<node_id>(static_cast<std::size_t>(n_));
+    for (node_id v = 0; v < n_; ++v) {
+      nodes_[v] = Node{0, net_.first_out[v], none, none, none};
+      label_[v] = n_;
+    }
+    for (node_id t : net_.sinks()) label_[t] = 0;
     active_head_.assign(static_cast<std::size_t>(n_) + 1, none);
-    inactive_head_.assign(static_cast<std::size_t>(n_) + 1, none);
+    all_head_.assign(static_cast<std::size_t>(n_) + 1, none);
     queue_.resize(n_);
-    for (node_id t : net_.sinks) label_[t] = 0;
     max_active_ = 0;
     max_label_ = 0;
     work_ = 0;
   }
 
   void saturate_source_arcs() {
-    auto* arcs = net_.arcs.data();
-    for (node_id s : net_.sources) {
+    auto* arcs = net_.arcs.get();
+    for (node_id s : net_.sources()) {
       for (arc_id a = net_.begin(s); a < net_.end(s); ++a) {
         const Cap r = arcs[a].residual;
         if (r <= 0) continue;
         arcs[a].residual = 0;
         arcs[arcs[a].sister].residual += r;
-        excess_[arcs[a].head] += r;
+        nodes_[net_.head[a]].excess += r;
       }
     }
   }
 
   void add_active(node_id v, node_id d) {
-    next_[v] = active_head_[d];
+    nodes_[v].next_active = active_head_[d];
     active_head_[d] = v;
     if (d > max_active_) max_active_ = d;
   }
 
-  void add_inactive(node_id v, node_id d) {
-    const node_id h = inactive_head_[d];
-    next_[v] = h;
-    prev_[v] = none;
-    if (h != none) prev_[h] = v;
-    inactive_head_[d] = v;
+  void add_to_bucket(node_id v, node_id d) {
+    const node_id h = all_head_[d];
+    nodes_[v].next = h;
+    nodes_[v].prev = none;
+    if (h != none) nodes_[h].prev = v;
+    all_head_[d] = v;
   }
 
-  void remove_inactive(node_id v, node_id d) {
-    const node_id p = prev_[v];
-    const node_id x = next_[v];
+  void remove_from_bucket(node_id v, node_id d) {
+    const node_id p = nodes_[v].prev;
+    const node_id x = nodes_[v].next;
     if (p != none) {
-      next_[p] = x;
+      nodes_[p].next = x;
     } else {
-      inactive_head_[d] = x;
+      all_head_[d] = x;
     }
-    if (x != none) prev_[x] = p;
+    if (x != none) nodes_[x].prev = p;
+  }
+
+  void refresh_reverse_open() {
+    const auto* arcs = net_.arcs.get();
+    const arc_id m = net_.num_arcs;
+    if (!reverse_open_)
+      reverse_open_ = detail::make_buffer<std::uint8_t>(static_cast<std::size_t>(m));
+    for (arc_id a = 0; a < m; ++a) reverse_open_[a] = arcs[arcs[a].sister].residual > 0;
   }
 
   // Exact distances to the sinks by backward breadth-first search; rebuilds the buckets.
+  // A node met with excess first pushes what it can along the arc that reached it (admissible
+  // under the new labels), an idea from OR-Tools' max-flow (generic_max_flow.h).
   void global_relabel() {
     for (node_id d = 0; d <= max_label_; ++d) {
       active_head_[d] = none;
-      inactive_head_[d] = none;
+      all_head_[d] = none;
     }
     for (node_id v = 0; v < n_; ++v) {
       if (!is_terminal(v)) label_[v] = n_;
     }
     max_active_ = 0;
     max_label_ = 0;
-    const auto* arcs = net_.arcs.data();
-    const arc_id* first_out = net_.first_out.data();
+    auto* arcs = net_.arcs.get();
+    const node_id* head = net_.head;
+    const arc_id* first_out = net_.first_out;
+    std::uint8_t* reverse_open = reverse_open_.get();
     std::size_t tail = 0;
-    for (node_id t : net_.sinks) queue_[tail++] = t;
+    for (node_id t : net_.sinks()) queue_[tail++] = t;
     for (std::size_t i = 0; i < tail; ++i) {
       const node_id v = queue_[i];
       const node_id dw = label_[v] + 1;
       for (arc_id a = first_out[v]; a < first_out[v + 1]; ++a) {
-        const node_id w = arcs[a].head;
-        if (label_[w] != n_ || arcs[arcs[a].sister].residual <= 0 || is_terminal(w)) continue;
-        label_[w] = dw;
-        current_[w] = first_out[w];
-        queue_[tail++] = w;
-        if (excess_[w] > 0) {
-          add_active(w, dw);
-        } else {
-          add_inactive(w, dw);
+        if (!reverse_open[a]) continue;
+        const node_id w = head[a];
+        if (label_[w] != n_ || is_terminal(w)) continue;
+        Node& nw = nodes_[w];
+        if (nw.excess > 0) {
+          const arc_id back = arcs[a].sister;  // w -> v
+          const Cap delta = std::min(nw.excess, arcs[back].residual);
+          arcs[back].residual -= delta;
+          arcs[a].residual += delta;
+          reverse_open[a] = arcs[back].residual > 0;
+          reverse_open[back] = 1;
+          nw.excess -= delta;
+          nodes_[v].excess += delta;
+          if (!reverse_open[a]) continue;  // saturated: w is not reached this way
         }
+        label_[w] = dw;
+        nw.current = first_out[w];
+        queue_[tail++] = w;
+        add_to_bucket(w, dw);
         max_label_ = dw;
       }
     }
+    // Excess may have moved during the search, so the active stacks are filled afterwards.
+    for (std::size_t i = net_.sinks().size(); i < tail; ++i) {
+      const node_id v = queue_[i];
+      if (nodes_[v].excess > 0) add_active(v, label_[v]);
+    }
   }
 
-  // Every node with a label above d can no longer reach a sink (d's bucket is empty).
+  // Every node with a label of d or more can no longer reach a sink (d has one node left).
   void gap(node_id d) {
-    for (node_id e = d + 1; e <= max_label_; ++e) {
-      for (node_id v = inactive_head_[e]; v != none; v = next_[v]) label_[v] = n_;
-      inactive_head_[e] = none;
-      assert(active_head_[e] == none);
+    for (node_id e = d; e <= max_label_; ++e) {
+      for (node_id v = all_head_[e]; v != none; v = nodes_[v].next) label_[v] = n_;
+      all_head_[e] = none;
+      assert(e == d || active_head_[e] == none);
     }
     max_label_ = d - 1;
   }
 
+  // Relabels u, which is on no active stack. Returns false when u was the last node with its
+  // label: then a gap cut off u and every node above it (labels set to n).
+  bool relabel(node_id u) {
+    const auto* arcs = net_.arcs.get();
+    const node_id* head = net_.head;
+    node_id* label = label_.get();
+    const node_id du = label[u];
+    if (all_head_[du] == u && nodes_[u].next == none) {
+      gap(du);
+      return false;
+    }
+    remove_from_bucket(u, du);
+    const arc_id begin = net_.first_out[u];
+    const arc_id end = net_.first_out[u + 1];
+    node_id lowest = n_;
+    arc_id lowest_arc = end;
+    for (arc_id b = begin; b < end; ++b) {
+      if (arcs[b].residual > 0 && label[head[b]] < lowest) {
+        lowest = label[head[b]];
+        lowest_arc = b;
+      }
+    }
+    work_ += relabel_cost + (end - begin);
+    if (lowest >= n_ - 1) {
+      label[u] = n_;
+      return true;
+    }
+    label[u] = lowest + 1;
+    nodes_[u].current = lowest_arc;
+    add_to_bucket(u, lowest + 1);
+    if (lowest + 1 > max_label_) max_label_ = lowest + 1;
+    return true;
+  }
+
+  // Discharges the active node v by partial augment-relabel: grow a path of admissible arcs
+  // from v (current arcs, relabelling dead ends and stepping back), and push min(excess(v),
+  // bottleneck) along it once it reaches a sink, an active node without an admissible arc, or
+  // path_length arcs. Repeats until v has no excess or cannot reach a sink.
   void discharge(node_id v) {
-    auto* arcs = net_.arcs.data();
-    const arc_id* first_out = net_.first_out.data();
-    node_id* label = label_.data();
-    Cap* excess = excess_.data();
-    node_id dv = label[v];
-    Cap ex = excess[v];
-    arc_id a = current_[v];
-    const arc_id end = first_out[v + 1];
+    auto* arcs = net_.arcs.get();
+    const node_id* head = net_.head;
+    const arc_id* first_out = net_.first_out;
+    Node* nodes = nodes_.get();
+    std::uint8_t* reverse_open = reverse_open_.get();
+    node_id* label = label_.get();
+    path_.clear();
+    node_id u = v;
     for (;;) {
-      for (; a < end; ++a) {
-        ResidualArc<Cap>& arc = arcs[a];
-        if (arc.residual <= 0) continue;
-        const node_id w = arc.head;
-        if (label[w] != dv - 1) continue;
-        const Cap delta = std::min(ex, arc.residual);
-        arc.residual -= delta;
-        arcs[arc.sister].residual += delta;
-        if (excess[w] == 0 && !is_terminal(w)) {
-          remove_inactive(w, dv - 1);
-          add_active(w, dv - 1);
+      if (label[v] >= n_) return;
+      const node_id du = label[u];
+      arc_id a = nodes[u].current;
+      const arc_id end = first_out[u + 1];
+      while (a < end && !(arcs[a].residual > 0 && label[head[a]] == du - 1)) ++a;
+      nodes[u].current = a;
+      if (a < end) {
+        path_.push_back(a);
+        // Label 0 is held by the sinks only.
+        if (du > 1 && path_.size() < path_length) {
+          u = head[a];
+          continue;
         }
-        excess[w] += delta;
-        ex -= delta;
-        if (ex == 0) break;
-      }
-      if (ex == 0) {
-        excess[v] = 0;
-        current_[v] = a;
-        add_inactive(v, dv);
-        return;
-      }
-      excess[v] = ex;
-      // No admissible arc left: relabel, unless v was the last node with its label.
-      if (active_head_[dv] == none && inactive_head_[dv] == none) {
-        gap(dv);
-        label[v] = n_;
-        return;
-      }
-      node_id lowest = n_;
-      arc_id lowest_arc = end;
-      const arc_id begin = first_out[v];
-      for (arc_id b = begin; b < end; ++b) {
-        if (arcs[b].residual > 0 && label[arcs[b].head] < lowest) {
-          lowest = label[arcs[b].head];
-          lowest_arc = b;
+      } else if (u == v || nodes[u].excess == 0) {
+        if (!relabel(u)) return;  // gap: v is cut off as well
+        if (u == v) {
+          if (label[v] > max_active_ && label[v] < n_) max_active_ = label[v];
+        } else {
+          path_.pop_back();
+          u = path_.empty() ? v : head[path_.back()];
         }
+        continue;
       }
-      work_ += relabel_cost + (end - begin);
-      if (lowest >= n_ - 1) {
-        label[v] = n_;
-        return;
+      // Augment along the path (ending at a sink, at length path_length, or at an active node
+      // that has nowhere to push: it is discharged in its turn).
+      Cap delta = nodes[v].excess;
+      for (const arc_id b : path_) delta = std::min(delta, arcs[b].residual);
+      for (const arc_id b : path_) {
+        arcs[b].residual -= delta;
+        arcs[arcs[b].sister].residual += delta;
+        reverse_open[arcs[b].sister] = arcs[b].residual > 0;
+        reverse_open[b] = 1;
       }
-      dv = lowest + 1;
-      label[v] = dv;
-      if (dv > max_label_) max_label_ = dv;
-      if (dv > max_active_) max_active_ = dv;
-      a = lowest_arc;
+      const node_id last = head[path_.back()];
+      if (nodes[last].excess == 0 && label[last] > 0) add_active(last, label[last]);
+      nodes[last].excess += delta;
+      nodes[v].excess -= delta;
+      if (nodes[v].excess == 0) return;
+      path_.clear();
+      u = v;
     }
   }
 
   FlowNetwork<Cap>& net_;
   node_id n_;
-  std::vector<node_id> label_;   // valid labelling; n = cannot reach a sink (or a source)
-  std::vector<Cap> excess_;      // inflow - outflow; at sinks, the flow delivered
-  std::vector<arc_id> current_;  // first arc of v that may still be admissible
-  // Bucket lists by label for nodes with label < n: active nodes in a singly linked stack,
-  // inactive nodes in a doubly linked list (next_/prev_ shared, a node is in at most one list;
-  // the node being discharged is in none).
-  std::vector<node_id> next_, prev_;
-  std::vector<node_id> active_head_, inactive_head_;
+  detail::Buffer<Node> nodes_;
+  // Valid labelling: label(u) <= label(v) + 1 on residual arcs; 0 at the sinks, n at the
+  // sources and at nodes that can no longer reach a sink. Kept apart from Node so the label
+  // tests of pushes and of the backward search touch a compact array.
+  detail::Buffer<node_id> label_;
+  // Per label: a stack of active nodes (label < n, excess > 0, linked by next_active) and a
+  // doubly linked list of all non-terminal nodes with that label (next/prev). The node being
+  // discharged is on no stack but stays in its list.
+  std::vector<node_id> active_head_, all_head_;
   node_id max_active_ = 0;  // no active node has a higher label (0: none, sinks have label 0)
   node_id max_label_ = 0;   // no listed node has a higher label
   std::int64_t work_ = 0;   // relabelling work since the last global relabelling
   std::vector<node_id> queue_;
+  std::vector<arc_id> path_;  // the current partial augmenting path (arcs from v)
+  // reverse_open_[a] == 1 iff sister(a) has positive residual, i.e. arc a's head can reach its
+  // tail. Kept up to date by every push, so the backward search of a global relabelling reads
+  // it sequentially instead of visiting every sister arc.
+  detail::Buffer<std::uint8_t> reverse_open_;
 };
 
 template <class Cap>
 bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
-  auto* arcs = net_.arcs.data();
-  const Cap* capacity = net_.capacity.data();
-  const arc_id* first_out = net_.first_out.data();
+  auto* arcs = net_.arcs.get();
+  const Cap* capacity = net_.capacity.get();
+  const arc_id* first_out = net_.first_out;
   // Only nodes that cannot reach a sink take part (in exact arithmetic every node upstream of
   // an excess is one of them); excess then moves only inside that closed set or back to the
   // sources, so the cut and the flow value of phase 1 stay intact.
@@ -316,21 +399,21 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
   std::vector<node_id> stack;
   std::int64_t steps = 0;
   for (node_id root = 0; root < n_; ++root) {
-    if (!in_region(root) || excess_[root] <= 0 || color[root] != white) continue;
+    if (!in_region(root) || nodes_[root].excess <= 0 || color[root] != white) continue;
     color[root] = grey;
-    current_[root] = first_out[root];
+    nodes_[root].current = first_out[root];
     stack.push_back(root);
     while (!stack.empty()) {
       if ((++steps & 4095) == 0 && cancel != nullptr && cancel->requested()) return false;
       const node_id v = stack.back();
       bool moved = false;
-      for (arc_id a = current_[v]; a < first_out[v + 1]; ++a) {
-        const node_id u = arcs[a].head;
+      for (arc_id a = nodes_[v].current; a < first_out[v + 1]; ++a) {
+        const node_id u = net_.head[a];
         if (!in_region(u) || color[u] == black || !(inflow(a) > 0)) continue;
-        current_[v] = a;
+        nodes_[v].current = a;
         if (color[u] == white) {
           color[u] = grey;
-          current_[u] = first_out[u];
+          nodes_[u].current = first_out[u];
           stack.push_back(u);
         } else {
           // u is on the stack: the flow runs u -> v -> (down the stack) -> u. Cancel the
@@ -339,10 +422,10 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
           while (stack[j] != u) --j;
           Cap delta = inflow(a);
           for (std::size_t i = j; i + 1 < stack.size(); ++i)
-            delta = std::min(delta, inflow(current_[stack[i]]));
+            delta = std::min(delta, inflow(nodes_[stack[i]].current));
           reduce_inflow(a, delta, inflow(a));
           for (std::size_t i = j; i + 1 < stack.size(); ++i) {
-            const arc_id b = current_[stack[i]];
+            const arc_id b = nodes_[stack[i]].current;
             reduce_inflow(b, delta, inflow(b));
           }
           for (std::size_t i = j + 1; i < stack.size(); ++i) color[stack[i]] = white;
@@ -355,24 +438,24 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
         color[v] = black;
         order.push_back(v);
         stack.pop_back();
-        if (!stack.empty()) ++current_[stack.back()];
+        if (!stack.empty()) ++nodes_[stack.back()].current;
       }
     }
   }
   // Downstream nodes first: each returns its excess along its incoming flow.
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const node_id v = *it;
-    Cap ex = excess_[v];
+    Cap ex = nodes_[v].excess;
     for (arc_id a = first_out[v]; a < first_out[v + 1] && ex > 0; ++a) {
       const Cap f = inflow(a);
-      const node_id u = arcs[a].head;
-      if (!(f > 0) || !(in_region(u) || net_.terminal[u] == terminal_kind::source)) continue;
+      const node_id u = net_.head[a];
+      if (!(f > 0) || !(in_region(u) || net_.terminal(u) == terminal_kind::source)) continue;
       const Cap delta = std::min(ex, f);
       reduce_inflow(a, delta, f);
       ex -= delta;
-      if (!is_terminal(u)) excess_[u] += delta;
+      if (!is_terminal(u)) nodes_[u].excess += delta;
     }
-    excess_[v] = ex;
+    nodes_[v].excess = ex;
   }
   return true;
 }
