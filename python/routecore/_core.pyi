@@ -111,7 +111,6 @@ def max_flow_float64(
     method: str,
     want_edge_flow: bool,
 ) -> _FlowTuple: ...
-
 def release_scratch_memory() -> None: ...
 
 # ---- failure cases (cpp/bindings/bind_failure_cases.cpp) ----

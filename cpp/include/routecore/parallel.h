@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -68,7 +69,15 @@ void parallel_for(std::int64_t count, int threads, const Cancel* cancel, Fn&& fn
   } else {
     std::vector<std::thread> pool;
     pool.reserve(static_cast<std::size_t>(workers - 1));
-    for (int w = 1; w < workers; ++w) pool.emplace_back(work, w);
+    for (int w = 1; w < workers; ++w) {
+      // Tasks are handed out dynamically, so if the system refuses another thread the ones
+      // already started (and this one) simply do all the work.
+      try {
+        pool.emplace_back(work, w);
+      } catch (const std::system_error&) {
+        break;
+      }
+    }
     work(0);
     for (auto& t : pool) t.join();
   }
