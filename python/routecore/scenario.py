@@ -365,16 +365,20 @@ def derived_latency_ms(
 def great_circle_km(
     lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
 ) -> npt.NDArray[np.float64]:
-    """Great-circle distance in km on a sphere of radius :data:`EARTH_RADIUS_KM` (haversine).
+    """Great-circle distance in km on a sphere of radius :data:`EARTH_RADIUS_KM`.
+
+    Uses the atan2 (Vincenty sphere) form, which stays accurate for nearby and for antipodal
+    points alike (haversine loses precision next to antipodes).
 
     >>> round(float(great_circle_km(0.0, 0.0, 0.0, 1.0)), 2)
     111.2
     """
     p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
     dlam = np.radians(np.asarray(lon2, dtype=np.float64) - np.asarray(lon1, dtype=np.float64))
-    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlam / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+    sin1, cos1, sin2, cos2 = np.sin(p1), np.cos(p1), np.sin(p2), np.cos(p2)
+    cross = np.hypot(cos2 * np.sin(dlam), cos1 * sin2 - sin1 * cos2 * np.cos(dlam))
+    dot = sin1 * sin2 + cos1 * cos2 * np.cos(dlam)
+    return np.asarray(EARTH_RADIUS_KM * np.arctan2(cross, dot))
 
 
 class Network:
