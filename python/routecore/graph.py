@@ -145,7 +145,16 @@ class Graph:
         self._arc_edge = arc_edge
         self._arc_weight = arc_weight
         self._arc_capacity = arc_capacity
-        self._reverse: tuple[npt.NDArray[np.int32], ...] | None = None
+        # Reverse CSR (first_out, head, arc_edge) and weights in its arc order, built lazily.
+        self._reverse: (
+            tuple[
+                npt.NDArray[np.int32],
+                npt.NDArray[np.int32],
+                npt.NDArray[np.int32],
+                npt.NDArray[np.float64] | None,
+            ]
+            | None
+        ) = None
 
     # ----------------------------------------------------------------- read-only properties
     @property
@@ -229,20 +238,46 @@ class Graph:
 
         An undirected graph is its own reverse.
         """
+        first_out, head, arc_edge, _ = self._reversed()
+        return first_out, head, arc_edge
+
+    def reverse_arc_weight(self) -> npt.NDArray[np.float64] | None:
+        """The graph's weights in the arc order of :meth:`reverse_csr` (``None`` if unweighted);
+        built with the reverse CSR and kept with it."""
+        return self._reversed()[3]
+
+    def _reversed(
+        self,
+    ) -> tuple[
+        npt.NDArray[np.int32],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.float64] | None,
+    ]:
         if not self._directed:
-            return self._first_out, self._head, self._arc_edge
+            return self._first_out, self._head, self._arc_edge, self._arc_weight
         if self._reverse is None:
             # Several threads may ask at once; the build releases the GIL, so without the lock
             # each would build (and hold) its own copy. Double-checked: the lock is only taken
             # until the first build is done.
             with _reverse_lock:
                 if self._reverse is None:
-                    rev = _core.build_reverse_csr(self._first_out, self._head, self._arc_edge)
-                    for arr in rev:
-                        arr.flags.writeable = False
-                    self._reverse = rev
-        first_out, head, arc_edge = self._reverse
-        return first_out, head, arc_edge
+                    first_out, head, arc_edge = _core.build_reverse_csr(
+                        self._first_out, self._head, self._arc_edge
+                    )
+                    weight = self.weight
+                    arc_weight = (
+                        None
+                        if weight is None
+                        else np.ascontiguousarray(
+                            weight[np.where(arc_edge < 0, ~arc_edge, arc_edge)]
+                        )
+                    )
+                    for arr in (first_out, head, arc_edge, arc_weight):
+                        if arr is not None:
+                            arr.flags.writeable = False
+                    self._reverse = (first_out, head, arc_edge, arc_weight)
+        return self._reverse
 
     # ----------------------------------------------------------------------- conversions
     @classmethod

@@ -17,7 +17,6 @@ Which function for which question
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
 
@@ -291,34 +290,15 @@ def _arc_weight(graph: Graph, weight: npt.ArrayLike | None) -> Float64Array | No
     return graph.arc_values(w)
 
 
-# Reverse-graph arc weights of a graph's own weights, built once per weight array and dropped
-# with it (the Graph is immutable, so its weight array identifies the graph's weights).
-_reverse_weight_cache: dict[int, tuple[weakref.ref[Float64Array], Float64Array]] = {}
-
-
 def _reverse_arc_weight(graph: Graph, weight: npt.ArrayLike | None) -> Float64Array | None:
     """Weights in the arc order of ``graph.reverse_csr()``, or ``None`` for hop counts."""
+    if weight is None:
+        return graph.reverse_arc_weight()  # built once with the reverse CSR
     if not graph.directed:
         return _arc_weight(graph, weight)  # an undirected graph is its own reverse
     r_arc_edge = graph.reverse_csr()[2]
-    r_edge = np.where(r_arc_edge < 0, ~r_arc_edge, r_arc_edge)
-    if weight is not None:
-        w = edge_values(weight, graph.num_edges, "weight", kind="weight")
-        return np.ascontiguousarray(w[r_edge])
-    forward = graph._arc_weight
-    if forward is None:
-        return None
-    key = id(forward)
-    cached = _reverse_weight_cache.get(key)
-    if cached is not None and cached[0]() is forward:
-        return cached[1]
-    per_edge = graph.weight
-    assert per_edge is not None
-    reverse = np.ascontiguousarray(per_edge[r_edge])
-    reverse.flags.writeable = False
-    _reverse_weight_cache[key] = (weakref.ref(forward), reverse)
-    weakref.finalize(forward, _reverse_weight_cache.pop, key, None)
-    return reverse
+    w = edge_values(weight, graph.num_edges, "weight", kind="weight")
+    return np.ascontiguousarray(w[np.where(r_arc_edge < 0, ~r_arc_edge, r_arc_edge)])
 
 
 def _blocked(graph: Graph, forbidden_nodes: npt.ArrayLike | None) -> npt.NDArray[np.uint8] | None:
