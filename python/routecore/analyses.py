@@ -34,6 +34,7 @@ from .flow import max_flow
 from .paths import nearest_source, shortest_path, shortest_path_lengths
 from .scenario import C_KM_PER_MS, Network
 from .sweep import (
+    ChunkRun,
     ProgressArg,
     chunk_size_for,
     chunk_slices,
@@ -776,16 +777,36 @@ def _named(
     return {c.name: c for c in constellations}
 
 
-def _sky_chunks(
-    named: Mapping[str, Constellation], times: npt.NDArray[np.float64], size: int
-) -> tuple[list[tuple[str, npt.NDArray[np.float64]]], list[tuple[str, slice]]]:
-    """Blocks of consecutive time steps, constellation by constellation."""
+def _run_sky(
+    task: Any,
+    work: Any,
+    named: Mapping[str, Constellation],
+    times: npt.NDArray[np.float64],
+    *,
+    chunk_size: int | None,
+    executor: Any,
+    progress: ProgressArg,
+    description: str,
+) -> tuple[ChunkRun, list[tuple[str, slice]]]:
+    """Run ``task`` over blocks of consecutive time steps, constellation by constellation.
+
+    Returns the run and, per block, which constellation and time-step slice it covered."""
+    size = chunk_size or chunk_size_for(len(named) * times.size, executor, local=1)
     chunks, where = [], []
     for cname in named:
         for sl in chunk_slices(times.size, size):
             chunks.append((cname, times[sl]))
             where.append((cname, sl))
-    return chunks, where
+    run = run_chunks(
+        task,
+        work,
+        chunks,
+        sizes=[c[1].size for c in chunks],
+        executor=executor,
+        progress=progress,
+        description=description,
+    )
+    return run, where
 
 
 def _school_sites(
@@ -918,13 +939,12 @@ def school_connectivity(
         task_threads(threads, executor),
         allowed=np.array([allowed[p] for p in policies], dtype=bool).reshape(len(policies), -1),
     )
-    size = chunk_size or chunk_size_for(len(named) * times.size, executor, local=1)
-    chunks, where = _sky_chunks(named, times, size)
-    run = run_chunks(
+    run, where = _run_sky(
         _policy_chunk,
         work,
-        chunks,
-        sizes=[c[1].size for c in chunks],
+        named,
+        times,
+        chunk_size=chunk_size,
         executor=executor,
         progress=progress,
         description="satellite time steps",
@@ -1089,13 +1109,12 @@ def gateway_siting(
         existing=existing_mask if mode == "added" else None,
         candidates=inverse[: cand.size].astype(np.int64),
     )
-    size = chunk_size or chunk_size_for(len(named) * times.size, executor, local=1)
-    chunks, where = _sky_chunks(named, times, size)
-    run = run_chunks(
+    run, where = _run_sky(
         _siting_chunk,
         work,
-        chunks,
-        sizes=[c[1].size for c in chunks],
+        named,
+        times,
+        chunk_size=chunk_size,
         executor=executor,
         progress=progress,
         description="gateway sites x time steps",
