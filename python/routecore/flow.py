@@ -232,17 +232,18 @@ def _solve(
     if both.size:
         raise GraphError(f"node {int(both[0])} is both a source and a sink")
     arc_capacity = _arc_capacity(graph, capacity)
-    fo, head, arc_edge = graph._first_out, graph._head, graph._arc_edge
+    csr = (graph._first_out, graph._head, graph._arc_edge)
+    layout = graph.flow_layout()
     d = graph.directed
     if arc_capacity.dtype == np.int64:
         cap_i = arc_capacity.astype(np.int64, copy=False)
         out = _core.max_flow_int64(
-            fo, head, arc_edge, cap_i, d, m, src_ids, dst_ids, method, want_edge_flow
+            *csr, cap_i, d, m, src_ids, dst_ids, method, want_edge_flow, *layout
         )
     else:
         cap_f = arc_capacity.astype(np.float64, copy=False)
         out = _core.max_flow_float64(
-            fo, head, arc_edge, cap_f, d, m, src_ids, dst_ids, method, want_edge_flow
+            *csr, cap_f, d, m, src_ids, dst_ids, method, want_edge_flow, *layout
         )
     status, used, value, edge_flow, side, cut, s_total, t_total = out
     if status == "overflow":
