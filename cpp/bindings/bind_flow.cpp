@@ -48,9 +48,9 @@ template <class Cap>
 py::tuple py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& head,
                       const carray<edge_id>& arc_edge, const carray<Cap>& arc_capacity,
                       bool directed, edge_id num_edges, const carray<node_id>& sources,
-                      const carray<node_id>& sinks, const std::string& method,
-                      bool want_edge_flow, const carray<arc_id>& layout_first_out,
-                      const carray<node_id>& layout_head, const carray<arc_id>& layout_sister) {
+                      const carray<node_id>& sinks, const std::string& method, bool want_edge_flow,
+                      const carray<arc_id>& layout_first_out, const carray<node_id>& layout_head,
+                      const carray<arc_id>& layout_sister) {
   const CsrView g = make_view(first_out, head, arc_edge);
   const FlowLayout layout =
       make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister);

@@ -61,8 +61,8 @@ inline FlowLayout make_flow_layout(const CsrView& g, bool directed,
                                    const carray<node_id>& layout_head,
                                    const carray<arc_id>& sister) {
   const arc_id m = flow_layout_arcs(g, directed);
-  if (layout_first_out.size() != g.num_nodes + 1 || layout_head.size() != m ||
-      sister.size() != m || layout_first_out.data()[g.num_nodes] != m) {
+  if (layout_first_out.size() != g.num_nodes + 1 || layout_head.size() != m || sister.size() != m ||
+      layout_first_out.data()[g.num_nodes] != m) {
     throw std::invalid_argument("internal error: flow layout does not match the graph");
   }
   return FlowLayout{m, layout_first_out.data(), layout_head.data(), sister.data()};

@@ -124,12 +124,13 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
   }
   auto run = [&]<class Narrow>() {
     return run_method<Narrow, Cap>(g, *layout, arc_capacity, directed, std::move(terminals),
-                                   totals.clamp, method, want_edge_flow, edge_flow, side,
-                                   out.value, cancel);
+                                   totals.clamp, method, want_edge_flow, edge_flow, side, out.value,
+                                   cancel);
   };
   bool finished;
   if constexpr (std::is_same_v<Cap, std::int64_t>) {
-    finished = totals.narrow ? run.template operator()<std::int32_t>() : run.template operator()<Cap>();
+    finished =
+        totals.narrow ? run.template operator()<std::int32_t>() : run.template operator()<Cap>();
   } else {
     finished = run.template operator()<Cap>();
   }

@@ -58,9 +58,9 @@ void run_trial(const Problem& p, const std::vector<Cap>& cap, int trial) {
     for (bool want_flow : {true, false}) {
       std::vector<Cap> flow(want_flow ? static_cast<std::size_t>(m) : 0);
       std::vector<std::uint8_t> side(static_cast<std::size_t>(p.n));
-      const auto out = routecore::solve_max_flow<Cap>(g, arc_cap, p.directed, m, p.sources, p.sinks,
-                                                      method, want_flow, flow, side, nullptr,
-                                                      nullptr);
+      const auto out =
+          routecore::solve_max_flow<Cap>(g, arc_cap, p.directed, m, p.sources, p.sinks, method,
+                                         want_flow, flow, side, nullptr, nullptr);
       const bool overflow = out.status == flow_status::overflow;
       if (overflow_any < 0) overflow_any = overflow;
       check(overflow_any == static_cast<int>(overflow), "methods overflow differently", trial);

@@ -61,10 +61,9 @@ inline std::span<const arc_id> case_arcs_of(std::span<const std::int64_t> case_o
 
 template <class Cap>
 bool failure_max_flows(const CsrView& g, const FlowLayout& layout,
-                       std::span<const Cap> arc_capacity, bool directed,
-                       edge_id num_edges, std::span<const node_id> sources,
-                       std::span<const node_id> sinks, flow_method method,
-                       std::span<const std::int64_t> case_offsets,
+                       std::span<const Cap> arc_capacity, bool directed, edge_id num_edges,
+                       std::span<const node_id> sources, std::span<const node_id> sinks,
+                       flow_method method, std::span<const std::int64_t> case_offsets,
                        std::span<const arc_id> case_arcs, int threads, Cap* value,
                        std::uint8_t* status, const Cancel& cancel) {
   const auto k = static_cast<std::int64_t>(case_offsets.size()) - 1;

@@ -3,7 +3,9 @@
 // Problem
 //   Given a CSR graph (csr.h) with a capacity per arc, one or more sources and one or more sinks
 //   (disjoint sets), build once per call the residual network that push-relabel, Boykov–Kolmogorov
-//   and Dinic run on, and read the per-edge flows back out of it afterwards.
+//   and Dinic run on, and read the per-edge flows back out of it afterwards. The arcs' layout
+//   (which arc is where, and its sister) depends only on the graph, so it is built once per
+//   graph (FlowLayout, build_flow_layout) and every call only fills in the residuals.
 //
 // Layout
 //   Residual arcs are grouped by tail (`first_out`, like csr.h), so the arcs of a node are
@@ -14,8 +16,10 @@
 //                                           (a flow f >= 0 from u to v leaves c-f and c+f).
 //   An undirected graph's CSR already holds both arcs of every edge at the right ends, so its
 //   residual network reuses the CSR as is (residual arc a is CSR arc a; `first_out` and `head`
-//   are the graph's): building it is one sequential pass. A directed graph needs the reverse
-//   arcs at the heads, placed by a counting sort (two passes).
+//   are the graph's), and its layout is just the sister of every arc. A directed graph's layout
+//   puts the reverse arcs at the heads (after each node's out-arcs, by a counting sort). With
+//   the layout at hand, a call builds the residuals in one sequential pass over the arcs plus
+//   one over the terminals' arcs.
 //   The flow along a is its initial residual minus residual(a) (negative when the flow runs the
 //   other way). Invariant kept by every algorithm: residual(a) >= 0, and residual(a) +
 //   residual(sister(a)) stays equal to the sum of the two initial residuals.
@@ -25,7 +29,7 @@
 // into a source, out of a sink, on a self-loop or on a zero-capacity edge):
 //   self-loops, zero-capacity edges, edges between two sources or two sinks, directed edges into
 //   a source or out of a sink. An undirected edge with a source (or sink) end is made one-way,
-//   away from the source (towards the sink). The directed layout leaves dead pairs out.
+//   away from the source (towards the sink). Dead pairs stay in the layout with zero residuals.
 //
 // Terminal forms
 //   explicit   sources and sinks are ordinary nodes with their arcs (push-relabel, Dinic).
@@ -38,9 +42,9 @@
 //
 // Integer capacities and overflow (capacity_totals)
 //   Integer capacities are exact. Let S be the total capacity of the live arcs leaving the
-//   sources and T the total entering the sinks; the flow value is at most B = min(S, T) (B = S
-//   for a directed graph solved without the folded form while S <= 2^61: summing T would cost a
-//   pass over every arc). Capacities above B + 1 are clamped to B + 1 (no cut through such an
+//   sources and T the total entering the sinks (both read from the terminals' own arcs); the
+//   flow value is at most B = min(S, T). Capacities above B + 1 are clamped to B + 1 (no cut
+//   through such an
 //   edge can be minimal, so neither the value nor the minimum cuts change, and it is never
 //   saturated). The call is refused (overflow) when B, or a clamped S or T, exceeds 2^61: then
 //   excesses (at most S), residuals of undirected arcs (up to twice a capacity, 2^62 + 2) and
@@ -49,10 +53,11 @@
 //   memory traffic. Double capacities are not clamped; a non-finite total is reported as
 //   overflow.
 //
-// Complexity: O(num_nodes + num_arcs) time. Memory per residual arc: 8 bytes (sister,
-// residual) with 32-bit residuals, 16 with 64-bit ones; plus the initial residuals when kept
-// (push-relabel's flow recovery); a directed graph adds 4 bytes per arc (head) and per edge
-// (edge -> residual arc).
+// Complexity: O(num_nodes + num_arcs) time per call, and once per graph for the layout. Memory
+// per residual arc and call: 8 bytes (sister, residual) with 32-bit residuals, 16 with 64-bit
+// ones; plus the initial residuals when kept (push-relabel's flow recovery). The layout: 4
+// bytes per arc (sister) for an undirected graph; 8 per residual arc (head, sister) and 4 per
+// node for a directed one.
 #pragma once
 
 #include <algorithm>
@@ -326,8 +331,8 @@ struct OwnedFlowLayout {
     build_flow_layout(g, directed, {first_out.get(), directed ? n1 : 0},
                       {head.get(), directed ? static_cast<std::size_t>(m) : 0},
                       {sister.get(), static_cast<std::size_t>(m)});
-    view = FlowLayout{m, directed ? first_out.get() : g.first_out,
-                      directed ? head.get() : g.head, sister.get()};
+    view = FlowLayout{m, directed ? first_out.get() : g.first_out, directed ? head.get() : g.head,
+                      sister.get()};
   }
 };
 
@@ -561,9 +566,12 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
   const arc_id* sister = layout.sister;
   for (node_id u = 0; u < n; ++u) {
     const arc_id shift = layout.first_out[u] - g.first_out[u];
+    const arc_id lo = layout.first_out[u], hi = layout.first_out[u + 1];
     for (arc_id a = g.begin(u); a < g.end(u); ++a) {
       const arc_id p = a + shift;
-      arcs[p] = ResidualArc<Cap>{sister[p], g.head[a] != u ? cap_of(a) : Cap{0}};
+      const arc_id q = sister[p];
+      // A self-loop's sister is in its own node's list (cheaper to test than reading head).
+      arcs[p] = ResidualArc<Cap>{q, q >= lo && q < hi ? Cap{0} : cap_of(a)};
     }
     if (directed) {  // the reverses of the in-arcs
       for (arc_id p = g.end(u) + shift; p < layout.first_out[u + 1]; ++p)
@@ -580,23 +588,23 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
     net.sink_cap = {};
   }
   // Pass 2: the edges with a terminal end get their roles (one-way, dead or folded).
-  detail::for_each_terminal_edge(
-      g, layout, directed, net.terminals,
-      [&](node_id src, node_id dst, arc_id src_arc, arc_id csr_arc) {
-        const Cap c = src != dst ? cap_of(csr_arc) : Cap{0};
-        const auto cls = detail::classify_edge(src, dst, term[src], term[dst], directed, folded);
-        const auto pc = detail::pair_capacity(cls.role, c);
-        arcs[src_arc].residual = pc.forward;
-        arcs[sister[src_arc]].residual = pc.backward;
-        if (!folded || !(c > 0)) return;
-        if (cls.role == edge_role::source_fold) {
-          net.source_cap[cls.node] += c;
-        } else if (cls.role == edge_role::sink_fold) {
-          net.sink_cap[cls.node] += c;
-        } else if (cls.role == edge_role::direct) {
-          net.direct_flow += c;
-        }
-      });
+  detail::for_each_terminal_edge(g, layout, directed, net.terminals,
+                                 [&](node_id src, node_id dst, arc_id src_arc, arc_id csr_arc) {
+                                   const Cap c = src != dst ? cap_of(csr_arc) : Cap{0};
+                                   const auto cls = detail::classify_edge(
+                                       src, dst, term[src], term[dst], directed, folded);
+                                   const auto pc = detail::pair_capacity(cls.role, c);
+                                   arcs[src_arc].residual = pc.forward;
+                                   arcs[sister[src_arc]].residual = pc.backward;
+                                   if (!folded || !(c > 0)) return;
+                                   if (cls.role == edge_role::source_fold) {
+                                     net.source_cap[cls.node] += c;
+                                   } else if (cls.role == edge_role::sink_fold) {
+                                     net.sink_cap[cls.node] += c;
+                                   } else if (cls.role == edge_role::direct) {
+                                     net.direct_flow += c;
+                                   }
+                                 });
 
   if (keep_capacity) {
     net.capacity = detail::make_buffer<Cap>(static_cast<std::size_t>(m));
@@ -661,10 +669,12 @@ void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g, const Flow
   In scratch = 0;
   for (node_id u = 0; u < g.num_nodes; ++u) {
     const arc_id shift = layout.first_out[u] - g.first_out[u];
+    const arc_id lo = layout.first_out[u], hi = layout.first_out[u + 1];
     for (arc_id a = g.begin(u); a < g.end(u); ++a) {
       const edge_id stored = g.arc_edge[a];
       const arc_id p = a + shift;
-      const Cap c = u != g.head[a] ? cap_of(a) : Cap{0};
+      const arc_id q = arcs[p].sister;  // in u's own list only for a self-loop
+      const Cap c = q >= lo && q < hi ? Cap{0} : cap_of(a);
       Cap f;
       if constexpr (std::is_integral_v<Cap>) {
         f = c - arcs[p].residual;

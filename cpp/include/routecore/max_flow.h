@@ -72,13 +72,10 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
                                 std::span<std::uint8_t> side, const Cancel* cancel,
                                 const FlowLayout* layout);
 
-extern template FlowOutcome<std::int64_t> solve_max_flow(const CsrView&,
-                                                         std::span<const std::int64_t>, bool,
-                                                         edge_id, std::span<const node_id>,
-                                                         std::span<const node_id>, flow_method,
-                                                         bool, std::span<std::int64_t>,
-                                                         std::span<std::uint8_t>, const Cancel*,
-                                                         const FlowLayout*);
+extern template FlowOutcome<std::int64_t> solve_max_flow(
+    const CsrView&, std::span<const std::int64_t>, bool, edge_id, std::span<const node_id>,
+    std::span<const node_id>, flow_method, bool, std::span<std::int64_t>, std::span<std::uint8_t>,
+    const Cancel*, const FlowLayout*);
 extern template FlowOutcome<double> solve_max_flow(const CsrView&, std::span<const double>, bool,
                                                    edge_id, std::span<const node_id>,
                                                    std::span<const node_id>, flow_method, bool,

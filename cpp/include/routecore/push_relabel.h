@@ -372,11 +372,20 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
   auto* arcs = net_.arcs.get();
   const Cap* capacity = net_.capacity.get();
   const arc_id* first_out = net_.first_out;
-  // Only nodes that cannot reach a sink take part (in exact arithmetic every node upstream of
-  // an excess is one of them); excess then moves only inside that closed set or back to the
-  // sources, so the cut and the flow value of phase 1 stay intact.
-  global_relabel();
-  auto in_region = [&](node_id u) { return !is_terminal(u) && label_[u] == n_; };
+  // Only nodes that cannot reach a sink take part; excess then moves only inside that closed
+  // set or back to the sources, so the cut and the flow value of phase 1 stay intact. Every
+  // node with excess is in it (its label is n), and so is every node upstream of one along
+  // incoming flow (flow u -> v leaves residual v -> u, so if u reached a sink, v would). With
+  // integer capacities that is exact and no test is needed; with doubles a global relabelling
+  // marks the set, so that rounding cannot lead the search outside it.
+  if constexpr (!std::is_integral_v<Cap>) global_relabel();
+  auto in_region = [&](node_id u) {
+    if constexpr (std::is_integral_v<Cap>) {
+      return !is_terminal(u);
+    } else {
+      return !is_terminal(u) && label_[u] == n_;
+    }
+  };
   // The flow u -> v carried by the pair of v's arc a (u = head(a)). For double capacities it is
   // computed from both residuals by an expression that is exactly antisymmetric, so rounding can
   // never make a pair look like it carries flow both ways.
