@@ -168,7 +168,4 @@ def failure_lengths(
     case_offsets: _I64,
     case_arcs: _I32,
     threads: int,
-    layout_first_out: _I32,
-    layout_head: _I32,
-    layout_sister: _I32,
 ) -> _F64: ...
