@@ -409,11 +409,16 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
   detail::ScratchArray<std::uint8_t> color(static_cast<std::size_t>(n_), white);
   std::vector<node_id> order;  // post-order of the search along incoming flow
   std::vector<node_id> stack;
+  detail::ScratchArray<node_id> stack_pos(static_cast<std::size_t>(n_));  // of grey nodes
   std::int64_t steps = 0;
+  // A node's current arc only moves forward, even when a cancelled cycle sends the node back to
+  // white: the arcs before it lead outside the region, to finished (black) nodes, or carry no
+  // inflow, and cancelling only ever removes inflow. So each arc is passed over once.
+  for (node_id v = 0; v < n_; ++v) nodes_[v].current = first_out[v];
   for (node_id root = 0; root < n_; ++root) {
     if (!in_region(root) || nodes_[root].excess <= 0 || color[root] != white) continue;
     color[root] = grey;
-    nodes_[root].current = first_out[root];
+    stack_pos[root] = 0;
     stack.push_back(root);
     while (!stack.empty()) {
       if ((++steps & 4095) == 0 && cancel != nullptr && cancel->requested()) return false;
@@ -425,13 +430,12 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
         nodes_[v].current = a;
         if (color[u] == white) {
           color[u] = grey;
-          nodes_[u].current = first_out[u];
+          stack_pos[u] = static_cast<node_id>(stack.size());
           stack.push_back(u);
         } else {
           // u is on the stack: the flow runs u -> v -> (down the stack) -> u. Cancel the
           // smallest flow around the cycle, then resume the search at u.
-          std::size_t j = stack.size() - 1;
-          while (stack[j] != u) --j;
+          const auto j = static_cast<std::size_t>(stack_pos[u]);
           Cap delta = inflow(a);
           for (std::size_t i = j; i + 1 < stack.size(); ++i)
             delta = std::min(delta, inflow(nodes_[stack[i]].current));
