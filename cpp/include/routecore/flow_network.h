@@ -388,7 +388,7 @@ struct EdgeClass {
   bool to_sink;
 };
 
-inline EdgeClass classify_edge(node_id u, node_id v, terminal_kind tu, terminal_kind tv,
+[[gnu::always_inline]] inline EdgeClass classify_edge(node_id u, node_id v, terminal_kind tu, terminal_kind tv,
                                bool directed, bool folded) {
   using T = terminal_kind;
   if (tu == T::none && tv == T::none) {
