@@ -117,11 +117,19 @@ class Ibfs {
     std::int32_t lowest = no_label, highest = 0;  // range of possibly non-empty buckets
   };
 
-  // Residual of the arc that would make w (along arc a = v -> w) v's parent, in tree kSink.
+  // Whether the arc that would make w (along arc a = v -> w) v's parent in tree kSinkTree has
+  // positive residual: w -> v for S, v -> w for T.
   template <bool kSinkTree>
-  Cap tree_residual(arc_id a) const {
+  bool tree_residual(arc_id a) const {
     const auto* arcs = net_.arcs.get();
-    return kSinkTree ? arcs[a].residual : arcs[arcs[a].sister].residual;
+    return (kSinkTree ? arcs[a].residual : arcs[arcs[a].sister].residual) > 0;
+  }
+  // Subtracts `amount` from the residual of arc a and adds it to its sister's.
+  void push(arc_id a, Cap amount) {
+    auto* arcs = net_.arcs.get();
+    const arc_id sister = arcs[a].sister;
+    arcs[a].residual -= amount;
+    arcs[sister].residual += amount;
   }
 
   template <bool kSinkTree>
@@ -143,6 +151,34 @@ class Ibfs {
       tree.frontier.push_back(v);
     } else if (level == tree.height + 1) {
       tree.next.push_back(v);
+    }
+  }
+
+  // The run is bound by memory latency: the arcs and heads do not fit in cache, and a pass
+  // visits its frontier spread over the whole graph. While node frontier[i] is scanned, the
+  // lines of the nodes a few places ahead are fetched in stages (node state and arc range;
+  // arcs and heads; then the neighbours and the sister arcs that growth and augmentation
+  // touch), each stage reading only lines an earlier stage asked for.
+  void prefetch_scan(const std::vector<node_id>& frontier, std::size_t i) const {
+    constexpr std::size_t ahead = 6;
+    const std::size_t size = frontier.size();
+    const auto* arcs = net_.arcs.get();
+    if (i + 2 * ahead < size) {
+      const node_id x = frontier[i + 2 * ahead];
+      __builtin_prefetch(&net_.first_out[x]);
+      __builtin_prefetch(&nodes_[x]);
+    }
+    if (i + ahead < size) {
+      const arc_id first = net_.first_out[frontier[i + ahead]];
+      __builtin_prefetch(&arcs[first]);
+      __builtin_prefetch(&net_.head[first]);
+    }
+    if (i + ahead / 2 < size) {
+      const node_id x = frontier[i + ahead / 2];
+      for (arc_id a = net_.first_out[x]; a < net_.first_out[x + 1]; ++a) {
+        __builtin_prefetch(&nodes_[net_.head[a]]);
+        __builtin_prefetch(&arcs[arcs[a].sister]);
+      }
     }
   }
 
@@ -227,36 +263,38 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
   const std::int32_t child = sign * (level + 1);
   // The frontier may grow while it is scanned (orphans relabelled to this level).
   for (std::size_t i = 0; i < tree.frontier.size(); ++i) {
+    prefetch_scan(tree.frontier, i);
     const node_id v = tree.frontier[i];
     if (nodes_[v].label != own) continue;  // stale: relabelled or freed since
     if ((++steps_ & 1023) == 0 && cancel != nullptr && cancel->requested()) return false;
+    // First augment along every arc into the other tree, then grow: a node that dies on the
+    // way has no children yet to orphan. S grows along v -> w, T along w -> v (the sister).
+    bool alive = true;
     for (arc_id a = first_out[v]; a < first_out[v + 1];) {
-      // S grows along v -> w, T along w -> v (the sister).
-      const arc_id grow_arc = kSinkTree ? arcs[a].sister : a;
-      if (arcs[grow_arc].residual <= 0) {
-        ++a;
-        continue;
-      }
-      const node_id w = head[a];
-      Node& nw = nodes_[w];
-      if (nw.label == 0) {
-        nw.label = child;
-        nw.parent = arcs[a].sister;
-        tree.next.push_back(w);
-        ++a;
-        continue;
-      }
-      if ((nw.label > 0) != kSinkTree) {  // same tree
+      const Node& nw = nodes_[head[a]];
+      const bool other_tree = kSinkTree ? nw.label > 0 : nw.label < 0;
+      if (!other_tree || !tree_residual<!kSinkTree>(a)) {
         ++a;
         continue;
       }
       if constexpr (kSinkTree) {
-        augment(w, grow_arc);
+        augment(head[a], arcs[a].sister);
       } else {
         augment(v, a);
       }
       process_orphans();
-      if (nodes_[v].label != own) break;  // v left this level; a may still have residual
+      if (nodes_[v].label != own) {  // v left this level; a may still have residual
+        alive = false;
+        break;
+      }
+    }
+    if (!alive) continue;
+    for (arc_id a = first_out[v]; a < first_out[v + 1]; ++a) {
+      Node& nw = nodes_[head[a]];
+      if (nw.label != 0 || !tree_residual<!kSinkTree>(a)) continue;
+      nw.label = child;
+      nw.parent = arcs[a].sister;
+      tree.next.push_back(head[a]);
     }
   }
   tree.height = level + 1;
@@ -268,7 +306,7 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
 
 template <class Cap>
 void Ibfs<Cap>::augment(node_id s_end, arc_id middle) {
-  auto* arcs = net_.arcs.get();
+  const auto* arcs = net_.arcs.get();
   const node_id* head = net_.head;
   // Bottleneck: the middle arc, the S path (parent -> child arcs) and the T path.
   Cap bottleneck = arcs[middle].residual;
@@ -281,8 +319,7 @@ void Ibfs<Cap>::augment(node_id s_end, arc_id middle) {
     bottleneck = std::min(bottleneck, arcs[p].residual);
   bottleneck = std::min(bottleneck, -nodes_[u].tr);
 
-  arcs[middle].residual -= bottleneck;
-  arcs[arcs[middle].sister].residual += bottleneck;
+  push(middle, bottleneck);
   u = s_end;
   for (;;) {
     const arc_id p = nodes_[u].parent;
@@ -291,24 +328,21 @@ void Ibfs<Cap>::augment(node_id s_end, arc_id middle) {
       if (nodes_[u].tr == 0) make_orphan<false>(u);
       break;
     }
-    auto& down = arcs[arcs[p].sister];  // parent -> u
-    down.residual -= bottleneck;
-    arcs[p].residual += bottleneck;
-    if (down.residual == 0) make_orphan<false>(u);
+    const arc_id down = arcs[p].sister;  // parent -> u
+    push(down, bottleneck);
+    if (arcs[down].residual == 0) make_orphan<false>(u);
     u = head[p];
   }
   u = head[middle];
   for (;;) {
-    const arc_id p = nodes_[u].parent;
+    const arc_id p = nodes_[u].parent;  // u -> parent
     if (p == root_parent) {
       nodes_[u].tr += bottleneck;
       if (nodes_[u].tr == 0) make_orphan<true>(u);
       break;
     }
-    auto& up = arcs[p];  // u -> parent
-    up.residual -= bottleneck;
-    arcs[up.sister].residual += bottleneck;
-    if (up.residual == 0) make_orphan<true>(u);
+    push(p, bottleneck);
+    if (arcs[p].residual == 0) make_orphan<true>(u);
     u = head[p];
   }
   value_ += bottleneck;
@@ -345,37 +379,56 @@ void Ibfs<Cap>::adopt(node_id v, std::int32_t level) {
   const arc_id begin = net_.first_out[v];
   const arc_id end = net_.first_out[v + 1];
   const std::int32_t sign = kSinkTree ? -1 : 1;
+  const std::int32_t want = sign * (level - 1);
   Node& nv = nodes_[v];
-  // 1. A parent at level - 1, from the current arc on (roots have no level 0 to go to).
-  if (level > 1) {
-    const std::int32_t want = sign * (level - 1);
-    for (arc_id a = nv.parent < 0 ? begin : nv.parent; a < end; ++a) {
-      const Node& nw = nodes_[head[a]];
-      if (nw.label == want && nw.next == not_orphan && tree_residual<kSinkTree>(a) > 0) {
+  // A parent one level up (every node there is a valid non-orphan), searched in [from, to).
+  auto find_parent = [&](arc_id from, arc_id to) {
+    for (arc_id a = from; a < to; ++a) {
+      if (nodes_[head[a]].label == want && tree_residual<kSinkTree>(a)) {
         nv.parent = a;
-        return;
+        return true;
       }
     }
+    return false;
+  };
+  // 1. From the current arc on: usually the old parent's neighbourhood still feeds v. Arcs
+  // before it may feed v too (a node that joined by growth never looked at them). Roots
+  // have no level 0 to go to.
+  const arc_id current = nv.parent < 0 ? begin : nv.parent;
+  if (level > 1 && find_parent(current, end)) return;
+  const Tree& tree = kSinkTree ? sink_ : source_;
+  if (level >= tree.max_label) {
+    // At the tree's top level: no children, and no higher level to move to.
+    if (level > 1 && find_parent(begin, current)) return;
+    nv.label = 0;
+    nv.parent = root_parent;
+    return;
   }
-  // 2. Relabel: the lowest neighbour that can feed v; its children become orphans.
+  // 2. The lowest neighbour that can feed v (orphans count with their level, a lower bound).
   std::int32_t lowest = no_label;
   arc_id lowest_arc = -1;
   arc_id ready_arc = -1;  // a non-orphan at `level`: valid, so v can take it at once
   for (arc_id a = begin; a < end; ++a) {
-    const node_id w = head[a];
-    Node& nw = nodes_[w];
+    const Node& nw = nodes_[head[a]];
     const std::int32_t lw = sign * nw.label;
-    if (lw <= 0) continue;  // free or the other tree
-    // A child follows v; it still counts as a feeder (the labels must stay valid).
-    if (nw.parent == arcs[a].sister && nw.next == not_orphan) make_orphan<kSinkTree>(w);
-    if (tree_residual<kSinkTree>(a) <= 0) continue;
+    if (lw <= 0 || !tree_residual<kSinkTree>(a)) continue;  // free, other tree, no feed
     if (lw < lowest) {
       lowest = lw;
       lowest_arc = a;
     }
     if (ready_arc < 0 && lw == level && nw.next == not_orphan) ready_arc = a;
   }
-  const Tree& tree = kSinkTree ? sink_ : source_;
+  if (lowest == level - 1) {  // a parent before the current arc
+    nv.parent = lowest_arc;
+    return;
+  }
+  // 3. Relabel (or free): v's children must follow it and become orphans.
+  for (arc_id a = begin; a < end; ++a) {
+    const node_id w = head[a];
+    const Node& nw = nodes_[w];
+    if (nw.parent == arcs[a].sister && sign * nw.label > 0 && nw.next == not_orphan)
+      make_orphan<kSinkTree>(w);
+  }
   if (lowest == no_label || lowest + 1 > tree.max_label) {
     nv.label = 0;  // free
     nv.parent = root_parent;
@@ -407,7 +460,7 @@ void Ibfs<Cap>::complete(std::span<std::uint8_t> side, std::uint8_t mark) const 
       const node_id w = net_.head[a];
       if (side[w] == mark || nodes_[w].label != 0) continue;
       if (net_.is_terminal(w)) continue;
-      if (tree_residual<!kSinkTree>(a) <= 0) continue;
+      if (!tree_residual<!kSinkTree>(a)) continue;
       side[w] = mark;
       queue.push_back(w);
     }
