@@ -94,6 +94,8 @@ class Ibfs {
   static constexpr node_id not_orphan = -1;
   static constexpr node_id bucket_end = -2;
   static constexpr std::int32_t no_label = std::numeric_limits<std::int32_t>::max();
+  // How many frontier nodes ahead of the scan their lines are fetched (see grow).
+  static constexpr std::size_t prefetch_ahead = 6;
 
   enum class closed_tree : std::uint8_t { none, source, sink };
 
@@ -151,34 +153,6 @@ class Ibfs {
       tree.frontier.push_back(v);
     } else if (level == tree.height + 1) {
       tree.next.push_back(v);
-    }
-  }
-
-  // The run is bound by memory latency: the arcs and heads do not fit in cache, and a pass
-  // visits its frontier spread over the whole graph. While node frontier[i] is scanned, the
-  // lines of the nodes a few places ahead are fetched in stages (node state and arc range;
-  // arcs and heads; then the neighbours and the sister arcs that growth and augmentation
-  // touch), each stage reading only lines an earlier stage asked for.
-  void prefetch_scan(const std::vector<node_id>& frontier, std::size_t i) const {
-    constexpr std::size_t ahead = 6;
-    const std::size_t size = frontier.size();
-    const auto* arcs = net_.arcs.get();
-    if (i + 2 * ahead < size) {
-      const node_id x = frontier[i + 2 * ahead];
-      __builtin_prefetch(&net_.first_out[x]);
-      __builtin_prefetch(&nodes_[x]);
-    }
-    if (i + ahead < size) {
-      const arc_id first = net_.first_out[frontier[i + ahead]];
-      __builtin_prefetch(&arcs[first]);
-      __builtin_prefetch(&net_.head[first]);
-    }
-    if (i + ahead / 2 < size) {
-      const node_id x = frontier[i + ahead / 2];
-      for (arc_id a = net_.first_out[x]; a < net_.first_out[x + 1]; ++a) {
-        __builtin_prefetch(&nodes_[net_.head[a]]);
-        __builtin_prefetch(&arcs[arcs[a].sister]);
-      }
     }
   }
 
@@ -263,7 +237,28 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
   const std::int32_t child = sign * (level + 1);
   // The frontier may grow while it is scanned (orphans relabelled to this level).
   for (std::size_t i = 0; i < tree.frontier.size(); ++i) {
-    prefetch_scan(tree.frontier, i);
+    // The run is bound by memory latency: the arcs and heads do not fit in cache, and a pass
+    // visits a frontier spread over the whole graph. So the lines of the nodes a few places
+    // ahead are fetched in stages: node state and arc range; arcs and heads; then the
+    // neighbours and the sister arcs that growth and augmentation touch (augmentation writes
+    // those). Each stage reads only lines an earlier one asked for.
+    if (i + 2 * prefetch_ahead < tree.frontier.size()) {
+      const node_id x = tree.frontier[i + 2 * prefetch_ahead];
+      __builtin_prefetch(&first_out[x]);
+      __builtin_prefetch(&nodes_[x]);
+    }
+    if (i + prefetch_ahead < tree.frontier.size()) {
+      const arc_id first = first_out[tree.frontier[i + prefetch_ahead]];
+      __builtin_prefetch(&arcs[first]);
+      __builtin_prefetch(&head[first]);
+    }
+    if (i + prefetch_ahead / 2 < tree.frontier.size()) {
+      const node_id x = tree.frontier[i + prefetch_ahead / 2];
+      for (arc_id a = first_out[x]; a < first_out[x + 1]; ++a) {
+        __builtin_prefetch(&nodes_[head[a]]);
+        __builtin_prefetch(&arcs[arcs[a].sister], 1);
+      }
+    }
     const node_id v = tree.frontier[i];
     if (nodes_[v].label != own) continue;  // stale: relabelled or freed since
     if ((++steps_ & 1023) == 0 && cancel != nullptr && cancel->requested()) return false;
