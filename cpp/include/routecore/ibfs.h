@@ -158,7 +158,8 @@ class Ibfs {
 
   template <bool kSinkTree>
   bool grow(const Cancel* cancel);
-  void augment(node_id s_end, arc_id middle);
+  // Augments along S path to s_end, arc middle (s_end -> t_end), T path from t_end.
+  void augment(node_id s_end, arc_id middle, node_id t_end);
   void process_orphans();
   template <bool kSinkTree>
   void adopt(node_id v, std::int32_t level);
@@ -273,9 +274,9 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
         continue;
       }
       if constexpr (kSinkTree) {
-        augment(head[a], arcs[a].sister);
+        augment(head[a], arcs[a].sister, v);
       } else {
-        augment(v, a);
+        augment(v, a, head[a]);
       }
       process_orphans();
       if (nodes_[v].label != own) {  // v left this level; a may still have residual
@@ -300,7 +301,7 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
 }
 
 template <class Cap>
-void Ibfs<Cap>::augment(node_id s_end, arc_id middle) {
+void Ibfs<Cap>::augment(node_id s_end, arc_id middle, node_id t_end) {
   const auto* arcs = net_.arcs.get();
   const node_id* head = net_.head;
   // Bottleneck: the middle arc, the S path (parent -> child arcs) and the T path.
@@ -309,7 +310,7 @@ void Ibfs<Cap>::augment(node_id s_end, arc_id middle) {
   for (arc_id p; (p = nodes_[u].parent) != root_parent; u = head[p])
     bottleneck = std::min(bottleneck, arcs[arcs[p].sister].residual);
   bottleneck = std::min(bottleneck, nodes_[u].tr);
-  u = head[middle];
+  u = t_end;
   for (arc_id p; (p = nodes_[u].parent) != root_parent; u = head[p])
     bottleneck = std::min(bottleneck, arcs[p].residual);
   bottleneck = std::min(bottleneck, -nodes_[u].tr);
@@ -328,7 +329,7 @@ void Ibfs<Cap>::augment(node_id s_end, arc_id middle) {
     if (arcs[down].residual == 0) make_orphan<false>(u);
     u = head[p];
   }
-  u = head[middle];
+  u = t_end;
   for (;;) {
     const arc_id p = nodes_[u].parent;  // u -> parent
     if (p == root_parent) {
