@@ -95,7 +95,7 @@ class Ibfs {
   static constexpr node_id bucket_end = -2;
   static constexpr std::int32_t no_label = std::numeric_limits<std::int32_t>::max();
   // How many frontier nodes ahead of the scan their lines are fetched (see grow).
-  static constexpr std::size_t prefetch_ahead = 6;
+  static constexpr std::size_t prefetch_ahead = 4;
 
   enum class closed_tree : std::uint8_t { none, source, sink };
 
@@ -109,12 +109,47 @@ class Ibfs {
     Cap tr;              // terminal residual: > 0 from the sources, < 0 to the sinks
   };
 
+  // A list of node ids in scratch storage (see detail::ScratchPool, which spares repeated
+  // calls the page faults of fresh memory); grows by doubling.
+  class NodeList {
+   public:
+    void reserve(std::size_t capacity) {
+      if (capacity <= data_.size()) return;
+      detail::ScratchArray<node_id> bigger(capacity);
+      std::copy_n(data_.data(), size_, bigger.data());
+      data_ = std::move(bigger);
+    }
+    void push_back(node_id v) {
+      if (size_ == data_.size()) reserve(std::max<std::size_t>(1024, 2 * size_));
+      data_[size_++] = v;
+    }
+    node_id operator[](std::size_t i) const { return data_[i]; }
+    const node_id* begin() const { return data_.data(); }
+    const node_id* end() const { return data_.data() + size_; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    void clear() { size_ = 0; }
+    void swap(NodeList& other) noexcept {
+      std::swap(data_, other.data_);
+      std::swap(size_, other.size_);
+    }
+    template <class Pred>
+    void erase_if(Pred pred) {
+      size_ = static_cast<std::size_t>(std::remove_if(data_.data(), data_.data() + size_, pred) -
+                                       data_.data());
+    }
+
+   private:
+    detail::ScratchArray<node_id> data_;
+    std::size_t size_ = 0;
+  };
+
   // Per tree: the frontier list and the orphan buckets (linked through Node::next).
   struct Tree {
-    std::int32_t height = 1;        // DS or DT: the frontier level
-    std::int32_t max_label = 1;     // highest level an orphan may take now
-    std::vector<node_id> frontier;  // nodes of level `height` (stale entries allowed)
-    std::vector<node_id> next;      // nodes of level height + 1 while this tree grows
+    std::int32_t height = 1;     // DS or DT: the frontier level
+    std::int32_t max_label = 1;  // highest level an orphan may take now
+    NodeList frontier;           // nodes of level `height` (stale entries allowed)
+    NodeList next;               // nodes of level height + 1 while this tree grows
     std::vector<node_id> buckets;   // orphans by level
     std::int32_t lowest = no_label, highest = 0;  // range of possibly non-empty buckets
   };
@@ -180,6 +215,11 @@ bool Ibfs<Cap>::run(const Cancel* cancel) {
   nodes_ = detail::make_buffer<Node>(static_cast<std::size_t>(n_));
   source_ = Tree{};
   sink_ = Tree{};
+  for (Tree* tree : {&source_, &sink_}) {
+    tree->frontier.reserve(static_cast<std::size_t>(n_));
+    tree->next.reserve(static_cast<std::size_t>(n_));
+    tree->buckets.assign(3, bucket_end);
+  }
   closed_ = closed_tree::none;
   steps_ = 0;
   value_ = net_.direct_flow;
@@ -196,7 +236,6 @@ bool Ibfs<Cap>::run(const Cancel* cancel) {
       sink_.frontier.push_back(v);
     }
   }
-  for (Tree* tree : {&source_, &sink_}) tree->buckets.assign(3, bucket_end);
 
   for (;;) {
     if (source_.frontier.empty()) {
@@ -243,18 +282,22 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
     // ahead are fetched in stages: node state and arc range; arcs and heads; then the
     // neighbours and the sister arcs that growth and augmentation touch (augmentation writes
     // those). Each stage reads only lines an earlier one asked for.
-    if (i + 2 * prefetch_ahead < tree.frontier.size()) {
-      const node_id x = tree.frontier[i + 2 * prefetch_ahead];
+    if (i + 3 * prefetch_ahead < tree.frontier.size()) {
+      const node_id x = tree.frontier[i + 3 * prefetch_ahead];
       __builtin_prefetch(&first_out[x]);
       __builtin_prefetch(&nodes_[x]);
     }
-    if (i + prefetch_ahead < tree.frontier.size()) {
-      const arc_id first = first_out[tree.frontier[i + prefetch_ahead]];
+    if (i + 2 * prefetch_ahead < tree.frontier.size()) {
+      const node_id x = tree.frontier[i + 2 * prefetch_ahead];
+      const arc_id first = first_out[x];
+      const arc_id last = std::max(first, first_out[x + 1] - 1);
       __builtin_prefetch(&arcs[first]);
+      __builtin_prefetch(&arcs[last]);
       __builtin_prefetch(&head[first]);
+      __builtin_prefetch(&head[last]);
     }
-    if (i + prefetch_ahead / 2 < tree.frontier.size()) {
-      const node_id x = tree.frontier[i + prefetch_ahead / 2];
+    if (i + prefetch_ahead < tree.frontier.size()) {
+      const node_id x = tree.frontier[i + prefetch_ahead];
       for (arc_id a = first_out[x]; a < first_out[x + 1]; ++a) {
         __builtin_prefetch(&nodes_[head[a]]);
         __builtin_prefetch(&arcs[arcs[a].sister], 1);
@@ -296,7 +339,7 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
   tree.height = level + 1;
   tree.frontier.swap(tree.next);
   tree.next.clear();
-  std::erase_if(tree.frontier, [&](node_id v) { return nodes_[v].label != child; });
+  tree.frontier.erase_if([&](node_id v) { return nodes_[v].label != child; });
   return true;
 }
 
@@ -447,10 +490,13 @@ template <bool kSinkTree>
 void Ibfs<Cap>::complete(std::span<std::uint8_t> side, std::uint8_t mark) const {
   const Tree& tree = kSinkTree ? sink_ : source_;
   const std::int32_t own = kSinkTree ? -tree.height : tree.height;
-  std::vector<node_id> queue;
+  // A free node enters the queue once (side[] marks it); a frontier node as often as it is
+  // listed.
+  detail::ScratchArray<node_id> queue(static_cast<std::size_t>(n_) + tree.frontier.size());
+  std::size_t tail = 0;
   for (node_id v : tree.frontier)
-    if (nodes_[v].label == own) queue.push_back(v);
-  for (std::size_t i = 0; i < queue.size(); ++i) {
+    if (nodes_[v].label == own) queue[tail++] = v;
+  for (std::size_t i = 0; i < tail; ++i) {
     const node_id v = queue[i];
     for (arc_id a = net_.first_out[v]; a < net_.first_out[v + 1]; ++a) {
       const node_id w = net_.head[a];
@@ -458,7 +504,7 @@ void Ibfs<Cap>::complete(std::span<std::uint8_t> side, std::uint8_t mark) const 
       if (net_.is_terminal(w)) continue;
       if (!tree_residual<!kSinkTree>(a)) continue;
       side[w] = mark;
-      queue.push_back(w);
+      queue[tail++] = w;
     }
   }
 }
