@@ -63,10 +63,19 @@
 
 namespace routecore {
 
+// The canonical minimum cut a caller will read from Ibfs (see its side functions).
+enum class ibfs_cut : std::uint8_t { closest_to_sources, closest_to_sinks };
+
 template <class Cap>
 class Ibfs {
  public:
-  explicit Ibfs(FlowNetwork<Cap>& net) : net_(net), n_(net.num_nodes) { assert(net.folded); }
+  // `wanted`: the cut the caller will ask for. run() prefers to grow the tree on that side, so
+  // that it is the tree that ends closed; the other cut then costs a search from the other
+  // tree's frontier. Either cut is always available.
+  explicit Ibfs(FlowNetwork<Cap>& net, ibfs_cut wanted = ibfs_cut::closest_to_sinks)
+      : net_(net), n_(net.num_nodes), wanted_(wanted) {
+    assert(net.folded);
+  }
 
   // Computes a maximum flow. Returns false when cancelled.
   bool run(const Cancel* cancel);
@@ -203,6 +212,7 @@ class Ibfs {
 
   FlowNetwork<Cap>& net_;
   node_id n_;
+  ibfs_cut wanted_;
   Cap value_ = 0;
   detail::Buffer<Node> nodes_;
   Tree source_, sink_;
@@ -246,7 +256,11 @@ bool Ibfs<Cap>::run(const Cancel* cancel) {
       closed_ = closed_tree::sink;
       break;
     }
-    const bool forward = source_.frontier.size() <= sink_.frontier.size();
+    // Grow the wanted side's tree unless its frontier is more than twice the other's.
+    const bool want_sources = wanted_ == ibfs_cut::closest_to_sources;
+    const std::size_t wanted_size = (want_sources ? source_ : sink_).frontier.size();
+    const std::size_t other_size = (want_sources ? sink_ : source_).frontier.size();
+    const bool forward = (wanted_size <= 2 * other_size) == want_sources;
     if (!(forward ? grow<false>(cancel) : grow<true>(cancel))) return false;
   }
   Cap* out = net_.terminal_residual.data();
