@@ -75,7 +75,8 @@ bool run_method(const CsrView& g, std::span<const In> arc_capacity, bool directe
       break;
     }
     case flow_method::ibfs: {
-      Ibfs<Cap> ibfs(net, want_edge_flow ? ibfs_cut::closest_to_sources : ibfs_cut::closest_to_sinks);
+      Ibfs<Cap> ibfs(net,
+                     want_edge_flow ? ibfs_cut::closest_to_sources : ibfs_cut::closest_to_sinks);
       if (!ibfs.run(cancel)) return false;
       value = static_cast<In>(ibfs.flow_value());
       if (want_edge_flow) {

@@ -68,8 +68,7 @@ void run_trial(const Problem& p, const std::vector<Cap>& cap, int trial) {
               trial);
       } else if (overflow) {
         // The folded form also needs the sinks' total, which a directed graph otherwise skips.
-        check(p.directed || overflow_pr_dinic == 1, "BK/IBFS alone overflow on undirected",
-              trial);
+        check(p.directed || overflow_pr_dinic == 1, "BK/IBFS alone overflow on undirected", trial);
       }
       if (overflow) continue;
       check(out.status == flow_status::optimal, "not optimal", trial);
