@@ -176,9 +176,10 @@ class Ibfs {
 
   // Whether the arc that would make w (along arc a = v -> w) v's parent in tree kSinkTree has
   // positive residual: w -> v for S, v -> w for T.
+  // (Callers pass the arcs pointer they hold: read through net_, it is reloaded after every
+  // store.)
   template <bool kSinkTree>
-  bool tree_residual(arc_id a) const {
-    const auto* arcs = net_.arcs.get();
+  static bool tree_residual(const ResidualArc<Cap>* arcs, arc_id a) {
     return (kSinkTree ? arcs[a].residual : arcs[arcs[a].sister].residual) > 0;
   }
   // Subtracts `amount` from the residual of arc a and adds it to its sister's.
@@ -337,7 +338,7 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
     for (arc_id a = first_out[v]; a < first_out[v + 1];) {
       const Node& nw = nodes_[head[a]];
       const bool other_tree = kSinkTree ? nw.label > 0 : nw.label < 0;
-      if (!other_tree || !tree_residual<!kSinkTree>(a)) {
+      if (!other_tree || !tree_residual<!kSinkTree>(arcs, a)) {
         ++a;
         continue;
       }
@@ -355,7 +356,7 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
     if (!alive) continue;
     for (arc_id a = first_out[v]; a < first_out[v + 1]; ++a) {
       Node& nw = nodes_[head[a]];
-      if (nw.label != 0 || !tree_residual<!kSinkTree>(a)) continue;
+      if (nw.label != 0 || !tree_residual<!kSinkTree>(arcs, a)) continue;
       nw.label = child;
       nw.parent = arcs[a].sister;
       tree.next.push_back(head[a]);
@@ -448,7 +449,7 @@ void Ibfs<Cap>::adopt(node_id v, std::int32_t level) {
   // A parent one level up (every node there is a valid non-orphan), searched in [from, to).
   auto find_parent = [&](arc_id from, arc_id to) {
     for (arc_id a = from; a < to; ++a) {
-      if (nodes_[head[a]].label == want && tree_residual<kSinkTree>(a)) {
+      if (nodes_[head[a]].label == want && tree_residual<kSinkTree>(arcs, a)) {
         nv.parent = a;
         return true;
       }
@@ -475,7 +476,7 @@ void Ibfs<Cap>::adopt(node_id v, std::int32_t level) {
   for (arc_id a = begin; a < end; ++a) {
     const Node& nw = nodes_[head[a]];
     const std::int32_t lw = sign * nw.label;
-    if (lw <= 0 || !tree_residual<kSinkTree>(a)) continue;  // free, other tree, no feed
+    if (lw <= 0 || !tree_residual<kSinkTree>(arcs, a)) continue;  // free, other tree, no feed
     if (lw < lowest) {
       lowest = lw;
       lowest_arc = a;
@@ -514,6 +515,7 @@ template <class Cap>
 template <bool kSinkTree>
 void Ibfs<Cap>::complete(std::span<std::uint8_t> side, std::uint8_t mark) const {
   const Tree& tree = kSinkTree ? sink_ : source_;
+  const auto* arcs = net_.arcs.get();
   const std::int32_t own = kSinkTree ? -tree.height : tree.height;
   // A free node enters the queue once (side[] marks it); a frontier node as often as it is
   // listed.
@@ -527,7 +529,7 @@ void Ibfs<Cap>::complete(std::span<std::uint8_t> side, std::uint8_t mark) const 
       const node_id w = net_.head[a];
       if (side[w] == mark || nodes_[w].label != 0) continue;
       if (net_.is_terminal(w)) continue;
-      if (!tree_residual<!kSinkTree>(a)) continue;
+      if (!tree_residual<!kSinkTree>(arcs, a)) continue;
       side[w] = mark;
       queue[tail++] = w;
     }
