@@ -334,9 +334,13 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
     if ((++steps_ & 1023) == 0 && cancel != nullptr && cancel->requested()) return false;
     // First augment along every arc into the other tree, then grow: a node that dies on the
     // way has no children yet to orphan. S grows along v -> w, T along w -> v (the sister).
+    // The second loop is skipped when there is nothing to grow into: no free neighbour was
+    // seen, and none was made (only orphan processing frees nodes).
     bool alive = true;
+    bool any_free = false;
     for (arc_id a = first_out[v]; a < first_out[v + 1];) {
       const Node& nw = nodes_[head[a]];
+      any_free |= nw.label == 0;
       const bool other_tree = kSinkTree ? nw.label > 0 : nw.label < 0;
       if (!other_tree || !tree_residual<!kSinkTree>(arcs, a)) {
         ++a;
@@ -348,12 +352,13 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
         augment(v, a, head[a]);
       }
       process_orphans();
+      any_free = true;
       if (nodes_[v].label != own) {  // v left this level; a may still have residual
         alive = false;
         break;
       }
     }
-    if (!alive) continue;
+    if (!alive || !any_free) continue;
     for (arc_id a = first_out[v]; a < first_out[v + 1]; ++a) {
       Node& nw = nodes_[head[a]];
       if (nw.label != 0 || !tree_residual<!kSinkTree>(arcs, a)) continue;
