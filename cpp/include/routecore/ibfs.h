@@ -54,8 +54,8 @@
 // Complexity: the paper proves O(n^2 m) for IBFS; this implementation keeps its rules (exact
 // levels, lowest-first orphans, monotone labels) and adds the heuristics above (pass choice,
 // augment-before-grow, immediate adoption after a relabel), for which we have not re-proved
-// the bound. On vision graphs it is close to linear. Memory: 16 (int32 residuals) or 24 bytes
-// per node, plus up to four lists of node ids.
+// the bound. On vision graphs it is close to linear. Memory: 8 bytes per node (the terminal
+// residuals are updated in place in the network), plus up to four lists of node ids.
 // Reference
 //   A. V. Goldberg, S. Hed, H. Kaplan, R. E. Tarjan, R. F. Werneck. Maximum flows by
 //   incremental breadth-first search. ESA 2011, LNCS 6942, 457–468.
@@ -108,26 +108,25 @@ class Ibfs {
   }
 
  private:
-  // Node::parent besides arc ids: a root (its parent is the source or sink side itself).
+  // Node::parent besides arc ids: a root (its parent is the source or sink side itself), or a
+  // free node.
   static constexpr arc_id root_parent = -1;
-  // Node::next besides node ids.
-  static constexpr node_id not_orphan = -1;
-  static constexpr node_id bucket_end = -2;
   static constexpr std::int32_t no_label = std::numeric_limits<std::int32_t>::max();
   // How many frontier nodes ahead of the scan their lines are fetched (see grow).
   static constexpr std::size_t prefetch_ahead = 4;
 
   enum class closed_tree : std::uint8_t { none, source, sink };
 
-  // Everything the search touches about a node, in one place (one cache miss per neighbour).
+  // What the search reads of every neighbour, 8 bytes a node (the terminal residuals stay in
+  // net.terminal_residual: only roots have them, and only augmentations read them).
   struct Node {
-    // Tree node: the arc v -> parent, or root_parent. Orphan: its current arc, where the
-    // search for a new parent resumes (root_parent: from the first arc).
+    // Tree node: the arc v -> parent, or root_parent. Orphan: orphan_mark(current arc), where
+    // the search for a new parent resumes.
     arc_id parent;
-    node_id next;        // orphan bucket link, or not_orphan
     std::int32_t label;  // > 0: S node of level ds, < 0: T node of level -dt, 0: free
-    Cap tr;              // terminal residual: > 0 from the sources, < 0 to the sinks
   };
+  static constexpr arc_id orphan_mark(arc_id current) { return -2 - current; }
+  static bool is_orphan(const Node& node) { return node.parent < root_parent; }
 
   // A list of node ids in scratch storage (see detail::ScratchPool, which spares repeated
   // calls the page faults of fresh memory); grows by doubling.
@@ -170,7 +169,7 @@ class Ibfs {
     std::int32_t max_label = 1;                   // highest level an orphan may take now
     NodeList frontier;                            // nodes of level `height` (stale entries allowed)
     NodeList next;                                // nodes of level height + 1 while this tree grows
-    std::vector<node_id> buckets;                 // orphans by level
+    std::vector<std::vector<node_id>> buckets;    // orphans by level
     std::int32_t lowest = no_label, highest = 0;  // range of possibly non-empty buckets
   };
 
@@ -190,15 +189,21 @@ class Ibfs {
     arcs[sister].residual += amount;
   }
 
+  // Queues v at its level; its search for a parent resumes at `current`.
   template <bool kSinkTree>
-  void make_orphan(node_id v) {
+  void make_orphan(node_id v, arc_id current) {
     Tree& tree = kSinkTree ? sink_ : source_;
     const std::int32_t level = kSinkTree ? -nodes_[v].label : nodes_[v].label;
-    auto& head = tree.buckets[static_cast<std::size_t>(level)];
-    nodes_[v].next = head;
-    head = v;
+    nodes_[v].parent = orphan_mark(current);
+    tree.buckets[static_cast<std::size_t>(level)].push_back(v);
     tree.lowest = std::min(tree.lowest, level);
     tree.highest = std::max(tree.highest, level);
+  }
+  // A tree node cut off from its parent (root: from its terminal residual).
+  template <bool kSinkTree>
+  void cut_off(node_id v) {
+    const arc_id p = nodes_[v].parent;
+    make_orphan<kSinkTree>(v, p >= 0 ? p : net_.first_out[v]);
   }
 
   // A node that has just taken `level` in its tree joins the right scan list.
@@ -226,6 +231,7 @@ class Ibfs {
   node_id n_;
   ibfs_cut wanted_;
   Cap value_ = 0;
+  Cap* tr_ = nullptr;  // net.terminal_residual: > 0 from the sources, < 0 to the sinks
   detail::Buffer<Node> nodes_;
   Tree source_, sink_;
   closed_tree closed_ = closed_tree::none;
@@ -240,16 +246,17 @@ bool Ibfs<Cap>::run(const Cancel* cancel) {
   for (Tree* tree : {&source_, &sink_}) {
     tree->frontier.reserve(static_cast<std::size_t>(n_));
     tree->next.reserve(static_cast<std::size_t>(n_));
-    tree->buckets.assign(3, bucket_end);
+    tree->buckets.resize(3);
   }
   closed_ = closed_tree::none;
   steps_ = 0;
   value_ = net_.direct_flow;
-  const Cap* tr = net_.terminal_residual.data();
+  tr_ = net_.terminal_residual.data();
+  const Cap* tr = tr_;
   for (node_id v = 0; v < n_; ++v) {
     // Flow straight from the sources through v to the sinks needs no search.
     value_ += std::min(net_.source_cap[v], net_.sink_cap[v]);
-    nodes_[v] = Node{root_parent, not_orphan, 0, tr[v]};
+    nodes_[v] = Node{root_parent, 0};
     if (tr[v] > 0) {
       nodes_[v].label = 1;
       source_.frontier.push_back(v);
@@ -275,8 +282,6 @@ bool Ibfs<Cap>::run(const Cancel* cancel) {
     const bool forward = (wanted_size <= 2 * other_size) == want_sources;
     if (!(forward ? grow<false>(cancel) : grow<true>(cancel))) return false;
   }
-  Cap* out = net_.terminal_residual.data();
-  for (node_id v = 0; v < n_; ++v) out[v] = nodes_[v].tr;
   return true;
 }
 
@@ -298,7 +303,7 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
   other.max_label = other.height;
   tree.next.clear();
   if (tree.buckets.size() < static_cast<std::size_t>(level) + 3)
-    tree.buckets.resize(static_cast<std::size_t>(level) + 3, bucket_end);
+    tree.buckets.resize(static_cast<std::size_t>(level) + 3);
   const std::int32_t own = sign * level;
   const std::int32_t child = sign * (level + 1);
   // The frontier may grow while it is scanned (orphans relabelled to this level).
@@ -326,6 +331,7 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
       const node_id x = tree.frontier[i + prefetch_ahead];
       for (arc_id a = first_out[x]; a < first_out[x + 1]; ++a) {
         __builtin_prefetch(&nodes_[head[a]]);
+        __builtin_prefetch(&tr_[head[a]], 1);
         __builtin_prefetch(&arcs[arcs[a].sister], 1);
       }
     }
@@ -383,36 +389,36 @@ void Ibfs<Cap>::augment(node_id s_end, arc_id middle, node_id t_end) {
   node_id u = s_end;
   for (arc_id p; (p = nodes_[u].parent) != root_parent; u = head[p])
     bottleneck = std::min(bottleneck, arcs[arcs[p].sister].residual);
-  bottleneck = std::min(bottleneck, nodes_[u].tr);
+  bottleneck = std::min(bottleneck, tr_[u]);
   u = t_end;
   for (arc_id p; (p = nodes_[u].parent) != root_parent; u = head[p])
     bottleneck = std::min(bottleneck, arcs[p].residual);
-  bottleneck = std::min(bottleneck, -nodes_[u].tr);
+  bottleneck = std::min(bottleneck, -tr_[u]);
 
   push(middle, bottleneck);
   u = s_end;
   for (;;) {
     const arc_id p = nodes_[u].parent;
     if (p == root_parent) {
-      nodes_[u].tr -= bottleneck;
-      if (nodes_[u].tr == 0) make_orphan<false>(u);
+      tr_[u] -= bottleneck;
+      if (tr_[u] == 0) cut_off<false>(u);
       break;
     }
     const arc_id down = arcs[p].sister;  // parent -> u
     push(down, bottleneck);
-    if (arcs[down].residual == 0) make_orphan<false>(u);
+    if (arcs[down].residual == 0) make_orphan<false>(u, p);
     u = head[p];
   }
   u = t_end;
   for (;;) {
     const arc_id p = nodes_[u].parent;  // u -> parent
     if (p == root_parent) {
-      nodes_[u].tr += bottleneck;
-      if (nodes_[u].tr == 0) make_orphan<true>(u);
+      tr_[u] += bottleneck;
+      if (tr_[u] == 0) cut_off<true>(u);
       break;
     }
     push(p, bottleneck);
-    if (arcs[p].residual == 0) make_orphan<true>(u);
+    if (arcs[p].residual == 0) make_orphan<true>(u, p);
     u = head[p];
   }
   value_ += bottleneck;
@@ -424,13 +430,10 @@ void Ibfs<Cap>::process_orphans() {
   auto drain = [&]<bool kSinkTree>() {
     Tree& tree = kSinkTree ? sink_ : source_;
     for (std::int32_t level = tree.lowest; level <= tree.highest; ++level) {
+      // Processing queues orphans only at higher levels.
       auto& bucket = tree.buckets[static_cast<std::size_t>(level)];
-      while (bucket != bucket_end) {
-        const node_id v = bucket;
-        bucket = nodes_[v].next;
-        nodes_[v].next = not_orphan;
-        adopt<kSinkTree>(v, level);
-      }
+      for (std::size_t i = 0; i < bucket.size(); ++i) adopt<kSinkTree>(bucket[i], level);
+      bucket.clear();
     }
     tree.lowest = no_label;
     tree.highest = 0;
@@ -464,7 +467,7 @@ void Ibfs<Cap>::adopt(node_id v, std::int32_t level) {
   // 1. From the current arc on: usually the old parent's neighbourhood still feeds v. Arcs
   // before it may feed v too (a node that joined by growth never looked at them). Roots
   // have no level 0 to go to.
-  const arc_id current = nv.parent < 0 ? begin : nv.parent;
+  const arc_id current = orphan_mark(nv.parent);  // the mark is its own inverse
   if (level > 1 && find_parent(current, end)) return;
   const Tree& tree = kSinkTree ? sink_ : source_;
   if (level >= tree.max_label) {
@@ -486,7 +489,7 @@ void Ibfs<Cap>::adopt(node_id v, std::int32_t level) {
       lowest = lw;
       lowest_arc = a;
     }
-    if (ready_arc < 0 && lw == level && nw.next == not_orphan) ready_arc = a;
+    if (ready_arc < 0 && lw == level && !is_orphan(nw)) ready_arc = a;
   }
   if (lowest == level - 1) {  // a parent before the current arc
     nv.parent = lowest_arc;
@@ -496,8 +499,7 @@ void Ibfs<Cap>::adopt(node_id v, std::int32_t level) {
   for (arc_id a = begin; a < end; ++a) {
     const node_id w = head[a];
     const Node& nw = nodes_[w];
-    if (nw.parent == arcs[a].sister && sign * nw.label > 0 && nw.next == not_orphan)
-      make_orphan<kSinkTree>(w);
+    if (nw.parent == arcs[a].sister && sign * nw.label > 0) make_orphan<kSinkTree>(w, nw.parent);
   }
   if (lowest == no_label || lowest + 1 > tree.max_label) {
     nv.label = 0;  // free
@@ -510,8 +512,7 @@ void Ibfs<Cap>::adopt(node_id v, std::int32_t level) {
     nv.parent = ready_arc;
     return;
   }
-  nv.parent = lowest_arc;
-  make_orphan<kSinkTree>(v);
+  make_orphan<kSinkTree>(v, lowest_arc);
 }
 
 // Marks (side[v] = mark) the nodes that reach tree kSinkTree's closed set from outside it:
