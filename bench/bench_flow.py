@@ -62,7 +62,7 @@ from bench.gen_flow import FlowInstance, instance, instance_names
 import routecore as rc
 
 LIBRARIES = ("routecore", "routecore-mincut", "ortools", "scipy", "igraph", "pymaxflow", "networkx")
-METHODS = ("auto", "push_relabel", "boykov_kolmogorov", "dinic")
+METHODS = ("auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs")
 LARGE = ("vision", "genrmf", "washington")
 
 
@@ -236,6 +236,8 @@ def test_max_flow(benchmark: Any, name: str, library: str) -> None:
 def test_methods(benchmark: Any, name: str, method: rc.flow.FlowMethod) -> None:
     if not smoke() and method == "boykov_kolmogorov" and name in ("genrmf", "washington"):
         pytest.skip("Boykov-Kolmogorov needs minutes on this instance")
+    if not smoke() and method == "ibfs" and name in ("genrmf", "washington"):
+        pytest.skip("IBFS needs about 20 s per solve on this instance")
     if not smoke() and method == "dinic" and name in LARGE:
         pytest.skip("Dinic needs tens of seconds on the large instances")
     inst = instance(name)

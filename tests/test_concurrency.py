@@ -81,7 +81,7 @@ def queries(g: rc.Graph, coords: np.ndarray) -> dict[str, Callable[[], Any]]:
     out["path astar"] = lambda: rc.shortest_path(
         g, s, t, method="astar", coordinates=coords, min_cost_per_km=0.0
     )
-    for method in ("push_relabel", "boykov_kolmogorov", "dinic"):
+    for method in ("push_relabel", "boykov_kolmogorov", "dinic", "ibfs"):
         out[f"max_flow {method}"] = lambda m=method: rc.max_flow(
             g, terminals[:5], terminals[-5:], method=m
         )
@@ -227,6 +227,7 @@ def test_progress_measure_detects_a_gil_holder() -> None:
         "max_flow push_relabel",
         "max_flow boykov_kolmogorov",
         "max_flow dinic",
+        "max_flow ibfs",
         "min_cut",
         "Graph",
     ],
@@ -249,6 +250,7 @@ def test_gil_released_during_long_calls(big: tuple[rc.Graph, np.ndarray], name: 
         "max_flow push_relabel": lambda: rc.max_flow(g, left, right, method="push_relabel"),
         "max_flow boykov_kolmogorov": lambda: rc.max_flow(g, 0, n - 1, method="boykov_kolmogorov"),
         "max_flow dinic": lambda: rc.max_flow(g, 0, n - 1, method="dinic"),
+        "max_flow ibfs": lambda: rc.max_flow(g, 0, n - 1, method="ibfs"),
         "min_cut": lambda: rc.min_cut(g, left, right),
         "Graph": lambda: rc.Graph(n, g.src, g.dst, weight=g.weight, directed=False),
     }

@@ -22,7 +22,7 @@ import routecore.flow
 
 from .strategies import FlowProblem, flow_problems
 
-METHODS = ("push_relabel", "boykov_kolmogorov", "dinic")
+METHODS = ("push_relabel", "boykov_kolmogorov", "dinic", "ibfs")
 LIMIT = 2**61
 
 

@@ -136,6 +136,7 @@ def test_allocation_failure_in_cpp_is_memory_error() -> None:
             "push_relabel": lambda: rc.max_flow(g, 0, n - 1, method="push_relabel"),
             "boykov_kolmogorov": lambda: rc.max_flow(g, 0, n - 1, method="boykov_kolmogorov"),
             "dinic": lambda: rc.max_flow(g, 0, n - 1, method="dinic"),
+            "ibfs": lambda: rc.max_flow(g, 0, n - 1, method="ibfs"),
             "min_cut": lambda: rc.min_cut(g, 0, n - 1),
         }
         limit_address_space(64)
@@ -151,7 +152,7 @@ def test_allocation_failure_in_cpp_is_memory_error() -> None:
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[-1] == "after [0.0, 1.0]"
-    assert len(lines) == 10 and all(" MemoryError " in line for line in lines[:-1]), lines
+    assert len(lines) == 11 and all(" MemoryError " in line for line in lines[:-1]), lines
     assert any(line.endswith("bad_alloc") for line in lines), lines  # C++ allocations covered
 
 
@@ -208,6 +209,7 @@ LONG_CALLS = {
     "push_relabel": (1400, "rc.max_flow(g, idx[:, 0], idx[:, -1], method='push_relabel')"),
     "boykov_kolmogorov": (700, "rc.max_flow(g, idx[:, 0], idx[:, -1], method='boykov_kolmogorov')"),
     "dinic": (700, "rc.max_flow(g, idx[:, 0], idx[:, -1], method='dinic')"),
+    "ibfs": (700, "rc.max_flow(g, idx[:, 0], idx[:, -1], method='ibfs')"),
 }
 
 

@@ -868,7 +868,7 @@ def test_max_flow_and_min_cut(el: EdgeList, data: st.DataObject) -> None:
         "sinks": sinks,
         "capacity": None if with_cap else el.capacity,
         "method": data.draw(
-            st.sampled_from(["auto", "push_relabel", "boykov_kolmogorov", "dinic"])
+            st.sampled_from(["auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs"])
         ),
     }
     name = data.draw(st.sampled_from(sorted(args)), label="argument")
@@ -1125,7 +1125,7 @@ def test_empty_graphs(directed: bool) -> None:
     )
     assert rc.shortest_path(g, 1, 1) == rc.Path(np.array([1]), np.array([], np.int32), 0.0)
     assert rc.shortest_path(g, 0, 1) is None
-    for method in ("push_relabel", "boykov_kolmogorov", "dinic"):
+    for method in ("push_relabel", "boykov_kolmogorov", "dinic", "ibfs"):
         r = rc.max_flow(g, [0, 1], 2, method=method)  # type: ignore[arg-type]
         assert r.value == 0 and r.cut_edges.size == 0
         assert r.source_side.tolist() == [True, True, False]

@@ -15,6 +15,7 @@ flow_method parse_method(const std::string& name) {
   if (name == "push_relabel") return flow_method::push_relabel;
   if (name == "boykov_kolmogorov") return flow_method::boykov_kolmogorov;
   if (name == "dinic") return flow_method::dinic;
+  if (name == "ibfs") return flow_method::ibfs;
   throw std::invalid_argument("unknown max-flow method: " + name);
 }
 
@@ -26,6 +27,8 @@ const char* method_name(flow_method m) {
       return "boykov_kolmogorov";
     case flow_method::dinic:
       return "dinic";
+    case flow_method::ibfs:
+      return "ibfs";
     default:
       return "auto";
   }

@@ -7,6 +7,7 @@
 #include "routecore/boykov_kolmogorov.h"
 #include "routecore/dinic.h"
 #include "routecore/flow_network.h"
+#include "routecore/ibfs.h"
 #include "routecore/min_cut.h"
 #include "routecore/push_relabel.h"
 
@@ -46,13 +47,18 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
 
 namespace {
 
+// Boykov–Kolmogorov and IBFS run on the folded terminal form (flow_network.h).
+bool uses_folded_form(flow_method method) {
+  return method == flow_method::boykov_kolmogorov || method == flow_method::ibfs;
+}
+
 // Runs `method` on a network with residuals of type Cap built from capacities of type In.
 template <class Cap, class In>
 bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> arc_capacity,
                 bool directed, Terminals terminals, In clamp, flow_method method,
                 bool want_edge_flow, std::span<In> edge_flow, std::span<std::uint8_t> side,
                 In& value, const Cancel* cancel) {
-  const bool folded = method == flow_method::boykov_kolmogorov;
+  const bool folded = uses_folded_form(method);
   const bool keep_capacity = method == flow_method::push_relabel && want_edge_flow;
   FlowNetwork<Cap> net;
   build_flow_network<Cap, In>(g, layout, arc_capacity, directed, std::move(terminals), clamp,
@@ -67,6 +73,18 @@ bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> 
         bk.source_side_closest_to_sources(side);
       } else {
         bk.source_side_closest_to_sinks(side);
+      }
+      break;
+    }
+    case flow_method::ibfs: {
+      Ibfs<Cap> ibfs(net,
+                     want_edge_flow ? ibfs_cut::closest_to_sources : ibfs_cut::closest_to_sinks);
+      if (!ibfs.run(cancel)) return false;
+      value = static_cast<In>(ibfs.flow_value());
+      if (want_edge_flow) {
+        ibfs.source_side_closest_to_sources(side);
+      } else {
+        ibfs.source_side_closest_to_sinks(side);
       }
       break;
     }

@@ -53,8 +53,8 @@ void run_trial(const Problem& p, const std::vector<Cap>& cap, int trial) {
   bool have_reference = false;
   Cap reference = 0;
   int overflow_any = -1;  // every method applies the same overflow rule
-  for (flow_method method :
-       {flow_method::push_relabel, flow_method::boykov_kolmogorov, flow_method::dinic}) {
+  for (flow_method method : {flow_method::push_relabel, flow_method::boykov_kolmogorov,
+                             flow_method::dinic, flow_method::ibfs}) {
     for (bool want_flow : {true, false}) {
       std::vector<Cap> flow(want_flow ? static_cast<std::size_t>(m) : 0);
       std::vector<std::uint8_t> side(static_cast<std::size_t>(p.n));

@@ -2,9 +2,10 @@
 
 The algorithms live in C++ (``cpp/include/routecore/``): highest-label push-relabel with global
 relabelling, gaps and partial augment-relabel (``push_relabel.h``), Boykov–Kolmogorov
-(``boykov_kolmogorov.h``) and Dinic (``dinic.h``). Each call builds the residual network once
-from the graph's CSR arrays, runs with the GIL released (so independent problems can run on
-threads) and can be interrupted with Ctrl-C. The computation itself is single-threaded.
+(``boykov_kolmogorov.h``), incremental breadth-first search (``ibfs.h``) and Dinic
+(``dinic.h``). Each call builds the residual network once from the graph's CSR arrays, runs with
+the GIL released (so independent problems can run on threads) and can be interrupted with
+Ctrl-C. The computation itself is single-threaded.
 
 The first max-flow call on a graph also builds the residual network's arc layout (which arc
 pairs with which, see :meth:`Graph.flow_layout`) and the graph keeps it: 4 bytes per arc for an
@@ -54,7 +55,7 @@ __all__ = [
     "release_scratch_memory",
 ]
 
-FlowMethod = Literal["auto", "push_relabel", "boykov_kolmogorov", "dinic"]
+FlowMethod = Literal["auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs"]
 """Algorithm names accepted by ``method=``."""
 
 FLOAT_TOLERANCE = 1e-9
@@ -126,11 +127,13 @@ def max_flow(
     capacity : array_like of int or float, optional
         One capacity per edge (edge-id order), overriding the graph's. Required when the graph
         has no capacities. Integers are exact (int64), floats see the module notes.
-    method : {"auto", "push_relabel", "boykov_kolmogorov", "dinic"}
+    method : {"auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs"}
         ``"auto"`` picks Boykov–Kolmogorov for vision-style graphs (at least a quarter of the
         non-terminal nodes are joined to a source or sink by an edge listed at that terminal,
         i.e. leaving it when the graph is directed, and the other arcs number at most 16 per
-        node) and push-relabel otherwise. ``"dinic"`` is the simple reference.
+        node) and push-relabel otherwise. ``"dinic"`` is the simple reference. ``"ibfs"``
+        (incremental breadth-first search, Goldberg et al. 2011) solves the same vision-style
+        graphs as Boykov–Kolmogorov with breadth-first search trees.
 
     Returns
     -------

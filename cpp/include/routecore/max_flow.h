@@ -35,7 +35,7 @@ namespace routecore {
 
 struct FlowLayout;  // flow_network.h
 
-enum class flow_method : std::uint8_t { automatic, push_relabel, boykov_kolmogorov, dinic };
+enum class flow_method : std::uint8_t { automatic, push_relabel, boykov_kolmogorov, dinic, ibfs };
 enum class flow_status : std::uint8_t { optimal, overflow, cancelled };
 
 template <class Cap>
