@@ -128,12 +128,13 @@ def max_flow(
         One capacity per edge (edge-id order), overriding the graph's. Required when the graph
         has no capacities. Integers are exact (int64), floats see the module notes.
     method : {"auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs"}
-        ``"auto"`` picks Boykov–Kolmogorov for vision-style graphs (at least a quarter of the
-        non-terminal nodes are joined to a source or sink by an edge listed at that terminal,
-        i.e. leaving it when the graph is directed, and the other arcs number at most 16 per
-        node) and push-relabel otherwise. ``"dinic"`` is the simple reference. ``"ibfs"``
-        (incremental breadth-first search, Goldberg et al. 2011) solves the same vision-style
-        graphs as Boykov–Kolmogorov with breadth-first search trees.
+        ``"auto"`` picks ``"ibfs"`` (incremental breadth-first search, Goldberg et al. 2011)
+        for vision-style graphs (at least a quarter of the non-terminal nodes are joined to a
+        source or sink by an edge listed at that terminal, i.e. leaving it when the graph is
+        directed, and the other arcs number at most 16 per node) and push-relabel otherwise.
+        ``"boykov_kolmogorov"`` solves the same vision-style graphs with depth-first search
+        trees (about 1.5x slower than ``"ibfs"`` on our grids); ``"dinic"`` is the simple
+        reference.
 
     Returns
     -------
