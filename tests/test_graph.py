@@ -145,9 +145,10 @@ def test_inputs_are_not_mutated_and_read_only_inputs_work() -> None:
 @given(edge_lists())
 def test_flow_layout_pairs_every_edge_with_its_reverse(el: EdgeList) -> None:
     """Graph.flow_layout: every edge has exactly one arc at its src towards dst and a sister at
-    dst towards src; sisters pair up; the arcs of a node sit in its own range."""
+    dst towards src; sisters pair up; the arcs of a node sit in its own range; the self-loops'
+    arcs are listed."""
     g = rc.Graph(el.num_nodes, el.src, el.dst, directed=el.directed)
-    first_out, head, sister = g.flow_layout()
+    first_out, head, sister, loop_arcs = g.flow_layout()
     assert g.flow_layout()[2] is sister  # built once, kept
     num_arcs = 2 * el.src.size
     assert first_out[0] == 0 and first_out[-1] == num_arcs == head.size == sister.size
@@ -162,4 +163,6 @@ def test_flow_layout_pairs_every_edge_with_its_reverse(el: EdgeList) -> None:
         + list(zip(el.dst.tolist(), el.src.tolist(), strict=True))
     )
     assert arcs == expected
+    # loop_arcs: exactly the arcs from a node to itself.
+    assert np.array_equal(np.sort(loop_arcs), np.flatnonzero(tail == head))
     assert g.nbytes >= first_out.nbytes * el.directed + sister.nbytes

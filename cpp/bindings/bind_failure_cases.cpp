@@ -27,18 +27,16 @@ std::int64_t case_count(const carray<std::int64_t>& case_offsets) {
 
 // Returns (value per case, status per case as uint8: 0 optimal, 1 overflow, 2 cancelled).
 template <class Cap>
-py::tuple py_failure_max_flows(const carray<arc_id>& first_out, const carray<node_id>& head,
-                               const carray<edge_id>& arc_edge, const carray<Cap>& arc_capacity,
-                               bool directed, edge_id num_edges, const carray<node_id>& sources,
-                               const carray<node_id>& sinks, const std::string& method,
-                               const carray<std::int64_t>& case_offsets,
-                               const carray<arc_id>& case_arcs, int threads,
-                               const carray<arc_id>& layout_first_out,
-                               const carray<node_id>& layout_head,
-                               const carray<arc_id>& layout_sister) {
+py::tuple py_failure_max_flows(
+    const carray<arc_id>& first_out, const carray<node_id>& head, const carray<edge_id>& arc_edge,
+    const carray<Cap>& arc_capacity, bool directed, edge_id num_edges,
+    const carray<node_id>& sources, const carray<node_id>& sinks, const std::string& method,
+    const carray<std::int64_t>& case_offsets, const carray<arc_id>& case_arcs, int threads,
+    const carray<arc_id>& layout_first_out, const carray<node_id>& layout_head,
+    const carray<arc_id>& layout_sister, const carray<arc_id>& layout_loop_arcs) {
   const CsrView g = make_view(first_out, head, arc_edge);
   const FlowLayout layout =
-      make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister);
+      make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister, layout_loop_arcs);
   if (arc_capacity.size() != head.size()) {
     throw std::invalid_argument("internal error: capacity array does not match the arcs");
   }
@@ -98,12 +96,14 @@ void bind_failure_cases(py::module_& m) {
         py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
         py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
         py::arg("case_offsets"), py::arg("case_arcs"), py::arg("threads"),
-        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"), flows_doc);
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
+        py::arg("layout_loop_arcs"), flows_doc);
   m.def("failure_max_flows_float64", &py_failure_max_flows<double>, py::arg("first_out"),
         py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
         py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
         py::arg("case_offsets"), py::arg("case_arcs"), py::arg("threads"),
-        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"), flows_doc);
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
+        py::arg("layout_loop_arcs"), flows_doc);
   m.def("failure_lengths", &py_failure_lengths, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("weight"), py::arg("sources"), py::arg("targets"),
         py::arg("blocked"), py::arg("case_offsets"), py::arg("case_arcs"), py::arg("threads"),

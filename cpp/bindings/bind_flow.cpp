@@ -53,10 +53,10 @@ py::tuple py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& he
                       bool directed, edge_id num_edges, const carray<node_id>& sources,
                       const carray<node_id>& sinks, const std::string& method, bool want_edge_flow,
                       const carray<arc_id>& layout_first_out, const carray<node_id>& layout_head,
-                      const carray<arc_id>& layout_sister) {
+                      const carray<arc_id>& layout_sister, const carray<arc_id>& layout_loop_arcs) {
   const CsrView g = make_view(first_out, head, arc_edge);
   const FlowLayout layout =
-      make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister);
+      make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister, layout_loop_arcs);
   if (arc_capacity.size() != head.size()) {
     throw std::invalid_argument("internal error: capacity array does not match the arcs");
   }
@@ -80,8 +80,8 @@ py::tuple py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& he
                         cut, out.source_total, out.sink_total);
 }
 
-// (first_out, head, sister) of the graph's FlowLayout; first_out and head are None for an
-// undirected graph (the layout uses the graph's own).
+// (first_out, head, sister, loop_arcs) of the graph's FlowLayout; first_out and head are None
+// for an undirected graph (the layout uses the graph's own).
 py::tuple py_build_flow_layout(const carray<arc_id>& first_out, const carray<node_id>& head,
                                const carray<edge_id>& arc_edge, bool directed) {
   const CsrView g = make_view(first_out, head, arc_edge);
@@ -92,12 +92,16 @@ py::tuple py_build_flow_layout(const carray<arc_id>& first_out, const carray<nod
   auto fo = as_mut_span(l_first_out);
   auto hd = as_mut_span(l_head);
   auto si = as_mut_span(sister);
+  std::vector<arc_id> loops;
   {
     py::gil_scoped_release release;
     build_flow_layout(g, directed, fo, hd, si);
+    loops = flow_layout_loop_arcs(g, directed, directed ? fo.data() : g.first_out, si.data());
   }
-  if (!directed) return py::make_tuple(py::none(), py::none(), sister);
-  return py::make_tuple(l_first_out, l_head, sister);
+  auto loop_arcs = new_array<arc_id>(static_cast<py::ssize_t>(loops.size()));
+  std::copy(loops.begin(), loops.end(), loop_arcs.mutable_data());
+  if (!directed) return py::make_tuple(py::none(), py::none(), sister, loop_arcs);
+  return py::make_tuple(l_first_out, l_head, sister, loop_arcs);
 }
 
 }  // namespace
@@ -110,14 +114,17 @@ void bind_flow(py::module_& m) {
   m.def("max_flow_int64", &py_max_flow<std::int64_t>, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
         py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
-        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"), doc);
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
+        py::arg("layout_loop_arcs"), doc);
   m.def("max_flow_float64", &py_max_flow<double>, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
         py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
-        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"), doc);
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
+        py::arg("layout_loop_arcs"), doc);
   m.def("build_flow_layout", &py_build_flow_layout, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("directed"),
-        "(first_out, head, sister) of the residual arc layout (routecore/flow_network.h); "
+        "(first_out, head, sister, loop_arcs) of the residual arc layout "
+        "(routecore/flow_network.h); "
         "first_out and head are None for an undirected graph.");
   m.def("release_scratch_memory", &release_scratch_memory,
         "Free the scratch blocks max-flow calls keep for reuse.");

@@ -58,14 +58,15 @@ inline CsrView make_view(const carray<arc_id>& first_out, const carray<node_id>&
 // `layout_first_out` and `layout_head` are the graph's own for an undirected graph.
 inline FlowLayout make_flow_layout(const CsrView& g, bool directed,
                                    const carray<arc_id>& layout_first_out,
-                                   const carray<node_id>& layout_head,
-                                   const carray<arc_id>& sister) {
+                                   const carray<node_id>& layout_head, const carray<arc_id>& sister,
+                                   const carray<arc_id>& loop_arcs) {
   const arc_id m = flow_layout_arcs(g, directed);
   if (layout_first_out.size() != g.num_nodes + 1 || layout_head.size() != m || sister.size() != m ||
       layout_first_out.data()[g.num_nodes] != m) {
     throw std::invalid_argument("internal error: flow layout does not match the graph");
   }
-  return FlowLayout{m, layout_first_out.data(), layout_head.data(), sister.data()};
+  return FlowLayout{m, layout_first_out.data(), layout_head.data(), sister.data(),
+                    std::span<const arc_id>(loop_arcs.data(), loop_arcs.size())};
 }
 
 // Runs fn(cancel) on a helper thread with the GIL released. Every 20 ms the calling thread

@@ -40,8 +40,7 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
   }
   const std::int64_t inner = g.num_nodes - terminals;
   const std::int64_t inner_arcs = g.num_arcs - 2 * terminal_arcs;
-  if (inner > 0 && 4 * touching >= inner && inner_arcs <= 16 * inner)
-    return flow_method::ibfs;
+  if (inner > 0 && 4 * touching >= inner && inner_arcs <= 16 * inner) return flow_method::ibfs;
   return flow_method::push_relabel;
 }
 

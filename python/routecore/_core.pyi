@@ -101,6 +101,7 @@ def max_flow_int64(
     layout_first_out: _I32,
     layout_head: _I32,
     layout_sister: _I32,
+    layout_loop_arcs: _I32,
 ) -> _FlowTuple: ...
 def max_flow_float64(
     first_out: _I32,
@@ -116,10 +117,11 @@ def max_flow_float64(
     layout_first_out: _I32,
     layout_head: _I32,
     layout_sister: _I32,
+    layout_loop_arcs: _I32,
 ) -> _FlowTuple: ...
 def build_flow_layout(
     first_out: _I32, head: _I32, arc_edge: _I32, directed: bool
-) -> tuple[_I32 | None, _I32 | None, _I32]: ...
+) -> tuple[_I32 | None, _I32 | None, _I32, _I32]: ...
 def release_scratch_memory() -> None: ...
 
 # ---- failure cases (cpp/bindings/bind_failure_cases.cpp) ----
@@ -139,6 +141,7 @@ def failure_max_flows_int64(
     layout_first_out: _I32,
     layout_head: _I32,
     layout_sister: _I32,
+    layout_loop_arcs: _I32,
 ) -> tuple[npt.NDArray[np.int64], _U8]: ...
 def failure_max_flows_float64(
     first_out: _I32,
@@ -156,6 +159,7 @@ def failure_max_flows_float64(
     layout_first_out: _I32,
     layout_head: _I32,
     layout_sister: _I32,
+    layout_loop_arcs: _I32,
 ) -> tuple[_F64, _U8]: ...
 def failure_lengths(
     first_out: _I32,

@@ -156,10 +156,8 @@ class Graph:
             ]
             | None
         ) = None
-        # Residual arc layout of max-flow (first_out, head, sister), built lazily.
-        self._flow_layout: (
-            tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]] | None
-        ) = None
+        # Residual arc layout of max-flow (first_out, head, sister, loop_arcs), built lazily.
+        self._flow_layout: tuple[npt.NDArray[np.int32], ...] | None = None
 
     # ----------------------------------------------------------------- read-only properties
     @property
@@ -290,28 +288,27 @@ class Graph:
                     self._reverse = (first_out, head, arc_edge, arc_weight)
         return self._reverse
 
-    def flow_layout(
-        self,
-    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-        """``(first_out, head, sister)`` of the residual network's arcs, built once on first use.
+    def flow_layout(self) -> tuple[npt.NDArray[np.int32], ...]:
+        """``(first_out, head, sister, loop_arcs)`` of the residual network's arcs, built once on
+        first use.
 
         Max-flow needs both directions of every edge, each arc paired with its reverse
         (``sister``); this depends only on the graph's structure, so it is built by the first
         max-flow call and kept, and later calls only fill in residual capacities (see
         ``cpp/include/routecore/flow_network.h``). For an undirected graph ``first_out`` and
-        ``head`` are the graph's own.
+        ``head`` are the graph's own. ``loop_arcs`` lists the arcs of self-loops.
         """
         if self._flow_layout is None:
             with _reverse_lock:
                 if self._flow_layout is None:
-                    first_out, head, sister = _core.build_flow_layout(
+                    first_out, head, sister, loop_arcs = _core.build_flow_layout(
                         self._first_out, self._head, self._arc_edge, self._directed
                     )
                     if first_out is None or head is None:
                         first_out, head = self._first_out, self._head
-                    for arr in (first_out, head, sister):
+                    for arr in (first_out, head, sister, loop_arcs):
                         arr.flags.writeable = False
-                    self._flow_layout = (first_out, head, sister)
+                    self._flow_layout = (first_out, head, sister, loop_arcs)
         return self._flow_layout
 
     # ----------------------------------------------------------------------- conversions

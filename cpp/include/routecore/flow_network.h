@@ -261,11 +261,14 @@ struct Terminals {
 //               csr.first_out[u] (forward_arc), and `sister` pairs each with its reverse.
 // Every edge, whatever its capacity or its ends, has its pair of residual arcs: edges that cannot
 // carry flow (see "Dead arcs" above) get zero residual both ways when a network is built.
+// `loop_arcs` lists the arcs of self-loops (both of each), so that the per-call passes can run
+// over all arcs without testing each for a loop (flow_layout_loop_arcs; usually empty).
 struct FlowLayout {
   arc_id num_arcs = 0;
   const arc_id* first_out = nullptr;  // num_nodes + 1
   const node_id* head = nullptr;      // num_arcs
   const arc_id* sister = nullptr;     // num_arcs
+  std::span<const arc_id> loop_arcs;
 };
 
 // Number of residual arcs of the layout: one per CSR arc (undirected), two (directed).
@@ -314,10 +317,27 @@ inline void build_flow_layout(const CsrView& g, bool directed, std::span<arc_id>
   }
 }
 
+// The residual arcs of the self-loops of a graph with layout first_out / sister (both arcs of
+// each loop, ascending within a node).
+inline std::vector<arc_id> flow_layout_loop_arcs(const CsrView& g, bool directed,
+                                                 const arc_id* first_out, const arc_id* sister) {
+  std::vector<arc_id> loops;
+  for (node_id u = 0; u < g.num_nodes; ++u) {
+    const arc_id shift = directed ? first_out[u] - g.first_out[u] : 0;
+    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+      if (g.head[a] != u) continue;
+      loops.push_back(a + shift);
+      if (directed) loops.push_back(sister[a + shift]);
+    }
+  }
+  return loops;
+}
+
 // A FlowLayout with its own arrays, for callers that do not keep one per graph.
 struct OwnedFlowLayout {
   detail::Buffer<arc_id> first_out, sister;
   detail::Buffer<node_id> head;
+  std::vector<arc_id> loops;
   FlowLayout view;
 
   OwnedFlowLayout(const CsrView& g, bool directed) {
@@ -331,8 +351,10 @@ struct OwnedFlowLayout {
     build_flow_layout(g, directed, {first_out.get(), directed ? n1 : 0},
                       {head.get(), directed ? static_cast<std::size_t>(m) : 0},
                       {sister.get(), static_cast<std::size_t>(m)});
+    loops =
+        flow_layout_loop_arcs(g, directed, directed ? first_out.get() : g.first_out, sister.get());
     view = FlowLayout{m, directed ? first_out.get() : g.first_out, directed ? head.get() : g.head,
-                      sister.get()};
+                      sister.get(), loops};
   }
 };
 
@@ -388,8 +410,9 @@ struct EdgeClass {
   bool to_sink;
 };
 
-[[gnu::always_inline]] inline EdgeClass classify_edge(node_id u, node_id v, terminal_kind tu, terminal_kind tv,
-                               bool directed, bool folded) {
+[[gnu::always_inline]] inline EdgeClass classify_edge(node_id u, node_id v, terminal_kind tu,
+                                                      terminal_kind tv, bool directed,
+                                                      bool folded) {
   using T = terminal_kind;
   if (tu == T::none && tv == T::none) {
     if (u == v) return {edge_role::dead, u, false, false};
@@ -560,24 +583,22 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
     return static_cast<Cap>(std::min(arc_capacity[csr_arc], clamp));
   };
 
-  // Pass 1, branch-free: every edge as if between two ordinary nodes (self-loops dead).
+  // Pass 1, branch-free: every edge as if between two ordinary nodes; then the self-loops die.
   net.arcs = detail::make_buffer<ResidualArc<Cap>>(static_cast<std::size_t>(m));
   ResidualArc<Cap>* arcs = net.arcs.get();
   const arc_id* sister = layout.sister;
-  for (node_id u = 0; u < n; ++u) {
-    const arc_id shift = layout.first_out[u] - g.first_out[u];
-    const arc_id lo = layout.first_out[u], hi = layout.first_out[u + 1];
-    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-      const arc_id p = a + shift;
-      const arc_id q = sister[p];
-      // A self-loop's sister is in its own node's list (cheaper to test than reading head).
-      arcs[p] = ResidualArc<Cap>{q, q >= lo && q < hi ? Cap{0} : cap_of(a)};
-    }
-    if (directed) {  // the reverses of the in-arcs
+  if (!directed) {
+    for (arc_id p = 0; p < m; ++p) arcs[p] = ResidualArc<Cap>{sister[p], cap_of(p)};
+  } else {
+    for (node_id u = 0; u < n; ++u) {
+      const arc_id shift = layout.first_out[u] - g.first_out[u];
+      for (arc_id a = g.begin(u); a < g.end(u); ++a)
+        arcs[a + shift] = ResidualArc<Cap>{sister[a + shift], cap_of(a)};
       for (arc_id p = g.end(u) + shift; p < layout.first_out[u + 1]; ++p)
-        arcs[p] = ResidualArc<Cap>{sister[p], Cap{0}};
+        arcs[p] = ResidualArc<Cap>{sister[p], Cap{0}};  // the reverses of the in-arcs
     }
   }
+  for (const arc_id p : layout.loop_arcs) arcs[p].residual = 0;
 
   net.direct_flow = 0;
   if (folded) {
@@ -667,22 +688,31 @@ void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g, const Flow
   // Pass 1 (branch-free for integers): every edge as if between two ordinary nodes, written from
   // its forward arc (an undirected edge's backward arc writes to a scratch slot).
   In scratch = 0;
-  for (node_id u = 0; u < g.num_nodes; ++u) {
-    const arc_id shift = layout.first_out[u] - g.first_out[u];
-    const arc_id lo = layout.first_out[u], hi = layout.first_out[u + 1];
-    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-      const edge_id stored = g.arc_edge[a];
-      const arc_id p = a + shift;
-      const arc_id q = arcs[p].sister;  // in u's own list only for a self-loop
-      const Cap c = q >= lo && q < hi ? Cap{0} : cap_of(a);
-      Cap f;
-      if constexpr (std::is_integral_v<Cap>) {
-        f = c - arcs[p].residual;
-      } else {
-        f = c > 0 ? arc_flow(net, p, c, directed ? 0.0 : c) : 0.0;
-      }
-      *(stored >= 0 ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
+  auto write = [&](arc_id a, arc_id p) {
+    const edge_id stored = g.arc_edge[a];
+    const Cap c = cap_of(a);
+    Cap f;
+    if constexpr (std::is_integral_v<Cap>) {
+      f = c - arcs[p].residual;
+    } else {
+      f = c > 0 ? arc_flow(net, p, c, directed ? 0.0 : c) : 0.0;
     }
+    *(stored >= 0 ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
+  };
+  if (!directed) {
+    for (arc_id a = 0; a < g.num_arcs; ++a) write(a, a);
+  } else {
+    for (node_id u = 0; u < g.num_nodes; ++u) {
+      const arc_id shift = layout.first_out[u] - g.first_out[u];
+      for (arc_id a = g.begin(u); a < g.end(u); ++a) write(a, a + shift);
+    }
+  }
+  // Self-loops carry nothing (their dead arcs read as saturated above).
+  for (const arc_id p : layout.loop_arcs) {
+    const node_id u = layout.head[p];
+    if (directed && p >= layout.first_out[u] + g.out_degree(u)) continue;  // a reverse arc
+    const arc_id a = directed ? p - (layout.first_out[u] - g.first_out[u]) : p;
+    edge_flow[edge_of(g.arc_edge[a])] = 0;
   }
   // Pass 2: the edges with a terminal end, whatever their role.
   detail::for_each_terminal_edge(
