@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .._validation import thread_count
 from ._geometry import (
     FloatArray,
     IntArray,
@@ -101,13 +102,16 @@ def _radio_links(
     max_per_ground: Any,
     name: str,
     tile_size: Any,
+    threads: Any,
 ) -> RadioLinks:
     t = _float_array(t_s, "t_s")
     if t.ndim != 0:
         raise ConstellationError(f"t_s must be a single time, got shape {t.shape}")
     k = _optional_count(max_per_ground, name)
+    workers = thread_count(threads)
     index = _lat_lon_index(lat_deg, lon_deg, tile_size)
-    pairs = index.visible(satellite_ecef_km(constellation, float(t)), min_elevation_deg, k)
+    sat = satellite_ecef_km(constellation, float(t))
+    pairs = index.visible(sat, min_elevation_deg, k, workers)
     return RadioLinks._from_pairs(pairs)
 
 
@@ -119,6 +123,7 @@ def user_links(
     *,
     max_per_terminal: int | None = None,
     tile_size: int = 256,
+    threads: int | None = None,
 ) -> RadioLinks:
     """Terminal <-> satellite links at time ``t_s``, above ``min_elevation_user_deg``.
 
@@ -134,6 +139,8 @@ def user_links(
         Default: every visible satellite.
     tile_size : int, default 256
         Ground points handled together (see :func:`visible_pairs`).
+    threads : int, optional
+        Threads for the visibility search. Default: every available core.
 
     Returns
     -------
@@ -155,6 +162,7 @@ def user_links(
         max_per_terminal,
         "max_per_terminal",
         tile_size,
+        threads,
     )
 
 
@@ -166,6 +174,7 @@ def feeder_links(
     *,
     max_per_gateway: int | None = None,
     tile_size: int = 256,
+    threads: int | None = None,
 ) -> RadioLinks:
     """Gateway <-> satellite feeder links at time ``t_s``, above ``min_elevation_feeder_deg``.
 
@@ -187,6 +196,7 @@ def feeder_links(
         max_per_gateway,
         "max_per_gateway",
         tile_size,
+        threads,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._validation import edge_values, node_id_array
+from .._validation import edge_values, node_id_array, thread_count
 from ..graph import Graph
 from ._geometry import (
     FloatArray,
@@ -130,6 +130,7 @@ class _Prepared:
         max_user_links: Any,
         max_feeder_links: Any,
         tile_size: Any,
+        threads: Any,
     ) -> None:
         if not isinstance(constellation, Constellation):
             raise ConstellationError(
@@ -161,6 +162,7 @@ class _Prepared:
         self.gateway_index = _GroundIndex(xyz[self.gateways], size)
         self.max_user = _optional_count(max_user_links, "max_user_links")
         self.max_feeder = _optional_count(max_feeder_links, "max_feeder_links")
+        self.threads = thread_count(threads)
         self._ground_links(ground_links, ground_length_km, n)
         if isl is None:
             isl = constellation.has_isl
@@ -239,8 +241,12 @@ class _Prepared:
         c = self.constellation
         n = self.num_ground
         sat = satellite_ecef_km(c, t_s)
-        user = self.terminal_index.visible(sat, c.min_elevation_user_deg, self.max_user)
-        feed = self.gateway_index.visible(sat, c.min_elevation_feeder_deg, self.max_feeder)
+        user = self.terminal_index.visible(
+            sat, c.min_elevation_user_deg, self.max_user, self.threads
+        )
+        feed = self.gateway_index.visible(
+            sat, c.min_elevation_feeder_deg, self.max_feeder, self.threads
+        )
         isl_len = np.linalg.norm(sat[self.isl_a] - sat[self.isl_b], axis=1)
         sizes = (self.ground_a.shape[0], user.ground.shape[0], feed.ground.shape[0], len(isl_len))
 
@@ -293,6 +299,7 @@ def snapshots(
     max_user_links: int | None = None,
     max_feeder_links: int | None = None,
     tile_size: int = 256,
+    threads: int | None = None,
 ) -> Iterator[Snapshot]:
     """One :class:`Snapshot` per time step, lazily (a generator over ``times_s``).
 
@@ -320,6 +327,7 @@ def snapshots(
         max_user_links,
         max_feeder_links,
         tile_size,
+        threads,
     )
     return (prepared.build(float(t)) for t in times)
 
@@ -337,6 +345,7 @@ def snapshot(
     max_user_links: int | None = None,
     max_feeder_links: int | None = None,
     tile_size: int = 256,
+    threads: int | None = None,
 ) -> Snapshot:
     """The ground network plus the constellation at time ``t_s`` as one undirected Graph.
 
@@ -361,7 +370,10 @@ def snapshot(
     max_user_links, max_feeder_links : int, optional
         Keep only the highest-elevation satellites per terminal / gateway. Default: all visible.
     tile_size : int, default 256
-        Ground points per visibility tile (bounds memory; see :func:`visible_pairs`).
+        Ground points per visibility tile (see :func:`visible_pairs`).
+    threads : int, optional
+        Threads for the visibility search (C++, GIL released). Default: every available core.
+        The snapshot does not depend on it.
 
     Returns
     -------
@@ -400,6 +412,7 @@ def snapshot(
             max_user_links=max_user_links,
             max_feeder_links=max_feeder_links,
             tile_size=tile_size,
+            threads=threads,
         )
     )
 
