@@ -154,3 +154,26 @@ def failure_lengths(
     case_arcs: _I32,
     threads: int,
 ) -> _F64: ...
+
+# ---- satellite visibility (cpp/bindings/bind_visibility.cpp) ----
+def visible_pairs(
+    sat_xyz_km: _F64,
+    ground_unit: _F64,
+    ground_radius_km: _F64,
+    ground_id: _I64,
+    tile_start: _I64,
+    min_elevation_deg: float,
+    max_per_ground: int,
+    threads: int,
+) -> tuple[_I64, _I64, _F64, _F64]: ...
+
+# ---- threaded CSR build (cpp/bindings/bind_parallel_csr.cpp) ----
+def build_csr_parallel(
+    num_nodes: int,
+    src: _I32,
+    dst: _I32,
+    directed: bool,
+    weight: _F64 | None,
+    capacity: _F64 | None,
+    threads: int,
+) -> tuple[_I32, _I32, _I32, _F64 | None, _F64 | None]: ...

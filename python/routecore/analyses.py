@@ -20,6 +20,7 @@ Conventions: latencies are one-way, in ms; capacities and flows in Gbit/s; ``inf
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -727,8 +728,9 @@ def _site_latency(work: _SkyWork, cname: str, times: npt.NDArray[np.float64]) ->
         work.lon,
         work.role,
         max_user_links=work.max_user_links,
+        threads=work.threads,
     ):
-        access = _access_graph(snap)
+        access = _access_graph(snap, threads=work.threads)
         sat_part = shortest_path_lengths(access, np.arange(n_s, n_s + n_g), threads=work.threads)
         yield np.asarray(sat_part)[:, :n_s] + work.to_exchange[:, None]
 
@@ -1246,38 +1248,46 @@ def school_route(
 
 
 @overload
-def _access_graph(snap: Any) -> Graph: ...
+def _access_graph(snap: Any, *, threads: int | None = None) -> Graph: ...
 @overload
 def _access_graph(
-    snap: Any, *, with_medium: Literal[True]
+    snap: Any, *, with_medium: Literal[True], threads: int | None = None
 ) -> tuple[Graph, npt.NDArray[np.int8]]: ...
-def _access_graph(snap: Any, *, with_medium: bool = False) -> Any:
+def _access_graph(snap: Any, *, with_medium: bool = False, threads: int | None = None) -> Any:
     """Directed graph of one snapshot in which only satellites relay traffic.
 
     Feeder links point from the gateway to the satellite, user links from the satellite to
     the terminal, laser links both ways. Searching from a gateway therefore reaches schools
     only through satellites, and never through another school or gateway. With
     ``with_medium`` also returns the :class:`~routecore.constellation.Medium` of each edge.
+    Edges: the user links, the feeder links, the laser links forward, then backward (each in
+    snapshot order); the CSR is built on ``threads`` threads (default: every core).
     """
     from routecore.constellation import Medium
+    from routecore.constellation._snapshot import _graph_from_edges
 
-    from .graph import Graph
-
-    med = np.asarray(snap.medium)
-    src = np.asarray(snap.src, dtype=np.int64)
-    dst = np.asarray(snap.dst, dtype=np.int64)
-    w = np.asarray(snap.graph.weight, dtype=np.float64)
-    user = med == Medium.USER_LINK
-    feeder = med == Medium.FEEDER
-    isl = med == Medium.ISL
+    # A snapshot's edges come in blocks by medium (ground, user, feeder, ISL).
+    bounds = np.searchsorted(snap.medium, [Medium.USER_LINK, Medium.FEEDER, Medium.ISL, 4])
+    user, feeder, isl = (slice(int(a), int(b)) for a, b in itertools.pairwise(bounds))
+    src, dst, latency = snap.src, snap.dst, snap.latency_ms
     # User links are stored ground -> satellite: reverse them. Feeders keep their direction.
     tails = np.concatenate([dst[user], src[feeder], src[isl], dst[isl]])
     heads = np.concatenate([src[user], dst[feeder], dst[isl], src[isl]])
-    weight = np.concatenate([w[user], w[feeder], w[isl], w[isl]])
-    graph = Graph(snap.graph.num_nodes, tails, heads, weight=weight, directed=True)
+    weight = np.concatenate([latency[user], latency[feeder], latency[isl], latency[isl]])
+    graph = _graph_from_edges(
+        snap.graph.num_nodes,
+        tails,
+        heads,
+        weight,
+        None,
+        directed=True,
+        threads=thread_count(threads),
+    )
     if not with_medium:
         return graph
-    medium = np.concatenate([med[user], med[feeder], med[isl], med[isl]]).astype(np.int8)
+    medium = np.concatenate(
+        [snap.medium[user], snap.medium[feeder], snap.medium[isl], snap.medium[isl]]
+    )
     return graph, medium
 
 

@@ -33,6 +33,10 @@ __all__ = [
 ]
 
 
+MS_PER_KM = 1000.0 / SPEED_OF_LIGHT_KM_S
+"""One-way delay per km at the speed of light in vacuum (ms)."""
+
+
 def latency_ms(length_km: npt.ArrayLike) -> FloatArray:
     """One-way propagation delay (ms) over ``length_km`` at the speed of light in vacuum.
 
@@ -41,7 +45,7 @@ def latency_ms(length_km: npt.ArrayLike) -> FloatArray:
     >>> round(float(latency_ms(299.792458)), 12)
     1.0
     """
-    return np.asarray(_float_array(length_km, "length_km") * (1000.0 / SPEED_OF_LIGHT_KM_S))
+    return np.asarray(_float_array(length_km, "length_km") * MS_PER_KM)
 
 
 @dataclass(frozen=True, eq=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -10,12 +11,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .. import _core
 from .._validation import edge_values, node_id_array, thread_count
 from ..graph import Graph
 from ._geometry import (
     FloatArray,
     IntArray,
-    VisiblePairs,
     _float_array,
     _GroundIndex,
     _optional_count,
@@ -24,7 +25,7 @@ from ._geometry import (
     lat_lon_to_ecef,
     satellite_ecef_km,
 )
-from ._links import isl_pairs, latency_ms
+from ._links import MS_PER_KM, isl_pairs, latency_ms
 from ._model import Constellation, ConstellationError
 
 __all__ = ["GroundRole", "Medium", "Snapshot", "snapshot", "snapshots", "time_grid"]
@@ -86,6 +87,8 @@ class Snapshot:
         Elevation of the satellite for user and feeder links; NaN for other edges.
     satellite_ecef_km : ndarray of float64, shape (S, 3)
         Satellite positions at ``t_s``.
+    latency_ms : ndarray of float64, shape (M,)
+        One-way latency of each edge (the graph's ``weight``, in edge-id order).
     """
 
     t_s: float
@@ -98,6 +101,7 @@ class Snapshot:
     length_km: FloatArray
     elevation_deg: FloatArray
     satellite_ecef_km: FloatArray
+    latency_ms: FloatArray
 
     def edges_of(self, medium: Medium) -> IntArray:
         """Edge ids of one :class:`Medium`, ascending.
@@ -156,8 +160,8 @@ class _Prepared:
         role = self._roles(ground_role, n)
         size = _tile_size(tile_size)
         xyz = lat_lon_to_ecef(lat, lon).reshape(-1, 3)
-        self.terminals = np.flatnonzero(role & GroundRole.TERMINAL).astype(np.int64)
-        self.gateways = np.flatnonzero(role & GroundRole.GATEWAY).astype(np.int64)
+        self.terminals = np.flatnonzero(role & GroundRole.TERMINAL).astype(np.int32)
+        self.gateways = np.flatnonzero(role & GroundRole.GATEWAY).astype(np.int32)
         self.terminal_index = _GroundIndex(xyz[self.terminals], size)
         self.gateway_index = _GroundIndex(xyz[self.gateways], size)
         self.max_user = _optional_count(max_user_links, "max_user_links")
@@ -248,42 +252,69 @@ class _Prepared:
             sat, c.min_elevation_feeder_deg, self.max_feeder, self.threads
         )
         isl_len = np.linalg.norm(sat[self.isl_a] - sat[self.isl_b], axis=1)
+        # Edge blocks: ground links, user links, feeder links, ISLs. Each array is allocated
+        # once and filled block by block (no concatenated temporaries).
         sizes = (self.ground_a.shape[0], user.ground.shape[0], feed.ground.shape[0], len(isl_len))
-
-        def radio(pairs: VisiblePairs, ids: IntArray) -> tuple[IntArray, IntArray]:
-            return ids[pairs.ground], pairs.satellite + n
-
-        user_g, user_s = radio(user, self.terminals)
-        feed_g, feed_s = radio(feed, self.gateways)
-        src = np.concatenate([self.ground_a, user_g, feed_g, self.isl_a.astype(np.int64) + n])
-        dst = np.concatenate([self.ground_b, user_s, feed_s, self.isl_b.astype(np.int64) + n])
-        length = np.concatenate([self.ground_length, user.range_km, feed.range_km, isl_len])
-        radio_len = np.concatenate([user.range_km, feed.range_km, isl_len])
-        weight = np.concatenate([self.ground_latency, latency_ms(radio_len)])
-        capacity = np.concatenate(
-            [
-                self.ground_capacity,
-                np.full(sizes[1], c.user_link_capacity_gbps),
-                np.full(sizes[2], c.feeder_capacity_gbps),
-                np.full(sizes[3], c.isl_capacity_gbps or 0.0),
-            ]
+        bounds = np.cumsum((0, *sizes)).tolist()
+        ground, users, feeders, isls = (slice(a, b) for a, b in itertools.pairwise(bounds))
+        m = bounds[-1]
+        src = np.empty(m, dtype=np.int32)
+        dst = np.empty(m, dtype=np.int32)
+        src[ground], dst[ground] = self.ground_a, self.ground_b
+        src[users], dst[users] = self.terminals[user.ground], user.satellite + n
+        src[feeders], dst[feeders] = self.gateways[feed.ground], feed.satellite + n
+        src[isls], dst[isls] = self.isl_a + n, self.isl_b + n
+        length = np.empty(m)
+        length[ground] = self.ground_length
+        length[users], length[feeders], length[isls] = user.range_km, feed.range_km, isl_len
+        weight = np.empty(m)
+        weight[ground] = self.ground_latency
+        np.multiply(length[bounds[1] :], MS_PER_KM, out=weight[bounds[1] :])
+        capacity = np.empty(m)
+        capacity[ground] = self.ground_capacity
+        capacity[users] = c.user_link_capacity_gbps
+        capacity[feeders] = c.feeder_capacity_gbps
+        capacity[isls] = c.isl_capacity_gbps or 0.0
+        medium = np.repeat(np.array([kind.value for kind in Medium], dtype=np.int8), sizes)
+        elevation = np.full(m, np.nan)
+        elevation[users], elevation[feeders] = user.elevation_deg, feed.elevation_deg
+        graph = _graph_from_edges(
+            n + self.num_satellites,
+            src,
+            dst,
+            weight,
+            capacity,
+            directed=False,
+            threads=self.threads,
         )
-        medium = np.repeat(np.array([m.value for m in Medium], dtype=np.int8), sizes)
-        elevation = np.concatenate(
-            [
-                np.full(sizes[0], np.nan),
-                user.elevation_deg,
-                feed.elevation_deg,
-                np.full(sizes[3], np.nan),
-            ]
-        )
-        graph = Graph(
-            n + self.num_satellites, src, dst, weight=weight, capacity=capacity, directed=False
-        )
-        arrays = (src.astype(np.int32), dst.astype(np.int32), medium, length, elevation, sat)
+        arrays = (src, dst, medium, length, elevation, sat, weight)
         for arr in arrays:
             arr.flags.writeable = False
         return Snapshot(float(t_s), graph, n, self.num_satellites, *arrays)
+
+
+def _graph_from_edges(
+    num_nodes: int,
+    src: npt.NDArray[np.int32],
+    dst: npt.NDArray[np.int32],
+    weight: FloatArray,
+    capacity: FloatArray | None,
+    *,
+    directed: bool,
+    threads: int,
+) -> Graph:
+    """The Graph ``Graph(num_nodes, src, dst, weight=, capacity=, directed=)`` of edge arrays
+    that this package assembled itself (node ids in range, values finite and >= 0), without
+    checking them again; the CSR is built on ``threads`` threads (``routecore/parallel_csr.h``,
+    the same arrays as the serial build)."""
+    first_out, head, arc_edge, arc_weight, arc_capacity = _core.build_csr_parallel(
+        num_nodes, src, dst, directed, weight, capacity, threads
+    )
+    graph = Graph.__new__(Graph)
+    graph._set_state(
+        num_nodes, src.shape[0], directed, first_out, head, arc_edge, arc_weight, arc_capacity
+    )
+    return graph
 
 
 def snapshots(
