@@ -142,12 +142,14 @@ bool find_visible(std::span<const double> sat_xyz_km, const GroundTiles& ground,
   const std::int64_t n = ground.num_points();
   const std::int64_t num_tiles = ground.num_tiles();
   const auto num_sats = static_cast<std::int64_t>(sat_xyz_km.size() / 3);
+  const auto num_ids = static_cast<std::size_t>(ground.num_ids);
   assert(ground.unit.size() == static_cast<std::size_t>(3 * n));
   assert(ground.ground_id.size() == static_cast<std::size_t>(n));
   assert(num_tiles >= 0 && ground.tile_start[0] == 0 && ground.tile_start[num_tiles] == n);
-  out.tile_hits_.assign(static_cast<std::size_t>(std::max<std::int64_t>(num_tiles, 0)), {});
-  out.count_.assign(static_cast<std::size_t>(n), 0);
-  out.offset_.assign(static_cast<std::size_t>(n) + 1, 0);
+  out.tile_hits.assign(static_cast<std::size_t>(std::max<std::int64_t>(num_tiles, 0)), {});
+  out.first.assign(num_ids, nullptr);
+  out.count.assign(num_ids, 0);
+  out.offset.assign(num_ids + 1, 0);
   if (n == 0 || num_sats == 0) return !cancel.requested();
 
   const double eps = min_elevation_deg / deg_per_rad;
@@ -172,53 +174,30 @@ bool find_visible(std::span<const double> sat_xyz_km, const GroundTiles& ground,
   parallel_for(num_tiles, threads, &cancel, [&](std::int64_t t, int worker) {
     auto& ws = workspace[static_cast<std::size_t>(worker)];
     if (!ws) ws = std::make_unique<Workspace>();
-    const std::int64_t begin = ground.tile_start[static_cast<std::size_t>(t)];
-    const std::int64_t end = ground.tile_start[static_cast<std::size_t>(t) + 1];
+    const auto begin = static_cast<std::size_t>(ground.tile_start[static_cast<std::size_t>(t)]);
+    const auto end = static_cast<std::size_t>(ground.tile_start[static_cast<std::size_t>(t) + 1]);
     if (begin == end) return;
-    tile_candidates(ground, begin, end, sats, ws->tile_candidates);
-    auto& tile = out.tile_hits_[static_cast<std::size_t>(t)];
-    for (std::int64_t i = begin; i < end; ++i) {
-      const std::int32_t c = point_pairs(
-          ground.unit.data() + 3 * i, ground.radius_km[static_cast<std::size_t>(i)], sat_xyz_km,
-          sats, ws->tile_candidates, min_elevation_deg, cos_eps, sin_eps, max_per_ground, *ws);
-      out.count_[static_cast<std::size_t>(i)] = c;
+    tile_candidates(ground, static_cast<std::int64_t>(begin), static_cast<std::int64_t>(end), sats,
+                    ws->tile_candidates);
+    auto& tile = out.tile_hits[static_cast<std::size_t>(t)];
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::int32_t c = point_pairs(ground.unit.data() + 3 * i, ground.radius_km[i],
+                                         sat_xyz_km, sats, ws->tile_candidates, min_elevation_deg,
+                                         cos_eps, sin_eps, max_per_ground, *ws);
+      out.count[static_cast<std::size_t>(ground.ground_id[i])] = c;
       tile.insert(tile.end(), ws->hits.begin(), ws->hits.end());
+    }
+    // The buffer is complete: point every id of the tile at its first pair.
+    const VisibleHits::Hit* next = tile.data();
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto id = static_cast<std::size_t>(ground.ground_id[i]);
+      out.first[id] = next;
+      next += out.count[id];
     }
   });
   if (cancel.requested()) return false;
-  for (std::int64_t i = 0; i < n; ++i) {
-    const auto id = static_cast<std::size_t>(ground.ground_id[static_cast<std::size_t>(i)]);
-    out.offset_[id + 1] = out.count_[static_cast<std::size_t>(i)];
-  }
-  for (std::int64_t id = 0; id < n; ++id) {
-    out.offset_[static_cast<std::size_t>(id) + 1] += out.offset_[static_cast<std::size_t>(id)];
-  }
+  for (std::size_t id = 0; id < num_ids; ++id) out.offset[id + 1] = out.offset[id] + out.count[id];
   return true;
-}
-
-void write_visible(const VisibleHits& hits, const GroundTiles& ground,
-                   std::span<std::int64_t> ground_out, std::span<std::int64_t> satellite_out,
-                   std::span<double> elevation_deg_out, std::span<double> range_km_out, int threads,
-                   const Cancel& cancel) {
-  assert(ground_out.size() == static_cast<std::size_t>(hits.num_pairs()));
-  parallel_for(ground.num_tiles(), threads, &cancel, [&](std::int64_t t, int) {
-    const auto& tile = hits.tile_hits_[static_cast<std::size_t>(t)];
-    std::size_t next = 0;
-    const std::int64_t begin = ground.tile_start[static_cast<std::size_t>(t)];
-    const std::int64_t end = ground.tile_start[static_cast<std::size_t>(t) + 1];
-    for (std::int64_t i = begin; i < end; ++i) {
-      const std::int64_t id = ground.ground_id[static_cast<std::size_t>(i)];
-      auto slot = static_cast<std::size_t>(hits.offset_[static_cast<std::size_t>(id)]);
-      const auto count = static_cast<std::size_t>(hits.count_[static_cast<std::size_t>(i)]);
-      for (std::size_t j = 0; j < count; ++j, ++slot, ++next) {
-        const VisibleHits::Hit& hit = tile[next];
-        ground_out[slot] = id;
-        satellite_out[slot] = hit.satellite;
-        elevation_deg_out[slot] = hit.elevation_deg;
-        range_km_out[slot] = hit.range_km;
-      }
-    }
-  });
 }
 
 }  // namespace routecore

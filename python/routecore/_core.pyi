@@ -1,6 +1,8 @@
 """Type stubs for the C++ extension ``routecore._core`` (hand-written; keep in sync with
 cpp/bindings). Functions here assume validated input; call them through the routecore package."""
 
+from typing import overload
+
 import numpy as np
 import numpy.typing as npt
 
@@ -156,16 +158,41 @@ def failure_lengths(
 ) -> _F64: ...
 
 # ---- satellite visibility (cpp/bindings/bind_visibility.cpp) ----
-def visible_pairs(
-    sat_xyz_km: _F64,
-    ground_unit: _F64,
-    ground_radius_km: _F64,
-    ground_id: _I64,
-    tile_start: _I64,
-    min_elevation_deg: float,
-    max_per_ground: int,
-    threads: int,
-) -> tuple[_I64, _I64, _F64, _F64]: ...
+class VisibilitySearch:
+    def __init__(
+        self,
+        sat_xyz_km: _F64,
+        ground_unit: _F64,
+        ground_radius_km: _F64,
+        ground_id: _I64,
+        tile_start: _I64,
+        num_ids: int,
+        min_elevation_deg: float,
+        max_per_ground: int,
+        threads: int,
+    ) -> None: ...
+    @property
+    def num_pairs(self) -> int: ...
+    @overload
+    def write(
+        self,
+        ground: _I32,
+        satellite: _I32,
+        elevation_deg: _F64,
+        range_km: _F64,
+        satellite_offset: int,
+        threads: int,
+    ) -> None: ...
+    @overload
+    def write(
+        self,
+        ground: _I64,
+        satellite: _I64,
+        elevation_deg: _F64,
+        range_km: _F64,
+        satellite_offset: int,
+        threads: int,
+    ) -> None: ...
 
 # ---- threaded CSR build (cpp/bindings/bind_parallel_csr.cpp) ----
 def build_csr_parallel(

@@ -14,16 +14,17 @@
 //   sat_xyz_km      S x 3 finite coordinates, row-major (a satellite may be anywhere).
 //   ground_unit     N x 3 unit vectors and ground_radius_km[N] finite and > 0: point i is
 //                   ground_radius_km[i] * ground_unit[i].
-//   ground_id[N]    a permutation of 0 .. N-1, the id under which point i is reported.
+//   ground_id[N]    distinct ids in [0, num_ids): the id under which point i is reported (the
+//                   caller's row of the point, or a node id of its graph).
 //   tile_start[T+1] 0 = tile_start[0] <= ... <= tile_start[T] = N: tile t holds the points
 //                   tile_start[t] .. tile_start[t+1]-1. Any grouping gives the same result;
 //                   compact tiles (a few hundred nearby points) make the search fast.
 //   0 <= eps < 90 degrees; max_per_ground = k >= 1, or 0 for every visible satellite.
 //
 // Output (write_visible, arrays of num_pairs() entries)
-//   ground[j], satellite[j], elevation_deg[j], range_km[j], sorted by ground id, then by
-//   decreasing elevation, then by increasing satellite index (a total order: the result is
-//   unique). Only pairs with elevation_deg >= eps are listed; at most k per ground point.
+//   ground[j], satellite[j] + satellite_offset, elevation_deg[j], range_km[j], sorted by ground
+//   id, then by decreasing elevation, then by increasing satellite index (a total order: the
+//   result is unique). Only pairs with elevation_deg >= eps are listed; at most k per point.
 //
 // Algorithm and invariants
 //   1. Per satellite: from radius r_g, a satellite at radius r_s is at elevation >= eps exactly
@@ -37,9 +38,9 @@
 //      v cos(eps) - h sin(eps) >= 0 (sin(elevation - eps) times the range). With a limit k, only
 //      the candidates whose tan(elevation) = v / h is within a margin of the k-th largest get
 //      their elevation computed (atan2); the others cannot be among the k highest.
-//   4. Each point's pairs are sorted by the output order and kept in a per-tile buffer; a
-//      prefix sum over the per-point counts in ground-id order gives every point its place in
-//      the output, and the buffers are copied there (again one task per tile).
+//   4. Each point's pairs are sorted by the output order and kept in its tile's buffer; a prefix
+//      sum over the per-id counts gives every id its place in the output, and the writer copies
+//      the pairs there in id order (one task per block of ids: sequential writes).
 //   The culls are conservative, with margins (>= 1e-12 relative) far above rounding error, and
 //   the final decision for a pair (atan2 in degrees against eps) uses only that pair's numbers,
 //   so the result does not depend on the tiling or on the thread count.
@@ -51,6 +52,7 @@
 //   O(N) for counts and offsets. Cancellation is polled between tiles.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -65,32 +67,27 @@ struct GroundTiles {
   std::span<const double> radius_km;         // per point
   std::span<const std::int64_t> ground_id;   // per point: its id in the output
   std::span<const std::int64_t> tile_start;  // num_tiles + 1
+  std::int64_t num_ids = 0;                  // ids are in [0, num_ids)
   std::int64_t num_points() const { return static_cast<std::int64_t>(radius_km.size()); }
   std::int64_t num_tiles() const { return static_cast<std::int64_t>(tile_start.size()) - 1; }
 };
 
-// The pairs found by find_visible, per tile and per point in tile order, before they are put
-// in ground-id order by write_visible.
-class VisibleHits {
- public:
+// The pairs found by find_visible, before write_visible puts them in output order.
+struct VisibleHits {
   struct Hit {
     std::int32_t satellite;
     double elevation_deg;
     double range_km;
   };
+  // Per tile: the pairs of its points, point after point, each point's in output order.
+  std::vector<std::vector<Hit>> tile_hits;
+  // Per ground id: its first pair inside tile_hits (unused where count is 0) and its count.
+  std::vector<const Hit*> first;
+  std::vector<std::int32_t> count;
+  // Per ground id, plus one entry: the output slot of its first pair (prefix sum of count).
+  std::vector<std::int64_t> offset;
 
-  std::int64_t num_pairs() const { return offset_.empty() ? 0 : offset_.back(); }
-
- private:
-  friend bool find_visible(std::span<const double>, const GroundTiles&, double, std::int64_t, int,
-                           const Cancel&, VisibleHits&);
-  friend void write_visible(const VisibleHits&, const GroundTiles&, std::span<std::int64_t>,
-                            std::span<std::int64_t>, std::span<double>, std::span<double>, int,
-                            const Cancel&);
-
-  std::vector<std::vector<Hit>> tile_hits_;  // per tile: the pairs of its points, point by point
-  std::vector<std::int32_t> count_;          // per point (tile order): its number of pairs
-  std::vector<std::int64_t> offset_;         // per ground id + 1: first output slot (prefix sum)
+  std::int64_t num_pairs() const { return offset.empty() ? 0 : offset.back(); }
 };
 
 // Phase 1: finds the pairs (steps 1 to 3 and the prefix sum of step 4) into `out`. Returns false
@@ -99,10 +96,28 @@ bool find_visible(std::span<const double> sat_xyz_km, const GroundTiles& ground,
                   double min_elevation_deg, std::int64_t max_per_ground, int threads,
                   const Cancel& cancel, VisibleHits& out);
 
-// Phase 2: writes the pairs in output order into arrays of hits.num_pairs() entries.
-void write_visible(const VisibleHits& hits, const GroundTiles& ground,
-                   std::span<std::int64_t> ground_out, std::span<std::int64_t> satellite_out,
-                   std::span<double> elevation_deg_out, std::span<double> range_km_out, int threads,
-                   const Cancel& cancel);
+// Phase 2: writes the pairs in output order into arrays of hits.num_pairs() entries (Id: int32
+// or int64), adding satellite_offset to the satellite indices.
+template <class Id>
+void write_visible(const VisibleHits& hits, Id satellite_offset, std::span<Id> ground_out,
+                   std::span<Id> satellite_out, std::span<double> elevation_deg_out,
+                   std::span<double> range_km_out, int threads, const Cancel& cancel) {
+  constexpr std::int64_t block = 4096;
+  const auto num_ids = static_cast<std::int64_t>(hits.count.size());
+  parallel_for((num_ids + block - 1) / block, threads, &cancel, [&](std::int64_t b, int) {
+    const std::int64_t end = std::min(num_ids, (b + 1) * block);
+    for (std::int64_t id = b * block; id < end; ++id) {
+      const auto i = static_cast<std::size_t>(id);
+      const VisibleHits::Hit* hit = hits.first[i];
+      auto slot = static_cast<std::size_t>(hits.offset[i]);
+      for (std::int32_t j = 0; j < hits.count[i]; ++j, ++hit, ++slot) {
+        ground_out[slot] = static_cast<Id>(id);
+        satellite_out[slot] = static_cast<Id>(hit->satellite + satellite_offset);
+        elevation_deg_out[slot] = hit->elevation_deg;
+        range_km_out[slot] = hit->range_km;
+      }
+    }
+  });
+}
 
 }  // namespace routecore

@@ -500,21 +500,51 @@ class _GroundIndex:
 
     The points are reordered once (sort-tile-recursive packing, :func:`_tile_order`) and kept as
     unit vectors and radii; every search then runs in ``routecore/visibility.h``, one tile per
-    task on a thread pool, and reports the pairs under the points' original indices.
+    task on a thread pool, and reports each pair under its point's id: ``ids[row]`` (default: the
+    row), ids distinct and below ``num_ids``.
     """
 
-    __slots__ = ("order", "radius", "tile_start", "unit")
+    __slots__ = ("ids", "num_ids", "radius", "tile_start", "unit")
 
-    def __init__(self, ground_ecef_km: FloatArray, tile_size: int) -> None:
+    def __init__(
+        self,
+        ground_ecef_km: FloatArray,
+        tile_size: int,
+        ids: IntArray | None = None,
+        num_ids: int | None = None,
+    ) -> None:
         n = ground_ecef_km.shape[0]
         radius = np.linalg.norm(ground_ecef_km, axis=1)
         unit = ground_ecef_km / radius[:, None]
         lat = np.arcsin(np.clip(unit[:, 2], -1.0, 1.0))
         lon = np.arctan2(unit[:, 1], unit[:, 0])
-        self.order = _tile_order(lat, lon, tile_size)
-        self.unit = np.ascontiguousarray(unit[self.order])
-        self.radius = np.ascontiguousarray(radius[self.order])
+        order = _tile_order(lat, lon, tile_size)
+        self.unit = np.ascontiguousarray(unit[order])
+        self.radius = np.ascontiguousarray(radius[order])
+        self.ids = order if ids is None else np.ascontiguousarray(ids[order], dtype=np.int64)
+        self.num_ids = n if num_ids is None else num_ids
         self.tile_start = np.append(np.arange(0, n, tile_size, dtype=np.int64), n)
+
+    def search(
+        self,
+        sat_ecef_km: FloatArray,
+        min_elevation_deg: float,
+        max_per_ground: int | None,
+        threads: int,
+    ) -> _core.VisibilitySearch:
+        """The pairs at or above ``min_elevation_deg`` (validated by the caller), found on
+        ``threads`` threads; ``.num_pairs`` of them, ``.write(...)`` puts them in order."""
+        return _core.VisibilitySearch(
+            np.ascontiguousarray(sat_ecef_km, dtype=np.float64),
+            self.unit,
+            self.radius,
+            self.ids,
+            self.tile_start,
+            self.num_ids,
+            float(min_elevation_deg),
+            0 if max_per_ground is None else int(max_per_ground),
+            threads,
+        )
 
     def visible(
         self,
@@ -523,19 +553,14 @@ class _GroundIndex:
         max_per_ground: int | None,
         threads: int,
     ) -> VisiblePairs:
-        """The pairs at or above ``min_elevation_deg`` (validated by the caller) on ``threads``
-        threads; sorted by ground index, decreasing elevation, then satellite index."""
-        ground, sat, elev, rng = _core.visible_pairs(
-            np.ascontiguousarray(sat_ecef_km, dtype=np.float64),
-            self.unit,
-            self.radius,
-            self.order,
-            self.tile_start,
-            float(min_elevation_deg),
-            0 if max_per_ground is None else int(max_per_ground),
-            threads,
+        """The pairs sorted by ground id, decreasing elevation, then satellite index."""
+        found = self.search(sat_ecef_km, min_elevation_deg, max_per_ground, threads)
+        k = found.num_pairs
+        pairs = VisiblePairs(
+            np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int64), np.empty(k), np.empty(k)
         )
-        return VisiblePairs(ground, sat, elev, rng)
+        found.write(pairs.ground, pairs.satellite, pairs.elevation_deg, pairs.range_km, 0, threads)
+        return pairs
 
 
 def _tile_size(value: Any) -> int:

@@ -160,10 +160,11 @@ class _Prepared:
         role = self._roles(ground_role, n)
         size = _tile_size(tile_size)
         xyz = lat_lon_to_ecef(lat, lon).reshape(-1, 3)
-        self.terminals = np.flatnonzero(role & GroundRole.TERMINAL).astype(np.int32)
-        self.gateways = np.flatnonzero(role & GroundRole.GATEWAY).astype(np.int32)
-        self.terminal_index = _GroundIndex(xyz[self.terminals], size)
-        self.gateway_index = _GroundIndex(xyz[self.gateways], size)
+        self.terminals = np.flatnonzero(role & GroundRole.TERMINAL).astype(np.int64)
+        self.gateways = np.flatnonzero(role & GroundRole.GATEWAY).astype(np.int64)
+        # Searches report node ids, so their pairs go straight into the edge arrays.
+        self.terminal_index = _GroundIndex(xyz[self.terminals], size, self.terminals, n)
+        self.gateway_index = _GroundIndex(xyz[self.gateways], size, self.gateways, n)
         self.max_user = _optional_count(max_user_links, "max_user_links")
         self.max_feeder = _optional_count(max_feeder_links, "max_feeder_links")
         self.threads = thread_count(threads)
@@ -245,28 +246,29 @@ class _Prepared:
         c = self.constellation
         n = self.num_ground
         sat = satellite_ecef_km(c, t_s)
-        user = self.terminal_index.visible(
+        user = self.terminal_index.search(
             sat, c.min_elevation_user_deg, self.max_user, self.threads
         )
-        feed = self.gateway_index.visible(
+        feed = self.gateway_index.search(
             sat, c.min_elevation_feeder_deg, self.max_feeder, self.threads
         )
         isl_len = np.linalg.norm(sat[self.isl_a] - sat[self.isl_b], axis=1)
         # Edge blocks: ground links, user links, feeder links, ISLs. Each array is allocated
-        # once and filled block by block (no concatenated temporaries).
-        sizes = (self.ground_a.shape[0], user.ground.shape[0], feed.ground.shape[0], len(isl_len))
+        # once and filled block by block; the radio links are written in place by the search.
+        sizes = (self.ground_a.shape[0], user.num_pairs, feed.num_pairs, len(isl_len))
         bounds = np.cumsum((0, *sizes)).tolist()
         ground, users, feeders, isls = (slice(a, b) for a, b in itertools.pairwise(bounds))
         m = bounds[-1]
         src = np.empty(m, dtype=np.int32)
         dst = np.empty(m, dtype=np.int32)
-        src[ground], dst[ground] = self.ground_a, self.ground_b
-        src[users], dst[users] = self.terminals[user.ground], user.satellite + n
-        src[feeders], dst[feeders] = self.gateways[feed.ground], feed.satellite + n
-        src[isls], dst[isls] = self.isl_a + n, self.isl_b + n
         length = np.empty(m)
-        length[ground] = self.ground_length
-        length[users], length[feeders], length[isls] = user.range_km, feed.range_km, isl_len
+        elevation = np.empty(m)
+        for found, block in ((user, users), (feed, feeders)):
+            found.write(src[block], dst[block], elevation[block], length[block], n, self.threads)
+        src[ground], dst[ground] = self.ground_a, self.ground_b
+        src[isls], dst[isls] = self.isl_a + n, self.isl_b + n
+        length[ground], length[isls] = self.ground_length, isl_len
+        elevation[ground], elevation[isls] = np.nan, np.nan
         weight = np.empty(m)
         weight[ground] = self.ground_latency
         np.multiply(length[bounds[1] :], MS_PER_KM, out=weight[bounds[1] :])
@@ -276,8 +278,6 @@ class _Prepared:
         capacity[feeders] = c.feeder_capacity_gbps
         capacity[isls] = c.isl_capacity_gbps or 0.0
         medium = np.repeat(np.array([kind.value for kind in Medium], dtype=np.int8), sizes)
-        elevation = np.full(m, np.nan)
-        elevation[users], elevation[feeders] = user.elevation_deg, feed.elevation_deg
         graph = _graph_from_edges(
             n + self.num_satellites,
             src,
