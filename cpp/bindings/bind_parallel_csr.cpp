@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <vector>
 
 #include "common.h"
 #include "routecore/parallel_csr.h"
@@ -35,18 +36,14 @@ py::tuple py_build_csr_parallel(node_id num_nodes, const carray<node_id>& src,
   auto ae = as_mut_span(arc_edge);
   const auto s = as_span(src);
   const auto d = as_span(dst);
-  run_interruptible(4 * num_arcs + num_nodes, [&](const Cancel& cancel) {
-    if (!build_csr_parallel(num_nodes, s, d, directed, threads, fo, hd, ae, cancel)) return false;
-    const std::span<const edge_id> arcs(ae.data(), ae.size());
-    if (weight) {
-      gather_arc_values<double>(arcs, as_span(*weight), as_mut_span(*arc_weight), threads, cancel);
-    }
-    if (capacity) {
-      gather_arc_values<double>(arcs, as_span(*capacity), as_mut_span(*arc_capacity), threads,
-                                cancel);
-    }
-    return true;
-  });
+  std::vector<ArcValues> values;
+  if (weight) values.push_back({as_span(*weight), as_mut_span(*arc_weight)});
+  if (capacity) values.push_back({as_span(*capacity), as_mut_span(*arc_capacity)});
+  run_interruptible((2 + static_cast<std::int64_t>(values.size())) * num_arcs + num_nodes,
+                    [&](const Cancel& cancel) {
+                      return build_csr_parallel(num_nodes, s, d, directed, threads, fo, hd, ae,
+                                                values, cancel);
+                    });
   return py::make_tuple(first_out, head, arc_edge, arc_weight, arc_capacity);
 }
 

@@ -1,5 +1,6 @@
 #include "routecore/parallel_csr.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace routecore {
@@ -7,7 +8,8 @@ namespace routecore {
 bool build_csr_parallel(node_id num_nodes, std::span<const node_id> src,
                         std::span<const node_id> dst, bool directed, int threads,
                         std::span<arc_id> first_out, std::span<node_id> head,
-                        std::span<edge_id> arc_edge, const Cancel& cancel) {
+                        std::span<edge_id> arc_edge, std::span<const ArcValues> values,
+                        const Cancel& cancel) {
   const auto num_edges = static_cast<std::int64_t>(src.size());
   const auto n = static_cast<std::size_t>(num_nodes);
   assert(first_out.size() == n + 1);
@@ -53,13 +55,15 @@ bool build_csr_parallel(node_id num_nodes, std::span<const node_id> src,
     arc_id* slot = next.data() + static_cast<std::size_t>(b) * n;
     for (std::int64_t e = block_begin(b); e < block_begin(b + 1); ++e) {
       const auto i = static_cast<std::size_t>(e);
-      const arc_id a = slot[src[i]]++;
-      head[static_cast<std::size_t>(a)] = dst[i];
-      arc_edge[static_cast<std::size_t>(a)] = static_cast<edge_id>(e);
+      const auto a = static_cast<std::size_t>(slot[src[i]]++);
+      head[a] = dst[i];
+      arc_edge[a] = static_cast<edge_id>(e);
+      for (const ArcValues& v : values) v.per_arc[a] = v.per_edge[i];
       if (!directed) {
-        const arc_id r = slot[dst[i]]++;
-        head[static_cast<std::size_t>(r)] = src[i];
-        arc_edge[static_cast<std::size_t>(r)] = ~static_cast<edge_id>(e);
+        const auto r = static_cast<std::size_t>(slot[dst[i]]++);
+        head[r] = src[i];
+        arc_edge[r] = ~static_cast<edge_id>(e);
+        for (const ArcValues& v : values) v.per_arc[r] = v.per_edge[i];
       }
     }
   });

@@ -1275,7 +1275,7 @@ def _access_graph(snap: Any, *, with_medium: bool = False, threads: int | None =
     heads = np.concatenate([src[user], dst[feeder], dst[isl], src[isl]])
     weight = np.concatenate([latency[user], latency[feeder], latency[isl], latency[isl]])
     graph = _graph_from_edges(
-        snap.graph.num_nodes,
+        snap.num_ground + snap.num_satellites,
         tails,
         heads,
         weight,

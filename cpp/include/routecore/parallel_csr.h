@@ -1,5 +1,5 @@
-// routecore/parallel_csr.h — build_csr (csr.h) for large edge lists on a thread pool, and the
-// per-arc copy of per-edge values; for graphs rebuilt at every step of a sweep (constellation
+// routecore/parallel_csr.h — build_csr (csr.h) for large edge lists on a thread pool, with the
+// per-arc copies of per-edge values; for graphs rebuilt at every step of a sweep (constellation
 // snapshots: about 10^6 edges per step).
 //
 // Problem
@@ -20,12 +20,11 @@
 //   every thread count, and equal to build_csr's.
 //
 // Complexity
-//   O(num_edges + threads * num_nodes) time, of which the counting and placing (O(num_edges))
+//   O((1 + values) * num_edges + threads * num_nodes) time, of which the counting and placing
 //   and the per-block offsets (O(threads * num_nodes)) run in parallel and only the prefix sum
 //   over the nodes (O(num_nodes)) is serial; memory threads * num_nodes counters.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -35,26 +34,19 @@
 
 namespace routecore {
 
-// build_csr on `threads` threads (same output). Returns false when cancelled (output
-// unspecified).
+// One per-edge value array and where its arc-order copy goes (per_arc[a] = per_edge[e] for both
+// arcs of edge e).
+struct ArcValues {
+  std::span<const double> per_edge;  // num_edges
+  std::span<double> per_arc;         // num_arcs
+};
+
+// build_csr on `threads` threads (same output), also copying each of `values` into arc order as
+// the arcs are placed. Returns false when cancelled (output unspecified).
 bool build_csr_parallel(node_id num_nodes, std::span<const node_id> src,
                         std::span<const node_id> dst, bool directed, int threads,
                         std::span<arc_id> first_out, std::span<node_id> head,
-                        std::span<edge_id> arc_edge, const Cancel& cancel);
-
-// per_arc[a] = per_edge[edge_of(arc_edge[a])], on `threads` threads.
-template <class T>
-void gather_arc_values(std::span<const edge_id> arc_edge, std::span<const T> per_edge,
-                       std::span<T> per_arc, int threads, const Cancel& cancel) {
-  constexpr std::int64_t block = 1 << 16;
-  const auto num_arcs = static_cast<std::int64_t>(arc_edge.size());
-  parallel_for((num_arcs + block - 1) / block, threads, &cancel, [&](std::int64_t b, int) {
-    const std::int64_t end = std::min(num_arcs, (b + 1) * block);
-    for (std::int64_t a = b * block; a < end; ++a) {
-      const auto i = static_cast<std::size_t>(a);
-      per_arc[i] = per_edge[static_cast<std::size_t>(edge_of(arc_edge[i]))];
-    }
-  });
-}
+                        std::span<edge_id> arc_edge, std::span<const ArcValues> values,
+                        const Cancel& cancel);
 
 }  // namespace routecore

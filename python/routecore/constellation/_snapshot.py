@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -74,7 +75,8 @@ class Snapshot:
         Seconds since the model epoch.
     graph : Graph
         Undirected; ``weight`` = one-way latency in ms, ``capacity`` = capacity in Gbit/s
-        (float64).
+        (float64). Built on first use (on the snapshot's ``threads``), so sweeps that derive
+        their own graph from the edge arrays do not pay for it.
     num_ground, num_satellites : int
     src, dst : ndarray of int32, shape (M,)
         Edge endpoints (for radio links ``src`` is the ground node, for ISLs the lower-numbered
@@ -92,7 +94,6 @@ class Snapshot:
     """
 
     t_s: float
-    graph: Graph
     num_ground: int
     num_satellites: int
     src: npt.NDArray[np.int32]
@@ -102,6 +103,30 @@ class Snapshot:
     elevation_deg: FloatArray
     satellite_ecef_km: FloatArray
     latency_ms: FloatArray
+    # For the graph: the ground links' capacities, then one capacity per user, feeder and ISL
+    # link (Gbit/s); and the threads to build it on.
+    _capacity: tuple[FloatArray, float, float, float] = field(repr=False)
+    _threads: int = field(repr=False)
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        """The undirected Graph of the snapshot (see the class attributes), built once."""
+        ground, user, feeder, isl = self._capacity
+        bounds = np.searchsorted(self.medium, [Medium.USER_LINK, Medium.FEEDER, Medium.ISL])
+        capacity = np.empty(self.medium.shape[0])
+        parts = np.split(capacity, bounds)
+        parts[0][:] = ground
+        for part, value in zip(parts[1:], (user, feeder, isl), strict=True):
+            part.fill(value)
+        return _graph_from_edges(
+            self.num_ground + self.num_satellites,
+            self.src,
+            self.dst,
+            self.latency_ms,
+            capacity,
+            directed=False,
+            threads=self._threads,
+        )
 
     def edges_of(self, medium: Medium) -> IntArray:
         """Edge ids of one :class:`Medium`, ascending.
@@ -272,25 +297,17 @@ class _Prepared:
         weight = np.empty(m)
         weight[ground] = self.ground_latency
         np.multiply(length[bounds[1] :], MS_PER_KM, out=weight[bounds[1] :])
-        capacity = np.empty(m)
-        capacity[ground] = self.ground_capacity
-        capacity[users] = c.user_link_capacity_gbps
-        capacity[feeders] = c.feeder_capacity_gbps
-        capacity[isls] = c.isl_capacity_gbps or 0.0
         medium = np.repeat(np.array([kind.value for kind in Medium], dtype=np.int8), sizes)
-        graph = _graph_from_edges(
-            n + self.num_satellites,
-            src,
-            dst,
-            weight,
-            capacity,
-            directed=False,
-            threads=self.threads,
-        )
         arrays = (src, dst, medium, length, elevation, sat, weight)
         for arr in arrays:
             arr.flags.writeable = False
-        return Snapshot(float(t_s), graph, n, self.num_satellites, *arrays)
+        capacity = (
+            self.ground_capacity,
+            c.user_link_capacity_gbps,
+            c.feeder_capacity_gbps,
+            c.isl_capacity_gbps or 0.0,
+        )
+        return Snapshot(float(t_s), n, self.num_satellites, *arrays, capacity, self.threads)
 
 
 def _graph_from_edges(
