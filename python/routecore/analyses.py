@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -689,7 +691,7 @@ def failure_sweep(
 
 
 # ---------------------------------------------------------------------------- schools
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _SkyWork:
     """What every chunk of a satellite sweep needs: positions and radio roles of the schools
     and gateway sites, each site's ground latency to its exchange, and the constellations
@@ -711,6 +713,38 @@ class _SkyWork:
     candidates: npt.NDArray[np.int64] | None = None  # gateway_siting: site index per candidate
 
 
+_prepared_cache: weakref.WeakKeyDictionary[_SkyWork, dict[str, Any]] = weakref.WeakKeyDictionary()
+_prepared_lock = threading.Lock()
+
+
+def _prepared(work: _SkyWork, cname: str) -> Any:
+    """The ground side of ``work`` for constellation ``cname`` (validated, spatially indexed),
+    built once per work object in this process: a sweep here runs one block per time step, and
+    indexing 10^5 schools again for every block would cost more than a step's search."""
+    from routecore.constellation._snapshot import _Prepared
+
+    with _prepared_lock:
+        per_work = _prepared_cache.setdefault(work, {})
+        found = per_work.get(cname)
+    if found is None:
+        found = _Prepared(
+            work.constellations[cname],
+            work.lat,
+            work.lon,
+            work.role,
+            None,
+            None,
+            None,
+            work.max_user_links,
+            None,
+            256,
+            work.threads,
+        )
+        with _prepared_lock:
+            found = per_work.setdefault(cname, found)
+    return found
+
+
 def _site_latency(work: _SkyWork, cname: str, times: npt.NDArray[np.float64]) -> Any:
     """Per time step, ``total[g, s]``: school ``s`` -> satellites -> site ``g`` -> exchange.
 
@@ -718,20 +752,12 @@ def _site_latency(work: _SkyWork, cname: str, times: npt.NDArray[np.float64]) ->
     leave the sites, user links only enter schools, so neither relays traffic), on
     ``work.threads`` threads.
     """
-    from routecore.constellation import snapshots
-
     n_s, n_g = work.num_schools, work.to_exchange.size
-    for snap in snapshots(
-        work.constellations[cname],
-        times,
-        work.lat,
-        work.lon,
-        work.role,
-        max_user_links=work.max_user_links,
-        threads=work.threads,
-    ):
-        access = _access_graph(snap, threads=work.threads)
+    prepared = _prepared(work, cname)
+    for t in times.tolist():
+        access = _access_graph(prepared.build(t), threads=work.threads)
         sat_part = shortest_path_lengths(access, np.arange(n_s, n_s + n_g), threads=work.threads)
+        del access  # before the next step allocates its own (memory is reused, not grown)
         yield np.asarray(sat_part)[:, :n_s] + work.to_exchange[:, None]
 
 
