@@ -65,7 +65,7 @@ from routecore.analyses import _access_graph, school_connectivity
 
 MAX_USER_LINKS = 8
 SWEEP_STEPS = 8
-PIPELINE_STEPS = 4
+PIPELINE_STEPS = 8
 
 _summary: dict[str, float] = {}
 
