@@ -16,11 +16,13 @@ divides each variant's mean by the fastest):
   all-visible access graph (4.3M edges), on 1 and 2 C++ threads.
 * ``scale: snapshot pipeline`` -- the thread scaling of the whole per-step pipeline: for
   ``PIPELINE_STEPS`` steps, the snapshot (propagation, visibility, edge arrays), the access
-  graph and the batched search from the 16 sites, everything on 1 thread, then on 2 threads,
-  in this process.
+  graph and the batched search from the 16 sites, in this process: everything on 1 thread; each
+  step on 2 threads; and 2 steps side by side on a thread pool, 1 thread each (what
+  ``school_connectivity`` does here with 2 or more threads).
 * ``scale: sweep 8 steps`` -- ``school_connectivity`` over 8 steps of the country network
   (snapshots, searches, per-school gateway choice and the final table): 1 thread, 2 threads in
-  this process, and 1 thread in each of 2 processes (``ProcessPoolExecutor``).
+  this process (2 steps side by side), and 1 thread in each of 2 processes
+  (``ProcessPoolExecutor``).
 * ``scale: sweep 96 steps`` -- the full 96-step country sweep on 2 processes (time per snapshot
   = mean / 96).
 * ``schools: 96 steps`` -- ``school_connectivity(central-asia, Starlink shell 1, 96 steps)``
@@ -44,7 +46,7 @@ import resource
 import time
 import tracemalloc
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -62,6 +64,7 @@ from bench.gen_scale import (
 import routecore as rc
 from routecore import constellation as cs
 from routecore.analyses import _access_graph, school_connectivity
+from routecore.constellation._snapshot import _Prepared
 
 MAX_USER_LINKS = 8
 SWEEP_STEPS = 8
@@ -108,7 +111,12 @@ def _summary_lines(s: dict[str, float]) -> list[str]:
             "pipeline",
             "pipeline_2",
             "snapshot pipeline (snapshot + access graph + 16-site search) per snapshot, "
-            "2 vs 1 threads",
+            "2 vs 1 threads in each step",
+        ),
+        (
+            "pipeline",
+            "pipeline_2steps",
+            "snapshot pipeline per snapshot, 2 steps side by side on 2 threads vs 1 thread",
         ),
         ("sweep8", "sweep8_threads2", f"country sweep ({SWEEP_STEPS} steps), 2 vs 1 threads"),
         ("sweep8", "sweep8_2", f"country sweep ({SWEEP_STEPS} steps), 2 processes vs 1 thread"),
@@ -302,32 +310,55 @@ def test_gateway_queries(benchmark: Any, threads: int) -> None:
     benchmark.extra_info.update(sources=int(sites.size), edges=graph.num_edges, threads=threads)
 
 
-def _pipeline(steps: np.ndarray, threads: int) -> int:
+def _pipeline(steps: np.ndarray, threads: int, side_by_side: int = 1) -> int:
     """The per-step work of a country sweep: snapshot (propagation, visibility, edge arrays),
-    directed access graph, batched search from the gateway sites; all on ``threads`` threads."""
+    directed access graph, batched search from the gateway sites; each step on ``threads``
+    threads, ``side_by_side`` steps at a time on a thread pool (as ``school_connectivity``
+    runs them here)."""
     lat, lon, role, _, sites = ground_inputs()
-    done = 0
-    for snap in cs.snapshots(
-        constellation(), steps, lat, lon, role, max_user_links=MAX_USER_LINKS, threads=threads
-    ):
+
+    def search(snap: cs.Snapshot) -> int:
         access = _access_graph(snap, threads=threads)
         rc.shortest_path_lengths(access, sites, threads=threads)
-        done += 1
-    return done
+        return 1
+
+    if side_by_side == 1:
+        snaps = cs.snapshots(
+            constellation(), steps, lat, lon, role, max_user_links=MAX_USER_LINKS, threads=threads
+        )
+        return sum(search(snap) for snap in snaps)
+    # A generator cannot be shared by threads: as in school_connectivity, the ground side is
+    # prepared once and each task builds its own step.
+    prepared = _Prepared(
+        constellation(), lat, lon, role, None, None, None, MAX_USER_LINKS, None, 256, threads
+    )
+    with ThreadPoolExecutor(side_by_side) as pool:
+        return sum(pool.map(lambda t: search(prepared.build(float(t))), steps))
 
 
-@pytest.mark.parametrize("threads", [1, 2], ids=["routecore-1thread", "routecore-2threads"])
-def test_snapshot_pipeline(benchmark: Any, threads: int) -> None:
+@pytest.mark.parametrize("variant", ["routecore-1thread", "routecore-2threads", "routecore-2steps"])
+def test_snapshot_pipeline(benchmark: Any, variant: str) -> None:
     benchmark.group = "scale: snapshot pipeline"
     steps = time_steps()[:PIPELINE_STEPS]
+    threads, side_by_side = {
+        "routecore-1thread": (1, 1),
+        "routecore-2threads": (2, 1),
+        "routecore-2steps": (1, 2),
+    }[variant]
     with ForeignLoad() as load:
-        done, mean = measure(benchmark, _pipeline, (steps, threads), rounds=3, warmup_rounds=1)
+        done, mean = measure(
+            benchmark, _pipeline, (steps, threads, side_by_side), rounds=3, warmup_rounds=1
+        )
     assert done == steps.size
-    _summary[f"pipeline_{threads}_s"] = mean / steps.size
+    key = {"routecore-1thread": "1", "routecore-2threads": "2", "routecore-2steps": "2steps"}
+    _summary[f"pipeline_{key[variant]}_s"] = mean / steps.size
     if load.cores is not None:
-        _summary[f"pipeline_{threads}_foreign"] = load.cores
+        _summary[f"pipeline_{key[variant]}_foreign"] = load.cores
     benchmark.extra_info.update(
-        steps=int(steps.size), threads=threads, seconds_per_snapshot=mean / steps.size
+        steps=int(steps.size),
+        threads=threads,
+        side_by_side=side_by_side,
+        seconds_per_snapshot=mean / steps.size,
     )
 
 

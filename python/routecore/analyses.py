@@ -20,11 +20,14 @@ Conventions: latencies are one-way, in ms; capacities and flows in Gbit/s; ``inf
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import itertools
 import math
 import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -818,6 +821,11 @@ def _run_sky(
 ) -> tuple[ChunkRun, list[tuple[str, slice]]]:
     """Run ``task`` over blocks of consecutive time steps, constellation by constellation.
 
+    Here (no executor) with ``work.threads`` > 1, up to 4 blocks run side by side on a thread
+    pool, each on its share of the threads: a step's numpy glue and memory-bound parts (edge
+    arrays, graph builds) then overlap with another step's C++ work, where one step on all
+    threads would leave cores idle in them. Results do not depend on it.
+
     Returns the run and, per block, which constellation and time-step slice it covered."""
     size = chunk_size or chunk_size_for(len(named) * times.size, executor, local=1)
     chunks, where = [], []
@@ -825,15 +833,23 @@ def _run_sky(
         for sl in chunk_slices(times.size, size):
             chunks.append((cname, times[sl]))
             where.append((cname, sl))
-    run = run_chunks(
-        task,
-        work,
-        chunks,
-        sizes=[c[1].size for c in chunks],
-        executor=executor,
-        progress=progress,
-        description=description,
-    )
+    side_by_side = min(work.threads, 4, len(chunks)) if executor is None else 1
+    if side_by_side > 1:
+        work = dataclasses.replace(work, threads=max(1, work.threads // side_by_side))
+    with (
+        ThreadPoolExecutor(side_by_side, thread_name_prefix="routecore-sweep")
+        if side_by_side > 1
+        else contextlib.nullcontext()
+    ) as pool:
+        run = run_chunks(
+            task,
+            work,
+            chunks,
+            sizes=[c[1].size for c in chunks],
+            executor=pool,
+            progress=progress,
+            description=description,
+        )
     return run, where
 
 
