@@ -726,26 +726,25 @@ def _prepared(work: _SkyWork, cname: str) -> Any:
     indexing 10^5 schools again for every block would cost more than a step's search."""
     from routecore.constellation._snapshot import _Prepared
 
+    # Built under the lock: blocks running side by side all need it, so they wait for one
+    # build rather than each doing its own.
     with _prepared_lock:
         per_work = _prepared_cache.setdefault(work, {})
-        found = per_work.get(cname)
-    if found is None:
-        found = _Prepared(
-            work.constellations[cname],
-            work.lat,
-            work.lon,
-            work.role,
-            None,
-            None,
-            None,
-            work.max_user_links,
-            None,
-            256,
-            work.threads,
-        )
-        with _prepared_lock:
-            found = per_work.setdefault(cname, found)
-    return found
+        if cname not in per_work:
+            per_work[cname] = _Prepared(
+                work.constellations[cname],
+                work.lat,
+                work.lon,
+                work.role,
+                None,
+                None,
+                None,
+                work.max_user_links,
+                None,
+                256,
+                work.threads,
+            )
+        return per_work[cname]
 
 
 def _site_latency(work: _SkyWork, cname: str, times: npt.NDArray[np.float64]) -> Any:
