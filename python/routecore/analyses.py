@@ -925,7 +925,9 @@ def school_connectivity(
     max_user_links : int, optional
         Satellites per school per step (highest first); default every visible satellite.
     threads : int, optional
-        Threads for the batched search. Default: every core here, 1 per task with an executor.
+        Threads for the snapshots (visibility search, graph build) and the batched search.
+        Here, with 2 or more, up to 4 time steps run side by side and share them. Default:
+        every core here, 1 per task with an executor.
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
         Where the blocks of time steps run (default: here, nothing to start).
     progress : callable(done, total) or True, optional
