@@ -180,6 +180,11 @@ bool find_visible(std::span<const double> sat_xyz_km, const GroundTiles& ground,
     tile_candidates(ground, static_cast<std::int64_t>(begin), static_cast<std::int64_t>(end), sats,
                     ws->tile_candidates);
     auto& tile = out.tile_hits[static_cast<std::size_t>(t)];
+    // A small limit k bounds the tile's pairs by points x k: one allocation, no regrowth
+    // copies. (A large k gives no useful bound; the buffer grows as usual.)
+    if (max_per_ground > 0 && max_per_ground <= 32) {
+      tile.reserve((end - begin) * static_cast<std::size_t>(max_per_ground));
+    }
     for (std::size_t i = begin; i < end; ++i) {
       const std::int32_t c = point_pairs(ground.unit.data() + 3 * i, ground.radius_km[i],
                                          sat_xyz_km, sats, ws->tile_candidates, min_elevation_deg,
