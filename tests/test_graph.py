@@ -140,3 +140,26 @@ def test_inputs_are_not_mutated_and_read_only_inputs_work() -> None:
     g = rc.Graph(3, src, dst, weight=w)
     np.testing.assert_array_equal(src, [0, 1, 2])
     assert g.weight is not None and g.weight.flags.writeable
+
+
+@given(edge_lists())
+def test_flow_layout_pairs_every_edge_with_its_reverse(el: EdgeList) -> None:
+    """Graph.flow_layout: every edge has exactly one arc at its src towards dst and a sister at
+    dst towards src; sisters pair up; the arcs of a node sit in its own range."""
+    g = rc.Graph(el.num_nodes, el.src, el.dst, directed=el.directed)
+    first_out, head, sister = g.flow_layout()
+    assert g.flow_layout()[2] is sister  # built once, kept
+    num_arcs = 2 * el.src.size
+    assert first_out[0] == 0 and first_out[-1] == num_arcs == head.size == sister.size
+    assert np.all(np.diff(first_out) >= 0)
+    tail = np.repeat(np.arange(el.num_nodes), np.diff(first_out))
+    assert np.array_equal(sister[sister], np.arange(num_arcs))
+    assert np.array_equal(head[sister], tail) and np.array_equal(tail[sister], head)
+    # As a multiset, the arcs are every edge in both directions.
+    arcs = sorted(zip(tail.tolist(), head.tolist(), strict=True))
+    expected = sorted(
+        list(zip(el.src.tolist(), el.dst.tolist(), strict=True))
+        + list(zip(el.dst.tolist(), el.src.tolist(), strict=True))
+    )
+    assert arcs == expected
+    assert g.nbytes >= first_out.nbytes * el.directed + sister.nbytes

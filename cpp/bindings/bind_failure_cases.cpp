@@ -32,8 +32,13 @@ py::tuple py_failure_max_flows(const carray<arc_id>& first_out, const carray<nod
                                bool directed, edge_id num_edges, const carray<node_id>& sources,
                                const carray<node_id>& sinks, const std::string& method,
                                const carray<std::int64_t>& case_offsets,
-                               const carray<arc_id>& case_arcs, int threads) {
+                               const carray<arc_id>& case_arcs, int threads,
+                               const carray<arc_id>& layout_first_out,
+                               const carray<node_id>& layout_head,
+                               const carray<arc_id>& layout_sister) {
   const CsrView g = make_view(first_out, head, arc_edge);
+  const FlowLayout layout =
+      make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister);
   if (arc_capacity.size() != head.size()) {
     throw std::invalid_argument("internal error: capacity array does not match the arcs");
   }
@@ -50,8 +55,8 @@ py::tuple py_failure_max_flows(const carray<arc_id>& first_out, const carray<nod
   const auto arcs = as_span(case_arcs);
   const std::int64_t work = k * (8 * static_cast<std::int64_t>(g.num_arcs) + g.num_nodes);
   run_interruptible(work, [&](const Cancel& cancel) {
-    return failure_max_flows<Cap>(g, cap, directed, num_edges, src, dst, m, offsets, arcs, threads,
-                                  v, st, cancel);
+    return failure_max_flows<Cap>(g, layout, cap, directed, num_edges, src, dst, m, offsets, arcs,
+                                  threads, v, st, cancel);
   });
   return py::make_tuple(value, status);
 }
@@ -92,11 +97,13 @@ void bind_failure_cases(py::module_& m) {
   m.def("failure_max_flows_int64", &py_failure_max_flows<std::int64_t>, py::arg("first_out"),
         py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
         py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
-        py::arg("case_offsets"), py::arg("case_arcs"), py::arg("threads"), flows_doc);
+        py::arg("case_offsets"), py::arg("case_arcs"), py::arg("threads"),
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"), flows_doc);
   m.def("failure_max_flows_float64", &py_failure_max_flows<double>, py::arg("first_out"),
         py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
         py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
-        py::arg("case_offsets"), py::arg("case_arcs"), py::arg("threads"), flows_doc);
+        py::arg("case_offsets"), py::arg("case_arcs"), py::arg("threads"),
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"), flows_doc);
   m.def("failure_lengths", &py_failure_lengths, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("weight"), py::arg("sources"), py::arg("targets"),
         py::arg("blocked"), py::arg("case_offsets"), py::arg("case_arcs"), py::arg("threads"),

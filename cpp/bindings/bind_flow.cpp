@@ -48,9 +48,12 @@ template <class Cap>
 py::tuple py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& head,
                       const carray<edge_id>& arc_edge, const carray<Cap>& arc_capacity,
                       bool directed, edge_id num_edges, const carray<node_id>& sources,
-                      const carray<node_id>& sinks, const std::string& method,
-                      bool want_edge_flow) {
+                      const carray<node_id>& sinks, const std::string& method, bool want_edge_flow,
+                      const carray<arc_id>& layout_first_out, const carray<node_id>& layout_head,
+                      const carray<arc_id>& layout_sister) {
   const CsrView g = make_view(first_out, head, arc_edge);
+  const FlowLayout layout =
+      make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister);
   if (arc_capacity.size() != head.size()) {
     throw std::invalid_argument("internal error: capacity array does not match the arcs");
   }
@@ -65,13 +68,33 @@ py::tuple py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& he
   const std::int64_t work = 8 * static_cast<std::int64_t>(g.num_arcs) + g.num_nodes;
   FlowOutcome<Cap> out = run_interruptible(work, [&](const Cancel& cancel) {
     return solve_max_flow<Cap>(g, cap, directed, num_edges, src, dst, m, want_edge_flow, flow_out,
-                               side_out, &cancel);
+                               side_out, &cancel, &layout);
   });
   auto cut = new_array<edge_id>(static_cast<py::ssize_t>(out.cut_edges.size()));
   std::copy(out.cut_edges.begin(), out.cut_edges.end(), cut.mutable_data());
   py::object flow_obj = want_edge_flow ? py::object(edge_flow) : py::object(py::none());
   return py::make_tuple(status_name(out.status), method_name(out.method), out.value, flow_obj, side,
                         cut, out.source_total, out.sink_total);
+}
+
+// (first_out, head, sister) of the graph's FlowLayout; first_out and head are None for an
+// undirected graph (the layout uses the graph's own).
+py::tuple py_build_flow_layout(const carray<arc_id>& first_out, const carray<node_id>& head,
+                               const carray<edge_id>& arc_edge, bool directed) {
+  const CsrView g = make_view(first_out, head, arc_edge);
+  const arc_id m = flow_layout_arcs(g, directed);
+  auto l_first_out = new_array<arc_id>(directed ? g.num_nodes + 1 : 0);
+  auto l_head = new_array<node_id>(directed ? m : 0);
+  auto sister = new_array<arc_id>(m);
+  auto fo = as_mut_span(l_first_out);
+  auto hd = as_mut_span(l_head);
+  auto si = as_mut_span(sister);
+  {
+    py::gil_scoped_release release;
+    build_flow_layout(g, directed, fo, hd, si);
+  }
+  if (!directed) return py::make_tuple(py::none(), py::none(), sister);
+  return py::make_tuple(l_first_out, l_head, sister);
 }
 
 }  // namespace
@@ -83,10 +106,16 @@ void bind_flow(py::module_& m) {
       "source_total, sink_total).";
   m.def("max_flow_int64", &py_max_flow<std::int64_t>, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
-        py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"), doc);
+        py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"), doc);
   m.def("max_flow_float64", &py_max_flow<double>, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
-        py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"), doc);
+        py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"), doc);
+  m.def("build_flow_layout", &py_build_flow_layout, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("directed"),
+        "(first_out, head, sister) of the residual arc layout (routecore/flow_network.h); "
+        "first_out and head are None for an undirected graph.");
   m.def("release_scratch_memory", &release_scratch_memory,
         "Free the scratch blocks max-flow calls keep for reuse.");
 }

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "routecore/csr.h"
+#include "routecore/flow_network.h"
 #include "routecore/parallel.h"
 
 namespace routecore::bindings {
@@ -51,6 +52,20 @@ inline CsrView make_view(const carray<arc_id>& first_out, const carray<node_id>&
   }
   return CsrView{static_cast<node_id>(first_out.size() - 1), static_cast<arc_id>(head.size()),
                  first_out.data(), head.data(), arc_edge.data()};
+}
+
+// The graph's FlowLayout (routecore/flow_network.h) from the arrays Python keeps for it;
+// `layout_first_out` and `layout_head` are the graph's own for an undirected graph.
+inline FlowLayout make_flow_layout(const CsrView& g, bool directed,
+                                   const carray<arc_id>& layout_first_out,
+                                   const carray<node_id>& layout_head,
+                                   const carray<arc_id>& sister) {
+  const arc_id m = flow_layout_arcs(g, directed);
+  if (layout_first_out.size() != g.num_nodes + 1 || layout_head.size() != m || sister.size() != m ||
+      layout_first_out.data()[g.num_nodes] != m) {
+    throw std::invalid_argument("internal error: flow layout does not match the graph");
+  }
+  return FlowLayout{m, layout_first_out.data(), layout_head.data(), sister.data()};
 }
 
 // Runs fn(cancel) on a helper thread with the GIL released. Every 20 ms the calling thread

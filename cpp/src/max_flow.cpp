@@ -2,6 +2,8 @@
 // int64 problems whose totals are small enough run on 32-bit residuals.
 #include "routecore/max_flow.h"
 
+#include <optional>
+
 #include "routecore/boykov_kolmogorov.h"
 #include "routecore/dinic.h"
 #include "routecore/flow_network.h"
@@ -46,14 +48,14 @@ namespace {
 
 // Runs `method` on a network with residuals of type Cap built from capacities of type In.
 template <class Cap, class In>
-bool run_method(const CsrView& g, std::span<const In> arc_capacity, bool directed,
-                edge_id num_edges, Terminals terminals, In clamp, flow_method method,
+bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> arc_capacity,
+                bool directed, Terminals terminals, In clamp, flow_method method,
                 bool want_edge_flow, std::span<In> edge_flow, std::span<std::uint8_t> side,
                 In& value, const Cancel* cancel) {
   const bool folded = method == flow_method::boykov_kolmogorov;
   const bool keep_capacity = method == flow_method::push_relabel && want_edge_flow;
   FlowNetwork<Cap> net;
-  build_flow_network<Cap, In>(g, arc_capacity, directed, num_edges, std::move(terminals), clamp,
+  build_flow_network<Cap, In>(g, layout, arc_capacity, directed, std::move(terminals), clamp,
                               folded, keep_capacity, net);
   // With edge flows the cut closest to the sources, otherwise the one closest to the sinks.
   switch (method) {
@@ -92,7 +94,8 @@ bool run_method(const CsrView& g, std::span<const In> arc_capacity, bool directe
       break;
     }
   }
-  if (want_edge_flow) extract_edge_flow<Cap, In>(net, g, arc_capacity, clamp, directed, edge_flow);
+  if (want_edge_flow)
+    extract_edge_flow<Cap, In>(net, g, layout, arc_capacity, clamp, directed, edge_flow);
   return true;
 }
 
@@ -103,34 +106,33 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
                                 edge_id num_edges, std::span<const node_id> sources,
                                 std::span<const node_id> sinks, flow_method method,
                                 bool want_edge_flow, std::span<Cap> edge_flow,
-                                std::span<std::uint8_t> side, const Cancel* cancel) {
+                                std::span<std::uint8_t> side, const Cancel* cancel,
+                                const FlowLayout* layout) {
   FlowOutcome<Cap> out;
   if (method == flow_method::automatic) method = choose_flow_method(g, sources, sinks);
   out.method = method;
+  std::optional<OwnedFlowLayout> own_layout;
+  if (layout == nullptr) layout = &own_layout.emplace(g, directed).view;
   Terminals terminals(g.num_nodes, sources, sinks);
-  const CapacityTotals<Cap> totals = capacity_totals<Cap>(g, arc_capacity, directed, terminals,
-                                                          method == flow_method::boykov_kolmogorov);
+  const CapacityTotals<Cap> totals =
+      capacity_totals<Cap>(g, *layout, arc_capacity, directed, terminals);
   out.source_total = totals.source_total;
   out.sink_total = totals.sink_total;
   if (totals.overflow) {
     out.status = flow_status::overflow;
     return out;
   }
+  auto run = [&]<class Narrow>() {
+    return run_method<Narrow, Cap>(g, *layout, arc_capacity, directed, std::move(terminals),
+                                   totals.clamp, method, want_edge_flow, edge_flow, side, out.value,
+                                   cancel);
+  };
   bool finished;
   if constexpr (std::is_same_v<Cap, std::int64_t>) {
-    if (totals.narrow) {
-      finished = run_method<std::int32_t, Cap>(g, arc_capacity, directed, num_edges,
-                                               std::move(terminals), totals.clamp, method,
-                                               want_edge_flow, edge_flow, side, out.value, cancel);
-    } else {
-      finished = run_method<Cap, Cap>(g, arc_capacity, directed, num_edges, std::move(terminals),
-                                      totals.clamp, method, want_edge_flow, edge_flow, side,
-                                      out.value, cancel);
-    }
+    finished =
+        totals.narrow ? run.template operator()<std::int32_t>() : run.template operator()<Cap>();
   } else {
-    finished = run_method<Cap, Cap>(g, arc_capacity, directed, num_edges, std::move(terminals),
-                                    totals.clamp, method, want_edge_flow, edge_flow, side,
-                                    out.value, cancel);
+    finished = run.template operator()<Cap>();
   }
   if (!finished) {
     out.status = flow_status::cancelled;
@@ -144,10 +146,11 @@ template FlowOutcome<std::int64_t> solve_max_flow(const CsrView&, std::span<cons
                                                   bool, edge_id, std::span<const node_id>,
                                                   std::span<const node_id>, flow_method, bool,
                                                   std::span<std::int64_t>, std::span<std::uint8_t>,
-                                                  const Cancel*);
+                                                  const Cancel*, const FlowLayout*);
 template FlowOutcome<double> solve_max_flow(const CsrView&, std::span<const double>, bool, edge_id,
                                             std::span<const node_id>, std::span<const node_id>,
                                             flow_method, bool, std::span<double>,
-                                            std::span<std::uint8_t>, const Cancel*);
+                                            std::span<std::uint8_t>, const Cancel*,
+                                            const FlowLayout*);
 
 }  // namespace routecore

@@ -100,6 +100,9 @@ def max_flow_int64(
     sinks: _I32,
     method: str,
     want_edge_flow: bool,
+    layout_first_out: _I32,
+    layout_head: _I32,
+    layout_sister: _I32,
 ) -> _FlowTuple: ...
 def max_flow_float64(
     first_out: _I32,
@@ -112,7 +115,13 @@ def max_flow_float64(
     sinks: _I32,
     method: str,
     want_edge_flow: bool,
+    layout_first_out: _I32,
+    layout_head: _I32,
+    layout_sister: _I32,
 ) -> _FlowTuple: ...
+def build_flow_layout(
+    first_out: _I32, head: _I32, arc_edge: _I32, directed: bool
+) -> tuple[_I32 | None, _I32 | None, _I32]: ...
 def release_scratch_memory() -> None: ...
 
 # ---- failure cases (cpp/bindings/bind_failure_cases.cpp) ----
@@ -129,6 +138,9 @@ def failure_max_flows_int64(
     case_offsets: _I64,
     case_arcs: _I32,
     threads: int,
+    layout_first_out: _I32,
+    layout_head: _I32,
+    layout_sister: _I32,
 ) -> tuple[npt.NDArray[np.int64], _U8]: ...
 def failure_max_flows_float64(
     first_out: _I32,
@@ -143,6 +155,9 @@ def failure_max_flows_float64(
     case_offsets: _I64,
     case_arcs: _I32,
     threads: int,
+    layout_first_out: _I32,
+    layout_head: _I32,
+    layout_sister: _I32,
 ) -> tuple[_F64, _U8]: ...
 def failure_lengths(
     first_out: _I32,

@@ -6,6 +6,11 @@ relabelling, gaps and partial augment-relabel (``push_relabel.h``), Boykov–Kol
 from the graph's CSR arrays, runs with the GIL released (so independent problems can run on
 threads) and can be interrupted with Ctrl-C. The computation itself is single-threaded.
 
+The first max-flow call on a graph also builds the residual network's arc layout (which arc
+pairs with which, see :meth:`Graph.flow_layout`) and the graph keeps it: 4 bytes per arc for an
+undirected graph, 16 bytes per edge for a directed one. Later calls on the same graph, with any
+terminals and capacities, only fill in the residual capacities.
+
 Memory: a call needs about 8 to 16 bytes per arc and 24 to 32 bytes per node of scratch space.
 Large scratch blocks are kept after the call (up to 1 GiB in all) so that the next call does not
 pay for fresh pages again; :func:`release_scratch_memory` hands them back.
@@ -232,17 +237,18 @@ def _solve(
     if both.size:
         raise GraphError(f"node {int(both[0])} is both a source and a sink")
     arc_capacity = _arc_capacity(graph, capacity)
-    fo, head, arc_edge = graph._first_out, graph._head, graph._arc_edge
+    csr = (graph._first_out, graph._head, graph._arc_edge)
+    layout = graph.flow_layout()
     d = graph.directed
     if arc_capacity.dtype == np.int64:
         cap_i = arc_capacity.astype(np.int64, copy=False)
         out = _core.max_flow_int64(
-            fo, head, arc_edge, cap_i, d, m, src_ids, dst_ids, method, want_edge_flow
+            *csr, cap_i, d, m, src_ids, dst_ids, method, want_edge_flow, *layout
         )
     else:
         cap_f = arc_capacity.astype(np.float64, copy=False)
         out = _core.max_flow_float64(
-            fo, head, arc_edge, cap_f, d, m, src_ids, dst_ids, method, want_edge_flow
+            *csr, cap_f, d, m, src_ids, dst_ids, method, want_edge_flow, *layout
         )
     status, used, value, edge_flow, side, cut, s_total, t_total = out
     if status == "overflow":

@@ -78,6 +78,7 @@ class Graph:
         "_arc_weight",
         "_directed",
         "_first_out",
+        "_flow_layout",
         "_head",
         "_num_edges",
         "_reverse",
@@ -155,6 +156,10 @@ class Graph:
             ]
             | None
         ) = None
+        # Residual arc layout of max-flow (first_out, head, sister), built lazily.
+        self._flow_layout: (
+            tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]] | None
+        ) = None
 
     # ----------------------------------------------------------------- read-only properties
     @property
@@ -194,9 +199,15 @@ class Graph:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the graph's arrays (the lazily built reverse adjacency included)."""
+        """Bytes held by the graph's arrays, the lazily built ones included (the reverse
+        adjacency of shortest-path searches to the targets, and the residual arc layout of
+        max-flow: 4 bytes per arc for an undirected graph, 16 per edge and 4 per node for a
+        directed one)."""
         arrays = [self._first_out, self._head, self._arc_edge, self._arc_weight, self._arc_capacity]
         arrays.extend(self._reverse or ())
+        if self._flow_layout is not None:
+            own = self._flow_layout if self._directed else self._flow_layout[2:]
+            arrays.extend(own)
         return sum(a.nbytes for a in arrays if a is not None)
 
     def __repr__(self) -> str:
@@ -278,6 +289,30 @@ class Graph:
                             arr.flags.writeable = False
                     self._reverse = (first_out, head, arc_edge, arc_weight)
         return self._reverse
+
+    def flow_layout(
+        self,
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """``(first_out, head, sister)`` of the residual network's arcs, built once on first use.
+
+        Max-flow needs both directions of every edge, each arc paired with its reverse
+        (``sister``); this depends only on the graph's structure, so it is built by the first
+        max-flow call and kept, and later calls only fill in residual capacities (see
+        ``cpp/include/routecore/flow_network.h``). For an undirected graph ``first_out`` and
+        ``head`` are the graph's own.
+        """
+        if self._flow_layout is None:
+            with _reverse_lock:
+                if self._flow_layout is None:
+                    first_out, head, sister = _core.build_flow_layout(
+                        self._first_out, self._head, self._arc_edge, self._directed
+                    )
+                    if first_out is None or head is None:
+                        first_out, head = self._first_out, self._head
+                    for arr in (first_out, head, sister):
+                        arr.flags.writeable = False
+                    self._flow_layout = (first_out, head, sister)
+        return self._flow_layout
 
     # ----------------------------------------------------------------------- conversions
     @classmethod

@@ -227,6 +227,7 @@ def max_flow_under_failures(
             case_offsets,
             case_arcs,
             workers,
+            *graph.flow_layout(),
         )
     else:
         values, status = _core.failure_max_flows_float64(
@@ -240,6 +241,7 @@ def max_flow_under_failures(
             case_offsets,
             case_arcs,
             workers,
+            *graph.flow_layout(),
         )
     overflow = np.flatnonzero(status == 1)
     if overflow.size:

@@ -2,13 +2,14 @@
 //
 // Contract
 //   A graph with `num_nodes` nodes and `num_arcs` arcs is four arrays:
-//     first_out[num_nodes + 1]  first_out[0] == 0, non-decreasing, first_out[num_nodes] == num_arcs;
+//     first_out[num_nodes + 1]  first_out[0] == 0, non-decreasing, first_out[num_nodes] ==
+//     num_arcs;
 //                               the arcs leaving node u are first_out[u] .. first_out[u+1]-1.
 //     head[num_arcs]            head[a] is the node arc a enters, 0 <= head[a] < num_nodes.
 //     arc_edge[num_arcs]        the input edge an arc comes from. An edge id is the edge's position
 //                               in the caller's input arrays. For an undirected graph each edge
-//                               gives two arcs: the forward one stores e, the backward one ~e (< 0).
-//                               edge_of(arc_edge[a]) recovers e either way.
+//                               gives two arcs: the forward one stores e, the backward one ~e (<
+//                               0). edge_of(arc_edge[a]) recovers e either way.
 //     weight / capacity         optional per-arc values (already permuted into arc order).
 //   Multi-arcs, self-loops, zero weights, isolated nodes and disconnected parts are all valid.
 //   Arcs of one node keep the input order of their edges (the build is a stable counting sort),

@@ -44,6 +44,7 @@
 
 #include "routecore/csr.h"
 #include "routecore/dijkstra.h"
+#include "routecore/flow_network.h"
 #include "routecore/max_flow.h"
 #include "routecore/parallel.h"
 #include "routecore/path_common.h"
@@ -59,10 +60,10 @@ inline std::span<const arc_id> case_arcs_of(std::span<const std::int64_t> case_o
 }
 
 template <class Cap>
-bool failure_max_flows(const CsrView& g, std::span<const Cap> arc_capacity, bool directed,
-                       edge_id num_edges, std::span<const node_id> sources,
-                       std::span<const node_id> sinks, flow_method method,
-                       std::span<const std::int64_t> case_offsets,
+bool failure_max_flows(const CsrView& g, const FlowLayout& layout,
+                       std::span<const Cap> arc_capacity, bool directed, edge_id num_edges,
+                       std::span<const node_id> sources, std::span<const node_id> sinks,
+                       flow_method method, std::span<const std::int64_t> case_offsets,
                        std::span<const arc_id> case_arcs, int threads, Cap* value,
                        std::uint8_t* status, const Cancel& cancel) {
   const auto k = static_cast<std::int64_t>(case_offsets.size()) - 1;
@@ -82,7 +83,8 @@ bool failure_max_flows(const CsrView& g, std::span<const Cap> arc_capacity, bool
     for (const arc_id a : failed) ws->capacity[static_cast<std::size_t>(a)] = Cap{0};
     const FlowOutcome<Cap> out = solve_max_flow<Cap>(
         g, std::span<const Cap>(ws->capacity), directed, num_edges, sources, sinks, method,
-        /*want_edge_flow=*/false, std::span<Cap>(), std::span<std::uint8_t>(ws->side), &cancel);
+        /*want_edge_flow=*/false, std::span<Cap>(), std::span<std::uint8_t>(ws->side), &cancel,
+        &layout);
     for (const arc_id a : failed) {
       ws->capacity[static_cast<std::size_t>(a)] = arc_capacity[static_cast<std::size_t>(a)];
     }

@@ -3,7 +3,9 @@
 // Problem
 //   Given a CSR graph (csr.h) with a capacity per arc, one or more sources and one or more sinks
 //   (disjoint sets), build once per call the residual network that push-relabel, Boykov–Kolmogorov
-//   and Dinic run on, and read the per-edge flows back out of it afterwards.
+//   and Dinic run on, and read the per-edge flows back out of it afterwards. The arcs' layout
+//   (which arc is where, and its sister) depends only on the graph, so it is built once per
+//   graph (FlowLayout, build_flow_layout) and every call only fills in the residuals.
 //
 // Layout
 //   Residual arcs are grouped by tail (`first_out`, like csr.h), so the arcs of a node are
@@ -14,8 +16,10 @@
 //                                           (a flow f >= 0 from u to v leaves c-f and c+f).
 //   An undirected graph's CSR already holds both arcs of every edge at the right ends, so its
 //   residual network reuses the CSR as is (residual arc a is CSR arc a; `first_out` and `head`
-//   are the graph's): building it is one sequential pass. A directed graph needs the reverse
-//   arcs at the heads, placed by a counting sort (two passes).
+//   are the graph's), and its layout is just the sister of every arc. A directed graph's layout
+//   puts the reverse arcs at the heads (after each node's out-arcs, by a counting sort). With
+//   the layout at hand, a call builds the residuals in one sequential pass over the arcs plus
+//   one over the terminals' arcs.
 //   The flow along a is its initial residual minus residual(a) (negative when the flow runs the
 //   other way). Invariant kept by every algorithm: residual(a) >= 0, and residual(a) +
 //   residual(sister(a)) stays equal to the sum of the two initial residuals.
@@ -25,7 +29,7 @@
 // into a source, out of a sink, on a self-loop or on a zero-capacity edge):
 //   self-loops, zero-capacity edges, edges between two sources or two sinks, directed edges into
 //   a source or out of a sink. An undirected edge with a source (or sink) end is made one-way,
-//   away from the source (towards the sink). The directed layout leaves dead pairs out.
+//   away from the source (towards the sink). Dead pairs stay in the layout with zero residuals.
 //
 // Terminal forms
 //   explicit   sources and sinks are ordinary nodes with their arcs (push-relabel, Dinic).
@@ -38,9 +42,9 @@
 //
 // Integer capacities and overflow (capacity_totals)
 //   Integer capacities are exact. Let S be the total capacity of the live arcs leaving the
-//   sources and T the total entering the sinks; the flow value is at most B = min(S, T) (B = S
-//   for a directed graph solved without the folded form while S <= 2^61: summing T would cost a
-//   pass over every arc). Capacities above B + 1 are clamped to B + 1 (no cut through such an
+//   sources and T the total entering the sinks (both read from the terminals' own arcs); the
+//   flow value is at most B = min(S, T). Capacities above B + 1 are clamped to B + 1 (no cut
+//   through such an
 //   edge can be minimal, so neither the value nor the minimum cuts change, and it is never
 //   saturated). The call is refused (overflow) when B, or a clamped S or T, exceeds 2^61: then
 //   excesses (at most S), residuals of undirected arcs (up to twice a capacity, 2^62 + 2) and
@@ -49,10 +53,11 @@
 //   memory traffic. Double capacities are not clamped; a non-finite total is reported as
 //   overflow.
 //
-// Complexity: O(num_nodes + num_arcs) time. Memory per residual arc: 8 bytes (sister,
-// residual) with 32-bit residuals, 16 with 64-bit ones; plus the initial residuals when kept
-// (push-relabel's flow recovery); a directed graph adds 4 bytes per arc (head) and per edge
-// (edge -> residual arc).
+// Complexity: O(num_nodes + num_arcs) time per call, and once per graph for the layout. Memory
+// per residual arc and call: 8 bytes (sister, residual) with 32-bit residuals, 16 with 64-bit
+// ones; plus the initial residuals when kept (push-relabel's flow recovery). The layout: 4
+// bytes per arc (sister) for an undirected graph; 8 per residual arc (head, sister) and 4 per
+// node for a directed one.
 #pragma once
 
 #include <algorithm>
@@ -247,6 +252,90 @@ struct Terminals {
   }
 };
 
+// The arcs of the residual network, which depend only on the graph's structure: built once per
+// graph by build_flow_layout and kept by the caller (Python's Graph keeps it with the graph).
+//   undirected  residual arc a is CSR arc a (`first_out`, `head` are the graph's); `sister[a]`
+//               is the other arc of a's edge (a self-loop's two arcs are each other's sister).
+//   directed    the arcs of node u are its CSR out-arcs, in CSR order, followed by the reverses
+//               of its in-arcs; so CSR arc a of u is residual arc a + first_out[u] -
+//               csr.first_out[u] (forward_arc), and `sister` pairs each with its reverse.
+// Every edge, whatever its capacity or its ends, has its pair of residual arcs: edges that cannot
+// carry flow (see "Dead arcs" above) get zero residual both ways when a network is built.
+struct FlowLayout {
+  arc_id num_arcs = 0;
+  const arc_id* first_out = nullptr;  // num_nodes + 1
+  const node_id* head = nullptr;      // num_arcs
+  const arc_id* sister = nullptr;     // num_arcs
+};
+
+// Number of residual arcs of the layout: one per CSR arc (undirected), two (directed).
+inline arc_id flow_layout_arcs(const CsrView& g, bool directed) {
+  return directed ? 2 * g.num_arcs : g.num_arcs;
+}
+
+// Fills the layout's arrays (first_out: num_nodes + 1 and head: flow_layout_arcs entries, only
+// for a directed graph; sister: flow_layout_arcs entries). O(num_nodes + num_arcs) time.
+inline void build_flow_layout(const CsrView& g, bool directed, std::span<arc_id> first_out,
+                              std::span<node_id> head, std::span<arc_id> sister) {
+  const node_id n = g.num_nodes;
+  if (!directed) {
+    auto first_seen = detail::make_buffer<arc_id>(static_cast<std::size_t>(g.num_arcs));
+    std::fill_n(first_seen.get(), g.num_arcs, arc_id{-1});
+    for (arc_id a = 0; a < g.num_arcs; ++a) {
+      const auto e = static_cast<std::size_t>(edge_of(g.arc_edge[a]));
+      const arc_id other = first_seen[e];
+      if (other < 0) {
+        first_seen[e] = a;
+      } else {
+        sister[a] = other;
+        sister[other] = a;
+      }
+    }
+    return;
+  }
+  // first_out[u] = (out-arcs before u) + (in-arcs before u); the in-arcs by counting sort.
+  std::fill(first_out.begin(), first_out.end(), arc_id{0});
+  for (arc_id a = 0; a < g.num_arcs; ++a) ++first_out[g.head[a] + 1];
+  for (node_id v = 0; v < n; ++v) first_out[v + 1] += first_out[v];
+  auto next_in = detail::make_buffer<arc_id>(static_cast<std::size_t>(n));
+  for (node_id v = 0; v <= n; ++v) first_out[v] += g.first_out[v];
+  for (node_id v = 0; v < n; ++v) next_in[v] = first_out[v] + g.out_degree(v);
+  for (node_id u = 0; u < n; ++u) {
+    const arc_id shift = first_out[u] - g.first_out[u];
+    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+      const node_id v = g.head[a];
+      const arc_id p = a + shift;
+      const arc_id q = next_in[v]++;
+      head[p] = v;
+      head[q] = u;
+      sister[p] = q;
+      sister[q] = p;
+    }
+  }
+}
+
+// A FlowLayout with its own arrays, for callers that do not keep one per graph.
+struct OwnedFlowLayout {
+  detail::Buffer<arc_id> first_out, sister;
+  detail::Buffer<node_id> head;
+  FlowLayout view;
+
+  OwnedFlowLayout(const CsrView& g, bool directed) {
+    const arc_id m = flow_layout_arcs(g, directed);
+    const auto n1 = static_cast<std::size_t>(g.num_nodes) + 1;
+    sister = detail::make_buffer<arc_id>(static_cast<std::size_t>(m));
+    if (directed) {
+      first_out = detail::make_buffer<arc_id>(n1);
+      head = detail::make_buffer<node_id>(static_cast<std::size_t>(m));
+    }
+    build_flow_layout(g, directed, {first_out.get(), directed ? n1 : 0},
+                      {head.get(), directed ? static_cast<std::size_t>(m) : 0},
+                      {sister.get(), static_cast<std::size_t>(m)});
+    view = FlowLayout{m, directed ? first_out.get() : g.first_out, directed ? head.get() : g.head,
+                      sister.get()};
+  }
+};
+
 template <class Cap>
 struct FlowNetwork {
   static_assert(std::is_same_v<Cap, std::int32_t> || std::is_same_v<Cap, std::int64_t> ||
@@ -255,22 +344,23 @@ struct FlowNetwork {
   node_id num_nodes = 0;
   arc_id num_arcs = 0;
   bool folded = false;
-  bool in_place = false;              // residual arc a is CSR arc a (undirected graphs)
-  const arc_id* first_out = nullptr;  // num_nodes + 1 (the graph's, or own_first_out)
-  const node_id* head = nullptr;      // num_arcs (the graph's, or own_head)
-  detail::Buffer<arc_id> own_first_out;
-  detail::Buffer<node_id> own_head;
+  bool directed = false;
+  const arc_id* first_out = nullptr;      // num_nodes + 1 (the layout's)
+  const node_id* head = nullptr;          // num_arcs (the layout's)
+  const arc_id* csr_first_out = nullptr;  // the graph's, for forward_arc
   detail::Buffer<ResidualArc<Cap>> arcs;  // residual state
   detail::Buffer<Cap> capacity;           // initial residuals, only when asked for
   Terminals terminals;
-  // Directed layout: per input edge the residual arc src -> dst, or -1 for a dead edge.
-  detail::Buffer<arc_id> edge_arc;
   // Folded form only (empty otherwise).
   detail::ScratchArray<Cap> source_cap, sink_cap, terminal_residual;
   Cap direct_flow = 0;  // flow of source -> sink edges, saturated when folding
 
   arc_id begin(node_id v) const { return first_out[v]; }
   arc_id end(node_id v) const { return first_out[v + 1]; }
+  // The residual arc of CSR arc a (an arc of node u) in its own direction.
+  arc_id forward_arc(node_id u, arc_id a) const {
+    return directed ? a + first_out[u] - csr_first_out[u] : a;
+  }
   terminal_kind terminal(node_id v) const { return terminals.kind[v]; }
   bool is_terminal(node_id v) const { return terminals.kind[v] != terminal_kind::none; }
   const std::vector<node_id>& sources() const { return terminals.sources; }
@@ -298,7 +388,7 @@ struct EdgeClass {
   bool to_sink;
 };
 
-inline EdgeClass classify_edge(node_id u, node_id v, terminal_kind tu, terminal_kind tv,
+[[gnu::always_inline]] inline EdgeClass classify_edge(node_id u, node_id v, terminal_kind tu, terminal_kind tv,
                                bool directed, bool folded) {
   using T = terminal_kind;
   if (tu == T::none && tv == T::none) {
@@ -355,34 +445,31 @@ T add_total(T a, T b) {
   }
 }
 
-// Visits every edge with a terminal end once, as fn(src, dst, capacity). Undirected graphs keep
-// all arcs of a node in its own list, so only the terminals' lists are read.
-template <class In, class Fn>
-void for_each_terminal_edge(const CsrView& g, std::span<const In> arc_capacity, bool directed,
+// Visits every edge with a terminal end once, as fn(src, dst, src_arc, csr_arc): src_arc is the
+// residual arc src -> dst, csr_arc the edge's CSR arc (its capacity's index in arc order). Only
+// the terminals' own residual arcs are read: in the layout every edge has an arc at both ends.
+template <class Fn>
+void for_each_terminal_edge(const CsrView& g, const FlowLayout& layout, bool directed,
                             const Terminals& terminals, Fn&& fn) {
   const auto& kind = terminals.kind;
-  if (directed) {
-    for (node_id u = 0; u < g.num_nodes; ++u) {
-      const bool tu = kind[u] != terminal_kind::none;
-      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-        if (tu || kind[g.head[a]] != terminal_kind::none) fn(u, g.head[a], arc_capacity[a]);
-      }
-    }
-    return;
-  }
-  for (node_id x : terminals.all()) {
-    for (arc_id a = g.begin(x); a < g.end(x); ++a) {
-      const node_id y = g.head[a];
-      const bool fwd = is_forward(g.arc_edge[a]);
+  auto visit = [&](node_id x) {
+    const arc_id shift_x = layout.first_out[x] - g.first_out[x];
+    const arc_id out_end = directed ? g.end(x) + shift_x : layout.first_out[x + 1];
+    for (arc_id p = layout.first_out[x]; p < layout.first_out[x + 1]; ++p) {
+      const node_id y = layout.head[p];
+      const bool fwd = directed ? p < out_end : is_forward(g.arc_edge[p]);
       // An edge between two terminals is in both lists; take it from its src only.
-      if (kind[y] != terminal_kind::none && !fwd) continue;
+      if (!fwd && kind[y] != terminal_kind::none) continue;
       if (fwd) {
-        fn(x, y, arc_capacity[a]);
+        fn(x, y, p, directed ? p - shift_x : p);
       } else {
-        fn(y, x, arc_capacity[a]);
+        const arc_id q = layout.sister[p];
+        fn(y, x, q, directed ? q - (layout.first_out[y] - g.first_out[y]) : p);
       }
     }
-  }
+  };
+  for (node_id s : terminals.sources) visit(s);
+  for (node_id t : terminals.sinks) visit(t);
 }
 
 }  // namespace detail
@@ -401,56 +488,39 @@ struct CapacityTotals {
   In clamp = std::numeric_limits<In>::max();
 };
 
+// O(edges at the terminals) time: only the terminals' residual arcs are read.
 template <class In>
-CapacityTotals<In> capacity_totals(const CsrView& g, std::span<const In> arc_capacity,
-                                   bool directed, const Terminals& terminals,
-                                   bool need_sink_total) {
+CapacityTotals<In> capacity_totals(const CsrView& g, const FlowLayout& layout,
+                                   std::span<const In> arc_capacity, bool directed,
+                                   const Terminals& terminals) {
   struct Sum {
     In source = 0, sink = 0;
   };
-  auto add = [&](Sum& sum, node_id u, node_id v, In c) {
-    if (c <= 0) return;
-    const auto cls =
-        detail::classify_edge(u, v, terminals.kind[u], terminals.kind[v], directed, false);
-    if (cls.from_source) sum.source = detail::add_total(sum.source, c);
-    if (cls.to_sink) sum.sink = detail::add_total(sum.sink, c);
-  };
-  // A directed graph lists only out-arcs, so the total entering the sinks costs a pass over all
-  // arcs. It is skipped when the sources' total alone bounds the flow safely (the clamp is then
-  // S + 1) and no per-node sink capacities are needed (the folded form needs them).
-  bool with_sinks = !directed || need_sink_total;
   auto sum_all = [&](Sum& sum, In clamp) {
-    if (with_sinks) {
-      detail::for_each_terminal_edge(
-          g, arc_capacity, directed, terminals,
-          [&](node_id u, node_id v, In c) { add(sum, u, v, std::min(c, clamp)); });
-      return;
-    }
-    for (node_id s : terminals.sources) {
-      for (arc_id a = g.begin(s); a < g.end(s); ++a)
-        add(sum, s, g.head[a], std::min(arc_capacity[a], clamp));
-    }
+    detail::for_each_terminal_edge(
+        g, layout, directed, terminals, [&](node_id u, node_id v, arc_id, arc_id csr_arc) {
+          const In c = std::min(arc_capacity[csr_arc], clamp);
+          if (!(c > 0) || u == v) return;
+          const auto cls =
+              detail::classify_edge(u, v, terminals.kind[u], terminals.kind[v], directed, false);
+          if (cls.from_source) sum.source = detail::add_total(sum.source, c);
+          if (cls.to_sink) sum.sink = detail::add_total(sum.sink, c);
+        });
   };
-  const In no_clamp = std::numeric_limits<In>::max();
   Sum raw;
-  sum_all(raw, no_clamp);
+  sum_all(raw, std::numeric_limits<In>::max());
   CapacityTotals<In> out;
+  out.source_total = static_cast<double>(raw.source);
+  out.sink_total = static_cast<double>(raw.sink);
   if constexpr (std::is_integral_v<In>) {
-    if (!with_sinks && raw.source > max_int_flow_total) {
-      with_sinks = true;
-      raw = Sum{};
-      sum_all(raw, no_clamp);
-    }
-    out.source_total = static_cast<double>(raw.source);
-    out.sink_total = with_sinks ? static_cast<double>(raw.sink) : 0.0;
-    const In bound = with_sinks ? std::min(raw.source, raw.sink) : raw.source;
+    const In bound = std::min(raw.source, raw.sink);
     if (bound > max_int_flow_total) {
       out.overflow = true;
       return out;
     }
     out.clamp = bound + 1;
     Sum clamped = raw;
-    if (raw.source > out.clamp || (with_sinks && raw.sink > out.clamp)) {
+    if (std::max(raw.source, raw.sink) > out.clamp) {
       clamped = Sum{};
       sum_all(clamped, out.clamp);
       if (clamped.source > max_int_flow_total || clamped.sink > max_int_flow_total) {
@@ -458,31 +528,56 @@ CapacityTotals<In> capacity_totals(const CsrView& g, std::span<const In> arc_cap
         return out;
       }
     }
-    out.narrow = std::max(clamped.source, with_sinks ? clamped.sink : In{0}) <= max_narrow_total;
+    out.narrow = std::max(clamped.source, clamped.sink) <= max_narrow_total;
   } else {
-    out.source_total = raw.source;
-    out.sink_total = raw.sink;
     out.overflow = !std::isfinite(raw.source) || !std::isfinite(raw.sink);
   }
   return out;
 }
 
-// Builds the residual network. `arc_capacity` is in CSR arc order (for an undirected graph both
-// arcs of an edge carry its capacity) and is clamped to `clamp` (from capacity_totals, which
-// also guarantees that every clamped capacity fits in Cap). With keep_capacity the initial
-// residuals are stored in `capacity`.
+// Builds the residual network on `layout` (build_flow_layout of the same graph). `arc_capacity`
+// is in CSR arc order (for an undirected graph both arcs of an edge carry its capacity) and is
+// clamped to `clamp` (from capacity_totals, which also guarantees that every clamped capacity
+// fits in Cap). With keep_capacity the initial residuals are stored in `capacity`.
+// Two sequential passes over the arcs plus one over the terminals' arcs.
 template <class Cap, class In>
-void build_flow_network(const CsrView& g, std::span<const In> arc_capacity, bool directed,
-                        edge_id num_edges, Terminals terminals, In clamp, bool folded,
-                        bool keep_capacity, FlowNetwork<Cap>& net) {
+void build_flow_network(const CsrView& g, const FlowLayout& layout,
+                        std::span<const In> arc_capacity, bool directed, Terminals terminals,
+                        In clamp, bool folded, bool keep_capacity, FlowNetwork<Cap>& net) {
   using detail::edge_role;
   const node_id n = g.num_nodes;
+  const arc_id m = layout.num_arcs;
   net.num_nodes = n;
+  net.num_arcs = m;
   net.folded = folded;
-  net.in_place = !directed;
+  net.directed = directed;
+  net.first_out = layout.first_out;
+  net.head = layout.head;
+  net.csr_first_out = g.first_out;
   net.terminals = std::move(terminals);
   const auto& term = net.terminals.kind;
-  auto cap_of = [&](arc_id a) { return static_cast<Cap>(std::min(arc_capacity[a], clamp)); };
+  auto cap_of = [&](arc_id csr_arc) {
+    return static_cast<Cap>(std::min(arc_capacity[csr_arc], clamp));
+  };
+
+  // Pass 1, branch-free: every edge as if between two ordinary nodes (self-loops dead).
+  net.arcs = detail::make_buffer<ResidualArc<Cap>>(static_cast<std::size_t>(m));
+  ResidualArc<Cap>* arcs = net.arcs.get();
+  const arc_id* sister = layout.sister;
+  for (node_id u = 0; u < n; ++u) {
+    const arc_id shift = layout.first_out[u] - g.first_out[u];
+    const arc_id lo = layout.first_out[u], hi = layout.first_out[u + 1];
+    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+      const arc_id p = a + shift;
+      const arc_id q = sister[p];
+      // A self-loop's sister is in its own node's list (cheaper to test than reading head).
+      arcs[p] = ResidualArc<Cap>{q, q >= lo && q < hi ? Cap{0} : cap_of(a)};
+    }
+    if (directed) {  // the reverses of the in-arcs
+      for (arc_id p = g.end(u) + shift; p < layout.first_out[u + 1]; ++p)
+        arcs[p] = ResidualArc<Cap>{sister[p], Cap{0}};
+    }
+  }
 
   net.direct_flow = 0;
   if (folded) {
@@ -492,115 +587,30 @@ void build_flow_network(const CsrView& g, std::span<const In> arc_capacity, bool
     net.source_cap = {};
     net.sink_cap = {};
   }
-  auto fold = [&](const detail::EdgeClass& cls, Cap c) {
-    if (cls.role == edge_role::source_fold) {
-      net.source_cap[cls.node] += c;
-    } else if (cls.role == edge_role::sink_fold) {
-      net.sink_cap[cls.node] += c;
-    } else if (cls.role == edge_role::direct) {
-      net.direct_flow += c;
-    }
-  };
+  // Pass 2: the edges with a terminal end get their roles (one-way, dead or folded).
+  detail::for_each_terminal_edge(g, layout, directed, net.terminals,
+                                 [&](node_id src, node_id dst, arc_id src_arc, arc_id csr_arc) {
+                                   const Cap c = src != dst ? cap_of(csr_arc) : Cap{0};
+                                   const auto cls = detail::classify_edge(
+                                       src, dst, term[src], term[dst], directed, folded);
+                                   const auto pc = detail::pair_capacity(cls.role, c);
+                                   arcs[src_arc].residual = pc.forward;
+                                   arcs[sister[src_arc]].residual = pc.backward;
+                                   if (!folded || !(c > 0)) return;
+                                   if (cls.role == edge_role::source_fold) {
+                                     net.source_cap[cls.node] += c;
+                                   } else if (cls.role == edge_role::sink_fold) {
+                                     net.sink_cap[cls.node] += c;
+                                   } else if (cls.role == edge_role::direct) {
+                                     net.direct_flow += c;
+                                   }
+                                 });
 
-  if (!directed) {
-    // In place: residual arc a is CSR arc a; sisters are paired through the edge id.
-    const arc_id m = g.num_arcs;
-    net.num_arcs = m;
-    net.first_out = g.first_out;
-    net.head = g.head;
-    net.arcs = detail::make_buffer<ResidualArc<Cap>>(static_cast<std::size_t>(m));
-    auto first_seen = detail::make_buffer<arc_id>(static_cast<std::size_t>(num_edges));
-    std::fill_n(first_seen.get(), num_edges, arc_id{-1});
-    ResidualArc<Cap>* arcs = net.arcs.get();
-    // Pass 1, branch-free: every edge as if between two ordinary nodes (self-loops dead).
-    arc_id unused_sister = 0;
-    for (node_id u = 0; u < n; ++u) {
-      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-        const node_id v = g.head[a];
-        const edge_id e = edge_of(g.arc_edge[a]);
-        const Cap c = u != v ? cap_of(a) : Cap{0};
-        const arc_id other = first_seen[e];
-        first_seen[e] = other < 0 ? a : other;
-        arcs[a] = ResidualArc<Cap>{other, c};  // the sister is set when the pair completes
-        *(other >= 0 ? &arcs[other].sister : &unused_sister) = a;
-      }
-    }
-    // Pass 2: the edges with a terminal end, from the terminals' own lists.
-    for (node_id x : net.terminals.all()) {
-      for (arc_id a = g.begin(x); a < g.end(x); ++a) {
-        const node_id y = g.head[a];
-        const bool fwd = is_forward(g.arc_edge[a]);
-        if (term[y] != terminal_kind::none && !fwd) continue;  // seen from its src
-        const node_id src = fwd ? x : y;
-        const node_id dst = fwd ? y : x;
-        const Cap c = arcs[a].residual;
-        const auto cls = detail::classify_edge(src, dst, term[src], term[dst], false, folded);
-        const auto pc = detail::pair_capacity(cls.role, c);
-        const arc_id src_arc = fwd ? a : arcs[a].sister;
-        arcs[src_arc].residual = pc.forward;
-        arcs[arcs[src_arc].sister].residual = pc.backward;
-        if (folded && c > 0) fold(cls, c);
-      }
-    }
-    if (keep_capacity) {
-      net.capacity = detail::make_buffer<Cap>(static_cast<std::size_t>(m));
-      for (arc_id a = 0; a < m; ++a) net.capacity[a] = arcs[a].residual;
-    }
+  if (keep_capacity) {
+    net.capacity = detail::make_buffer<Cap>(static_cast<std::size_t>(m));
+    for (arc_id p = 0; p < m; ++p) net.capacity[p] = arcs[p].residual;
   } else {
-    // Counting sort by tail: out arcs and the reverse arcs of in arcs; dead pairs left out.
-    auto first = detail::make_buffer<arc_id>(static_cast<std::size_t>(n) + 1);
-    std::fill_n(first.get(), n + 1, arc_id{0});
-    auto live = [&](node_id u, node_id v, arc_id a) {
-      if (arc_capacity[a] <= 0 || u == v) return false;
-      if (term[u] == terminal_kind::none && term[v] == terminal_kind::none) return true;
-      return detail::classify_edge(u, v, term[u], term[v], true, folded).role == edge_role::forward;
-    };
-    for (node_id u = 0; u < n; ++u) {
-      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-        const node_id v = g.head[a];
-        if (!live(u, v, a)) continue;
-        ++first[u + 1];
-        ++first[v + 1];
-      }
-    }
-    for (node_id v = 0; v < n; ++v) first[v + 1] += first[v];
-    const arc_id m = first[n];
-    net.num_arcs = m;
-    auto next = detail::make_buffer<arc_id>(static_cast<std::size_t>(n));
-    std::copy(first.get(), first.get() + n, next.get());
-    net.arcs = detail::make_buffer<ResidualArc<Cap>>(static_cast<std::size_t>(m));
-    net.own_head = detail::make_buffer<node_id>(static_cast<std::size_t>(m));
-    net.capacity = keep_capacity ? detail::make_buffer<Cap>(static_cast<std::size_t>(m)) : nullptr;
-    net.edge_arc = detail::make_buffer<arc_id>(static_cast<std::size_t>(num_edges));
-    ResidualArc<Cap>* arcs = net.arcs.get();
-    node_id* head = net.own_head.get();
-    for (node_id u = 0; u < n; ++u) {
-      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-        const node_id v = g.head[a];
-        const edge_id e = g.arc_edge[a];
-        net.edge_arc[e] = -1;
-        if (!live(u, v, a)) {
-          if (folded && arc_capacity[a] > 0)
-            fold(detail::classify_edge(u, v, term[u], term[v], true, true), cap_of(a));
-          continue;
-        }
-        const Cap c = cap_of(a);
-        const arc_id at_u = next[u]++;
-        const arc_id at_v = next[v]++;
-        arcs[at_u] = ResidualArc<Cap>{at_v, c};
-        arcs[at_v] = ResidualArc<Cap>{at_u, 0};
-        head[at_u] = v;
-        head[at_v] = u;
-        if (keep_capacity) {
-          net.capacity[at_u] = c;
-          net.capacity[at_v] = 0;
-        }
-        net.edge_arc[e] = at_u;
-      }
-    }
-    net.own_first_out = std::move(first);
-    net.first_out = net.own_first_out.get();
-    net.head = net.own_head.get();
+    net.capacity = nullptr;
   }
   if (folded) {
     net.terminal_residual = detail::ScratchArray<Cap>(static_cast<std::size_t>(n));
@@ -634,7 +644,7 @@ Cap arc_flow(const FlowNetwork<Cap>& net, arc_id p, Cap cap_p, Cap cap_s) {
 // residual on that side is zero, every such edge is exactly saturated (so double capacities
 // report cut edges without rounding noise).
 template <class Cap, class In>
-void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g,
+void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g, const FlowLayout& layout,
                        std::span<const In> arc_capacity, In clamp, bool directed,
                        std::span<In> edge_flow) {
   using detail::edge_role;
@@ -649,95 +659,76 @@ void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g,
     }
   }
   const auto& term = net.terminals.kind;
-  auto cap_of = [&](arc_id a) { return static_cast<Cap>(std::min(arc_capacity[a], clamp)); };
-  // The flow of edge e (src u, dst v, c > 0), whatever its role; a is the residual arc
-  // src -> dst in the in-place layout.
-  auto edge_flow_of = [&](node_id u, node_id v, edge_id e, arc_id a, Cap c) -> Cap {
-    const auto cls = detail::classify_edge(u, v, term[u], term[v], directed, net.folded);
-    Cap f = 0;
-    switch (cls.role) {
-      case edge_role::dead:
-        break;
-      case edge_role::forward:
-      case edge_role::backward:
-      case edge_role::both: {
-        const auto pc = detail::pair_capacity(cls.role, c);
-        f = arc_flow(net, net.in_place ? a : net.edge_arc[e], pc.forward, pc.backward);
-        break;
-      }
-      case edge_role::source_fold:
-        f = c;
-        if (net.terminal_residual[cls.node] > 0) {
-          f = std::min(c, from_sources[cls.node]);
-          from_sources[cls.node] -= f;
-        }
-        break;
-      case edge_role::sink_fold:
-        f = c;
-        if (net.terminal_residual[cls.node] < 0) {
-          f = std::min(c, to_sinks[cls.node]);
-          to_sinks[cls.node] -= f;
-        }
-        break;
-      case edge_role::direct:
-        f = c;
-        break;
-    }
-    // A folded edge whose src is not the terminal end runs dst -> src.
-    const bool reversed = cls.role >= edge_role::source_fold && term[u] != terminal_kind::source &&
-                          term[v] != terminal_kind::sink;
-    return reversed ? -f : f;
+  auto cap_of = [&](arc_id csr_arc) {
+    return static_cast<Cap>(std::min(arc_capacity[csr_arc], clamp));
   };
-
-  if (!net.in_place) {
-    // Directed: every CSR arc is its edge's src -> dst arc.
-    for (node_id u = 0; u < g.num_nodes; ++u) {
-      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-        const edge_id e = g.arc_edge[a];
-        const node_id v = g.head[a];
-        const Cap c = cap_of(a);
-        Cap f = 0;
-        if (c > 0 && term[u] == terminal_kind::none && term[v] == terminal_kind::none && u != v) {
-          f = arc_flow(net, net.edge_arc[e], c, Cap{0});
-        } else if (c > 0) {
-          f = edge_flow_of(u, v, e, a, c);
-        }
-        edge_flow[e] = static_cast<In>(f);
-      }
-    }
-    return;
-  }
-  // Undirected, pass 1 (branch-free for integers): every edge as if between two ordinary nodes,
-  // written from its forward arc (the backward arc writes to a scratch slot).
-  In scratch = 0;
   const auto* arcs = net.arcs.get();
+
+  // Pass 1 (branch-free for integers): every edge as if between two ordinary nodes, written from
+  // its forward arc (an undirected edge's backward arc writes to a scratch slot).
+  In scratch = 0;
   for (node_id u = 0; u < g.num_nodes; ++u) {
+    const arc_id shift = layout.first_out[u] - g.first_out[u];
+    const arc_id lo = layout.first_out[u], hi = layout.first_out[u + 1];
     for (arc_id a = g.begin(u); a < g.end(u); ++a) {
       const edge_id stored = g.arc_edge[a];
-      const Cap c = u != g.head[a] ? cap_of(a) : Cap{0};
+      const arc_id p = a + shift;
+      const arc_id q = arcs[p].sister;  // in u's own list only for a self-loop
+      const Cap c = q >= lo && q < hi ? Cap{0} : cap_of(a);
       Cap f;
       if constexpr (std::is_integral_v<Cap>) {
-        f = c - arcs[a].residual;
+        f = c - arcs[p].residual;
       } else {
-        f = c > 0 ? arc_flow(net, a, c, c) : 0.0;
+        f = c > 0 ? arc_flow(net, p, c, directed ? 0.0 : c) : 0.0;
       }
       *(stored >= 0 ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
     }
   }
-  // Pass 2: the edges with a terminal end, from the terminals' own lists.
-  for (node_id x : net.terminals.all()) {
-    for (arc_id a = g.begin(x); a < g.end(x); ++a) {
-      const node_id y = g.head[a];
-      const edge_id stored = g.arc_edge[a];
-      const bool fwd = is_forward(stored);
-      if (term[y] != terminal_kind::none && !fwd) continue;  // seen from its src
-      const Cap c = cap_of(a);
-      const edge_id e = edge_of(stored);
-      Cap f = 0;
-      if (c > 0) f = fwd ? edge_flow_of(x, y, e, a, c) : edge_flow_of(y, x, e, arcs[a].sister, c);
-      edge_flow[e] = static_cast<In>(f);
-    }
-  }
+  // Pass 2: the edges with a terminal end, whatever their role.
+  detail::for_each_terminal_edge(
+      g, layout, directed, net.terminals,
+      [&](node_id u, node_id v, arc_id src_arc, arc_id csr_arc) {
+        const edge_id e = edge_of(g.arc_edge[csr_arc]);
+        const Cap c = u != v ? cap_of(csr_arc) : Cap{0};
+        if (!(c > 0)) {
+          edge_flow[e] = 0;
+          return;
+        }
+        const auto cls = detail::classify_edge(u, v, term[u], term[v], directed, net.folded);
+        Cap f = 0;
+        switch (cls.role) {
+          case edge_role::dead:
+            break;
+          case edge_role::forward:
+          case edge_role::backward:
+          case edge_role::both: {
+            const auto pc = detail::pair_capacity(cls.role, c);
+            f = arc_flow(net, src_arc, pc.forward, pc.backward);
+            break;
+          }
+          case edge_role::source_fold:
+            f = c;
+            if (net.terminal_residual[cls.node] > 0) {
+              f = std::min(c, from_sources[cls.node]);
+              from_sources[cls.node] -= f;
+            }
+            break;
+          case edge_role::sink_fold:
+            f = c;
+            if (net.terminal_residual[cls.node] < 0) {
+              f = std::min(c, to_sinks[cls.node]);
+              to_sinks[cls.node] -= f;
+            }
+            break;
+          case edge_role::direct:
+            f = c;
+            break;
+        }
+        // A folded edge whose src is not the terminal end runs dst -> src.
+        const bool reversed = cls.role >= edge_role::source_fold &&
+                              term[u] != terminal_kind::source && term[v] != terminal_kind::sink;
+        edge_flow[e] = static_cast<In>(reversed ? -f : f);
+      });
 }
 
 }  // namespace routecore

@@ -33,6 +33,8 @@
 
 namespace routecore {
 
+struct FlowLayout;  // flow_network.h
+
 enum class flow_method : std::uint8_t { automatic, push_relabel, boykov_kolmogorov, dinic };
 enum class flow_status : std::uint8_t { optimal, overflow, cancelled };
 
@@ -59,24 +61,25 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
                                std::span<const node_id> sinks);
 
 // Runs the computation described above. With want_edge_flow, `edge_flow` has num_edges entries
-// (otherwise it is not touched); `side` has num_nodes entries.
+// (otherwise it is not touched); `side` has num_nodes entries. `layout` is the graph's
+// FlowLayout (flow_network.h) when the caller keeps one, else nullptr (then it is built here,
+// which costs about as much as building the residual network).
 template <class Cap>
 FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capacity, bool directed,
                                 edge_id num_edges, std::span<const node_id> sources,
                                 std::span<const node_id> sinks, flow_method method,
                                 bool want_edge_flow, std::span<Cap> edge_flow,
-                                std::span<std::uint8_t> side, const Cancel* cancel);
+                                std::span<std::uint8_t> side, const Cancel* cancel,
+                                const FlowLayout* layout);
 
-extern template FlowOutcome<std::int64_t> solve_max_flow(const CsrView&,
-                                                         std::span<const std::int64_t>, bool,
-                                                         edge_id, std::span<const node_id>,
-                                                         std::span<const node_id>, flow_method,
-                                                         bool, std::span<std::int64_t>,
-                                                         std::span<std::uint8_t>, const Cancel*);
+extern template FlowOutcome<std::int64_t> solve_max_flow(
+    const CsrView&, std::span<const std::int64_t>, bool, edge_id, std::span<const node_id>,
+    std::span<const node_id>, flow_method, bool, std::span<std::int64_t>, std::span<std::uint8_t>,
+    const Cancel*, const FlowLayout*);
 extern template FlowOutcome<double> solve_max_flow(const CsrView&, std::span<const double>, bool,
                                                    edge_id, std::span<const node_id>,
                                                    std::span<const node_id>, flow_method, bool,
                                                    std::span<double>, std::span<std::uint8_t>,
-                                                   const Cancel*);
+                                                   const Cancel*, const FlowLayout*);
 
 }  // namespace routecore

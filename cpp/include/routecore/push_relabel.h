@@ -372,11 +372,20 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
   auto* arcs = net_.arcs.get();
   const Cap* capacity = net_.capacity.get();
   const arc_id* first_out = net_.first_out;
-  // Only nodes that cannot reach a sink take part (in exact arithmetic every node upstream of
-  // an excess is one of them); excess then moves only inside that closed set or back to the
-  // sources, so the cut and the flow value of phase 1 stay intact.
-  global_relabel();
-  auto in_region = [&](node_id u) { return !is_terminal(u) && label_[u] == n_; };
+  // Only nodes that cannot reach a sink take part; excess then moves only inside that closed
+  // set or back to the sources, so the cut and the flow value of phase 1 stay intact. Every
+  // node with excess is in it (its label is n), and so is every node upstream of one along
+  // incoming flow (flow u -> v leaves residual v -> u, so if u reached a sink, v would). With
+  // integer capacities that is exact and no test is needed; with doubles a global relabelling
+  // marks the set, so that rounding cannot lead the search outside it.
+  if constexpr (!std::is_integral_v<Cap>) global_relabel();
+  auto in_region = [&](node_id u) {
+    if constexpr (std::is_integral_v<Cap>) {
+      return !is_terminal(u);
+    } else {
+      return !is_terminal(u) && label_[u] == n_;
+    }
+  };
   // The flow u -> v carried by the pair of v's arc a (u = head(a)). For double capacities it is
   // computed from both residuals by an expression that is exactly antisymmetric, so rounding can
   // never make a pair look like it carries flow both ways.
@@ -400,11 +409,16 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
   detail::ScratchArray<std::uint8_t> color(static_cast<std::size_t>(n_), white);
   std::vector<node_id> order;  // post-order of the search along incoming flow
   std::vector<node_id> stack;
+  detail::ScratchArray<node_id> stack_pos(static_cast<std::size_t>(n_));  // of grey nodes
   std::int64_t steps = 0;
+  // A node's current arc only moves forward, even when a cancelled cycle sends the node back to
+  // white: the arcs before it lead outside the region, to finished (black) nodes, or carry no
+  // inflow, and cancelling only ever removes inflow. So each arc is passed over once.
+  for (node_id v = 0; v < n_; ++v) nodes_[v].current = first_out[v];
   for (node_id root = 0; root < n_; ++root) {
     if (!in_region(root) || nodes_[root].excess <= 0 || color[root] != white) continue;
     color[root] = grey;
-    nodes_[root].current = first_out[root];
+    stack_pos[root] = 0;
     stack.push_back(root);
     while (!stack.empty()) {
       if ((++steps & 4095) == 0 && cancel != nullptr && cancel->requested()) return false;
@@ -416,13 +430,12 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
         nodes_[v].current = a;
         if (color[u] == white) {
           color[u] = grey;
-          nodes_[u].current = first_out[u];
+          stack_pos[u] = static_cast<node_id>(stack.size());
           stack.push_back(u);
         } else {
           // u is on the stack: the flow runs u -> v -> (down the stack) -> u. Cancel the
           // smallest flow around the cycle, then resume the search at u.
-          std::size_t j = stack.size() - 1;
-          while (stack[j] != u) --j;
+          const auto j = static_cast<std::size_t>(stack_pos[u]);
           Cap delta = inflow(a);
           for (std::size_t i = j; i + 1 < stack.size(); ++i)
             delta = std::min(delta, inflow(nodes_[stack[i]].current));
