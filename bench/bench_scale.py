@@ -8,22 +8,32 @@ every visible satellite. Groups (ids ``routecore-<variant>``; the ratio table pr
 divides each variant's mean by the fastest):
 
 * ``scale: snapshot`` -- one snapshot of the 100k terminals and 16 gateway sites: propagation,
-  visibility, Graph build and the directed access graph (``top8`` and ``allvisible``). The
-  Python-side memory peak of one full step (build + queries, tracemalloc) goes in extra_info.
+  visibility (C++, threaded), the edge arrays and the directed access graph the sweeps search
+  (``top8`` and ``allvisible``; the undirected ``Snapshot.graph`` is built on first use and is
+  not part of it). The Python-side memory peak of one full step (build + queries, tracemalloc)
+  goes in extra_info.
 * ``scale: gateway queries`` -- the batched search from the 16 gateway sites over one
-  all-visible access graph (4.3M edges), on 1 and 2 C++ threads: the thread scaling.
-* ``scale: sweep 8 steps`` -- ``school_connectivity`` over 8 steps of the country network,
-  here (1 worker, 1 thread) and on a 2-process ``ProcessPoolExecutor``: the scaling of the whole
-  pipeline (snapshot build is numpy, so more C++ threads alone cannot scale it).
+  all-visible access graph (4.3M edges), on 1 and 2 C++ threads.
+* ``scale: snapshot pipeline`` -- the thread scaling of the whole per-step pipeline: for
+  ``PIPELINE_STEPS`` steps, the snapshot (propagation, visibility, edge arrays), the access
+  graph and the batched search from the 16 sites, in this process: everything on 1 thread; each
+  step on 2 threads; and 2 steps side by side on a thread pool, 1 thread each (what
+  ``school_connectivity`` does here with 2 or more threads).
+* ``scale: sweep 8 steps`` -- ``school_connectivity`` over 8 steps of the country network
+  (snapshots, searches, per-school gateway choice and the final table): 1 thread, 2 threads in
+  this process (2 steps side by side), and 1 thread in each of 2 processes
+  (``ProcessPoolExecutor``).
 * ``scale: sweep 96 steps`` -- the full 96-step country sweep on 2 processes (time per snapshot
   = mean / 96).
 * ``schools: 96 steps`` -- ``school_connectivity(central-asia, Starlink shell 1, 96 steps)``
   end to end, here with 1 and 2 threads and on 2 processes. Target: under 10 s on 2 cores.
 
 A summary (time per snapshot, memory, throughput ratios against the targets: 2 threads/workers
->= 1.8x one, 96-step school sweep < 10 s) is printed at the end of the module.
+>= 1.8x one, 96-step school sweep < 10 s) is printed at the end of the module. Next to each
+in-process thread ratio it prints how many cores other processes kept busy meanwhile (from
+/proc/stat; on a shared machine a ratio measured while another process held a core says little).
 
-Run: ``python -m pytest bench/bench_scale.py --benchmark-only`` (full; about 5 minutes on 2
+Run: ``python -m pytest bench/bench_scale.py --benchmark-only`` (full; about 6 minutes on 2
 cores) or ``ROUTECORE_BENCH_SCALE=smoke python -m pytest bench/bench_scale.py
 --benchmark-disable``.
 """
@@ -31,11 +41,12 @@ cores) or ``ROUTECORE_BENCH_SCALE=smoke python -m pytest bench/bench_scale.py
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import time
 import tracemalloc
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -53,9 +64,11 @@ from bench.gen_scale import (
 import routecore as rc
 from routecore import constellation as cs
 from routecore.analyses import _access_graph, school_connectivity
+from routecore.constellation._snapshot import _Prepared
 
 MAX_USER_LINKS = 8
 SWEEP_STEPS = 8
+PIPELINE_STEPS = 8
 
 _summary: dict[str, float] = {}
 
@@ -92,18 +105,36 @@ def _summary_lines(s: dict[str, float]) -> list[str]:
             f"Python/numpy allocations (tracemalloc); process max RSS so far "
             f"{s['maxrss_mb']:.0f} MB"
         )
-    for key, label in (
-        ("queries", "gateway queries (16 sources, one snapshot), 2 vs 1 C++ threads"),
-        ("sweep8", f"country sweep ({SWEEP_STEPS} steps), 2 processes vs 1"),
-        ("schools", "96-step school sweep, 2 processes vs 1 thread here"),
+    for key, two_key, label in (
+        ("queries", "queries_2", "gateway queries (16 sources, one snapshot), 2 vs 1 C++ threads"),
+        (
+            "pipeline",
+            "pipeline_2",
+            "snapshot pipeline (snapshot + access graph + 16-site search) per snapshot, "
+            "2 vs 1 threads in each step",
+        ),
+        (
+            "pipeline",
+            "pipeline_2steps",
+            "snapshot pipeline per snapshot, 2 steps side by side on 2 threads vs 1 thread",
+        ),
+        ("sweep8", "sweep8_threads2", f"country sweep ({SWEEP_STEPS} steps), 2 vs 1 threads"),
+        ("sweep8", "sweep8_2", f"country sweep ({SWEEP_STEPS} steps), 2 processes vs 1 thread"),
+        ("schools", "schools_2", "96-step school sweep, 2 processes vs 1 thread here"),
     ):
-        one, two = s.get(f"{key}_1_s"), s.get(f"{key}_2_s")
+        one, two = s.get(f"{key}_1_s"), s.get(f"{two_key}_s")
         if one and two:
             ratio = one / two
             verdict = "meets" if ratio >= 1.8 else "misses"
+            foreign = ""
+            if f"{key}_1_foreign" in s and f"{two_key}_foreign" in s:
+                foreign = (
+                    f"; other processes busy {s[f'{key}_1_foreign']:.2f} / "
+                    f"{s[f'{two_key}_foreign']:.2f} cores meanwhile"
+                )
             out.append(
                 f"{label}: {one:.3f} s -> {two:.3f} s, throughput x{ratio:.2f} "
-                f"({verdict} the 1.8x target)"
+                f"({verdict} the 1.8x target){foreign}"
             )
     if "schools_threads2_s" in s:
         v = s["schools_threads2_s"]
@@ -151,6 +182,39 @@ def measure(
     return result, float(np.mean(timed_rounds))
 
 
+class ForeignLoad:
+    """Cores kept busy by other processes while the block runs (Linux /proc/stat: all busy
+    CPU time minus this process's, over the wall time); ``None`` where /proc/stat is missing
+    or the block is too short to tell. Not meaningful around a process pool (its workers count
+    as other processes)."""
+
+    cores: float | None = None
+
+    @staticmethod
+    def _busy_s() -> float | None:
+        try:
+            with open("/proc/stat") as f:
+                ticks = [int(x) for x in f.readline().split()[1:]]
+        except OSError:
+            return None
+        return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> ForeignLoad:
+        self._busy = self._busy_s()
+        self._own = time.process_time()
+        self._wall = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        busy = self._busy_s()
+        if busy is None or self._busy is None:
+            return
+        wall = time.perf_counter() - self._wall
+        own = time.process_time() - self._own
+        if wall >= 0.5:  # /proc/stat counts in ticks of ~10 ms
+            self.cores = max(0.0, (busy - self._busy) - own) / wall
+
+
 # ------------------------------------------------------------------------------ instances
 @cache
 def ground_inputs() -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]:
@@ -174,9 +238,10 @@ def ground_inputs() -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray
 
 
 def build_access(t_s: float, max_user_links: int | None) -> tuple[rc.Graph, int]:
+    """One snapshot and its access graph (on every core); the snapshot's edge count."""
     lat, lon, role, _, _ = ground_inputs()
     snap = cs.snapshot(constellation(), t_s, lat, lon, role, max_user_links=max_user_links)
-    return _access_graph(snap), snap.graph.num_edges
+    return _access_graph(snap), len(snap.src)
 
 
 @cache
@@ -245,27 +310,90 @@ def test_gateway_queries(benchmark: Any, threads: int) -> None:
     benchmark.extra_info.update(sources=int(sites.size), edges=graph.num_edges, threads=threads)
 
 
-def _country_sweep(steps: np.ndarray, executor: Any) -> Any:
+def _pipeline(steps: np.ndarray, threads: int, side_by_side: int = 1) -> int:
+    """The per-step work of a country sweep: snapshot (propagation, visibility, edge arrays),
+    directed access graph, batched search from the gateway sites; each step on ``threads``
+    threads, ``side_by_side`` steps at a time on a thread pool (as ``school_connectivity``
+    runs them here)."""
+    lat, lon, role, _, sites = ground_inputs()
+
+    def search(snap: cs.Snapshot) -> int:
+        access = _access_graph(snap, threads=threads)
+        rc.shortest_path_lengths(access, sites, threads=threads)
+        return 1
+
+    if side_by_side == 1:
+        snaps = cs.snapshots(
+            constellation(), steps, lat, lon, role, max_user_links=MAX_USER_LINKS, threads=threads
+        )
+        return sum(search(snap) for snap in snaps)
+    # A generator cannot be shared by threads: as in school_connectivity, the ground side is
+    # prepared once and each task builds its own step.
+    prepared = _Prepared(
+        constellation(), lat, lon, role, None, None, None, MAX_USER_LINKS, None, 256, threads
+    )
+    with ThreadPoolExecutor(side_by_side) as pool:
+        return sum(pool.map(lambda t: search(prepared.build(float(t))), steps))
+
+
+@pytest.mark.parametrize("variant", ["routecore-1thread", "routecore-2threads", "routecore-2steps"])
+def test_snapshot_pipeline(benchmark: Any, variant: str) -> None:
+    benchmark.group = "scale: snapshot pipeline"
+    steps = time_steps()[:PIPELINE_STEPS]
+    threads, side_by_side = {
+        "routecore-1thread": (1, 1),
+        "routecore-2threads": (2, 1),
+        "routecore-2steps": (1, 2),
+    }[variant]
+    with ForeignLoad() as load:
+        done, mean = measure(
+            benchmark, _pipeline, (steps, threads, side_by_side), rounds=3, warmup_rounds=1
+        )
+    assert done == steps.size
+    key = {"routecore-1thread": "1", "routecore-2threads": "2", "routecore-2steps": "2steps"}
+    _summary[f"pipeline_{key[variant]}_s"] = mean / steps.size
+    if load.cores is not None:
+        _summary[f"pipeline_{key[variant]}_foreign"] = load.cores
+    benchmark.extra_info.update(
+        steps=int(steps.size),
+        threads=threads,
+        side_by_side=side_by_side,
+        seconds_per_snapshot=mean / steps.size,
+    )
+
+
+def _country_sweep(steps: np.ndarray, executor: Any, threads: int = 1) -> Any:
     return school_connectivity(
         country_network(),
         {"starlink-4408": constellation()},
         steps,
         max_user_links=MAX_USER_LINKS,
-        threads=1,
+        threads=threads,
         executor=executor,
         chunk_size=max(1, steps.size // 4) if executor is not None else None,
     )
 
 
-@pytest.mark.parametrize("workers", [1, 2], ids=["routecore-1worker", "routecore-2workers"])
-def test_country_sweep_8_steps(benchmark: Any, workers: int, pool: ProcessPoolExecutor) -> None:
+@pytest.mark.parametrize(
+    "variant", ["routecore-1thread", "routecore-2threads", "routecore-2workers"]
+)
+def test_country_sweep_8_steps(benchmark: Any, variant: str, pool: ProcessPoolExecutor) -> None:
     benchmark.group = f"scale: sweep {SWEEP_STEPS} steps"
     steps = time_steps()[:SWEEP_STEPS]
-    executor = pool if workers == 2 else None
-    table, mean = measure(benchmark, _country_sweep, (steps, executor), rounds=2)
+    executor = pool if variant == "routecore-2workers" else None
+    threads = 2 if variant == "routecore-2threads" else 1
+    with ForeignLoad() as load:
+        table, mean = measure(benchmark, _country_sweep, (steps, executor, threads), rounds=2)
     assert not table.attrs["partial"] and len(table) == 2 * ground_inputs()[3]
-    _summary[f"sweep8_{workers}_s"] = mean
-    benchmark.extra_info.update(steps=int(steps.size), workers=workers)
+    key = {
+        "routecore-1thread": "sweep8_1",
+        "routecore-2threads": "sweep8_threads2",
+        "routecore-2workers": "sweep8_2",
+    }[variant]
+    _summary[f"{key}_s"] = mean
+    if load.cores is not None and executor is None:
+        _summary[f"{key}_foreign"] = load.cores
+    benchmark.extra_info.update(steps=int(steps.size), variant=variant)
 
 
 def test_country_sweep_96_steps(benchmark: Any, pool: ProcessPoolExecutor) -> None:

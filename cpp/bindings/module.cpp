@@ -8,6 +8,8 @@ void bind_graph(py::module_& m);
 void bind_paths(py::module_& m);
 void bind_flow(py::module_& m);
 void bind_failure_cases(py::module_& m);
+void bind_visibility(py::module_& m);
+void bind_parallel_csr(py::module_& m);
 }  // namespace routecore::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -16,4 +18,6 @@ PYBIND11_MODULE(_core, m) {
   routecore::bindings::bind_paths(m);
   routecore::bindings::bind_flow(m);
   routecore::bindings::bind_failure_cases(m);
+  routecore::bindings::bind_visibility(m);
+  routecore::bindings::bind_parallel_csr(m);
 }

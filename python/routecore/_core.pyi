@@ -1,6 +1,8 @@
 """Type stubs for the C++ extension ``routecore._core`` (hand-written; keep in sync with
 cpp/bindings). Functions here assume validated input; call them through the routecore package."""
 
+from typing import overload
+
 import numpy as np
 import numpy.typing as npt
 
@@ -173,3 +175,51 @@ def failure_lengths(
     case_arcs: _I32,
     threads: int,
 ) -> _F64: ...
+
+# ---- satellite visibility (cpp/bindings/bind_visibility.cpp) ----
+class VisibilitySearch:
+    def __init__(
+        self,
+        sat_xyz_km: _F64,
+        ground_unit: _F64,
+        ground_radius_km: _F64,
+        ground_id: _I64,
+        tile_start: _I64,
+        num_ids: int,
+        min_elevation_deg: float,
+        max_per_ground: int,
+        threads: int,
+    ) -> None: ...
+    @property
+    def num_pairs(self) -> int: ...
+    @overload
+    def write(
+        self,
+        ground: _I32,
+        satellite: _I32,
+        elevation_deg: _F64,
+        range_km: _F64,
+        satellite_offset: int,
+        threads: int,
+    ) -> None: ...
+    @overload
+    def write(
+        self,
+        ground: _I64,
+        satellite: _I64,
+        elevation_deg: _F64,
+        range_km: _F64,
+        satellite_offset: int,
+        threads: int,
+    ) -> None: ...
+
+# ---- threaded CSR build (cpp/bindings/bind_parallel_csr.cpp) ----
+def build_csr_parallel(
+    num_nodes: int,
+    src: _I32,
+    dst: _I32,
+    directed: bool,
+    weight: _F64 | None,
+    capacity: _F64 | None,
+    threads: int,
+) -> tuple[_I32, _I32, _I32, _F64 | None, _F64 | None]: ...

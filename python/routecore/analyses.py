@@ -20,8 +20,14 @@ Conventions: latencies are one-way, in ms; capacities and flows in Gbit/s; ``inf
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import itertools
 import math
+import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -688,7 +694,7 @@ def failure_sweep(
 
 
 # ---------------------------------------------------------------------------- schools
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _SkyWork:
     """What every chunk of a satellite sweep needs: positions and radio roles of the schools
     and gateway sites, each site's ground latency to its exchange, and the constellations
@@ -710,6 +716,37 @@ class _SkyWork:
     candidates: npt.NDArray[np.int64] | None = None  # gateway_siting: site index per candidate
 
 
+_prepared_cache: weakref.WeakKeyDictionary[_SkyWork, dict[str, Any]] = weakref.WeakKeyDictionary()
+_prepared_lock = threading.Lock()
+
+
+def _prepared(work: _SkyWork, cname: str) -> Any:
+    """The ground side of ``work`` for constellation ``cname`` (validated, spatially indexed),
+    built once per work object in this process: a sweep here runs one block per time step, and
+    indexing 10^5 schools again for every block would cost more than a step's search."""
+    from routecore.constellation._snapshot import _Prepared
+
+    # Built under the lock: blocks running side by side all need it, so they wait for one
+    # build rather than each doing its own.
+    with _prepared_lock:
+        per_work = _prepared_cache.setdefault(work, {})
+        if cname not in per_work:
+            per_work[cname] = _Prepared(
+                work.constellations[cname],
+                work.lat,
+                work.lon,
+                work.role,
+                None,
+                None,
+                None,
+                work.max_user_links,
+                None,
+                256,
+                work.threads,
+            )
+        return per_work[cname]
+
+
 def _site_latency(work: _SkyWork, cname: str, times: npt.NDArray[np.float64]) -> Any:
     """Per time step, ``total[g, s]``: school ``s`` -> satellites -> site ``g`` -> exchange.
 
@@ -717,19 +754,12 @@ def _site_latency(work: _SkyWork, cname: str, times: npt.NDArray[np.float64]) ->
     leave the sites, user links only enter schools, so neither relays traffic), on
     ``work.threads`` threads.
     """
-    from routecore.constellation import snapshots
-
     n_s, n_g = work.num_schools, work.to_exchange.size
-    for snap in snapshots(
-        work.constellations[cname],
-        times,
-        work.lat,
-        work.lon,
-        work.role,
-        max_user_links=work.max_user_links,
-    ):
-        access = _access_graph(snap)
+    prepared = _prepared(work, cname)
+    for t in times.tolist():
+        access = _access_graph(prepared.build(t), threads=work.threads)
         sat_part = shortest_path_lengths(access, np.arange(n_s, n_s + n_g), threads=work.threads)
+        del access  # before the next step allocates its own (memory is reused, not grown)
         yield np.asarray(sat_part)[:, :n_s] + work.to_exchange[:, None]
 
 
@@ -790,6 +820,11 @@ def _run_sky(
 ) -> tuple[ChunkRun, list[tuple[str, slice]]]:
     """Run ``task`` over blocks of consecutive time steps, constellation by constellation.
 
+    Here (no executor) with ``work.threads`` > 1, up to 4 blocks run side by side on a thread
+    pool, each on its share of the threads: a step's numpy glue and memory-bound parts (edge
+    arrays, graph builds) then overlap with another step's C++ work, where one step on all
+    threads would leave cores idle in them. Results do not depend on it.
+
     Returns the run and, per block, which constellation and time-step slice it covered."""
     size = chunk_size or chunk_size_for(len(named) * times.size, executor, local=1)
     chunks, where = [], []
@@ -797,15 +832,23 @@ def _run_sky(
         for sl in chunk_slices(times.size, size):
             chunks.append((cname, times[sl]))
             where.append((cname, sl))
-    run = run_chunks(
-        task,
-        work,
-        chunks,
-        sizes=[c[1].size for c in chunks],
-        executor=executor,
-        progress=progress,
-        description=description,
-    )
+    side_by_side = min(work.threads, 4, len(chunks)) if executor is None else 1
+    if side_by_side > 1:
+        work = dataclasses.replace(work, threads=max(1, work.threads // side_by_side))
+    with (
+        ThreadPoolExecutor(side_by_side, thread_name_prefix="routecore-sweep")
+        if side_by_side > 1
+        else contextlib.nullcontext()
+    ) as pool:
+        run = run_chunks(
+            task,
+            work,
+            chunks,
+            sizes=[c[1].size for c in chunks],
+            executor=pool,
+            progress=progress,
+            description=description,
+        )
     return run, where
 
 
@@ -882,7 +925,9 @@ def school_connectivity(
     max_user_links : int, optional
         Satellites per school per step (highest first); default every visible satellite.
     threads : int, optional
-        Threads for the batched search. Default: every core here, 1 per task with an executor.
+        Threads for the snapshots (visibility search, graph build) and the batched search.
+        Here, with 2 or more, up to 4 time steps run side by side and share them. Default:
+        every core here, 1 per task with an executor.
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
         Where the blocks of time steps run (default: here, nothing to start).
     progress : callable(done, total) or True, optional
@@ -1246,38 +1291,46 @@ def school_route(
 
 
 @overload
-def _access_graph(snap: Any) -> Graph: ...
+def _access_graph(snap: Any, *, threads: int | None = None) -> Graph: ...
 @overload
 def _access_graph(
-    snap: Any, *, with_medium: Literal[True]
+    snap: Any, *, with_medium: Literal[True], threads: int | None = None
 ) -> tuple[Graph, npt.NDArray[np.int8]]: ...
-def _access_graph(snap: Any, *, with_medium: bool = False) -> Any:
+def _access_graph(snap: Any, *, with_medium: bool = False, threads: int | None = None) -> Any:
     """Directed graph of one snapshot in which only satellites relay traffic.
 
     Feeder links point from the gateway to the satellite, user links from the satellite to
     the terminal, laser links both ways. Searching from a gateway therefore reaches schools
     only through satellites, and never through another school or gateway. With
     ``with_medium`` also returns the :class:`~routecore.constellation.Medium` of each edge.
+    Edges: the user links, the feeder links, the laser links forward, then backward (each in
+    snapshot order); the CSR is built on ``threads`` threads (default: every core).
     """
     from routecore.constellation import Medium
+    from routecore.constellation._snapshot import _graph_from_edges
 
-    from .graph import Graph
-
-    med = np.asarray(snap.medium)
-    src = np.asarray(snap.src, dtype=np.int64)
-    dst = np.asarray(snap.dst, dtype=np.int64)
-    w = np.asarray(snap.graph.weight, dtype=np.float64)
-    user = med == Medium.USER_LINK
-    feeder = med == Medium.FEEDER
-    isl = med == Medium.ISL
+    # A snapshot's edges come in blocks by medium (ground, user, feeder, ISL).
+    bounds = np.searchsorted(snap.medium, [Medium.USER_LINK, Medium.FEEDER, Medium.ISL, 4])
+    user, feeder, isl = (slice(int(a), int(b)) for a, b in itertools.pairwise(bounds))
+    src, dst, latency = snap.src, snap.dst, snap.latency_ms
     # User links are stored ground -> satellite: reverse them. Feeders keep their direction.
     tails = np.concatenate([dst[user], src[feeder], src[isl], dst[isl]])
     heads = np.concatenate([src[user], dst[feeder], dst[isl], src[isl]])
-    weight = np.concatenate([w[user], w[feeder], w[isl], w[isl]])
-    graph = Graph(snap.graph.num_nodes, tails, heads, weight=weight, directed=True)
+    weight = np.concatenate([latency[user], latency[feeder], latency[isl], latency[isl]])
+    graph = _graph_from_edges(
+        snap.num_ground + snap.num_satellites,
+        tails,
+        heads,
+        weight,
+        None,
+        directed=True,
+        threads=thread_count(threads),
+    )
     if not with_medium:
         return graph
-    medium = np.concatenate([med[user], med[feeder], med[isl], med[isl]]).astype(np.int8)
+    medium = np.concatenate(
+        [snap.medium[user], snap.medium[feeder], snap.medium[isl], snap.medium[isl]]
+    )
     return graph, medium
 
 

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .. import _core
+from .._validation import thread_count
 from ._model import (
     EARTH_RADIUS_KM,
     EARTH_ROTATION_RAD_S,
@@ -459,7 +461,7 @@ def max_slant_range_km(
 class VisiblePairs:
     """Ground point / satellite pairs with the satellite at or above a minimum elevation.
 
-    Sorted by ground index, then by decreasing elevation.
+    Sorted by ground index, then by decreasing elevation, then by satellite index.
 
     Attributes
     ----------
@@ -493,142 +495,72 @@ def _tile_order(lat: FloatArray, lon: FloatArray, tile_size: int) -> IntArray:
     return np.lexsort((lon, rank // per_strip)).astype(np.int64)
 
 
-def _hit_geometry(
-    cos_central: FloatArray,
-    sat_unit: FloatArray,
-    ground_unit: FloatArray,
-    sat_r: FloatArray,
-    ground_r: FloatArray,
-) -> tuple[FloatArray, FloatArray]:
-    """Elevation (deg) and slant range (km) from the central angle's cosine and the two radii.
-
-    In the plane of Earth's centre, the ground point and the satellite: height above the local
-    horizontal ``r_s cos(c) - r_g``, horizontal distance ``r_s sin(c)``, and the range from
-    ``d^2 = (r_s - r_g)^2 + 2 r_s r_g (1 - cos c)`` with ``1 - cos c = sin^2 c / (1 + cos c)``,
-    free of cancellation. Near the zenith ``sin(c)`` comes from a cross product instead of
-    ``sqrt(1 - cos^2 c)``, which would lose half the digits there.
-    """
-    sin_central = np.sqrt(np.maximum(1.0 - cos_central * cos_central, 0.0))
-    near = np.flatnonzero(cos_central > 1.0 - 1e-6)
-    if near.size:
-        cross = np.cross(sat_unit[near], ground_unit[near])
-        sin_central[near] = np.linalg.norm(cross, axis=1)
-    elev = np.degrees(np.arctan2(sat_r * cos_central - ground_r, sat_r * sin_central))
-    one_minus_cos = sin_central * sin_central / (1.0 + cos_central)
-    rng = np.sqrt((sat_r - ground_r) ** 2 + 2.0 * sat_r * ground_r * one_minus_cos)
-    return elev, rng
-
-
 class _GroundIndex:
-    """Ground points grouped into spatially compact tiles, each bounded by a spherical cap.
+    """Ground points grouped into spatially compact tiles for the C++ visibility search.
 
-    A satellite can only be seen from a tile if its angle from the tile's cap centre is at most
-    the horizon angle plus the cap's radius, so each tile tests only a few candidate satellites.
-    The culling is conservative; the exact elevation test decides.
+    The points are reordered once (sort-tile-recursive packing, :func:`_tile_order`) and kept as
+    unit vectors and radii; every search then runs in ``routecore/visibility.h``, one tile per
+    task on a thread pool, and reports each pair under its point's id: ``ids[row]`` (default: the
+    row), ids distinct and below ``num_ids``.
     """
 
-    __slots__ = ("cap_centre", "cap_radius_rad", "min_radius", "order", "radius", "starts", "unit")
+    __slots__ = ("ids", "num_ids", "radius", "tile_start", "unit")
 
-    def __init__(self, ground_ecef_km: FloatArray, tile_size: int) -> None:
+    def __init__(
+        self,
+        ground_ecef_km: FloatArray,
+        tile_size: int,
+        ids: IntArray | None = None,
+        num_ids: int | None = None,
+    ) -> None:
         n = ground_ecef_km.shape[0]
         radius = np.linalg.norm(ground_ecef_km, axis=1)
         unit = ground_ecef_km / radius[:, None]
         lat = np.arcsin(np.clip(unit[:, 2], -1.0, 1.0))
         lon = np.arctan2(unit[:, 1], unit[:, 0])
-        self.order = _tile_order(lat, lon, tile_size)
-        self.unit = np.ascontiguousarray(unit[self.order])
-        self.radius = radius[self.order]
-        self.starts = np.arange(0, n, tile_size, dtype=np.int64)
-        if n == 0:
-            self.cap_centre = np.zeros((0, 3))
-            self.cap_radius_rad = self.min_radius = np.zeros(0)
-            return
-        counts = np.diff(np.append(self.starts, n))
-        sums = np.add.reduceat(self.unit, self.starts, axis=0)
-        norms = np.linalg.norm(sums, axis=1)
-        # Points spread so widely that their mean direction vanishes: the cap is the sphere.
-        degenerate = norms < 1e-6 * counts
-        centre = sums / np.where(degenerate, 1.0, norms)[:, None]
-        centre[degenerate] = (0.0, 0.0, 1.0)
-        cos_to_centre = np.einsum("ij,ij->i", self.unit, np.repeat(centre, counts, axis=0))
-        cap = np.arccos(np.clip(np.minimum.reduceat(cos_to_centre, self.starts), -1.0, 1.0))
-        cap[degenerate] = np.pi
-        self.cap_centre = centre
-        self.cap_radius_rad = cap + 1e-9  # margin for rounding in the cull below
-        self.min_radius = np.minimum.reduceat(self.radius, self.starts)
+        order = _tile_order(lat, lon, tile_size)
+        self.unit = np.ascontiguousarray(unit[order])
+        self.radius = np.ascontiguousarray(radius[order])
+        self.ids = order if ids is None else np.ascontiguousarray(ids[order], dtype=np.int64)
+        self.num_ids = n if num_ids is None else num_ids
+        self.tile_start = np.append(np.arange(0, n, tile_size, dtype=np.int64), n)
+
+    def search(
+        self,
+        sat_ecef_km: FloatArray,
+        min_elevation_deg: float,
+        max_per_ground: int | None,
+        threads: int,
+    ) -> _core.VisibilitySearch:
+        """The pairs at or above ``min_elevation_deg`` (validated by the caller), found on
+        ``threads`` threads; ``.num_pairs`` of them, ``.write(...)`` puts them in order."""
+        return _core.VisibilitySearch(
+            np.ascontiguousarray(sat_ecef_km, dtype=np.float64),
+            self.unit,
+            self.radius,
+            self.ids,
+            self.tile_start,
+            self.num_ids,
+            float(min_elevation_deg),
+            0 if max_per_ground is None else int(max_per_ground),
+            threads,
+        )
 
     def visible(
-        self, sat_ecef_km: FloatArray, min_elevation_deg: float, max_per_ground: int | None
+        self,
+        sat_ecef_km: FloatArray,
+        min_elevation_deg: float,
+        max_per_ground: int | None,
+        threads: int,
     ) -> VisiblePairs:
-        eps = math.radians(min_elevation_deg)
-        cos_eps = math.cos(eps)
-        sat_r = np.linalg.norm(sat_ecef_km, axis=1)
-        sat_unit = sat_ecef_km / np.where(sat_r > 0, sat_r, 1.0)[:, None]
-        n = self.unit.shape[0]
-        parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray, IntArray]] = []
-        for k, start in enumerate(self.starts.tolist()):
-            stop = int(self.starts[k + 1]) if k + 1 < len(self.starts) else n
-            # From radius r_g a satellite at radius r_s is at elevation >= eps exactly when the
-            # central angle between them is <= arccos(r_g cos(eps) / r_s) - eps. The lowest
-            # point of the tile has the widest horizon, so testing against it is conservative.
-            horizon = np.arccos(np.clip(self.min_radius[k] * cos_eps / sat_r, -1.0, 1.0)) - eps
-            cull = np.cos(np.minimum(horizon + self.cap_radius_rad[k], np.pi))
-            cand = np.flatnonzero(sat_unit @ self.cap_centre[k] >= cull - 1e-12)
-            if cand.size == 0:
-                continue
-            cos_central = self.unit[start:stop] @ sat_unit[cand].T
-            rows, cols = np.nonzero(cos_central >= np.cos(horizon[cand]) - 1e-12)
-            if rows.size == 0:
-                continue
-            sat_idx = cand[cols]
-            elev, rng = _hit_geometry(
-                cos_central[rows, cols],
-                sat_unit[sat_idx],
-                self.unit[start + rows],
-                sat_r[sat_idx],
-                self.radius[start + rows],
-            )
-            keep = elev >= min_elevation_deg
-            rows, sat_idx, elev, rng = rows[keep], sat_idx[keep], elev[keep], rng[keep]
-            # Rank each point's satellites by elevation. ``rows`` is already ascending (row-major
-            # nonzero), so one stable sort on row + a small elevation term does it; the term
-            # keeps ~1e-10 deg resolution, and equal keys keep the lower satellite index first.
-            by_ground = np.argsort(rows * 128.0 + (90.0 - elev), kind="stable")
-            rows, sat_idx, elev, rng = (
-                rows[by_ground],
-                sat_idx[by_ground],
-                elev[by_ground],
-                rng[by_ground],
-            )
-            counts = np.bincount(rows, minlength=stop - start)
-            rank = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
-            if max_per_ground is not None:
-                keep = rank < max_per_ground
-                rows, sat_idx, elev, rng, rank = (
-                    rows[keep],
-                    sat_idx[keep],
-                    elev[keep],
-                    rng[keep],
-                    rank[keep],
-                )
-            parts.append((self.order[start + rows], sat_idx, elev, rng, rank))
-        if not parts:
-            empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
-            return VisiblePairs(empty_i, empty_i.copy(), empty_f, empty_f.copy())
-        ground = np.concatenate([p[0] for p in parts])
-        # Place every pair at (first slot of its ground point) + (its rank): a linear-time sort
-        # by ground index, then decreasing elevation.
-        counts = np.bincount(ground, minlength=n)
-        dest = (np.cumsum(counts) - counts)[ground] + np.concatenate([p[4] for p in parts])
-        out_ground = np.empty_like(ground)
-        out_ground[dest] = ground
-        sat = np.empty(ground.size, dtype=np.int64)
-        sat[dest] = np.concatenate([p[1] for p in parts])
-        elev = np.empty(ground.size)
-        elev[dest] = np.concatenate([p[2] for p in parts])
-        rng = np.empty(ground.size)
-        rng[dest] = np.concatenate([p[3] for p in parts])
-        return VisiblePairs(out_ground, sat, elev, rng)
+        """The pairs sorted by ground id, decreasing elevation, then satellite index."""
+        found = self.search(sat_ecef_km, min_elevation_deg, max_per_ground, threads)
+        k = found.num_pairs
+        pairs = VisiblePairs(
+            np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int64), np.empty(k), np.empty(k)
+        )
+        found.write(pairs.ground, pairs.satellite, pairs.elevation_deg, pairs.range_km, 0, threads)
+        return pairs
 
 
 def _tile_size(value: Any) -> int:
@@ -645,15 +577,18 @@ def visible_pairs(
     *,
     max_per_ground: int | None = None,
     tile_size: int = 256,
+    threads: int | None = None,
 ) -> VisiblePairs:
     """Every (ground point, satellite) pair with the satellite at or above ``min_elevation_deg``.
 
     Scales to 10^5 ground points x 10^4 satellites. Ground points are grouped into compact tiles
     of ``tile_size`` points (sort-tile-recursive packing by latitude, then longitude), each
     bounded by a spherical cap; a tile tests only the satellites within the horizon angle of its
-    cap, with one small matrix product (memory: ``tile_size x candidates`` floats at a time),
-    and exact elevations and ranges are computed for the hits only, so the work grows with the
-    number of visible pairs rather than with ``N x S``.
+    cap, and elevations and ranges are computed for the hits only (with ``max_per_ground``, for
+    the best few), so the work grows with the number of visible pairs rather than with
+    ``N x S``. The search runs in C++ (``routecore/visibility.h``), one tile per task on
+    ``threads`` threads with the GIL released; the result does not depend on ``threads`` or
+    ``tile_size``.
 
     Parameters
     ----------
@@ -667,11 +602,14 @@ def visible_pairs(
     tile_size : int, default 256
         Ground points per tile; 256 works well for both dense (one country) and sparse (global)
         point sets.
+    threads : int, optional
+        Threads for the search. Default: every available core.
 
     Returns
     -------
     VisiblePairs
-        Sorted by ground index, then by decreasing elevation.
+        Sorted by ground index, then by decreasing elevation (equal elevations: the lower
+        satellite index first).
 
     Examples
     --------
@@ -685,4 +623,5 @@ def visible_pairs(
     s = _points(sat_ecef_km, "sat_ecef_km", ndim=2)
     limit = _elevation_limit(min_elevation_deg)
     k = _optional_count(max_per_ground, "max_per_ground")
-    return _GroundIndex(g, _tile_size(tile_size)).visible(s, limit, k)
+    workers = thread_count(threads)
+    return _GroundIndex(g, _tile_size(tile_size)).visible(s, limit, k, workers)

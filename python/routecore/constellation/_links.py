@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .._validation import thread_count
 from ._geometry import (
     FloatArray,
     IntArray,
@@ -32,6 +33,10 @@ __all__ = [
 ]
 
 
+MS_PER_KM = 1000.0 / SPEED_OF_LIGHT_KM_S
+"""One-way delay per km at the speed of light in vacuum (ms)."""
+
+
 def latency_ms(length_km: npt.ArrayLike) -> FloatArray:
     """One-way propagation delay (ms) over ``length_km`` at the speed of light in vacuum.
 
@@ -40,7 +45,7 @@ def latency_ms(length_km: npt.ArrayLike) -> FloatArray:
     >>> round(float(latency_ms(299.792458)), 12)
     1.0
     """
-    return np.asarray(_float_array(length_km, "length_km") * (1000.0 / SPEED_OF_LIGHT_KM_S))
+    return np.asarray(_float_array(length_km, "length_km") * MS_PER_KM)
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,13 +106,16 @@ def _radio_links(
     max_per_ground: Any,
     name: str,
     tile_size: Any,
+    threads: Any,
 ) -> RadioLinks:
     t = _float_array(t_s, "t_s")
     if t.ndim != 0:
         raise ConstellationError(f"t_s must be a single time, got shape {t.shape}")
     k = _optional_count(max_per_ground, name)
+    workers = thread_count(threads)
     index = _lat_lon_index(lat_deg, lon_deg, tile_size)
-    pairs = index.visible(satellite_ecef_km(constellation, float(t)), min_elevation_deg, k)
+    sat = satellite_ecef_km(constellation, float(t))
+    pairs = index.visible(sat, min_elevation_deg, k, workers)
     return RadioLinks._from_pairs(pairs)
 
 
@@ -119,6 +127,7 @@ def user_links(
     *,
     max_per_terminal: int | None = None,
     tile_size: int = 256,
+    threads: int | None = None,
 ) -> RadioLinks:
     """Terminal <-> satellite links at time ``t_s``, above ``min_elevation_user_deg``.
 
@@ -134,6 +143,8 @@ def user_links(
         Default: every visible satellite.
     tile_size : int, default 256
         Ground points handled together (see :func:`visible_pairs`).
+    threads : int, optional
+        Threads for the visibility search. Default: every available core.
 
     Returns
     -------
@@ -155,6 +166,7 @@ def user_links(
         max_per_terminal,
         "max_per_terminal",
         tile_size,
+        threads,
     )
 
 
@@ -166,6 +178,7 @@ def feeder_links(
     *,
     max_per_gateway: int | None = None,
     tile_size: int = 256,
+    threads: int | None = None,
 ) -> RadioLinks:
     """Gateway <-> satellite feeder links at time ``t_s``, above ``min_elevation_feeder_deg``.
 
@@ -187,6 +200,7 @@ def feeder_links(
         max_per_gateway,
         "max_per_gateway",
         tile_size,
+        threads,
     )
 
 

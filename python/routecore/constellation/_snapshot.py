@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import enum
+import functools
+import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .._validation import edge_values, node_id_array
+from .. import _core
+from .._validation import edge_values, node_id_array, thread_count
 from ..graph import Graph
 from ._geometry import (
     FloatArray,
     IntArray,
-    VisiblePairs,
     _float_array,
     _GroundIndex,
     _optional_count,
@@ -24,7 +26,7 @@ from ._geometry import (
     lat_lon_to_ecef,
     satellite_ecef_km,
 )
-from ._links import isl_pairs, latency_ms
+from ._links import MS_PER_KM, isl_pairs, latency_ms
 from ._model import Constellation, ConstellationError
 
 __all__ = ["GroundRole", "Medium", "Snapshot", "snapshot", "snapshots", "time_grid"]
@@ -73,7 +75,8 @@ class Snapshot:
         Seconds since the model epoch.
     graph : Graph
         Undirected; ``weight`` = one-way latency in ms, ``capacity`` = capacity in Gbit/s
-        (float64).
+        (float64). Built on first use (on the snapshot's ``threads``), so sweeps that derive
+        their own graph from the edge arrays do not pay for it.
     num_ground, num_satellites : int
     src, dst : ndarray of int32, shape (M,)
         Edge endpoints (for radio links ``src`` is the ground node, for ISLs the lower-numbered
@@ -86,10 +89,11 @@ class Snapshot:
         Elevation of the satellite for user and feeder links; NaN for other edges.
     satellite_ecef_km : ndarray of float64, shape (S, 3)
         Satellite positions at ``t_s``.
+    latency_ms : ndarray of float64, shape (M,)
+        One-way latency of each edge (the graph's ``weight``, in edge-id order).
     """
 
     t_s: float
-    graph: Graph
     num_ground: int
     num_satellites: int
     src: npt.NDArray[np.int32]
@@ -98,6 +102,31 @@ class Snapshot:
     length_km: FloatArray
     elevation_deg: FloatArray
     satellite_ecef_km: FloatArray
+    latency_ms: FloatArray
+    # For the graph: the ground links' capacities, then one capacity per user, feeder and ISL
+    # link (Gbit/s); and the threads to build it on.
+    _capacity: tuple[FloatArray, float, float, float] = field(repr=False)
+    _threads: int = field(repr=False)
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        """The undirected Graph of the snapshot (see the class attributes), built once."""
+        ground, user, feeder, isl = self._capacity
+        bounds = np.searchsorted(self.medium, [Medium.USER_LINK, Medium.FEEDER, Medium.ISL])
+        capacity = np.empty(self.medium.shape[0])
+        parts = np.split(capacity, bounds)
+        parts[0][:] = ground
+        for part, value in zip(parts[1:], (user, feeder, isl), strict=True):
+            part.fill(value)
+        return _graph_from_edges(
+            self.num_ground + self.num_satellites,
+            self.src,
+            self.dst,
+            self.latency_ms,
+            capacity,
+            directed=False,
+            threads=self._threads,
+        )
 
     def edges_of(self, medium: Medium) -> IntArray:
         """Edge ids of one :class:`Medium`, ascending.
@@ -130,6 +159,7 @@ class _Prepared:
         max_user_links: Any,
         max_feeder_links: Any,
         tile_size: Any,
+        threads: Any,
     ) -> None:
         if not isinstance(constellation, Constellation):
             raise ConstellationError(
@@ -157,10 +187,12 @@ class _Prepared:
         xyz = lat_lon_to_ecef(lat, lon).reshape(-1, 3)
         self.terminals = np.flatnonzero(role & GroundRole.TERMINAL).astype(np.int64)
         self.gateways = np.flatnonzero(role & GroundRole.GATEWAY).astype(np.int64)
-        self.terminal_index = _GroundIndex(xyz[self.terminals], size)
-        self.gateway_index = _GroundIndex(xyz[self.gateways], size)
+        # Searches report node ids, so their pairs go straight into the edge arrays.
+        self.terminal_index = _GroundIndex(xyz[self.terminals], size, self.terminals, n)
+        self.gateway_index = _GroundIndex(xyz[self.gateways], size, self.gateways, n)
         self.max_user = _optional_count(max_user_links, "max_user_links")
         self.max_feeder = _optional_count(max_feeder_links, "max_feeder_links")
+        self.threads = thread_count(threads)
         self._ground_links(ground_links, ground_length_km, n)
         if isl is None:
             isl = constellation.has_isl
@@ -239,45 +271,67 @@ class _Prepared:
         c = self.constellation
         n = self.num_ground
         sat = satellite_ecef_km(c, t_s)
-        user = self.terminal_index.visible(sat, c.min_elevation_user_deg, self.max_user)
-        feed = self.gateway_index.visible(sat, c.min_elevation_feeder_deg, self.max_feeder)
+        user = self.terminal_index.search(
+            sat, c.min_elevation_user_deg, self.max_user, self.threads
+        )
+        feed = self.gateway_index.search(
+            sat, c.min_elevation_feeder_deg, self.max_feeder, self.threads
+        )
         isl_len = np.linalg.norm(sat[self.isl_a] - sat[self.isl_b], axis=1)
-        sizes = (self.ground_a.shape[0], user.ground.shape[0], feed.ground.shape[0], len(isl_len))
-
-        def radio(pairs: VisiblePairs, ids: IntArray) -> tuple[IntArray, IntArray]:
-            return ids[pairs.ground], pairs.satellite + n
-
-        user_g, user_s = radio(user, self.terminals)
-        feed_g, feed_s = radio(feed, self.gateways)
-        src = np.concatenate([self.ground_a, user_g, feed_g, self.isl_a.astype(np.int64) + n])
-        dst = np.concatenate([self.ground_b, user_s, feed_s, self.isl_b.astype(np.int64) + n])
-        length = np.concatenate([self.ground_length, user.range_km, feed.range_km, isl_len])
-        radio_len = np.concatenate([user.range_km, feed.range_km, isl_len])
-        weight = np.concatenate([self.ground_latency, latency_ms(radio_len)])
-        capacity = np.concatenate(
-            [
-                self.ground_capacity,
-                np.full(sizes[1], c.user_link_capacity_gbps),
-                np.full(sizes[2], c.feeder_capacity_gbps),
-                np.full(sizes[3], c.isl_capacity_gbps or 0.0),
-            ]
-        )
-        medium = np.repeat(np.array([m.value for m in Medium], dtype=np.int8), sizes)
-        elevation = np.concatenate(
-            [
-                np.full(sizes[0], np.nan),
-                user.elevation_deg,
-                feed.elevation_deg,
-                np.full(sizes[3], np.nan),
-            ]
-        )
-        graph = Graph(
-            n + self.num_satellites, src, dst, weight=weight, capacity=capacity, directed=False
-        )
-        arrays = (src.astype(np.int32), dst.astype(np.int32), medium, length, elevation, sat)
+        # Edge blocks: ground links, user links, feeder links, ISLs. Each array is allocated
+        # once and filled block by block; the radio links are written in place by the search.
+        sizes = (self.ground_a.shape[0], user.num_pairs, feed.num_pairs, len(isl_len))
+        bounds = np.cumsum((0, *sizes)).tolist()
+        ground, users, feeders, isls = (slice(a, b) for a, b in itertools.pairwise(bounds))
+        m = bounds[-1]
+        src = np.empty(m, dtype=np.int32)
+        dst = np.empty(m, dtype=np.int32)
+        length = np.empty(m)
+        elevation = np.empty(m)
+        for found, block in ((user, users), (feed, feeders)):
+            found.write(src[block], dst[block], elevation[block], length[block], n, self.threads)
+        src[ground], dst[ground] = self.ground_a, self.ground_b
+        src[isls], dst[isls] = self.isl_a + n, self.isl_b + n
+        length[ground], length[isls] = self.ground_length, isl_len
+        elevation[ground], elevation[isls] = np.nan, np.nan
+        weight = np.empty(m)
+        weight[ground] = self.ground_latency
+        np.multiply(length[bounds[1] :], MS_PER_KM, out=weight[bounds[1] :])
+        medium = np.repeat(np.array([kind.value for kind in Medium], dtype=np.int8), sizes)
+        arrays = (src, dst, medium, length, elevation, sat, weight)
         for arr in arrays:
             arr.flags.writeable = False
-        return Snapshot(float(t_s), graph, n, self.num_satellites, *arrays)
+        capacity = (
+            self.ground_capacity,
+            c.user_link_capacity_gbps,
+            c.feeder_capacity_gbps,
+            c.isl_capacity_gbps or 0.0,
+        )
+        return Snapshot(float(t_s), n, self.num_satellites, *arrays, capacity, self.threads)
+
+
+def _graph_from_edges(
+    num_nodes: int,
+    src: npt.NDArray[np.int32],
+    dst: npt.NDArray[np.int32],
+    weight: FloatArray,
+    capacity: FloatArray | None,
+    *,
+    directed: bool,
+    threads: int,
+) -> Graph:
+    """The Graph ``Graph(num_nodes, src, dst, weight=, capacity=, directed=)`` of edge arrays
+    that this package assembled itself (node ids in range, values finite and >= 0), without
+    checking them again; the CSR is built on ``threads`` threads (``routecore/parallel_csr.h``,
+    the same arrays as the serial build)."""
+    first_out, head, arc_edge, arc_weight, arc_capacity = _core.build_csr_parallel(
+        num_nodes, src, dst, directed, weight, capacity, threads
+    )
+    graph = Graph.__new__(Graph)
+    graph._set_state(
+        num_nodes, src.shape[0], directed, first_out, head, arc_edge, arc_weight, arc_capacity
+    )
+    return graph
 
 
 def snapshots(
@@ -293,6 +347,7 @@ def snapshots(
     max_user_links: int | None = None,
     max_feeder_links: int | None = None,
     tile_size: int = 256,
+    threads: int | None = None,
 ) -> Iterator[Snapshot]:
     """One :class:`Snapshot` per time step, lazily (a generator over ``times_s``).
 
@@ -320,6 +375,7 @@ def snapshots(
         max_user_links,
         max_feeder_links,
         tile_size,
+        threads,
     )
     return (prepared.build(float(t)) for t in times)
 
@@ -337,6 +393,7 @@ def snapshot(
     max_user_links: int | None = None,
     max_feeder_links: int | None = None,
     tile_size: int = 256,
+    threads: int | None = None,
 ) -> Snapshot:
     """The ground network plus the constellation at time ``t_s`` as one undirected Graph.
 
@@ -361,7 +418,10 @@ def snapshot(
     max_user_links, max_feeder_links : int, optional
         Keep only the highest-elevation satellites per terminal / gateway. Default: all visible.
     tile_size : int, default 256
-        Ground points per visibility tile (bounds memory; see :func:`visible_pairs`).
+        Ground points per visibility tile (see :func:`visible_pairs`).
+    threads : int, optional
+        Threads for the visibility search (C++, GIL released). Default: every available core.
+        The snapshot does not depend on it.
 
     Returns
     -------
@@ -400,6 +460,7 @@ def snapshot(
             max_user_links=max_user_links,
             max_feeder_links=max_feeder_links,
             tile_size=tile_size,
+            threads=threads,
         )
     )
 
