@@ -185,10 +185,15 @@ def _progress_during(call: Callable[[], Any]) -> int:
 
     def worker() -> None:
         before = counter
-        # Several calls, so even a fast one (a few ms) spans enough OS scheduling slices for
-        # the counting thread to be woken while the GIL is free, on a busy machine too.
-        for _ in range(5):
+        # Repeated calls (at least 5, and until the counter moved or 3 s passed), so even a fast
+        # one (well under a millisecond) spans enough OS scheduling slices for the counting
+        # thread to be woken while the GIL is free, on a busy machine too. A call that holds the
+        # GIL keeps the counter still however often it runs.
+        start = time.monotonic()
+        calls = 0
+        while calls < 5 or (counter == before and time.monotonic() - start < 3.0):
             call()
+            calls += 1
         moved[0] = counter - before
         done.set()
 
