@@ -113,8 +113,8 @@ class PushRelabel {
   static constexpr std::int64_t global_update_factor = 2;
   static constexpr std::int64_t relabel_cost = 12;
   // Longest path of one partial augmentation (Goldberg 2008 found small constants best). With
-  // 3 instead of 4 the networkx gw1 instance runs ~12% faster and Washington ~25% (genrmf level,
-  // gl1 ~15% slower): measured in bench_flow.py, the same rounds against OR-Tools.
+  // 3 instead of 4 the networkx gw1 instance runs ~10% faster, GENRMF and Washington stay within
+  // the noise and gl1 is ~15% slower (bench_flow.py, two runs of each on this 2-core machine).
   static constexpr std::size_t path_length = 3;
 
   // Everything discharge touches about a node, in one place.
