@@ -63,28 +63,27 @@ bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> 
   build_flow_network<Cap, In>(g, layout, arc_capacity, directed, std::move(terminals), clamp,
                               folded, keep_capacity, net);
   // With edge flows the cut closest to the sources, otherwise the one closest to the sinks.
+  // The search-tree solvers (folded form) read either cut from their trees.
+  auto run_tree_solver = [&](auto& solver) {
+    if (!solver.run(cancel)) return false;
+    value = static_cast<In>(solver.flow_value());
+    if (want_edge_flow) {
+      solver.source_side_closest_to_sources(side);
+    } else {
+      solver.source_side_closest_to_sinks(side);
+    }
+    return true;
+  };
   switch (method) {
     case flow_method::boykov_kolmogorov: {
       BoykovKolmogorov<Cap> bk(net);
-      if (!bk.run(cancel)) return false;
-      value = static_cast<In>(bk.flow_value());
-      if (want_edge_flow) {
-        bk.source_side_closest_to_sources(side);
-      } else {
-        bk.source_side_closest_to_sinks(side);
-      }
+      if (!run_tree_solver(bk)) return false;
       break;
     }
     case flow_method::ibfs: {
       Ibfs<Cap> ibfs(net,
                      want_edge_flow ? ibfs_cut::closest_to_sources : ibfs_cut::closest_to_sinks);
-      if (!ibfs.run(cancel)) return false;
-      value = static_cast<In>(ibfs.flow_value());
-      if (want_edge_flow) {
-        ibfs.source_side_closest_to_sources(side);
-      } else {
-        ibfs.source_side_closest_to_sinks(side);
-      }
+      if (!run_tree_solver(ibfs)) return false;
       break;
     }
     case flow_method::dinic: {
