@@ -15,7 +15,7 @@ import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import networkx as nx
 import numpy as np
@@ -76,14 +76,15 @@ def test_max_flow_under_failures_equals_networkx_without_those_edges(
     p: FlowProblem, data: st.DataObject
 ) -> None:
     cases = data.draw(failure_lists(len(p.src)))
+    method = data.draw(st.sampled_from(get_args(rc.flow.FlowMethod)))
     g = rc.Graph(p.num_nodes, p.src, p.dst, capacity=p.capacity, directed=p.directed)
-    values = max_flow_under_failures(g, p.sources, p.sinks, cases, threads=2)
+    values = max_flow_under_failures(g, p.sources, p.sinks, cases, method=method, threads=2)
     assert values.shape == (len(cases),) and values.dtype == np.int64
     for i, failed in enumerate(cases):
         cap = p.capacity.copy()
         cap[failed] = 0
-        assert values[i] == nx_flow_value(p, cap), i
-    one = max_flow_under_failures(g, p.sources, p.sinks, cases, threads=1)
+        assert values[i] == nx_flow_value(p, cap), (i, method)
+    one = max_flow_under_failures(g, p.sources, p.sinks, cases, method=method, threads=1)
     np.testing.assert_array_equal(one, values)
 
 

@@ -12,14 +12,6 @@ namespace routecore::bindings {
 
 namespace {
 
-flow_method method_from_name(const std::string& name) {
-  if (name == "auto") return flow_method::automatic;
-  if (name == "push_relabel") return flow_method::push_relabel;
-  if (name == "boykov_kolmogorov") return flow_method::boykov_kolmogorov;
-  if (name == "dinic") return flow_method::dinic;
-  throw std::invalid_argument("unknown max-flow method: " + name);
-}
-
 std::int64_t case_count(const carray<std::int64_t>& case_offsets) {
   if (case_offsets.size() < 1) throw std::invalid_argument("internal error: empty case_offsets");
   return static_cast<std::int64_t>(case_offsets.size()) - 1;
@@ -40,7 +32,7 @@ py::tuple py_failure_max_flows(
   if (arc_capacity.size() != head.size()) {
     throw std::invalid_argument("internal error: capacity array does not match the arcs");
   }
-  const flow_method m = method_from_name(method);
+  const flow_method m = flow_method_from_name(method);
   const std::int64_t k = case_count(case_offsets);
   auto value = new_array<Cap>(k);
   auto status = new_array<std::uint8_t>(k);

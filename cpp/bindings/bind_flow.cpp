@@ -10,15 +10,6 @@ namespace routecore::bindings {
 
 namespace {
 
-flow_method parse_method(const std::string& name) {
-  if (name == "auto") return flow_method::automatic;
-  if (name == "push_relabel") return flow_method::push_relabel;
-  if (name == "boykov_kolmogorov") return flow_method::boykov_kolmogorov;
-  if (name == "dinic") return flow_method::dinic;
-  if (name == "ibfs") return flow_method::ibfs;
-  throw std::invalid_argument("unknown max-flow method: " + name);
-}
-
 const char* method_name(flow_method m) {
   switch (m) {
     case flow_method::push_relabel:
@@ -60,7 +51,7 @@ py::tuple py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& he
   if (arc_capacity.size() != head.size()) {
     throw std::invalid_argument("internal error: capacity array does not match the arcs");
   }
-  const flow_method m = parse_method(method);
+  const flow_method m = flow_method_from_name(method);
   auto edge_flow = new_array<Cap>(want_edge_flow ? num_edges : 0);
   auto side = new_array<std::uint8_t>(g.num_nodes);
   auto cap = as_span(arc_capacity);

@@ -18,6 +18,7 @@
 
 #include "routecore/csr.h"
 #include "routecore/flow_network.h"
+#include "routecore/max_flow.h"
 #include "routecore/parallel.h"
 
 namespace routecore::bindings {
@@ -52,6 +53,16 @@ inline CsrView make_view(const carray<arc_id>& first_out, const carray<node_id>&
   }
   return CsrView{static_cast<node_id>(first_out.size() - 1), static_cast<arc_id>(head.size()),
                  first_out.data(), head.data(), arc_edge.data()};
+}
+
+// The flow_method named by Python's FlowMethod (routecore/flow.py).
+inline flow_method flow_method_from_name(const std::string& name) {
+  if (name == "auto") return flow_method::automatic;
+  if (name == "push_relabel") return flow_method::push_relabel;
+  if (name == "boykov_kolmogorov") return flow_method::boykov_kolmogorov;
+  if (name == "dinic") return flow_method::dinic;
+  if (name == "ibfs") return flow_method::ibfs;
+  throw std::invalid_argument("unknown max-flow method: " + name);
 }
 
 // The graph's FlowLayout (routecore/flow_network.h) from the arrays Python keeps for it;

@@ -45,7 +45,7 @@ import contextlib
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -73,7 +73,7 @@ Progress = Callable[[int, int], None]
 ProgressArg = Progress | bool | None
 """``None``/``False``: no report; ``True``: a terminal progress bar; a callable: called."""
 
-_FLOW_METHODS = ("auto", "push_relabel", "boykov_kolmogorov", "dinic")
+_FLOW_METHODS: tuple[str, ...] = get_args(FlowMethod)
 
 
 # ----------------------------------------------------------------------------- failure cases
@@ -174,7 +174,8 @@ def max_flow_under_failures(
     capacity : array_like, optional
         Base capacities (edge-id order) overriding the graph's; int or float as in
         :func:`routecore.max_flow`.
-    method : {"auto", "push_relabel", "boykov_kolmogorov", "dinic"}
+    method : {"auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs"}
+        As in :func:`routecore.max_flow`.
     threads : int, optional
         Worker threads (default: every core). The result does not depend on it.
 
