@@ -123,15 +123,19 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
                                 std::span<const node_id> sinks, flow_method method,
                                 bool want_edge_flow, std::span<Cap> edge_flow,
                                 std::span<std::uint8_t> side, const Cancel* cancel,
-                                const FlowLayout* layout) {
+                                const FlowLayout* layout, double capacity_bound) {
   FlowOutcome<Cap> out;
   if (method == flow_method::automatic) method = choose_flow_method(g, sources, sinks);
   out.method = method;
   std::optional<OwnedFlowLayout> own_layout;
   if (layout == nullptr) layout = &own_layout.emplace(g, directed).view;
   Terminals terminals(g.num_nodes, sources, sinks);
-  const CapacityTotals<Cap> totals =
-      capacity_totals<Cap>(g, *layout, arc_capacity, directed, terminals);
+  CapacityTotals<Cap> totals;
+  if (capacity_bound >= 0 && capacity_bound <= static_cast<double>(max_narrow_total)) {
+    totals.narrow = true;  // every total is below the bound: no clamp, no overflow
+  } else {
+    totals = capacity_totals<Cap>(g, *layout, arc_capacity, directed, terminals);
+  }
   out.source_total = totals.source_total;
   out.sink_total = totals.sink_total;
   if (totals.overflow) {
@@ -162,11 +166,11 @@ template FlowOutcome<std::int64_t> solve_max_flow(const CsrView&, std::span<cons
                                                   bool, edge_id, std::span<const node_id>,
                                                   std::span<const node_id>, flow_method, bool,
                                                   std::span<std::int64_t>, std::span<std::uint8_t>,
-                                                  const Cancel*, const FlowLayout*);
+                                                  const Cancel*, const FlowLayout*, double);
 template FlowOutcome<double> solve_max_flow(const CsrView&, std::span<const double>, bool, edge_id,
                                             std::span<const node_id>, std::span<const node_id>,
                                             flow_method, bool, std::span<double>,
                                             std::span<std::uint8_t>, const Cancel*,
-                                            const FlowLayout*);
+                                            const FlowLayout*, double);
 
 }  // namespace routecore

@@ -243,16 +243,17 @@ def _solve(
     arc_capacity = _arc_capacity(graph, capacity)
     csr = (graph._first_out, graph._head, graph._arc_edge)
     layout = graph.flow_layout()
+    bound = graph._capacity_sum() if capacity is None else -1.0
     d = graph.directed
     if arc_capacity.dtype == np.int64:
         cap_i = arc_capacity.astype(np.int64, copy=False)
         out = _core.max_flow_int64(
-            *csr, cap_i, d, m, src_ids, dst_ids, method, want_edge_flow, *layout
+            *csr, cap_i, d, m, src_ids, dst_ids, method, want_edge_flow, *layout, bound
         )
     else:
         cap_f = arc_capacity.astype(np.float64, copy=False)
         out = _core.max_flow_float64(
-            *csr, cap_f, d, m, src_ids, dst_ids, method, want_edge_flow, *layout
+            *csr, cap_f, d, m, src_ids, dst_ids, method, want_edge_flow, *layout, bound
         )
     status, used, value, edge_flow, side, cut, s_total, t_total = out
     if status == "overflow":

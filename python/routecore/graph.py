@@ -76,6 +76,7 @@ class Graph:
         "_arc_capacity",
         "_arc_edge",
         "_arc_weight",
+        "_capacity_bound",
         "_directed",
         "_first_out",
         "_flow_layout",
@@ -157,7 +158,17 @@ class Graph:
             | None
         ) = None
         # Residual arc layout of max-flow (first_out, head, sister, loop_arcs), built lazily.
-        self._flow_layout: tuple[npt.NDArray[np.int32], ...] | None = None
+        self._flow_layout: (
+            tuple[
+                npt.NDArray[np.int32],
+                npt.NDArray[np.int32],
+                npt.NDArray[np.int32],
+                npt.NDArray[np.int32],
+            ]
+            | None
+        ) = None
+        # Sum of the capacities over all arcs (an upper bound on any flow total), lazily.
+        self._capacity_bound: float | None = None
 
     # ----------------------------------------------------------------- read-only properties
     @property
@@ -288,7 +299,11 @@ class Graph:
                     self._reverse = (first_out, head, arc_edge, arc_weight)
         return self._reverse
 
-    def flow_layout(self) -> tuple[npt.NDArray[np.int32], ...]:
+    def flow_layout(
+        self,
+    ) -> tuple[
+        npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]
+    ]:
         """``(first_out, head, sister, loop_arcs)`` of the residual network's arcs, built once on
         first use.
 
@@ -310,6 +325,15 @@ class Graph:
                         arr.flags.writeable = False
                     self._flow_layout = (first_out, head, sister, loop_arcs)
         return self._flow_layout
+
+    def _capacity_sum(self) -> float:
+        """Sum of the graph's capacities over all arcs (each undirected edge counts twice), in
+        float64: an upper bound on every flow total, exact while it is below 2**53. Max-flow
+        skips its own totals pass when this is small (flow_network.h). Computed once."""
+        if self._capacity_bound is None:
+            cap = self._arc_capacity
+            self._capacity_bound = -1.0 if cap is None else float(cap.sum(dtype=np.float64))
+        return self._capacity_bound
 
     # ----------------------------------------------------------------------- conversions
     @classmethod

@@ -67,6 +67,9 @@ bool failure_max_flows(const CsrView& g, const FlowLayout& layout,
                        std::span<const arc_id> case_arcs, int threads, Cap* value,
                        std::uint8_t* status, const Cancel& cancel) {
   const auto k = static_cast<std::int64_t>(case_offsets.size()) - 1;
+  // Failures only remove capacity, so the base total bounds every case's totals.
+  double capacity_bound = 0;
+  for (const Cap c : arc_capacity) capacity_bound += static_cast<double>(c);
   struct Workspace {
     std::vector<Cap> capacity;
     std::vector<std::uint8_t> side;
@@ -84,7 +87,7 @@ bool failure_max_flows(const CsrView& g, const FlowLayout& layout,
     const FlowOutcome<Cap> out = solve_max_flow<Cap>(
         g, std::span<const Cap>(ws->capacity), directed, num_edges, sources, sinks, method,
         /*want_edge_flow=*/false, std::span<Cap>(), std::span<std::uint8_t>(ws->side), &cancel,
-        &layout);
+        &layout, capacity_bound);
     for (const arc_id a : failed) {
       ws->capacity[static_cast<std::size_t>(a)] = arc_capacity[static_cast<std::size_t>(a)];
     }
