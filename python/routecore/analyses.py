@@ -733,16 +733,16 @@ def _prepared(work: _SkyWork, cname: str) -> Any:
         if cname not in per_work:
             per_work[cname] = _Prepared(
                 work.constellations[cname],
-                work.lat,
-                work.lon,
-                work.role,
-                None,
-                None,
-                None,
-                work.max_user_links,
-                None,
-                256,
-                work.threads,
+                ground_lat_deg=work.lat,
+                ground_lon_deg=work.lon,
+                ground_role=work.role,
+                ground_links=None,
+                ground_length_km=None,
+                isl=None,
+                max_user_links=work.max_user_links,
+                max_feeder_links=None,
+                tile_size=256,
+                threads=work.threads,
             )
         return per_work[cname]
 
