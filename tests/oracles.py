@@ -1,16 +1,20 @@
 """Independent reference answers for the shortest-path tests (scipy, networkx, plain Python).
 
 Nothing here calls routecore's algorithms: the oracles start from the raw edge lists.
+``same_result`` compares two routecore results exactly (for the determinism tests).
 """
 
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
+
+import routecore as rc
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -145,3 +149,22 @@ __all__ = [
     "networkx_lengths",
     "scipy_lengths",
 ]
+
+
+def same_result(a: Any, b: Any) -> bool:
+    """Exactly equal results: arrays of the same dtype and values, containers item by item,
+    FlowResult / ShortestPathTree field by field, anything else by type and ==."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.dtype == b.dtype
+            and np.array_equal(a, b)
+        )
+    if isinstance(a, tuple | list):
+        return type(a) is type(b) and len(a) == len(b) and all(map(same_result, a, b))
+    if isinstance(a, rc.FlowResult | rc.ShortestPathTree):
+        return type(a) is type(b) and all(
+            same_result(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__
+        )
+    return bool(type(a) is type(b) and a == b)

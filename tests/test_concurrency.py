@@ -23,6 +23,8 @@ import pytest
 
 import routecore as rc
 
+from .oracles import same_result
+
 THREADS = 8
 
 
@@ -44,18 +46,6 @@ def grid(rows: int, cols: int, *, directed: bool, seed: int) -> tuple[rc.Graph, 
     capacity = rng.integers(0, 50, src.size)
     g = rc.Graph(rows * cols, src, dst, weight=weight, capacity=capacity, directed=directed)
     return g, np.stack([lat, lon])
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, np.ndarray):
-        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
-    if isinstance(a, tuple | list):
-        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
-    if isinstance(a, rc.FlowResult | rc.ShortestPathTree):
-        return type(a) is type(b) and all(
-            _same(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__
-        )
-    return bool(type(a) is type(b) and a == b)
 
 
 def queries(g: rc.Graph, coords: np.ndarray) -> dict[str, Callable[[], Any]]:
@@ -110,7 +100,7 @@ def test_eight_threads_match_sequential(instance: tuple[rc.Graph, np.ndarray]) -
             start.wait()
             for _ in range(3):
                 for name in order:
-                    if not _same(calls[name](), expected[name]):
+                    if not same_result(calls[name](), expected[name]):
                         mismatches.append(f"thread {k}: {name}")
         except BaseException as exc:  # reported below, with the thread's traceback
             errors.append(exc)
@@ -160,8 +150,8 @@ def test_reverse_adjacency_built_concurrently(seed: int, monkeypatch: pytest.Mon
         th.join()
     assert len(builds) == 1
     for k, r in enumerate(results):
-        assert _same(r, reference if k % 2 else expected_tree), k
-    assert _same(g.reverse_csr(), reference)
+        assert same_result(r, reference if k % 2 else expected_tree), k
+    assert same_result(g.reverse_csr(), reference)
     assert all(not a.flags.writeable for a in g.reverse_csr())
 
 

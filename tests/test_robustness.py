@@ -35,7 +35,7 @@ from hypothesis.extra import numpy as hnp
 import routecore as rc
 from routecore.sweep import lengths_under_failures, max_flow_under_failures
 
-from .oracles import haversine_km, scipy_lengths
+from .oracles import haversine_km, same_result, scipy_lengths
 from .strategies import EdgeList, edge_lists
 
 BAD_IDS = (-1, -(2**31), 2**31 - 1, 2**31, 2**32, 2**63 - 1, -(2**63))
@@ -1307,23 +1307,6 @@ _LAT_LON = np.array([[0.0, 0.0, 0.1, 0.2, 0.2, -0.1], [0.0, 0.1, 0.1, 0.0, 0.3, 
 _COST = 0.0  # a valid (zero) lower bound; A* then equals Dijkstra
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (
-            isinstance(a, np.ndarray)
-            and isinstance(b, np.ndarray)
-            and a.dtype == b.dtype
-            and np.array_equal(a, b)
-        )
-    if isinstance(a, tuple | list):
-        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
-    if isinstance(a, rc.FlowResult | rc.ShortestPathTree):
-        return type(a) is type(b) and all(
-            _same(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__
-        )
-    return bool(type(a) is type(b) and a == b)
-
-
 def _call_table() -> dict[str, tuple[Callable[..., Any], dict[str, Any], dict[str, list[Variant]]]]:
     n, el = _FIXED.num_nodes, _FIXED
     ids = np.array([0, 2], dtype=np.int64)
@@ -1645,7 +1628,7 @@ def test_every_variant_of_every_argument(func: str, argument: str) -> None:
         expected = call(**canon)
         if argument == "sources" and func == "shortest_path_lengths" and _is_scalar(variant.value):
             expected = expected[0]
-        assert _same(got, expected), (variant.label, got, expected)
+        assert same_result(got, expected), (variant.label, got, expected)
         checked += 1
     assert checked >= 1
 
