@@ -947,7 +947,9 @@ def school_connectivity(
         ``exchange`` (the exchange reached through that gateway). ``attrs``: ``partial``
         (``True`` when Ctrl-C stopped the sweep: statistics then cover the steps finished, and
         constellations without any are left out), ``steps_done`` (per constellation),
-        ``steps_total``.
+        ``times_done`` (per constellation, the time steps the statistics cover: blocks that
+        run side by side can finish out of order, so after Ctrl-C these need not be the first
+        ones), ``steps_total``.
     """
     defaults = _analysis_defaults(network)
     home = home_country or defaults.get("home_country")
@@ -1024,6 +1026,7 @@ def school_connectivity(
     out.attrs.update(
         partial=not run.complete,
         steps_done={c: int(done[c].sum()) for c in named},
+        times_done={c: times[done[c]].tolist() for c in named},
         steps_total=int(times.size),
     )
     return out
@@ -1103,7 +1106,7 @@ def gateway_siting(
         connected samples; NaN if none), ``worst_school_connected_share`` (the least covered
         school's share of connected steps). Ranked by ``connected_share`` (descending), then
         ``median_latency_ms`` and ``p95_latency_ms`` (ascending). ``attrs``: ``partial``,
-        ``steps_done``, ``steps_total`` as in :func:`school_connectivity`.
+        ``steps_done``, ``times_done``, ``steps_total`` as in :func:`school_connectivity`.
 
     Examples
     --------
@@ -1210,6 +1213,7 @@ def gateway_siting(
     out.attrs.update(
         partial=not run.complete,
         steps_done={c: int(done[c].sum()) for c in named},
+        times_done={c: times[done[c]].tolist() for c in named},
         steps_total=int(times.size),
     )
     return out
