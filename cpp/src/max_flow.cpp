@@ -56,7 +56,8 @@ template <class Cap, class In>
 bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> arc_capacity,
                 bool directed, Terminals terminals, In clamp, flow_method method,
                 bool want_edge_flow, std::span<In> edge_flow, std::span<std::uint8_t> side,
-                In& value, const Cancel* cancel) {
+                edge_id num_edges, In& value, std::vector<edge_id>& cut_edges,
+                const Cancel* cancel) {
   const bool folded = uses_folded_form(method);
   const bool keep_capacity = method == flow_method::push_relabel && want_edge_flow;
   FlowNetwork<Cap> net;
@@ -110,8 +111,9 @@ bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> 
       break;
     }
   }
-  if (want_edge_flow)
-    extract_edge_flow<Cap, In>(net, g, layout, arc_capacity, clamp, directed, edge_flow);
+  cut_edges = want_edge_flow ? extract_edge_flow<Cap, In>(net, g, layout, arc_capacity, clamp,
+                                                          directed, edge_flow, side, num_edges)
+                             : crossing_edges(g, num_edges, side);
   return true;
 }
 
@@ -144,8 +146,8 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
   }
   auto run = [&]<class Narrow>() {
     return run_method<Narrow, Cap>(g, *layout, arc_capacity, directed, std::move(terminals),
-                                   totals.clamp, method, want_edge_flow, edge_flow, side, out.value,
-                                   cancel);
+                                   totals.clamp, method, want_edge_flow, edge_flow, side, num_edges,
+                                   out.value, out.cut_edges, cancel);
   };
   bool finished;
   if constexpr (std::is_same_v<Cap, std::int64_t>) {
@@ -156,9 +158,8 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
   }
   if (!finished) {
     out.status = flow_status::cancelled;
-    return out;
+    out.cut_edges.clear();
   }
-  out.cut_edges = crossing_edges(g, num_edges, side);
   return out;
 }
 

@@ -495,6 +495,33 @@ void for_each_terminal_edge(const CsrView& g, const FlowLayout& layout, bool dir
   for (node_id t : terminals.sinks) visit(t);
 }
 
+// The edges crossing a cut, collected one arc at a time: a bit per edge (small enough to stay
+// in cache), listed in ascending id order at the end. Each edge must be added at most once.
+class CutEdgeBits {
+ public:
+  explicit CutEdgeBits(edge_id num_edges)
+      : bits_((static_cast<std::size_t>(num_edges) + 63) / 64, 0) {}
+  void add(edge_id e) {
+    const auto i = static_cast<std::size_t>(e);
+    bits_[i / 64] |= std::uint64_t{1} << (i % 64);
+    ++count_;
+  }
+  std::vector<edge_id> list() const {
+    std::vector<edge_id> out;
+    out.reserve(count_);
+    for (std::size_t w = 0; w < bits_.size(); ++w) {
+      for (std::uint64_t word = bits_[w]; word != 0; word &= word - 1)
+        out.push_back(
+            static_cast<edge_id>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))));
+    }
+    return out;
+  }
+
+ private:
+  ScratchArray<std::uint64_t> bits_;
+  std::size_t count_ = 0;
+};
+
 }  // namespace detail
 
 // Largest total (flow value bound) accepted with integer capacities: 2^61.
@@ -660,51 +687,46 @@ Cap arc_flow(const FlowNetwork<Cap>& net, arc_id p, Cap cap_p, Cap cap_s) {
 }
 
 // Writes the flow of every input edge (in the src -> dst direction) into `edge_flow`
-// (num_edges entries). In the folded form the flow through each node's terminal capacities is
-// split over that node's terminal edges, each up to its capacity; when the node's terminal
-// residual on that side is zero, every such edge is exactly saturated (so double capacities
-// report cut edges without rounding noise).
+// (num_edges entries) and returns the ids (ascending) of the edges crossing the cut `side`
+// (1: source side), as crossing_edges (min_cut.h) does, read in the same pass over the arcs.
+// In the folded form the flow through each node's terminal capacities is split over that
+// node's terminal edges, each up to its capacity; when the node's terminal residual on that
+// side is zero, every such edge is exactly saturated (so double capacities report cut edges
+// without rounding noise). The split uses up `source_cap` and `sink_cap` (the network is not
+// solved again afterwards).
 template <class Cap, class In>
-void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g, const FlowLayout& layout,
-                       std::span<const In> arc_capacity, In clamp, bool directed,
-                       std::span<In> edge_flow) {
+std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
+                                       const FlowLayout& layout, std::span<const In> arc_capacity,
+                                       In clamp, bool directed, std::span<In> edge_flow,
+                                       std::span<const std::uint8_t> side, edge_id num_edges) {
   using detail::edge_role;
-  detail::ScratchArray<Cap> from_sources, to_sinks;
-  if (net.folded) {
-    from_sources = detail::ScratchArray<Cap>(static_cast<std::size_t>(net.num_nodes));
-    to_sinks = detail::ScratchArray<Cap>(static_cast<std::size_t>(net.num_nodes));
-    for (node_id v = 0; v < net.num_nodes; ++v) {
-      const Cap r = net.terminal_residual[v];
-      from_sources[v] = net.source_cap[v] - std::max<Cap>(r, 0);
-      to_sinks[v] = net.sink_cap[v] - std::max<Cap>(-r, 0);
-    }
-  }
   const auto& term = net.terminals.kind;
   auto cap_of = [&](arc_id csr_arc) {
     return static_cast<Cap>(std::min(arc_capacity[csr_arc], clamp));
   };
   const auto* arcs = net.arcs.get();
+  detail::CutEdgeBits cut(num_edges);
 
-  // Pass 1 (branch-free for integers): every edge as if between two ordinary nodes, written from
-  // its forward arc (an undirected edge's backward arc writes to a scratch slot).
+  // Pass 1 (branch-free flows for integers): every edge as if between two ordinary nodes,
+  // written from its forward arc (an undirected edge's backward arc writes to a scratch slot);
+  // an arc from side 1 to side 0 marks its edge as cut (for an undirected edge only its end on
+  // side 1 does, for a directed one only its tail, as the CSR lists out-arcs only).
   In scratch = 0;
-  auto write = [&](arc_id a, arc_id p) {
-    const edge_id stored = g.arc_edge[a];
-    const Cap c = cap_of(a);
-    Cap f;
-    if constexpr (std::is_integral_v<Cap>) {
-      f = c - arcs[p].residual;
-    } else {
-      f = c > 0 ? arc_flow(net, p, c, directed ? 0.0 : c) : 0.0;
-    }
-    *(stored >= 0 ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
-  };
-  if (!directed) {
-    for (arc_id a = 0; a < g.num_arcs; ++a) write(a, a);
-  } else {
-    for (node_id u = 0; u < g.num_nodes; ++u) {
-      const arc_id shift = layout.first_out[u] - g.first_out[u];
-      for (arc_id a = g.begin(u); a < g.end(u); ++a) write(a, a + shift);
+  for (node_id u = 0; u < g.num_nodes; ++u) {
+    const arc_id shift = directed ? layout.first_out[u] - g.first_out[u] : 0;
+    const bool on_source_side = side[u] != 0;
+    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+      const arc_id p = a + shift;
+      const edge_id stored = g.arc_edge[a];
+      const Cap c = cap_of(a);
+      Cap f;
+      if constexpr (std::is_integral_v<Cap>) {
+        f = c - arcs[p].residual;
+      } else {
+        f = c > 0 ? arc_flow(net, p, c, directed ? 0.0 : c) : 0.0;
+      }
+      *(stored >= 0 ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
+      if (on_source_side && side[g.head[a]] == 0) cut.add(edge_of(stored));
     }
   }
   // Self-loops carry nothing (their dead arcs read as saturated above).
@@ -714,7 +736,10 @@ void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g, const Flow
     const arc_id a = directed ? p - (layout.first_out[u] - g.first_out[u]) : p;
     edge_flow[edge_of(g.arc_edge[a])] = 0;
   }
-  // Pass 2: the edges with a terminal end, whatever their role.
+  // Pass 2: the edges with a terminal end, whatever their role. Folded edges split the flow
+  // through their node's terminal capacity: with terminal residual r > 0 on the source side,
+  // source_cap - r has passed in all, and source_cap keeps that remainder plus r as edges
+  // take their share (likewise sink_cap with -r).
   detail::for_each_terminal_edge(
       g, layout, directed, net.terminals,
       [&](node_id u, node_id v, arc_id src_arc, arc_id csr_arc) {
@@ -736,20 +761,24 @@ void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g, const Flow
             f = arc_flow(net, src_arc, pc.forward, pc.backward);
             break;
           }
-          case edge_role::source_fold:
+          case edge_role::source_fold: {
             f = c;
-            if (net.terminal_residual[cls.node] > 0) {
-              f = std::min(c, from_sources[cls.node]);
-              from_sources[cls.node] -= f;
+            const Cap r = net.terminal_residual[cls.node];
+            if (r > 0) {
+              f = std::min(c, net.source_cap[cls.node] - r);
+              net.source_cap[cls.node] -= f;
             }
             break;
-          case edge_role::sink_fold:
+          }
+          case edge_role::sink_fold: {
             f = c;
-            if (net.terminal_residual[cls.node] < 0) {
-              f = std::min(c, to_sinks[cls.node]);
-              to_sinks[cls.node] -= f;
+            const Cap r = net.terminal_residual[cls.node];
+            if (r < 0) {
+              f = std::min(c, net.sink_cap[cls.node] + r);
+              net.sink_cap[cls.node] -= f;
             }
             break;
+          }
           case edge_role::direct:
             f = c;
             break;
@@ -759,6 +788,7 @@ void extract_edge_flow(const FlowNetwork<Cap>& net, const CsrView& g, const Flow
                               term[u] != terminal_kind::source && term[v] != terminal_kind::sink;
         edge_flow[e] = static_cast<In>(reversed ? -f : f);
       });
+  return cut.list();
 }
 
 }  // namespace routecore

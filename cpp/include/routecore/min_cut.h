@@ -100,26 +100,14 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
 // edges src -> dst with src in S and dst not in S; undirected edges with exactly one end in S.
 inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
                                            std::span<const std::uint8_t> side) {
-  // A bit per edge (small enough to stay in cache), then one ordered sweep.
-  detail::ScratchArray<std::uint64_t> crossing((static_cast<std::size_t>(num_edges) + 63) / 64, 0);
-  std::size_t count = 0;
+  detail::CutEdgeBits cut(num_edges);
   for (node_id u = 0; u < g.num_nodes; ++u) {
     if (side[u] == 0) continue;
     for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-      if (side[g.head[a]] == 0) {
-        const auto e = static_cast<std::size_t>(edge_of(g.arc_edge[a]));
-        crossing[e / 64] |= std::uint64_t{1} << (e % 64);
-        ++count;
-      }
+      if (side[g.head[a]] == 0) cut.add(edge_of(g.arc_edge[a]));
     }
   }
-  std::vector<edge_id> cut;
-  cut.reserve(count);
-  for (std::size_t w = 0; w < crossing.size(); ++w) {
-    for (std::uint64_t bits = crossing[w]; bits != 0; bits &= bits - 1)
-      cut.push_back(static_cast<edge_id>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))));
-  }
-  return cut;
+  return cut.list();
 }
 
 }  // namespace routecore
