@@ -61,6 +61,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
 #include <cstdint>
@@ -589,7 +590,7 @@ CapacityTotals<In> capacity_totals(const CsrView& g, const FlowLayout& layout,
 // is in CSR arc order (for an undirected graph both arcs of an edge carry its capacity) and is
 // clamped to `clamp` (from capacity_totals, which also guarantees that every clamped capacity
 // fits in Cap). With keep_capacity the initial residuals are stored in `capacity`.
-// Two sequential passes over the arcs plus one over the terminals' arcs.
+// One sequential pass over the arcs plus, in the folded form, one over the terminals' arcs.
 template <class Cap, class In>
 void build_flow_network(const CsrView& g, const FlowLayout& layout,
                         std::span<const In> arc_capacity, bool directed, Terminals terminals,
@@ -610,17 +611,51 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
     return static_cast<Cap>(std::min(arc_capacity[csr_arc], clamp));
   };
 
-  // Pass 1, branch-free: every edge as if between two ordinary nodes; then the self-loops die.
+  // Pass 1, branch-free: every arc gets its initial residual, in arc order. Whether arc x -> y
+  // keeps its capacity depends only on the terminal kinds of x and y (classify_edge): in the
+  // folded form only arcs between two ordinary nodes do; in the explicit form every arc whose
+  // direction can be useful does (not into a source, not out of a sink, not between two
+  // terminals of one kind). That holds for both arcs of an undirected edge and the out-arc of a
+  // directed one; the reverse arcs of directed edges start at 0, and self-loops die after.
+  // (Setting both arcs of each terminal edge from the terminal's own list instead would write
+  // into the neighbours' arc lists out of order: on vision graphs, where most nodes have a
+  // terminal edge, that costs more than this whole pass.)
   net.arcs = detail::make_buffer<ResidualArc<Cap>>(static_cast<std::size_t>(m));
   ResidualArc<Cap>* arcs = net.arcs.get();
   const arc_id* sister = layout.sister;
+  std::array<std::uint8_t, 9> keeps{};  // by 3 * kind(x) + kind(y)
+  for (int x = 0; x < 3; ++x) {
+    for (int y = 0; y < 3; ++y) {
+      const bool ordinary = x == 0 && y == 0;
+      const bool useful = x != static_cast<int>(terminal_kind::sink) &&
+                          y != static_cast<int>(terminal_kind::source) && (x != y || x == 0);
+      keeps[static_cast<std::size_t>(3 * x + y)] = folded ? ordinary : useful;
+    }
+  }
+  auto kind = [&](node_id v) { return static_cast<std::size_t>(term[v]); };
   if (!directed) {
-    for (arc_id p = 0; p < m; ++p) arcs[p] = ResidualArc<Cap>{sister[p], cap_of(p)};
+    // Flat over the arcs as if every tail were an ordinary node; then the terminals' own lists.
+    const std::uint8_t* keep_from_ordinary = keeps.data();
+    for (arc_id a = 0; a < m; ++a) {
+      const Cap c = cap_of(a);
+      arcs[a] = ResidualArc<Cap>{sister[a], keep_from_ordinary[kind(g.head[a])] ? c : Cap{0}};
+    }
+    for (const auto* set : {&net.terminals.sources, &net.terminals.sinks}) {
+      for (const node_id x : *set) {
+        const std::uint8_t* keep_from_x = keeps.data() + 3 * kind(x);
+        for (arc_id a = g.begin(x); a < g.end(x); ++a)
+          if (!keep_from_x[kind(g.head[a])]) arcs[a].residual = 0;
+      }
+    }
   } else {
     for (node_id u = 0; u < n; ++u) {
       const arc_id shift = layout.first_out[u] - g.first_out[u];
-      for (arc_id a = g.begin(u); a < g.end(u); ++a)
-        arcs[a + shift] = ResidualArc<Cap>{sister[a + shift], cap_of(a)};
+      const std::uint8_t* keep_from_u = keeps.data() + 3 * kind(u);
+      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+        const Cap c = cap_of(a);
+        arcs[a + shift] =
+            ResidualArc<Cap>{sister[a + shift], keep_from_u[kind(g.head[a])] ? c : Cap{0}};
+      }
       for (arc_id p = g.end(u) + shift; p < layout.first_out[u + 1]; ++p)
         arcs[p] = ResidualArc<Cap>{sister[p], Cap{0}};  // the reverses of the in-arcs
     }
@@ -631,28 +666,25 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
   if (folded) {
     net.source_cap = detail::ScratchArray<Cap>(static_cast<std::size_t>(n), 0);
     net.sink_cap = detail::ScratchArray<Cap>(static_cast<std::size_t>(n), 0);
+    // Pass 2: the terminal edges' capacities are summed into their nodes.
+    detail::for_each_terminal_edge(
+        g, layout, directed, net.terminals, [&](node_id src, node_id dst, arc_id, arc_id csr_arc) {
+          if (src == dst) return;
+          const Cap c = cap_of(csr_arc);
+          if (!(c > 0)) return;
+          const auto cls = detail::classify_edge(src, dst, term[src], term[dst], directed, folded);
+          if (cls.role == edge_role::source_fold) {
+            net.source_cap[cls.node] += c;
+          } else if (cls.role == edge_role::sink_fold) {
+            net.sink_cap[cls.node] += c;
+          } else if (cls.role == edge_role::direct) {
+            net.direct_flow += c;
+          }
+        });
   } else {
     net.source_cap = {};
     net.sink_cap = {};
   }
-  // Pass 2: the edges with a terminal end get their roles (one-way, dead or folded).
-  detail::for_each_terminal_edge(g, layout, directed, net.terminals,
-                                 [&](node_id src, node_id dst, arc_id src_arc, arc_id csr_arc) {
-                                   const Cap c = src != dst ? cap_of(csr_arc) : Cap{0};
-                                   const auto cls = detail::classify_edge(
-                                       src, dst, term[src], term[dst], directed, folded);
-                                   const auto pc = detail::pair_capacity(cls.role, c);
-                                   arcs[src_arc].residual = pc.forward;
-                                   arcs[sister[src_arc]].residual = pc.backward;
-                                   if (!folded || !(c > 0)) return;
-                                   if (cls.role == edge_role::source_fold) {
-                                     net.source_cap[cls.node] += c;
-                                   } else if (cls.role == edge_role::sink_fold) {
-                                     net.sink_cap[cls.node] += c;
-                                   } else if (cls.role == edge_role::direct) {
-                                     net.direct_flow += c;
-                                   }
-                                 });
 
   if (keep_capacity) {
     net.capacity = detail::make_buffer<Cap>(static_cast<std::size_t>(m));
