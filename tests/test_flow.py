@@ -391,6 +391,64 @@ def test_threads_share_nothing() -> None:
     assert threaded == sequential
 
 
+def _vision_problem(rows: int, cols: int, seed: int, *, floats: bool = False) -> FlowProblem:
+    """A 4-connected grid with a terminal edge at every pixel (to the source or the sink)."""
+    rng = np.random.default_rng(seed)
+    ids = np.arange(rows * cols).reshape(rows, cols)
+    src = np.r_[ids[:, :-1].ravel(), ids[:-1, :].ravel()]
+    dst = np.r_[ids[:, 1:].ravel(), ids[1:, :].ravel()]
+    s, t = rows * cols, rows * cols + 1
+    pixels = ids.ravel()
+    to_source = rng.random(pixels.size) < 0.5
+    src = np.r_[src, np.where(to_source, s, pixels)]
+    dst = np.r_[dst, np.where(to_source, pixels, t)]
+    cap = rng.integers(1, 60, src.size)
+    capacity = cap * 0.37 if floats else cap
+    return FlowProblem(rows * cols + 2, src, dst, False, capacity, s, t)
+
+
+def _random_directed_problem(n: int, m: int, seed: int) -> FlowProblem:
+    rng = np.random.default_rng(seed)
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    sources, sinks = np.arange(0, 40), np.arange(n - 40, n)
+    return FlowProblem(n, src, dst, True, rng.integers(0, 1000, m), sources, sinks)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two hardware threads")
+@pytest.mark.parametrize(
+    ("problem", "method"),
+    [
+        (lambda: _vision_problem(500, 500, 1), "ibfs"),
+        (lambda: _vision_problem(500, 500, 2, floats=True), "ibfs"),
+        (lambda: _vision_problem(500, 500, 3), "push_relabel"),
+        (lambda: _random_directed_problem(150_000, 1_100_000, 4), "push_relabel"),
+    ],
+)
+def test_large_graphs_split_their_passes_over_threads_with_the_same_results(
+    problem: Any, method: str
+) -> None:
+    # Graphs with over 2**20 residual arcs build the residual network and read the flows and
+    # the cut back on two threads (smaller ones stay on one, so only these exercise it).
+    p = problem()
+    g = graph_of(p)
+    one = rc.max_flow(g, p.sources, p.sinks, method=method, threads=1)
+    two = rc.max_flow(g, p.sources, p.sinks, method=method, threads=2)
+    floats = p.capacity.dtype.kind == "f"
+    tol = routecore.flow.FLOAT_TOLERANCE * max(1.0, source_total(p)) if floats else 0.0
+    check_certificate(p, two, tol=tol)
+    assert two.value == one.value
+    np.testing.assert_array_equal(two.edge_flow, one.edge_flow)
+    np.testing.assert_array_equal(two.source_side, one.source_side)
+    np.testing.assert_array_equal(two.cut_edges, one.cut_edges)
+    cut_one = rc.min_cut(g, p.sources, p.sinks, method=method, threads=1)
+    cut_two = rc.min_cut(g, p.sources, p.sinks, method=method, threads=2)
+    assert cut_two.value == cut_one.value
+    assert abs(cut_one.value - one.value) <= tol  # a different search order for floats
+    np.testing.assert_array_equal(cut_two.source_side, cut_one.source_side)
+    np.testing.assert_array_equal(cut_two.cut_edges, cut_one.cut_edges)
+    check_cut(p, cut_two.source_side, cut_two.cut_edges, cut_two.value, tol=tol)
+
+
 def test_docstring_examples() -> None:
     result = doctest.testmod(routecore.flow, raise_on_error=False)
     assert result.attempted >= 2 and result.failed == 0

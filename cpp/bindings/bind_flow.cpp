@@ -45,7 +45,7 @@ py::tuple py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& he
                       const carray<node_id>& sinks, const std::string& method, bool want_edge_flow,
                       const carray<arc_id>& layout_first_out, const carray<node_id>& layout_head,
                       const carray<arc_id>& layout_sister, const carray<arc_id>& layout_loop_arcs,
-                      double capacity_bound) {
+                      double capacity_bound, int threads) {
   const CsrView g = make_view(first_out, head, arc_edge);
   const FlowLayout layout =
       make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister, layout_loop_arcs);
@@ -63,7 +63,7 @@ py::tuple py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& he
   const std::int64_t work = 8 * static_cast<std::int64_t>(g.num_arcs) + g.num_nodes;
   FlowOutcome<Cap> out = run_interruptible(work, [&](const Cancel& cancel) {
     return solve_max_flow<Cap>(g, cap, directed, num_edges, src, dst, m, want_edge_flow, flow_out,
-                               side_out, &cancel, &layout, capacity_bound);
+                               side_out, &cancel, &layout, capacity_bound, threads);
   });
   auto cut = new_array<edge_id>(static_cast<py::ssize_t>(out.cut_edges.size()));
   std::copy(out.cut_edges.begin(), out.cut_edges.end(), cut.mutable_data());
@@ -107,12 +107,12 @@ void bind_flow(py::module_& m) {
         py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
         py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
         py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
-        py::arg("layout_loop_arcs"), py::arg("capacity_bound"), doc);
+        py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"), doc);
   m.def("max_flow_float64", &py_max_flow<double>, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
         py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
         py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
-        py::arg("layout_loop_arcs"), py::arg("capacity_bound"), doc);
+        py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"), doc);
   m.def("build_flow_layout", &py_build_flow_layout, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("directed"),
         "(first_out, head, sister, loop_arcs) of the residual arc layout "

@@ -56,13 +56,13 @@ template <class Cap, class In>
 bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> arc_capacity,
                 bool directed, Terminals terminals, In clamp, flow_method method,
                 bool want_edge_flow, std::span<In> edge_flow, std::span<std::uint8_t> side,
-                edge_id num_edges, In& value, std::vector<edge_id>& cut_edges,
-                const Cancel* cancel) {
+                edge_id num_edges, In& value, std::vector<edge_id>& cut_edges, const Cancel* cancel,
+                int threads) {
   const bool folded = uses_folded_form(method);
   const bool keep_capacity = method == flow_method::push_relabel && want_edge_flow;
   FlowNetwork<Cap> net;
   build_flow_network<Cap, In>(g, layout, arc_capacity, directed, std::move(terminals), clamp,
-                              folded, keep_capacity, net);
+                              folded, keep_capacity, net, threads);
   // With edge flows the cut closest to the sources, otherwise the one closest to the sinks.
   // The search-tree solvers (folded form) read either cut from their trees.
   auto run_tree_solver = [&](auto& solver) {
@@ -111,9 +111,10 @@ bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> 
       break;
     }
   }
-  cut_edges = want_edge_flow ? extract_edge_flow<Cap, In>(net, g, layout, arc_capacity, clamp,
-                                                          directed, edge_flow, side, num_edges)
-                             : crossing_edges(g, num_edges, side);
+  cut_edges = want_edge_flow
+                  ? extract_edge_flow<Cap, In>(net, g, layout, arc_capacity, clamp, directed,
+                                               edge_flow, side, num_edges, threads)
+                  : crossing_edges(g, num_edges, side, threads);
   return true;
 }
 
@@ -125,7 +126,7 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
                                 std::span<const node_id> sinks, flow_method method,
                                 bool want_edge_flow, std::span<Cap> edge_flow,
                                 std::span<std::uint8_t> side, const Cancel* cancel,
-                                const FlowLayout* layout, double capacity_bound) {
+                                const FlowLayout* layout, double capacity_bound, int threads) {
   FlowOutcome<Cap> out;
   if (method == flow_method::automatic) method = choose_flow_method(g, sources, sinks);
   out.method = method;
@@ -147,7 +148,7 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
   auto run = [&]<class Narrow>() {
     return run_method<Narrow, Cap>(g, *layout, arc_capacity, directed, std::move(terminals),
                                    totals.clamp, method, want_edge_flow, edge_flow, side, num_edges,
-                                   out.value, out.cut_edges, cancel);
+                                   out.value, out.cut_edges, cancel, threads);
   };
   bool finished;
   if constexpr (std::is_same_v<Cap, std::int64_t>) {
@@ -167,11 +168,11 @@ template FlowOutcome<std::int64_t> solve_max_flow(const CsrView&, std::span<cons
                                                   bool, edge_id, std::span<const node_id>,
                                                   std::span<const node_id>, flow_method, bool,
                                                   std::span<std::int64_t>, std::span<std::uint8_t>,
-                                                  const Cancel*, const FlowLayout*, double);
+                                                  const Cancel*, const FlowLayout*, double, int);
 template FlowOutcome<double> solve_max_flow(const CsrView&, std::span<const double>, bool, edge_id,
                                             std::span<const node_id>, std::span<const node_id>,
                                             flow_method, bool, std::span<double>,
                                             std::span<std::uint8_t>, const Cancel*,
-                                            const FlowLayout*, double);
+                                            const FlowLayout*, double, int);
 
 }  // namespace routecore

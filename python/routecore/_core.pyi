@@ -105,6 +105,7 @@ def max_flow_int64(
     layout_sister: _I32,
     layout_loop_arcs: _I32,
     capacity_bound: float,
+    threads: int,
 ) -> _FlowTuple: ...
 def max_flow_float64(
     first_out: _I32,
@@ -122,6 +123,7 @@ def max_flow_float64(
     layout_sister: _I32,
     layout_loop_arcs: _I32,
     capacity_bound: float,
+    threads: int,
 ) -> _FlowTuple: ...
 def build_flow_layout(
     first_out: _I32, head: _I32, arc_edge: _I32, directed: bool

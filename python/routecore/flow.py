@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._validation import MAX_ID_COUNT, edge_values, node_ids
+from ._validation import MAX_ID_COUNT, edge_values, node_ids, thread_count
 from .errors import GraphError
 from .graph import Graph
 
@@ -112,6 +112,7 @@ def max_flow(
     *,
     capacity: npt.ArrayLike | None = None,
     method: FlowMethod = "auto",
+    threads: int | None = None,
 ) -> FlowResult:
     """Maximum flow from a set of sources to a set of sinks, with a minimum cut.
 
@@ -135,6 +136,11 @@ def max_flow(
         ``"boykov_kolmogorov"`` solves the same vision-style graphs with depth-first search
         trees (about 1.5x slower than ``"ibfs"`` on our grids); ``"dinic"`` is the simple
         reference.
+    threads : int, optional
+        Threads for the passes over all edges around the search: building the residual
+        network, reading the flows and the cut back (default: every core). They split only
+        on graphs with at least 2**19 residual arcs per thread; the search itself runs on one
+        thread. The result does not depend on it.
 
     Returns
     -------
@@ -146,7 +152,7 @@ def max_flow(
     GraphError
         No capacities, bad capacities (negative, NaN, infinite, wrong length), empty or
         overlapping source/sink sets, node ids out of range (:class:`NodeIndexError`), an
-        unknown method, or integer totals too large for int64.
+        unknown method, ``threads < 1``, or integer totals too large for int64.
 
     Examples
     --------
@@ -157,7 +163,7 @@ def max_flow(
     (4, [2, 2, 2, 2], [1, 2])
     """
     value, edge_flow, side, cut, used = _solve(
-        graph, sources, sinks, capacity, method, want_edge_flow=True
+        graph, sources, sinks, capacity, method, threads, want_edge_flow=True
     )
     assert edge_flow is not None
     return FlowResult(value, edge_flow, side, cut, used)
@@ -170,6 +176,7 @@ def min_cut(
     *,
     capacity: npt.ArrayLike | None = None,
     method: FlowMethod = "auto",
+    threads: int | None = None,
 ) -> MinCut:
     """Minimum cut between sources and sinks, without computing per-edge flows.
 
@@ -192,7 +199,9 @@ def min_cut(
     >>> value, side.tolist(), cut.tolist()
     (4, [True, True, False, False], [1, 2])
     """
-    value, _, side, cut, _ = _solve(graph, sources, sinks, capacity, method, want_edge_flow=False)
+    value, _, side, cut, _ = _solve(
+        graph, sources, sinks, capacity, method, threads, want_edge_flow=False
+    )
     return MinCut(value, side, cut)
 
 
@@ -213,6 +222,7 @@ def _solve(
     sinks: Any,
     capacity: npt.ArrayLike | None,
     method: str,
+    threads: int | None,
     *,
     want_edge_flow: bool,
 ) -> tuple[
@@ -240,6 +250,7 @@ def _solve(
         both = np.intersect1d(src_ids, dst_ids, assume_unique=True)
     if both.size:
         raise GraphError(f"node {int(both[0])} is both a source and a sink")
+    workers = thread_count(threads)
     arc_capacity = _arc_capacity(graph, capacity)
     csr = (graph._first_out, graph._head, graph._arc_edge)
     layout = graph.flow_layout()
@@ -248,12 +259,12 @@ def _solve(
     if arc_capacity.dtype == np.int64:
         cap_i = arc_capacity.astype(np.int64, copy=False)
         out = _core.max_flow_int64(
-            *csr, cap_i, d, m, src_ids, dst_ids, method, want_edge_flow, *layout, bound
+            *csr, cap_i, d, m, src_ids, dst_ids, method, want_edge_flow, *layout, bound, workers
         )
     else:
         cap_f = arc_capacity.astype(np.float64, copy=False)
         out = _core.max_flow_float64(
-            *csr, cap_f, d, m, src_ids, dst_ids, method, want_edge_flow, *layout, bound
+            *csr, cap_f, d, m, src_ids, dst_ids, method, want_edge_flow, *layout, bound, workers
         )
     status, used, value, edge_flow, side, cut, s_total, t_total = out
     if status == "overflow":

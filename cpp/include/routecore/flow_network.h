@@ -77,6 +77,7 @@
 #include <vector>
 
 #include "routecore/csr.h"
+#include "routecore/parallel.h"
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -507,6 +508,11 @@ class CutEdgeBits {
     bits_[i / 64] |= std::uint64_t{1} << (i % 64);
     ++count_;
   }
+  // Adds the edges of `other` (a disjoint set over the same edges).
+  void merge(const CutEdgeBits& other) {
+    for (std::size_t w = 0; w < bits_.size(); ++w) bits_[w] |= other.bits_[w];
+    count_ += other.count_;
+  }
   std::vector<edge_id> list() const {
     std::vector<edge_id> out;
     out.reserve(count_);
@@ -522,6 +528,54 @@ class CutEdgeBits {
   ScratchArray<std::uint64_t> bits_;
   std::size_t count_ = 0;
 };
+
+// The per-call passes over all arcs (building the residuals, reading the flows back) split
+// over threads only with at least this many arcs per thread: below it, starting a thread costs
+// more than it saves. The searches themselves are sequential.
+inline constexpr arc_id min_arcs_per_pass_thread = arc_id{1} << 19;
+
+inline int pass_threads(const CsrView& g, int threads) {
+  return static_cast<int>(
+      std::clamp<std::int64_t>(g.num_arcs / min_arcs_per_pass_thread, 1, std::max(threads, 1)));
+}
+
+// Node ranges [bounds[i], bounds[i + 1]) covering all nodes, `blocks` of them with about equal
+// numbers of arcs (some may be empty).
+inline std::vector<node_id> arc_balanced_blocks(const CsrView& g, int blocks) {
+  std::vector<node_id> bounds{0};
+  const arc_id* first_out = g.first_out;
+  for (int i = 1; i < blocks; ++i) {
+    const auto target = static_cast<arc_id>(static_cast<std::int64_t>(g.num_arcs) * i / blocks);
+    const auto u = static_cast<node_id>(
+        std::lower_bound(first_out, first_out + g.num_nodes + 1, target) - first_out);
+    bounds.push_back(std::clamp(u, bounds.back(), g.num_nodes));
+  }
+  bounds.push_back(g.num_nodes);
+  return bounds;
+}
+
+// Runs `first` (when given) and block(first_node, last_node, worker) for node blocks of about
+// equal arc counts, on `workers` threads (pass_threads); `first` is handed out first, so a
+// serial pass that is independent of the blocks overlaps with them.
+template <class Block, class First>
+void run_pass(const CsrView& g, int workers, Block&& block, First&& first, bool has_first) {
+  if (workers <= 1) {
+    if (has_first) first();
+    block(node_id{0}, g.num_nodes, 0);
+    return;
+  }
+  const auto bounds = arc_balanced_blocks(g, 4 * workers);
+  const std::int64_t skip = has_first ? 1 : 0;
+  const auto count = static_cast<std::int64_t>(bounds.size()) - 1 + skip;
+  parallel_for(count, workers, nullptr, [&](std::int64_t task, int worker) {
+    if (task < skip) {
+      first();
+    } else {
+      const auto i = static_cast<std::size_t>(task - skip);
+      block(bounds[i], bounds[i + 1], worker);
+    }
+  });
+}
 
 }  // namespace detail
 
@@ -589,12 +643,14 @@ CapacityTotals<In> capacity_totals(const CsrView& g, const FlowLayout& layout,
 // Builds the residual network on `layout` (build_flow_layout of the same graph). `arc_capacity`
 // is in CSR arc order (for an undirected graph both arcs of an edge carry its capacity) and is
 // clamped to `clamp` (from capacity_totals, which also guarantees that every clamped capacity
-// fits in Cap). With keep_capacity the initial residuals are stored in `capacity`.
+// fits in Cap). With keep_capacity the initial residuals are stored in `capacity`. Large graphs
+// split the passes over up to `threads` threads (pass_threads); the result does not depend on it.
 // One sequential pass over the arcs plus, in the folded form, one over the terminals' arcs.
 template <class Cap, class In>
 void build_flow_network(const CsrView& g, const FlowLayout& layout,
                         std::span<const In> arc_capacity, bool directed, Terminals terminals,
-                        In clamp, bool folded, bool keep_capacity, FlowNetwork<Cap>& net) {
+                        In clamp, bool folded, bool keep_capacity, FlowNetwork<Cap>& net,
+                        int threads = 1) {
   using detail::edge_role;
   const node_id n = g.num_nodes;
   const arc_id m = layout.num_arcs;
@@ -633,22 +689,23 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
     }
   }
   auto kind = [&](node_id v) { return static_cast<std::size_t>(term[v]); };
-  if (!directed) {
-    // Flat over the arcs as if every tail were an ordinary node; then the terminals' own lists.
-    const std::uint8_t* keep_from_ordinary = keeps.data();
-    for (arc_id a = 0; a < m; ++a) {
-      const Cap c = cap_of(a);
-      arcs[a] = ResidualArc<Cap>{sister[a], keep_from_ordinary[kind(g.head[a])] ? c : Cap{0}};
-    }
-    for (const auto* set : {&net.terminals.sources, &net.terminals.sinks}) {
-      for (const node_id x : *set) {
+  auto fill_block = [&](node_id first, node_id last, int) {
+    if (!directed) {
+      // Flat over the arcs as if every tail were an ordinary node; then the terminals' lists.
+      const std::uint8_t* keep_from_ordinary = keeps.data();
+      for (arc_id a = g.first_out[first]; a < g.first_out[last]; ++a) {
+        const Cap c = cap_of(a);
+        arcs[a] = ResidualArc<Cap>{sister[a], keep_from_ordinary[kind(g.head[a])] ? c : Cap{0}};
+      }
+      for (node_id x = first; x < last; ++x) {
+        if (term[x] == terminal_kind::none) continue;
         const std::uint8_t* keep_from_x = keeps.data() + 3 * kind(x);
         for (arc_id a = g.begin(x); a < g.end(x); ++a)
           if (!keep_from_x[kind(g.head[a])]) arcs[a].residual = 0;
       }
+      return;
     }
-  } else {
-    for (node_id u = 0; u < n; ++u) {
+    for (node_id u = first; u < last; ++u) {
       const arc_id shift = layout.first_out[u] - g.first_out[u];
       const std::uint8_t* keep_from_u = keeps.data() + 3 * kind(u);
       for (arc_id a = g.begin(u); a < g.end(u); ++a) {
@@ -659,14 +716,19 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
       for (arc_id p = g.end(u) + shift; p < layout.first_out[u + 1]; ++p)
         arcs[p] = ResidualArc<Cap>{sister[p], Cap{0}};  // the reverses of the in-arcs
     }
-  }
-  for (const arc_id p : layout.loop_arcs) arcs[p].residual = 0;
+  };
 
+  // Pass 2 (folded form, independent of pass 1, so it runs beside it): the terminal edges'
+  // capacities are summed into their nodes.
   net.direct_flow = 0;
   if (folded) {
     net.source_cap = detail::ScratchArray<Cap>(static_cast<std::size_t>(n), 0);
     net.sink_cap = detail::ScratchArray<Cap>(static_cast<std::size_t>(n), 0);
-    // Pass 2: the terminal edges' capacities are summed into their nodes.
+  } else {
+    net.source_cap = {};
+    net.sink_cap = {};
+  }
+  auto sum_terminals = [&] {
     detail::for_each_terminal_edge(
         g, layout, directed, net.terminals, [&](node_id src, node_id dst, arc_id, arc_id csr_arc) {
           if (src == dst) return;
@@ -681,10 +743,9 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
             net.direct_flow += c;
           }
         });
-  } else {
-    net.source_cap = {};
-    net.sink_cap = {};
-  }
+  };
+  detail::run_pass(g, detail::pass_threads(g, threads), fill_block, sum_terminals, folded);
+  for (const arc_id p : layout.loop_arcs) arcs[p].residual = 0;
 
   if (keep_capacity) {
     net.capacity = detail::make_buffer<Cap>(static_cast<std::size_t>(m));
@@ -725,42 +786,52 @@ Cap arc_flow(const FlowNetwork<Cap>& net, arc_id p, Cap cap_p, Cap cap_s) {
 // node's terminal edges, each up to its capacity; when the node's terminal residual on that
 // side is zero, every such edge is exactly saturated (so double capacities report cut edges
 // without rounding noise). The split uses up `source_cap` and `sink_cap` (the network is not
-// solved again afterwards).
+// solved again afterwards). Pass 1 splits over up to `threads` threads on large graphs.
 template <class Cap, class In>
 std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
                                        const FlowLayout& layout, std::span<const In> arc_capacity,
                                        In clamp, bool directed, std::span<In> edge_flow,
-                                       std::span<const std::uint8_t> side, edge_id num_edges) {
+                                       std::span<const std::uint8_t> side, edge_id num_edges,
+                                       int threads = 1) {
   using detail::edge_role;
   const auto& term = net.terminals.kind;
   auto cap_of = [&](arc_id csr_arc) {
     return static_cast<Cap>(std::min(arc_capacity[csr_arc], clamp));
   };
   const auto* arcs = net.arcs.get();
-  detail::CutEdgeBits cut(num_edges);
 
   // Pass 1 (branch-free flows for integers): every edge as if between two ordinary nodes,
   // written from its forward arc (an undirected edge's backward arc writes to a scratch slot);
   // an arc from side 1 to side 0 marks its edge as cut (for an undirected edge only its end on
-  // side 1 does, for a directed one only its tail, as the CSR lists out-arcs only).
-  In scratch = 0;
-  for (node_id u = 0; u < g.num_nodes; ++u) {
-    const arc_id shift = directed ? layout.first_out[u] - g.first_out[u] : 0;
-    const bool on_source_side = side[u] != 0;
-    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-      const arc_id p = a + shift;
-      const edge_id stored = g.arc_edge[a];
-      const Cap c = cap_of(a);
-      Cap f;
-      if constexpr (std::is_integral_v<Cap>) {
-        f = c - arcs[p].residual;
-      } else {
-        f = c > 0 ? arc_flow(net, p, c, directed ? 0.0 : c) : 0.0;
+  // side 1 does, for a directed one only its tail, as the CSR lists out-arcs only). Node blocks
+  // may run on several threads: each edge is written once, and each thread marks its own bits.
+  const int workers = detail::pass_threads(g, threads);
+  std::vector<detail::CutEdgeBits> cuts;
+  cuts.reserve(static_cast<std::size_t>(workers));
+  for (int w = 0; w < workers; ++w) cuts.emplace_back(num_edges);
+  auto read_block = [&](node_id first, node_id last, int worker) {
+    detail::CutEdgeBits& cut = cuts[static_cast<std::size_t>(worker)];
+    In scratch = 0;
+    for (node_id u = first; u < last; ++u) {
+      const arc_id shift = directed ? layout.first_out[u] - g.first_out[u] : 0;
+      const bool on_source_side = side[u] != 0;
+      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+        const arc_id p = a + shift;
+        const edge_id stored = g.arc_edge[a];
+        const Cap c = cap_of(a);
+        Cap f;
+        if constexpr (std::is_integral_v<Cap>) {
+          f = c - arcs[p].residual;
+        } else {
+          f = c > 0 ? arc_flow(net, p, c, directed ? 0.0 : c) : 0.0;
+        }
+        *(stored >= 0 ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
+        if (on_source_side && side[g.head[a]] == 0) cut.add(edge_of(stored));
       }
-      *(stored >= 0 ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
-      if (on_source_side && side[g.head[a]] == 0) cut.add(edge_of(stored));
     }
-  }
+  };
+  detail::run_pass(g, workers, read_block, [] {}, false);
+  for (int w = 1; w < workers; ++w) cuts[0].merge(cuts[static_cast<std::size_t>(w)]);
   // Self-loops carry nothing (their dead arcs read as saturated above).
   for (const arc_id p : layout.loop_arcs) {
     const node_id u = layout.head[p];
@@ -793,21 +864,24 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
             f = arc_flow(net, src_arc, pc.forward, pc.backward);
             break;
           }
-          case edge_role::source_fold: {
-            f = c;
-            const Cap r = net.terminal_residual[cls.node];
-            if (r > 0) {
-              f = std::min(c, net.source_cap[cls.node] - r);
-              net.source_cap[cls.node] -= f;
-            }
-            break;
-          }
+          case edge_role::source_fold:
           case edge_role::sink_fold: {
-            f = c;
+            // The residual's sign differs from node to node, so for integers this is
+            // branch-free: with no residual on this side, `room` is the sum of the
+            // capacities still to come and every edge gets exactly its own (f = c).
+            const bool from_source = cls.role == edge_role::source_fold;
             const Cap r = net.terminal_residual[cls.node];
-            if (r < 0) {
-              f = std::min(c, net.sink_cap[cls.node] + r);
-              net.sink_cap[cls.node] -= f;
+            Cap& left = from_source ? net.source_cap[cls.node] : net.sink_cap[cls.node];
+            const Cap unused = from_source ? std::max<Cap>(r, 0) : std::max<Cap>(-r, 0);
+            if constexpr (std::is_integral_v<Cap>) {
+              f = std::min(c, left - unused);
+              left -= f;
+            } else {
+              f = c;  // exactly saturated unless some capacity is left unused
+              if (unused > 0) {
+                f = std::min(c, left - unused);
+                left -= f;
+              }
             }
             break;
           }
@@ -820,7 +894,7 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
                               term[u] != terminal_kind::source && term[v] != terminal_kind::sink;
         edge_flow[e] = static_cast<In>(reversed ? -f : f);
       });
-  return cut.list();
+  return cuts[0].list();
 }
 
 }  // namespace routecore

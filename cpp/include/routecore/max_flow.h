@@ -69,23 +69,26 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
 // bound on the sum of all the capacities when the caller knows one (negative otherwise): when
 // it is at most max_narrow_total the pass over the terminals' arcs that sums S and T is skipped
 // (no total can overflow or exceed it, so residuals are 32-bit and nothing is clamped), and
-// source_total / sink_total are left at 0.
+// source_total / sink_total are left at 0. `threads`: how many threads the passes over all arcs
+// (building the residual network, reading flows and cut back) may use on large graphs
+// (flow_network.h, pass_threads); the search is sequential and the result does not depend on it.
 template <class Cap>
 FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capacity, bool directed,
                                 edge_id num_edges, std::span<const node_id> sources,
                                 std::span<const node_id> sinks, flow_method method,
                                 bool want_edge_flow, std::span<Cap> edge_flow,
                                 std::span<std::uint8_t> side, const Cancel* cancel,
-                                const FlowLayout* layout, double capacity_bound = -1.0);
+                                const FlowLayout* layout, double capacity_bound = -1.0,
+                                int threads = 1);
 
 extern template FlowOutcome<std::int64_t> solve_max_flow(
     const CsrView&, std::span<const std::int64_t>, bool, edge_id, std::span<const node_id>,
     std::span<const node_id>, flow_method, bool, std::span<std::int64_t>, std::span<std::uint8_t>,
-    const Cancel*, const FlowLayout*, double);
+    const Cancel*, const FlowLayout*, double, int);
 extern template FlowOutcome<double> solve_max_flow(const CsrView&, std::span<const double>, bool,
                                                    edge_id, std::span<const node_id>,
                                                    std::span<const node_id>, flow_method, bool,
                                                    std::span<double>, std::span<std::uint8_t>,
-                                                   const Cancel*, const FlowLayout*, double);
+                                                   const Cancel*, const FlowLayout*, double, int);
 
 }  // namespace routecore

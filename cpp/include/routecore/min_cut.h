@@ -98,16 +98,25 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
 
 // Ids (ascending) of the input edges that cross from the source side to the sink side: directed
 // edges src -> dst with src in S and dst not in S; undirected edges with exactly one end in S.
+// Large graphs split the scan over up to `threads` threads (flow_network.h, pass_threads).
 inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
-                                           std::span<const std::uint8_t> side) {
-  detail::CutEdgeBits cut(num_edges);
-  for (node_id u = 0; u < g.num_nodes; ++u) {
-    if (side[u] == 0) continue;
-    for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-      if (side[g.head[a]] == 0) cut.add(edge_of(g.arc_edge[a]));
+                                           std::span<const std::uint8_t> side, int threads = 1) {
+  const int workers = detail::pass_threads(g, threads);
+  std::vector<detail::CutEdgeBits> cuts;
+  cuts.reserve(static_cast<std::size_t>(workers));
+  for (int w = 0; w < workers; ++w) cuts.emplace_back(num_edges);
+  auto scan = [&](node_id first, node_id last, int worker) {
+    detail::CutEdgeBits& cut = cuts[static_cast<std::size_t>(worker)];
+    for (node_id u = first; u < last; ++u) {
+      if (side[u] == 0) continue;
+      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
+        if (side[g.head[a]] == 0) cut.add(edge_of(g.arc_edge[a]));
+      }
     }
-  }
-  return cut.list();
+  };
+  detail::run_pass(g, workers, scan, [] {}, false);
+  for (int w = 1; w < workers; ++w) cuts[0].merge(cuts[static_cast<std::size_t>(w)]);
+  return cuts[0].list();
 }
 
 }  // namespace routecore
