@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -332,22 +333,30 @@ def test_school_sweep_interrupted_equals_a_run_over_the_finished_steps(
     pd.testing.assert_frame_equal(part, want, check_like=False)
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="blocks run side by side on 2 threads")
 def test_school_sweep_interrupted_out_of_order_names_the_steps_it_covers(
     small_net: Network, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import routecore.analyses as analyses
 
     step = analyses._policy_chunk
+    interrupted = threading.Event()
 
-    def first_block_slow(work: Any, chunk: Any) -> Any:
-        if chunk[1][0] == TIMES[0]:
-            time.sleep(1.0)  # blocks 2 and 3 finish first on the other thread
+    def first_block_last(work: Any, chunk: Any) -> Any:
+        if chunk[0] == "starlink" and chunk[1][0] == TIMES[0]:
+            interrupted.wait(timeout=120)  # blocks 2 and 3 finish first, on the other thread
         return step(work, chunk)
 
-    monkeypatch.setattr(analyses, "_policy_chunk", first_block_slow)
+    def stop_at_the_second_block(done: int, total: int) -> None:
+        if done == 4:
+            interrupted.set()
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(analyses, "_policy_chunk", first_block_last)
     part = school_connectivity(
-        small_net, SYSTEMS, TIMES, threads=2, chunk_size=2, progress=stop_after(2)
+        small_net, SYSTEMS, TIMES, threads=2, chunk_size=2, progress=stop_at_the_second_block
     )
+    assert part.attrs["partial"]
     assert part.attrs["times_done"] == {"starlink": TIMES[2:].tolist(), "oneweb": []}
     monkeypatch.setattr(analyses, "_policy_chunk", step)
     want = school_connectivity(small_net, {"starlink": cs.STARLINK_SHELL1}, TIMES[2:])
