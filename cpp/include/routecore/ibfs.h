@@ -148,6 +148,12 @@ class Ibfs {
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
     void clear() { size_ = 0; }
+    // Raw storage for filling up to the reserved capacity, then resize(count).
+    node_id* storage() { return data_.data(); }
+    void resize(std::size_t count) {
+      assert(count <= data_.size());
+      size_ = count;
+    }
     void swap(NodeList& other) noexcept {
       std::swap(data_, other.data_);
       std::swap(size_, other.size_);
@@ -253,18 +259,24 @@ bool Ibfs<Cap>::run(const Cancel* cancel) {
   value_ = net_.direct_flow;
   tr_ = net_.terminal_residual.data();
   const Cap* tr = tr_;
+  // The roots: S at level 1 where tr > 0, T where tr < 0. Branch-free, as the sign varies from
+  // node to node (both lists have room for every node).
+  node_id* source_roots = source_.frontier.storage();
+  node_id* sink_roots = sink_.frontier.storage();
+  std::size_t num_source_roots = 0, num_sink_roots = 0;
   for (node_id v = 0; v < n_; ++v) {
     // Flow straight from the sources through v to the sinks needs no search.
     value_ += std::min(net_.source_cap[v], net_.sink_cap[v]);
-    nodes_[v] = Node{root_parent, 0};
-    if (tr[v] > 0) {
-      nodes_[v].label = 1;
-      source_.frontier.push_back(v);
-    } else if (tr[v] < 0) {
-      nodes_[v].label = -1;
-      sink_.frontier.push_back(v);
-    }
+    const bool from_source = tr[v] > 0;
+    const bool to_sink = tr[v] < 0;
+    nodes_[v] = Node{root_parent, static_cast<std::int32_t>(from_source) - to_sink};
+    source_roots[num_source_roots] = v;
+    num_source_roots += from_source;
+    sink_roots[num_sink_roots] = v;
+    num_sink_roots += to_sink;
   }
+  source_.frontier.resize(num_source_roots);
+  sink_.frontier.resize(num_sink_roots);
 
   for (;;) {
     if (source_.frontier.empty()) {
