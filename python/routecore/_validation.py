@@ -8,6 +8,7 @@ offending position and value.
 
 from __future__ import annotations
 
+import functools
 import operator
 from typing import Any, Literal
 
@@ -170,6 +171,15 @@ def node_mask(values: Any, num_nodes: int, name: str) -> npt.NDArray[np.uint8] |
     return mask
 
 
+@functools.cache
+def _available_threads() -> int:
+    """The hardware threads (asked once: the query is a system call, and calls on small
+    graphs take tens of microseconds)."""
+    from . import _core
+
+    return int(_core.available_threads())
+
+
 def thread_count(threads: int | None) -> int:
     """``None`` means every available core; otherwise a positive integer.
 
@@ -177,9 +187,7 @@ def thread_count(threads: int | None) -> int:
     CPU-bound work, and each one holds an O(num_nodes) workspace (and a huge count would make
     thread creation fail).
     """
-    from . import _core
-
-    available = int(_core.available_threads())
+    available = _available_threads()
     if threads is None:
         return available
     if isinstance(threads, bool | np.bool_):
