@@ -809,11 +809,11 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
   };
   const auto* arcs = net.arcs.get();
 
-  // Pass 1 (branch-free flows for integers): every edge as if between two ordinary nodes,
-  // written from its forward arc (an undirected edge's backward arc writes to a scratch slot);
-  // an arc from side 1 to side 0 marks its edge as cut (for an undirected edge only its end on
-  // side 1 does, for a directed one only its tail, as the CSR lists out-arcs only). Node blocks
-  // may run on several threads: each edge is written once, and each thread marks its own bits.
+  // Pass 1 (branch-free flows for integers): every edge between two ordinary nodes, written
+  // from its forward arc (other arcs write to a scratch slot); an arc from side 1 to side 0
+  // marks its edge as cut (for an undirected edge only its end on side 1 does, for a directed
+  // one only its tail, as the CSR lists out-arcs only). Node blocks may run on several
+  // threads: each edge is written once, and each thread marks its own bits.
   const int workers = detail::pass_threads(g, threads);
   std::vector<detail::CutEdgeBits> cuts;
   cuts.reserve(static_cast<std::size_t>(workers));
@@ -824,8 +824,10 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
     for (node_id u = first; u < last; ++u) {
       const arc_id shift = directed ? layout.first_out[u] - g.first_out[u] : 0;
       const bool on_source_side = side[u] != 0;
+      const bool u_ordinary = term[u] == terminal_kind::none;
       for (arc_id a = g.begin(u); a < g.end(u); ++a) {
         const arc_id p = a + shift;
+        const node_id y = g.head[a];
         const edge_id stored = g.arc_edge[a];
         const Cap c = cap_of(a);
         Cap f;
@@ -834,75 +836,78 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
         } else {
           f = c > 0 ? arc_flow(net, p, c, directed ? 0.0 : c) : 0.0;
         }
-        *(stored >= 0 ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
-        if (on_source_side && side[g.head[a]] == 0) cut.add(edge_of(stored));
+        const bool write = (stored >= 0) & u_ordinary & (term[y] == terminal_kind::none);
+        *(write ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
+        if (on_source_side && side[y] == 0) cut.add(edge_of(stored));
       }
     }
   };
-  detail::run_pass(g, workers, read_block, [] {}, false);
+  // Pass 2, beside pass 1 (they write different edges): the edges with a terminal end,
+  // whatever their role. Folded edges split the flow through their node's terminal capacity:
+  // with terminal residual r > 0 on the source side, source_cap - r has passed in all, and
+  // source_cap keeps that remainder plus r as edges take their share (likewise sink_cap, -r).
+  auto split_terminal_edges = [&] {
+    detail::for_each_terminal_edge(
+        g, layout, directed, net.terminals,
+        [&](node_id u, node_id v, arc_id src_arc, arc_id csr_arc) {
+          const edge_id e = edge_of(g.arc_edge[csr_arc]);
+          const Cap c = u != v ? cap_of(csr_arc) : Cap{0};
+          if (!(c > 0)) {
+            edge_flow[e] = 0;
+            return;
+          }
+          const auto cls = detail::classify_edge(u, v, term[u], term[v], directed, net.folded);
+          Cap f = 0;
+          switch (cls.role) {
+            case edge_role::dead:
+              break;
+            case edge_role::forward:
+            case edge_role::backward:
+            case edge_role::both: {
+              const auto pc = detail::pair_capacity(cls.role, c);
+              f = arc_flow(net, src_arc, pc.forward, pc.backward);
+              break;
+            }
+            case edge_role::source_fold:
+            case edge_role::sink_fold: {
+              // The residual's sign differs from node to node, so for integers this is
+              // branch-free: with no residual on this side, `room` is the sum of the
+              // capacities still to come and every edge gets exactly its own (f = c).
+              const bool from_source = cls.role == edge_role::source_fold;
+              const Cap r = net.terminal_residual[cls.node];
+              Cap& left = from_source ? net.source_cap[cls.node] : net.sink_cap[cls.node];
+              const Cap unused = from_source ? std::max<Cap>(r, 0) : std::max<Cap>(-r, 0);
+              if constexpr (std::is_integral_v<Cap>) {
+                f = std::min(c, left - unused);
+                left -= f;
+              } else {
+                f = c;  // exactly saturated unless some capacity is left unused
+                if (unused > 0) {
+                  f = std::min(c, left - unused);
+                  left -= f;
+                }
+              }
+              break;
+            }
+            case edge_role::direct:
+              f = c;
+              break;
+          }
+          // A folded edge whose src is not the terminal end runs dst -> src.
+          const bool reversed = cls.role >= edge_role::source_fold &&
+                                term[u] != terminal_kind::source && term[v] != terminal_kind::sink;
+          edge_flow[e] = static_cast<In>(reversed ? -f : f);
+        });
+  };
+  detail::run_pass(g, workers, read_block, split_terminal_edges, true);
   for (int w = 1; w < workers; ++w) cuts[0].merge(cuts[static_cast<std::size_t>(w)]);
-  // Self-loops carry nothing (their dead arcs read as saturated above).
+  // Self-loops carry nothing (their dead arcs read as saturated in pass 1).
   for (const arc_id p : layout.loop_arcs) {
     const node_id u = layout.head[p];
     if (directed && p >= layout.first_out[u] + g.out_degree(u)) continue;  // a reverse arc
     const arc_id a = directed ? p - (layout.first_out[u] - g.first_out[u]) : p;
     edge_flow[edge_of(g.arc_edge[a])] = 0;
   }
-  // Pass 2: the edges with a terminal end, whatever their role. Folded edges split the flow
-  // through their node's terminal capacity: with terminal residual r > 0 on the source side,
-  // source_cap - r has passed in all, and source_cap keeps that remainder plus r as edges
-  // take their share (likewise sink_cap with -r).
-  detail::for_each_terminal_edge(
-      g, layout, directed, net.terminals,
-      [&](node_id u, node_id v, arc_id src_arc, arc_id csr_arc) {
-        const edge_id e = edge_of(g.arc_edge[csr_arc]);
-        const Cap c = u != v ? cap_of(csr_arc) : Cap{0};
-        if (!(c > 0)) {
-          edge_flow[e] = 0;
-          return;
-        }
-        const auto cls = detail::classify_edge(u, v, term[u], term[v], directed, net.folded);
-        Cap f = 0;
-        switch (cls.role) {
-          case edge_role::dead:
-            break;
-          case edge_role::forward:
-          case edge_role::backward:
-          case edge_role::both: {
-            const auto pc = detail::pair_capacity(cls.role, c);
-            f = arc_flow(net, src_arc, pc.forward, pc.backward);
-            break;
-          }
-          case edge_role::source_fold:
-          case edge_role::sink_fold: {
-            // The residual's sign differs from node to node, so for integers this is
-            // branch-free: with no residual on this side, `room` is the sum of the
-            // capacities still to come and every edge gets exactly its own (f = c).
-            const bool from_source = cls.role == edge_role::source_fold;
-            const Cap r = net.terminal_residual[cls.node];
-            Cap& left = from_source ? net.source_cap[cls.node] : net.sink_cap[cls.node];
-            const Cap unused = from_source ? std::max<Cap>(r, 0) : std::max<Cap>(-r, 0);
-            if constexpr (std::is_integral_v<Cap>) {
-              f = std::min(c, left - unused);
-              left -= f;
-            } else {
-              f = c;  // exactly saturated unless some capacity is left unused
-              if (unused > 0) {
-                f = std::min(c, left - unused);
-                left -= f;
-              }
-            }
-            break;
-          }
-          case edge_role::direct:
-            f = c;
-            break;
-        }
-        // A folded edge whose src is not the terminal end runs dst -> src.
-        const bool reversed = cls.role >= edge_role::source_fold &&
-                              term[u] != terminal_kind::source && term[v] != terminal_kind::sink;
-        edge_flow[e] = static_cast<In>(reversed ? -f : f);
-      });
   return cuts[0].list();
 }
 
