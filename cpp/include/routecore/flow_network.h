@@ -529,6 +529,24 @@ class CutEdgeBits {
   std::size_t count_ = 0;
 };
 
+// One CutEdgeBits per worker of a pass (run_pass), so that threads never share a word; merged
+// when listed.
+class WorkerCutEdges {
+ public:
+  WorkerCutEdges(edge_id num_edges, int workers) {
+    bits_.reserve(static_cast<std::size_t>(workers));
+    for (int w = 0; w < workers; ++w) bits_.emplace_back(num_edges);
+  }
+  CutEdgeBits& operator[](int worker) { return bits_[static_cast<std::size_t>(worker)]; }
+  std::vector<edge_id> list() {
+    for (std::size_t w = 1; w < bits_.size(); ++w) bits_[0].merge(bits_[w]);
+    return bits_[0].list();
+  }
+
+ private:
+  std::vector<CutEdgeBits> bits_;
+};
+
 // The per-call passes over all arcs (building the residuals, reading the flows back) split
 // over threads only with at least this many arcs per thread: below it, starting a thread costs
 // more than it saves. The searches themselves are sequential.
@@ -815,11 +833,9 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
   // one only its tail, as the CSR lists out-arcs only). Node blocks may run on several
   // threads: each edge is written once, and each thread marks its own bits.
   const int workers = detail::pass_threads(g, threads);
-  std::vector<detail::CutEdgeBits> cuts;
-  cuts.reserve(static_cast<std::size_t>(workers));
-  for (int w = 0; w < workers; ++w) cuts.emplace_back(num_edges);
+  detail::WorkerCutEdges cuts(num_edges, workers);
   auto read_block = [&](node_id first, node_id last, int worker) {
-    detail::CutEdgeBits& cut = cuts[static_cast<std::size_t>(worker)];
+    detail::CutEdgeBits& cut = cuts[worker];
     In scratch = 0;
     for (node_id u = first; u < last; ++u) {
       const arc_id shift = directed ? layout.first_out[u] - g.first_out[u] : 0;
@@ -900,7 +916,6 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
         });
   };
   detail::run_pass(g, workers, read_block, split_terminal_edges, true);
-  for (int w = 1; w < workers; ++w) cuts[0].merge(cuts[static_cast<std::size_t>(w)]);
   // Self-loops carry nothing (their dead arcs read as saturated in pass 1).
   for (const arc_id p : layout.loop_arcs) {
     const node_id u = layout.head[p];
@@ -908,7 +923,7 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
     const arc_id a = directed ? p - (layout.first_out[u] - g.first_out[u]) : p;
     edge_flow[edge_of(g.arc_edge[a])] = 0;
   }
-  return cuts[0].list();
+  return cuts.list();
 }
 
 }  // namespace routecore

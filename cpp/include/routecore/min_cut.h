@@ -102,11 +102,9 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
 inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
                                            std::span<const std::uint8_t> side, int threads = 1) {
   const int workers = detail::pass_threads(g, threads);
-  std::vector<detail::CutEdgeBits> cuts;
-  cuts.reserve(static_cast<std::size_t>(workers));
-  for (int w = 0; w < workers; ++w) cuts.emplace_back(num_edges);
+  detail::WorkerCutEdges cuts(num_edges, workers);
   auto scan = [&](node_id first, node_id last, int worker) {
-    detail::CutEdgeBits& cut = cuts[static_cast<std::size_t>(worker)];
+    detail::CutEdgeBits& cut = cuts[worker];
     for (node_id u = first; u < last; ++u) {
       if (side[u] == 0) continue;
       for (arc_id a = g.begin(u); a < g.end(u); ++a) {
@@ -115,8 +113,7 @@ inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
     }
   };
   detail::run_pass(g, workers, scan, [] {}, false);
-  for (int w = 1; w < workers; ++w) cuts[0].merge(cuts[static_cast<std::size_t>(w)]);
-  return cuts[0].list();
+  return cuts.list();
 }
 
 }  // namespace routecore
