@@ -686,11 +686,12 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
   };
 
   // Pass 1, branch-free: every arc gets its initial residual, in arc order. Whether arc x -> y
-  // keeps its capacity depends only on the terminal kinds of x and y (classify_edge): in the
-  // folded form only arcs between two ordinary nodes do; in the explicit form every arc whose
-  // direction can be useful does (not into a source, not out of a sink, not between two
-  // terminals of one kind). That holds for both arcs of an undirected edge and the out-arc of a
-  // directed one; the reverse arcs of directed edges start at 0, and self-loops die after.
+  // keeps its capacity depends only on the terminal kinds of x and y, so it is read from a 3x3
+  // table made with classify_edge: in the folded form only arcs between two ordinary nodes
+  // keep it; in the explicit form every arc whose direction can be useful does (not into a
+  // source, not out of a sink, not between two terminals of one kind). The rule is the same for
+  // both arcs of an undirected edge, whichever end is its src, and for the out-arc of a directed
+  // one; the reverse arcs of directed edges start at 0, and self-loops die after.
   // (Setting both arcs of each terminal edge from the terminal's own list instead would write
   // into the neighbours' arc lists out of order: on vision graphs, where most nodes have a
   // terminal edge, that costs more than this whole pass.)
@@ -698,12 +699,13 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
   ResidualArc<Cap>* arcs = net.arcs.get();
   const arc_id* sister = layout.sister;
   std::array<std::uint8_t, 9> keeps{};  // by 3 * kind(x) + kind(y)
-  for (int x = 0; x < 3; ++x) {
-    for (int y = 0; y < 3; ++y) {
-      const bool ordinary = x == 0 && y == 0;
-      const bool useful = x != static_cast<int>(terminal_kind::sink) &&
-                          y != static_cast<int>(terminal_kind::source) && (x != y || x == 0);
-      keeps[static_cast<std::size_t>(3 * x + y)] = folded ? ordinary : useful;
+  for (std::uint8_t x = 0; x < 3; ++x) {
+    for (std::uint8_t y = 0; y < 3; ++y) {
+      // An edge x -> y between two distinct nodes of these kinds: does its src -> dst arc
+      // start with the capacity?
+      const auto cls =
+          detail::classify_edge(0, 1, terminal_kind{x}, terminal_kind{y}, directed, folded);
+      keeps[3u * x + y] = detail::pair_capacity(cls.role, 1).forward > 0;
     }
   }
   auto kind = [&](node_id v) { return static_cast<std::size_t>(term[v]); };
