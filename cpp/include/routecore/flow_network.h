@@ -572,27 +572,31 @@ inline std::vector<node_id> arc_balanced_blocks(const CsrView& g, int blocks) {
   return bounds;
 }
 
-// Runs `first` (when given) and block(first_node, last_node, worker) for node blocks of about
-// equal arc counts, on `workers` threads (pass_threads); `first` is handed out first, so a
-// serial pass that is independent of the blocks overlaps with them.
+// Runs first() and block(first_node, last_node, worker) for node blocks of about equal arc
+// counts, on `workers` threads (pass_threads); `first` is handed out first, so a serial pass that
+// is independent of the blocks overlaps with them.
 template <class Block, class First>
-void run_pass(const CsrView& g, int workers, Block&& block, First&& first, bool has_first) {
+void run_pass(const CsrView& g, int workers, Block&& block, First&& first) {
   if (workers <= 1) {
-    if (has_first) first();
+    first();
     block(node_id{0}, g.num_nodes, 0);
     return;
   }
   const auto bounds = arc_balanced_blocks(g, 4 * workers);
-  const std::int64_t skip = has_first ? 1 : 0;
-  const auto count = static_cast<std::int64_t>(bounds.size()) - 1 + skip;
+  const auto count = static_cast<std::int64_t>(bounds.size());  // the blocks, and `first`
   parallel_for(count, workers, nullptr, [&](std::int64_t task, int worker) {
-    if (task < skip) {
+    if (task == 0) {
       first();
     } else {
-      const auto i = static_cast<std::size_t>(task - skip);
+      const auto i = static_cast<std::size_t>(task - 1);
       block(bounds[i], bounds[i + 1], worker);
     }
   });
+}
+
+template <class Block>
+void run_pass(const CsrView& g, int workers, Block&& block) {
+  run_pass(g, workers, std::forward<Block>(block), [] {});
 }
 
 }  // namespace detail
@@ -773,7 +777,9 @@ void build_flow_network(const CsrView& g, const FlowLayout& layout,
           }
         });
   };
-  detail::run_pass(g, detail::pass_threads(g, threads), fill_block, sum_terminals, folded);
+  detail::run_pass(g, detail::pass_threads(g, threads), fill_block, [&] {
+    if (folded) sum_terminals();
+  });
   for (const arc_id p : layout.loop_arcs) arcs[p].residual = 0;
 
   if (keep_capacity) {
@@ -917,7 +923,7 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
           edge_flow[e] = static_cast<In>(reversed ? -f : f);
         });
   };
-  detail::run_pass(g, workers, read_block, split_terminal_edges, true);
+  detail::run_pass(g, workers, read_block, split_terminal_edges);
   // Self-loops carry nothing (their dead arcs read as saturated in pass 1).
   for (const arc_id p : layout.loop_arcs) {
     const node_id u = layout.head[p];

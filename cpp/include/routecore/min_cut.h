@@ -112,7 +112,7 @@ inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
       }
     }
   };
-  detail::run_pass(g, workers, scan, [] {}, false);
+  detail::run_pass(g, workers, scan);
   return cuts.list();
 }
 
