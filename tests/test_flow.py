@@ -427,8 +427,9 @@ def _random_directed_problem(n: int, m: int, seed: int) -> FlowProblem:
 def test_large_graphs_split_their_passes_over_threads_with_the_same_results(
     problem: Any, method: str
 ) -> None:
-    # Graphs with over 2**20 residual arcs build the residual network and read the flows and
-    # the cut back on two threads (smaller ones stay on one, so only these exercise it).
+    # Graphs with at least 2 * 2**19 arcs (an undirected edge counts twice) build the residual
+    # network and read the flows and the cut back on two threads (smaller ones stay on one, so
+    # only these exercise it).
     p = problem()
     g = graph_of(p)
     one = rc.max_flow(g, p.sources, p.sinks, method=method, threads=1)

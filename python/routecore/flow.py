@@ -139,8 +139,9 @@ def max_flow(
     threads : int, optional
         Threads for the passes over all edges around the search: building the residual
         network, reading the flows and the cut back (default: every core). They split only
-        on graphs with at least 2**19 residual arcs per thread; the search itself runs on one
-        thread. The result does not depend on it.
+        on graphs with at least 2**19 arcs per thread (an undirected edge counts twice, a
+        directed one once); the search itself runs on one thread. The result does not depend
+        on it.
 
     Returns
     -------
