@@ -321,16 +321,16 @@ def test_school_sweep_is_the_same_for_any_threads_chunks_and_executor(
 def test_school_sweep_interrupted_equals_a_run_over_the_finished_steps(
     small_net: Network,
 ) -> None:
-    part = school_connectivity(small_net, SYSTEMS, TIMES, chunk_size=2, progress=stop_after(2))
+    # One block at a time, so exactly the first two finish. (Side by side, a third may finish
+    # before the interrupt lands and is kept: the test below covers that case.)
+    part = school_connectivity(
+        small_net, SYSTEMS, TIMES, threads=1, chunk_size=2, progress=stop_after(2)
+    )
     assert part.attrs["partial"]
     assert part.attrs["steps_done"] == {"starlink": 4, "oneweb": 0}
-    assert set(part["constellation"]) == {"starlink"}
-    # Blocks run side by side may finish out of order: the statistics cover the steps named.
-    finished = part.attrs["times_done"]
-    assert finished["oneweb"] == []
-    assert len(finished["starlink"]) == 4 and set(finished["starlink"]) <= set(TIMES.tolist())
-    want = school_connectivity(small_net, {"starlink": cs.STARLINK_SHELL1}, finished["starlink"])
-    pd.testing.assert_frame_equal(part, want, check_like=False)
+    assert part.attrs["times_done"] == {"starlink": TIMES[:4].tolist(), "oneweb": []}
+    want = school_connectivity(small_net, {"starlink": cs.STARLINK_SHELL1}, TIMES[:4])
+    pd.testing.assert_frame_equal(part, want)
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="blocks run side by side on 2 threads")
@@ -343,9 +343,13 @@ def test_school_sweep_interrupted_out_of_order_names_the_steps_it_covers(
     interrupted = threading.Event()
 
     def first_block_last(work: Any, chunk: Any) -> Any:
-        if chunk[0] == "starlink" and chunk[1][0] == TIMES[0]:
-            interrupted.wait(timeout=120)  # blocks 2 and 3 finish first, on the other thread
-        return step(work, chunk)
+        # Blocks 2 and 3 finish first, on the other thread. Block 1, and any block started
+        # after them, wait for the interrupt and then fail, so whatever the timing they are
+        # never among the finished blocks that the interrupted sweep keeps.
+        if chunk[0] == "starlink" and chunk[1][0] in (TIMES[2], TIMES[4]):
+            return step(work, chunk)
+        interrupted.wait(timeout=120)
+        raise RuntimeError("held until the interrupt")
 
     def stop_at_the_second_block(done: int, total: int) -> None:
         if done == 4:
@@ -512,7 +516,8 @@ def test_demo_ctrl_c_in_a_sweep_writes_the_finished_part(
             if done >= 2:
                 raise KeyboardInterrupt
 
-        return real(*args, progress=progress, **kwargs)
+        # One block at a time, so exactly two finish (side by side a third might, and be kept).
+        return real(*args, progress=progress, **{**kwargs, "threads": 1})
 
     monkeypatch.setattr(routecore.analyses, "school_connectivity", interrupted)
     out = tmp_path / "demo"
