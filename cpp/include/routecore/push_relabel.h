@@ -50,6 +50,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstdint>
 #include <type_traits>
@@ -289,6 +290,30 @@ class PushRelabel {
     return true;
   }
 
+  // The first arc in [a, end) with residual whose head has label `below`, or end. Past the
+  // current arc it tests 4 arcs per step into a bit mask: one at a time, the loop mispredicts
+  // often, as whether an arc is admissible follows no pattern (networkx gl1 -15%, gw1 -8%,
+  // wlm3 +3%, GENRMF and Washington unchanged; 8 or 16 per step did worse).
+  arc_id first_admissible(arc_id a, arc_id end, node_id below) const {
+    const auto* arcs = net_.arcs.get();
+    const node_id* head = net_.head;
+    const node_id* label = label_.get();
+    // The current arc usually stays admissible until it saturates: test it alone first.
+    if (a < end && arcs[a].residual > 0 && label[head[a]] == below) return a;
+    ++a;
+    while (a < end) {
+      const arc_id stop = std::min<arc_id>(end, a + 4);
+      unsigned mask = 0;
+      for (arc_id b = a; b < stop; ++b) {
+        mask |= static_cast<unsigned>((arcs[b].residual > 0) & (label[head[b]] == below))
+                << (b - a);
+      }
+      if (mask != 0) return a + std::countr_zero(mask);
+      a = stop;
+    }
+    return end;
+  }
+
   // Discharges the active node v by partial augment-relabel: grow a path of admissible arcs
   // from v (current arcs, relabelling dead ends and stepping back), and push min(excess(v),
   // bottleneck) along it once it reaches a sink, an active node without an admissible arc, or
@@ -300,19 +325,20 @@ class PushRelabel {
     Node* nodes = nodes_.get();
     std::uint8_t* reverse_open = reverse_open_.get();
     node_id* label = label_.get();
-    path_.clear();
+    arc_id path[path_length];  // the partial augmenting path (arcs from v)
+    std::size_t len = 0;
     node_id u = v;
     for (;;) {
       if (label[v] >= n_) return;
       const node_id du = label[u];
       arc_id a = nodes[u].current;
       const arc_id end = first_out[u + 1];
-      while (a < end && !(arcs[a].residual > 0 && label[head[a]] == du - 1)) ++a;
+      a = first_admissible(a, end, du - 1);
       nodes[u].current = a;
       if (a < end) {
-        path_.push_back(a);
+        path[len++] = a;
         // Label 0 is held by the sinks only.
-        if (du > 1 && path_.size() < path_length) {
+        if (du > 1 && len < path_length) {
           u = head[a];
           continue;
         }
@@ -321,27 +347,28 @@ class PushRelabel {
         if (u == v) {
           if (label[v] > max_active_ && label[v] < n_) max_active_ = label[v];
         } else {
-          path_.pop_back();
-          u = path_.empty() ? v : head[path_.back()];
+          --len;
+          u = len == 0 ? v : head[path[len - 1]];
         }
         continue;
       }
       // Augment along the path (ending at a sink, at length path_length, or at an active node
       // that has nowhere to push: it is discharged in its turn).
       Cap delta = nodes[v].excess;
-      for (const arc_id b : path_) delta = std::min(delta, arcs[b].residual);
-      for (const arc_id b : path_) {
+      for (std::size_t i = 0; i < len; ++i) delta = std::min(delta, arcs[path[i]].residual);
+      for (std::size_t i = 0; i < len; ++i) {
+        const arc_id b = path[i];
         arcs[b].residual -= delta;
         arcs[arcs[b].sister].residual += delta;
         reverse_open[arcs[b].sister] = arcs[b].residual > 0;
         reverse_open[b] = 1;
       }
-      const node_id last = head[path_.back()];
+      const node_id last = head[path[len - 1]];
       if (nodes[last].excess == 0 && label[last] > 0) add_active(last, label[last]);
       nodes[last].excess += delta;
       nodes[v].excess -= delta;
       if (nodes[v].excess == 0) return;
-      path_.clear();
+      len = 0;
       u = v;
     }
   }
@@ -361,7 +388,6 @@ class PushRelabel {
   node_id max_label_ = 0;   // no listed node has a higher label
   std::int64_t work_ = 0;   // relabelling work since the last global relabelling
   detail::ScratchArray<node_id> queue_;
-  std::vector<arc_id> path_;  // the current partial augmenting path (arcs from v)
   // reverse_open_[a] == 1 iff sister(a) has positive residual, i.e. arc a's head can reach its
   // tail. Kept up to date by every push, so the backward search of a global relabelling reads
   // it sequentially instead of visiting every sister arc.
