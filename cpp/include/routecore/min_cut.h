@@ -36,7 +36,8 @@ namespace routecore {
 template <class Cap>
 void source_side_from_sources(const FlowNetwork<Cap>& net, std::span<std::uint8_t> side) {
   std::fill(side.begin(), side.end(), std::uint8_t{0});
-  detail::ScratchArray<node_id> queue(static_cast<std::size_t>(net.num_nodes));
+  // One spare slot: the branch-free search below writes one past the last node it queued.
+  detail::ScratchArray<node_id> queue(static_cast<std::size_t>(net.num_nodes) + 1);
   std::size_t tail = 0;
   for (node_id s : net.sources()) {
     side[s] = 1;
@@ -53,12 +54,12 @@ void source_side_from_sources(const FlowNetwork<Cap>& net, std::span<std::uint8_
   for (std::size_t i = 0; i < tail; ++i) {
     const node_id v = queue[i];
     for (arc_id a = net.begin(v); a < net.end(v); ++a) {
-      const auto& arc = net.arcs[a];
+      // Branch-free: whether an arc is open follows no pattern, so a branch mispredicts often.
       const node_id w = net.head[a];
-      if (arc.residual > 0 && side[w] == 0) {
-        side[w] = 1;
-        queue[tail++] = w;
-      }
+      const bool reached = (net.arcs[a].residual > 0) & (side[w] == 0);
+      side[w] |= static_cast<std::uint8_t>(reached);
+      queue[tail] = w;
+      tail += reached;
     }
   }
 }
@@ -85,7 +86,8 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
     const node_id v = queue[i];
     for (arc_id a = net.begin(v); a < net.end(v); ++a) {
       const auto& arc = net.arcs[a];
-      // arc is v -> w; its sister w -> v is the arc that lets w reach v.
+      // arc is v -> w; its sister w -> v is the arc that lets w reach v. (Branching: most heads
+      // are reached already, and the test skips the sister's residual, a scattered read.)
       const node_id w = net.head[a];
       if (side[w] == 1 && net.arcs[arc.sister].residual > 0 &&
           net.terminal(w) != terminal_kind::source) {
