@@ -10,12 +10,13 @@ import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import dask
 import numpy as np
 import pandas as pd
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, get_task_stream
 
 from routecore import constellation as cs
 from routecore.analyses import failure_sweep, gateway_siting, school_connectivity
@@ -64,9 +65,16 @@ def pool() -> Iterator[ProcessPoolExecutor]:
         yield executor
 
 
+def _ran_on_the_cluster(stream: Any) -> set[str]:
+    """Names of the functions the cluster's workers ran (task keys are "name-<uuid>")."""
+    return {str(task["key"]).split("-", 1)[0] for task in stream.data}
+
+
 def test_failure_sweep_on_a_dask_cluster_equals_the_local_run(net: Network, client: Client) -> None:
     local = failure_sweep(net, pairs=True)
-    remote = failure_sweep(net, pairs=True, executor=client)
+    with get_task_stream(client) as stream:
+        remote = failure_sweep(net, pairs=True, executor=client)
+    assert _ran_on_the_cluster(stream) == {"_failure_chunk"}
     pd.testing.assert_frame_equal(remote, local)
     assert remote.attrs == local.attrs
     seen: list[int] = []
@@ -85,12 +93,16 @@ def test_school_sweep_on_a_dask_cluster_equals_the_local_run(
     small_net: Network, client: Client
 ) -> None:
     local = school_connectivity(small_net, SYSTEMS, TIMES, policies=("home", "any", "abroad"))
-    remote = school_connectivity(
-        small_net, SYSTEMS, TIMES, policies=("home", "any", "abroad"), executor=client
-    )
+    with get_task_stream(client) as stream:
+        remote = school_connectivity(
+            small_net, SYSTEMS, TIMES, policies=("home", "any", "abroad"), executor=client
+        )
+    assert _ran_on_the_cluster(stream) == {"_policy_chunk"}
     pd.testing.assert_frame_equal(remote, local)
     assert not remote.attrs["partial"]
-    siting = gateway_siting(small_net, SYSTEMS, TIMES[:4], mode="added", executor=client)
+    with get_task_stream(client) as stream:
+        siting = gateway_siting(small_net, SYSTEMS, TIMES[:4], mode="added", executor=client)
+    assert _ran_on_the_cluster(stream) == {"_siting_chunk"}
     pd.testing.assert_frame_equal(
         siting, gateway_siting(small_net, SYSTEMS, TIMES[:4], mode="added")
     )

@@ -374,6 +374,32 @@ def test_progress_true_draws_a_bar_and_changes_nothing(
     pd.testing.assert_frame_equal(got, school_table)
 
 
+class _RecordingExecutor(ThreadPoolExecutor):
+    """A thread pool that notes the name of every function submitted to it."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.submitted: list[str] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.submitted.append(fn.__name__)
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_sweeps_send_every_chunk_to_the_executor_given(net: Network, small_net: Network) -> None:
+    """executor= is used, not just accepted: every chunk is submitted to it (the tables equal
+    the local runs, which other tests check)."""
+    with _RecordingExecutor() as pool:
+        failure_sweep(net, chunk_size=10, executor=pool)
+        assert pool.submitted == ["_failure_chunk"] * 4  # 35 single-link cases
+    with _RecordingExecutor() as pool:
+        school_connectivity(small_net, SYSTEMS, TIMES, chunk_size=2, executor=pool)
+        assert pool.submitted == ["_policy_chunk"] * 6  # 2 systems x 3 blocks of 2 steps
+    with _RecordingExecutor() as pool:
+        gateway_siting(small_net, SYSTEMS, TIMES[:3], chunk_size=1, executor=pool)
+        assert pool.submitted == ["_siting_chunk"] * 6
+
+
 def test_tasks_ship_compact_arrays_not_the_network(net: Network) -> None:
     """What travels to a worker: the shared work once (CSR arrays, coordinates), then a small
     description of each chunk."""

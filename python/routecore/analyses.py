@@ -838,14 +838,14 @@ def _run_sky(
     with (
         ThreadPoolExecutor(side_by_side, thread_name_prefix="routecore-sweep")
         if side_by_side > 1
-        else contextlib.nullcontext()
-    ) as pool:
+        else contextlib.nullcontext(executor)
+    ) as runner:
         run = run_chunks(
             task,
             work,
             chunks,
             sizes=[c[1].size for c in chunks],
-            executor=pool,
+            executor=runner,  # the caller's executor, our side-by-side pool, or None (here)
             progress=progress,
             description=description,
         )
