@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import given
+from hypothesis import example, given
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 import routecore as rc
@@ -203,6 +203,19 @@ def test_float_capacities_within_tolerance(p: FlowProblem) -> None:
 
 
 @given(flow_problems(max_nodes=8, max_edges=20, capacities="huge"))
+# Found by hypothesis: no single capacity exceeds the clamp 2**61, but the source side's total
+# (2**61 - 1 + 7) does, so it must be refused.
+@example(
+    FlowProblem(
+        3,
+        np.array([1, 0]),
+        np.array([2, 1]),
+        False,
+        np.array([2**61 - 1, 7], dtype=np.int64),
+        np.array([1]),
+        np.array([2]),
+    )
+)
 def test_huge_capacities_exact_or_reported(p: FlowProblem) -> None:
     """Exact with capacities up to 2**63 - 1, or a GraphError when the documented bound on the
     totals (flow_network.h) is exceeded."""

@@ -622,6 +622,7 @@ CapacityTotals<In> capacity_totals(const CsrView& g, const FlowLayout& layout,
                                    const Terminals& terminals) {
   struct Sum {
     In source = 0, sink = 0;
+    In largest = 0;  // the largest capacity summed
   };
   auto sum_all = [&](Sum& sum, In clamp) {
     detail::for_each_terminal_edge(
@@ -632,6 +633,7 @@ CapacityTotals<In> capacity_totals(const CsrView& g, const FlowLayout& layout,
               detail::classify_edge(u, v, terminals.kind[u], terminals.kind[v], directed, false);
           if (cls.from_source) sum.source = detail::add_total(sum.source, c);
           if (cls.to_sink) sum.sink = detail::add_total(sum.sink, c);
+          if (cls.from_source || cls.to_sink) sum.largest = std::max(sum.largest, c);
         });
   };
   Sum raw;
@@ -646,14 +648,17 @@ CapacityTotals<In> capacity_totals(const CsrView& g, const FlowLayout& layout,
       return out;
     }
     out.clamp = bound + 1;
+    // Summed again with every capacity clamped, unless none exceeds the clamp (the usual
+    // case: then the sums are the same, and this second pass over the terminals' edges, as
+    // long as the first, is skipped).
     Sum clamped = raw;
-    if (std::max(raw.source, raw.sink) > out.clamp) {
+    if (raw.largest > out.clamp) {
       clamped = Sum{};
       sum_all(clamped, out.clamp);
-      if (clamped.source > max_int_flow_total || clamped.sink > max_int_flow_total) {
-        out.overflow = true;
-        return out;
-      }
+    }
+    if (clamped.source > max_int_flow_total || clamped.sink > max_int_flow_total) {
+      out.overflow = true;
+      return out;
     }
     out.narrow = std::max(clamped.source, clamped.sink) <= max_narrow_total;
   } else {
