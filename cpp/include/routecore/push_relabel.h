@@ -298,8 +298,9 @@ class PushRelabel {
     const auto* arcs = net_.arcs.get();
     const node_id* head = net_.head;
     const node_id* label = label_.get();
+    if (a >= end) return end;
     // The current arc usually stays admissible until it saturates: test it alone first.
-    if (a < end && arcs[a].residual > 0 && label[head[a]] == below) return a;
+    if (arcs[a].residual > 0 && label[head[a]] == below) return a;
     ++a;
     while (a < end) {
       const arc_id stop = std::min<arc_id>(end, a + 4);
