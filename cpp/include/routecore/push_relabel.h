@@ -72,8 +72,8 @@ class PushRelabel {
   bool run_max_preflow(const Cancel* cancel) {
     init();
     saturate_source_arcs();
-    refresh_reverse_open();
-    global_relabel();
+    clear_reverse_open();
+    global_relabel</*first=*/true>();
     std::int64_t steps = 0;
     const std::int64_t update_every =
         global_update_factor *
@@ -183,17 +183,23 @@ class PushRelabel {
     if (x != none) nodes_[x].prev = p;
   }
 
-  void refresh_reverse_open() {
-    const auto* arcs = net_.arcs.get();
-    const arc_id m = net_.num_arcs;
-    if (!reverse_open_)
-      reverse_open_ = detail::make_buffer<std::uint8_t>(static_cast<std::size_t>(m));
-    for (arc_id a = 0; a < m; ++a) reverse_open_[a] = arcs[arcs[a].sister].residual > 0;
+  // reverse_open_ starts all closed; the first global relabelling sets it for the arcs it
+  // scans (see there), which is every arc it will ever be read for.
+  void clear_reverse_open() {
+    const auto m = static_cast<std::size_t>(net_.num_arcs);
+    if (!reverse_open_) reverse_open_ = detail::make_buffer<std::uint8_t>(m);
+    std::fill_n(reverse_open_.get(), m, std::uint8_t{0});
   }
 
   // Exact distances to the sinks by backward breadth-first search; rebuilds the buckets.
   // A node met with excess first pushes what it can along the arc that reached it (admissible
   // under the new labels), an idea from OR-Tools' max-flow (generic_max_flow.h).
+  // The first one also fills reverse_open_ for the arcs of the nodes it reaches, from their
+  // sisters' residuals, instead of a separate pass over all arcs. Only those arcs are ever read
+  // later: a node it does not reach gets label n, which never decreases, and as labels stay
+  // valid (label(u) <= label(v) + 1 along residual arcs, 0 at the sinks) a node with label n
+  // can never reach a sink again, so no later search reaches it.
+  template <bool first = false>
   void global_relabel() {
     for (node_id d = 0; d <= max_label_; ++d) {
       active_head_[d] = none;
@@ -214,6 +220,7 @@ class PushRelabel {
       const node_id v = queue_[i];
       const node_id dw = label_[v] + 1;
       for (arc_id a = first_out[v]; a < first_out[v + 1]; ++a) {
+        if constexpr (first) reverse_open[a] = arcs[arcs[a].sister].residual > 0;
         if (!reverse_open[a]) continue;
         const node_id w = head[a];
         if (label_[w] != n_ || is_terminal(w)) continue;
