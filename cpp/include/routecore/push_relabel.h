@@ -397,8 +397,9 @@ class PushRelabel {
   std::int64_t work_ = 0;   // relabelling work since the last global relabelling
   detail::ScratchArray<node_id> queue_;
   // reverse_open_[a] == 1 iff sister(a) has positive residual, i.e. arc a's head can reach its
-  // tail. Kept up to date by every push, so the backward search of a global relabelling reads
-  // it sequentially instead of visiting every sister arc.
+  // tail, for every arc of a node that the first global relabelling reached (0 elsewhere; see
+  // global_relabel). Kept up to date by every push, so the backward search of a global
+  // relabelling reads it sequentially instead of visiting every sister arc.
   detail::Buffer<std::uint8_t> reverse_open_;
 };
 
