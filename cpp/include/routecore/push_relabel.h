@@ -16,8 +16,8 @@
 //   partial augment-relabel (Goldberg 2008): from the active node, a path of admissible arcs is
 //   grown through the current-arc pointers; a node on it without admissible arc is relabelled
 //   to 1 + the lowest label among its residual neighbours and the path steps back; once the path
-//   reaches a sink, an active node, or 3 arcs, min(excess, bottleneck) is pushed along it. This
-//   moves excess several arcs per operation instead of one push (and one queue visit) per arc.
+//   reaches a sink, an active node, or 2 arcs, min(excess, bottleneck) is pushed along it. This
+//   moves excess two arcs per operation instead of one push (and one queue visit) per arc.
 //   Heuristics:
 //     highest label first  the active node with the largest label is discharged next (buckets by
 //                          label; O(n^2 sqrt(m)) pushes);
@@ -113,10 +113,12 @@ class PushRelabel {
   static constexpr std::int64_t global_update_alpha = 6;
   static constexpr std::int64_t global_update_factor = 2;
   static constexpr std::int64_t relabel_cost = 12;
-  // Longest path of one partial augmentation (Goldberg 2008 found small constants best). With
-  // 3 instead of 4 the networkx gw1 instance runs ~10% faster, GENRMF and Washington stay within
-  // the noise and gl1 is ~15% slower (bench_flow.py, two runs of each on this 2-core machine).
-  static constexpr std::size_t path_length = 3;
+  // Longest path of one partial augmentation (Goldberg 2008 found small constants best).
+  // Measured on this 2-core machine (C++ harness, max_flow, min of several runs), 2 against 3:
+  // networkx gl1 -50%, gw1 -9%, wlm3 -5%, GENRMF -7% (its min_cut -15%), Washington -10% or
+  // more. 1 (plain pushes) is faster still on gl1, wlm3 and Washington but 50% slower on
+  // GENRMF; 4 and 6 are slower than 3 everywhere but gl1.
+  static constexpr std::size_t path_length = 2;
 
   // Everything discharge touches about a node, in one place.
   struct Node {
