@@ -400,6 +400,36 @@ def test_sweeps_send_every_chunk_to_the_executor_given(net: Network, small_net: 
         assert pool.submitted == ["_siting_chunk"] * 6
 
 
+def test_a_worker_indexes_the_ground_once_per_sweep(small_net: Network) -> None:
+    """A worker process of a concurrent.futures executor gets a pickled copy of the work with
+    every block; the copies of one sweep share one ground index there, another sweep gets its
+    own, and a sweep run here keeps nothing once it is done."""
+    import routecore.analyses as an
+
+    seen: list[Any] = []
+
+    def spy(task: Any, shared: Any, chunks: Any, **kwargs: Any) -> Any:
+        seen.append(shared)
+        return run_chunks(task, shared, chunks, **kwargs)
+
+    original = an.run_chunks
+    an.run_chunks = spy
+    try:
+        school_connectivity(small_net, SYSTEMS, TIMES[:2])
+    finally:
+        an.run_chunks = original
+    (work,) = seen
+    assert not work.received and work.token not in an._received_sweep
+    blob = pickle.dumps(work)
+    first, second = pickle.loads(blob), pickle.loads(blob)
+    assert first.received and first.token == work.token
+    index = an._prepared(first, "starlink")
+    assert an._prepared(second, "starlink") is index
+    other = pickle.loads(pickle.dumps(_SkyWork(**{**vars(work), "token": "another sweep"})))
+    assert an._prepared(other, "starlink") is not index
+    assert list(an._received_sweep) == ["another sweep"]  # only the latest sweep's
+
+
 def test_tasks_ship_compact_arrays_not_the_network(net: Network) -> None:
     """What travels to a worker: the shared work once (CSR arrays, coordinates), then a small
     description of each chunk."""

@@ -25,6 +25,7 @@ import dataclasses
 import itertools
 import math
 import threading
+import uuid
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -714,22 +715,44 @@ class _SkyWork:
     allowed: npt.NDArray[np.bool_] | None = None  # school_connectivity: (policies, sites)
     existing: npt.NDArray[np.bool_] | None = None  # gateway_siting "added": (sites,)
     candidates: npt.NDArray[np.int64] | None = None  # gateway_siting: site index per candidate
+    # The sweep's name, the same in every copy: a concurrent.futures executor sends each block
+    # its own pickled copy, and a worker process finds the sweep's ground index by it.
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    received: bool = False  # True in a process that got this work pickled
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, received=True)
 
 
 _prepared_cache: weakref.WeakKeyDictionary[_SkyWork, dict[str, Any]] = weakref.WeakKeyDictionary()
+# For work received pickled: the ground indexes of the latest sweep only, by token.
+_received_sweep: dict[str, dict[str, Any]] = {}
 _prepared_lock = threading.Lock()
 
 
 def _prepared(work: _SkyWork, cname: str) -> Any:
     """The ground side of ``work`` for constellation ``cname`` (validated, spatially indexed),
-    built once per work object in this process: a sweep here runs one block per time step, and
-    indexing 10^5 schools again for every block would cost more than a step's search."""
+    built once per sweep in this process: a sweep runs one block per time step or a few, and
+    indexing 10^5 schools again for every block would cost more than a step's search.
+
+    Here a sweep's blocks share one work object (cached weakly, freed with it). A worker
+    process of a concurrent.futures executor gets a new copy with every block, so there the
+    latest sweep's indexes are also kept by the work's token."""
     from routecore.constellation._snapshot import _Prepared
 
     # Built under the lock: blocks running side by side all need it, so they wait for one
     # build rather than each doing its own.
     with _prepared_lock:
-        per_work = _prepared_cache.setdefault(work, {})
+        per_work = _prepared_cache.get(work)
+        if per_work is None:
+            if work.received:
+                if work.token not in _received_sweep:
+                    _received_sweep.clear()
+                    _received_sweep[work.token] = {}
+                per_work = _received_sweep[work.token]
+            else:
+                per_work = {}
+            _prepared_cache[work] = per_work
         if cname not in per_work:
             per_work[cname] = _Prepared(
                 work.constellations[cname],
