@@ -62,6 +62,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <cstdint>
@@ -519,7 +520,7 @@ class CutEdgeBits {
     for (std::size_t w = 0; w < bits_.size(); ++w) {
       for (std::uint64_t word = bits_[w]; word != 0; word &= word - 1)
         out.push_back(
-            static_cast<edge_id>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))));
+            static_cast<edge_id>(w * 64 + static_cast<std::size_t>(std::countr_zero(word))));
     }
     return out;
   }
@@ -900,8 +901,8 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
             case edge_role::source_fold:
             case edge_role::sink_fold: {
               // The residual's sign differs from node to node, so for integers this is
-              // branch-free: with no residual on this side, `room` is the sum of the
-              // capacities still to come and every edge gets exactly its own (f = c).
+              // branch-free: with no residual on this side, `left - unused` is the sum of
+              // the capacities still to come and every edge gets exactly its own (f = c).
               const bool from_source = cls.role == edge_role::source_fold;
               const Cap r = net.terminal_residual[cls.node];
               Cap& left = from_source ? net.source_cap[cls.node] : net.sink_cap[cls.node];
