@@ -745,13 +745,9 @@ def _prepared(work: _SkyWork, cname: str) -> Any:
     with _prepared_lock:
         per_work = _prepared_cache.get(work)
         if per_work is None:
-            if work.received:
-                if work.token not in _received_sweep:
-                    _received_sweep.clear()
-                    _received_sweep[work.token] = {}
-                per_work = _received_sweep[work.token]
-            else:
-                per_work = {}
+            if work.received and work.token not in _received_sweep:
+                _received_sweep.clear()  # a new sweep: drop the previous one's
+            per_work = _received_sweep.setdefault(work.token, {}) if work.received else {}
             _prepared_cache[work] = per_work
         if cname not in per_work:
             per_work[cname] = _Prepared(
