@@ -400,25 +400,31 @@ def test_sweeps_send_every_chunk_to_the_executor_given(net: Network, small_net: 
         assert pool.submitted == ["_siting_chunk"] * 6
 
 
-def test_a_worker_indexes_the_ground_once_per_sweep(small_net: Network) -> None:
+@pytest.fixture
+def shipped(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[Any, Any]]:
+    """What the sweeps hand to run_chunks, by task name: (shared work, chunks)."""
+    import routecore.analyses as an
+
+    seen: dict[str, tuple[Any, Any]] = {}
+
+    def spy(task: Any, shared: Any, chunks: Any, **kwargs: Any) -> Any:
+        seen[task.__name__] = (shared, chunks)
+        return run_chunks(task, shared, chunks, **kwargs)
+
+    monkeypatch.setattr(an, "run_chunks", spy)
+    return seen
+
+
+def test_a_worker_indexes_the_ground_once_per_sweep(
+    small_net: Network, shipped: dict[str, tuple[Any, Any]]
+) -> None:
     """A worker process of a concurrent.futures executor gets a pickled copy of the work with
     every block; the copies of one sweep share one ground index there, another sweep gets its
     own, and a sweep run here keeps nothing once it is done."""
     import routecore.analyses as an
 
-    seen: list[Any] = []
-
-    def spy(task: Any, shared: Any, chunks: Any, **kwargs: Any) -> Any:
-        seen.append(shared)
-        return run_chunks(task, shared, chunks, **kwargs)
-
-    original = an.run_chunks
-    an.run_chunks = spy
-    try:
-        school_connectivity(small_net, SYSTEMS, TIMES[:2])
-    finally:
-        an.run_chunks = original
-    (work,) = seen
+    school_connectivity(small_net, SYSTEMS, TIMES[:2])
+    work, _ = shipped["_policy_chunk"]
     assert not work.received and work.token not in an._received_sweep
     blob = pickle.dumps(work)
     first, second = pickle.loads(blob), pickle.loads(blob)
@@ -430,26 +436,15 @@ def test_a_worker_indexes_the_ground_once_per_sweep(small_net: Network) -> None:
     assert list(an._received_sweep) == ["another sweep"]  # only the latest sweep's
 
 
-def test_tasks_ship_compact_arrays_not_the_network(net: Network) -> None:
+def test_tasks_ship_compact_arrays_not_the_network(
+    net: Network, shipped: dict[str, tuple[Any, Any]]
+) -> None:
     """What travels to a worker: the shared work once (CSR arrays, coordinates), then a small
     description of each chunk."""
-    seen: dict[str, Any] = {}
-
-    def spy(task: Any, shared: Any, chunks: Any, **kwargs: Any) -> Any:
-        seen[task.__name__] = (shared, chunks)
-        return run_chunks(task, shared, chunks, **kwargs)
-
-    import routecore.analyses as an
-
-    original = an.run_chunks
-    an.run_chunks = spy
-    try:
-        failure_sweep(net, pairs=True, chunk_size=64)
-        school_connectivity(net, SYSTEMS, TIMES, chunk_size=2)
-    finally:
-        an.run_chunks = original
-    fail_work, fail_chunks = seen["_failure_chunk"]
-    sky_work, sky_chunks = seen["_policy_chunk"]
+    failure_sweep(net, pairs=True, chunk_size=64)
+    school_connectivity(net, SYSTEMS, TIMES, chunk_size=2)
+    fail_work, fail_chunks = shipped["_failure_chunk"]
+    sky_work, sky_chunks = shipped["_policy_chunk"]
     assert isinstance(fail_work, _FailureWork) and isinstance(sky_work, _SkyWork)
     graph_bytes = len(pickle.dumps(fail_work.graph))
     assert graph_bytes < fail_work.graph.nbytes + 1024  # CSR arrays, little else
