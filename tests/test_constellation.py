@@ -531,7 +531,8 @@ def test_bad_constellation_parameters(kwargs: dict[str, Any], match: str) -> Non
 
 def test_bad_snapshot_input() -> None:
     c = cs.STARLINK_SHELL1
-    assert issubclass(cs.ConstellationError, rc.GraphError)
+    assert issubclass(cs.ConstellationError, rc.RoutecoreError)
+    assert not issubclass(cs.ConstellationError, rc.GraphError)
     with pytest.raises(cs.ConstellationError, match=r"ground_lat_deg\[1\] = 91.0"):
         cs.snapshot(c, 0.0, [0.0, 91.0], [0.0, 0.0], [1, 1])
     with pytest.raises(cs.ConstellationError, match=r"ground_role\[0\] = 7"):

@@ -6,11 +6,17 @@ the C++ core (``routecore._core``), which releases the GIL while it computes.
 
 from __future__ import annotations
 
-from .errors import GraphError, NodeIndexError, ScenarioError
+from .errors import (
+    ConstellationError,
+    GraphError,
+    NodeIndexError,
+    RoutecoreError,
+    ScenarioError,
+)
 from .flow import FlowResult, MinCut, max_flow, min_cut
+from .geo import EARTH_RADIUS_KM
 from .graph import Graph
 from .paths import (
-    EARTH_RADIUS_KM,
     Path,
     ShortestPathTree,
     nearest_source,
@@ -20,6 +26,7 @@ from .paths import (
 )
 
 __all__ = [
+    "ConstellationError",
     "EARTH_RADIUS_KM",
     "FlowResult",
     "Graph",
@@ -27,6 +34,7 @@ __all__ = [
     "MinCut",
     "NodeIndexError",
     "Path",
+    "RoutecoreError",
     "ScenarioError",
     "ShortestPathTree",
     "__version__",

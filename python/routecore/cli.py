@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import GraphError
+from .errors import RoutecoreError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -180,8 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _check_extras()
         return func(args)
-    except (CliError, GraphError) as exc:
-        # GraphError covers ScenarioError; its message names the file, row and column.
+    except (CliError, RoutecoreError) as exc:
+        # RoutecoreError covers ScenarioError, whose message names the file, row and column.
         print(f"routecore: error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -23,7 +23,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..errors import GraphError
+from ..errors import ConstellationError
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -47,10 +47,6 @@ EARTH_ROTATION_RAD_S = 7.2921159e-5
 
 SPEED_OF_LIGHT_KM_S = 299792.458
 """Speed of light in vacuum in km/s (exact by the SI definition of the metre)."""
-
-
-class ConstellationError(GraphError):
-    """Invalid constellation, orbit, ground-geometry or snapshot parameter (a ValueError)."""
 
 
 def _real(
