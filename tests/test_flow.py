@@ -481,7 +481,6 @@ def _line() -> rc.Graph:
         ({"capacity": [1.0, 2.0, np.inf]}, r"capacity\[2\] = inf is infinite"),
         ({"capacity": [1, 2]}, r"capacity has 2 entries but the graph has 3 edges"),
         ({"capacity": ["a", "b", "c"]}, r"capacity: .* must be real numbers, got dtype <U1"),
-        ({"method": "simplex"}, r"method must be one of 'auto', 'push_relabel'"),
     ],
 )
 def test_bad_arguments(kwargs: dict[str, Any], match: str) -> None:
@@ -489,6 +488,23 @@ def test_bad_arguments(kwargs: dict[str, Any], match: str) -> None:
         rc.max_flow(_line(), 0, 3, **kwargs)
     with pytest.raises(rc.GraphError, match=match):
         rc.min_cut(_line(), 0, 3, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"method": "simplex"}, ValueError, r"method must be one of 'auto', 'push_relabel'"),
+        ({"method": None}, TypeError, r"method must be one of 'auto', 'push_relabel'"),
+        ({"threads": 0}, ValueError, r"threads must be >= 1, got 0"),
+        ({"threads": 1.5}, TypeError, r"threads must be a positive integer or None"),
+    ],
+)
+def test_bad_options(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
+    """Bad option values are plain ValueError / TypeError naming the option, not GraphError."""
+    for func in (rc.max_flow, rc.min_cut):
+        with pytest.raises(error, match=match) as info:
+            func(_line(), 0, 3, **kwargs)
+        assert not isinstance(info.value, rc.GraphError)
 
 
 @pytest.mark.parametrize(

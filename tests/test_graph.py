@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from hypothesis import given
 
 import routecore as rc
+from routecore.graph import csr_view
 
 from .strategies import EdgeList, edge_lists
 
@@ -32,7 +33,7 @@ def test_properties_round_trip_in_edge_order(el: EdgeList) -> None:
 @given(edge_lists())
 def test_csr_lists_every_arc_once(el: EdgeList) -> None:
     g = rc.Graph(el.num_nodes, el.src, el.dst, directed=el.directed)
-    first_out, head, arc_edge = g._first_out, g._head, g._arc_edge
+    first_out, head, arc_edge = csr_view(g).adjacency
     tails = np.repeat(np.arange(el.num_nodes), np.diff(first_out))
     arcs = sorted(zip(tails.tolist(), head.tolist(), arc_edge.tolist(), strict=True))
     expected = [(int(u), int(v), e) for e, (u, v) in enumerate(zip(el.src, el.dst, strict=True))]

@@ -25,7 +25,10 @@ import numpy as np
 import pytest
 
 import routecore as rc
-from routecore._validation import MAX_ID_COUNT
+import routecore._validation
+from routecore._validation import MAX_FLOW_EDGES, MAX_ID_COUNT, check_flow_size
+from routecore.batch import max_flow_under_failures
+from routecore.graph import graph_from_csr
 
 CHILD_PRELUDE = """
 import re, resource, sys, time
@@ -94,11 +97,41 @@ def test_max_flow_refuses_graphs_needing_more_residual_arcs() -> None:
     here without gigabytes, so its CSR is assembled from zero-copy views (valid enough for the
     check, which runs first)."""
     m = 2**30
-    g = rc.Graph.__new__(rc.Graph)
     view = np.broadcast_to(np.int32(0), (m,))
-    g._set_state(2, m, True, np.array([0, m, m], dtype=np.int32), view, view, None, view)
+    first_out = np.array([0, m, m], dtype=np.int32)
+    g = graph_from_csr(first_out, view, view, num_edges=m, directed=True, arc_capacity=view)
     with pytest.raises(rc.GraphError, match=r"max-flow needs two residual arcs per edge"):
         rc.max_flow(g, 0, 1, capacity=None)
+    # Every other door to the residual layout checks too (C++ counts its arcs as
+    # 2 * num_arcs in int32, which overflows for 2**30 arcs).
+    for call in (
+        g.flow_layout,
+        lambda: rc.min_cut(g, 0, 1),
+        lambda: max_flow_under_failures(g, 0, 1, [[]]),
+    ):
+        with pytest.raises(rc.GraphError, match=r"1073741824 edges exceed the 32-bit limit"):
+            call()
+
+
+def test_flow_size_check_at_its_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one max-flow size check, at its limit, and as seen by every entry point on a small
+    graph once the limit is lowered (no 2**30-edge graph needed)."""
+    check_flow_size(MAX_FLOW_EDGES)
+    assert 2 * MAX_FLOW_EDGES <= MAX_ID_COUNT < 2 * (MAX_FLOW_EDGES + 1)
+    with pytest.raises(rc.GraphError, match=r"exceed the 32-bit limit of 1073741823 edges"):
+        check_flow_size(MAX_FLOW_EDGES + 1)
+    monkeypatch.setattr(routecore._validation, "MAX_FLOW_EDGES", 2)
+    small = rc.Graph(3, [0, 1], [1, 2], capacity=[1, 1])
+    big = rc.Graph(3, [0, 1, 0], [1, 2, 2], capacity=[1, 1, 1], directed=False)
+    assert rc.max_flow(small, 0, 2).value == 1
+    for call in (
+        big.flow_layout,
+        lambda: rc.max_flow(big, 0, 2),
+        lambda: rc.min_cut(big, 0, 2),
+        lambda: max_flow_under_failures(big, 0, 2, [[0]]),
+    ):
+        with pytest.raises(rc.GraphError, match=r"3 edges exceed the 32-bit limit of 2 edges"):
+            call()
 
 
 # ---------------------------------------------------------------------- allocation failure

@@ -478,13 +478,8 @@ BAD_CALLS: list[tuple[Callable[[], object], str]] = [
         lambda: rc.shortest_path_lengths(_G, 0, max_length="x"),
         r"max_length must be a number, got 'x'",
     ),
-    (lambda: rc.shortest_path_lengths(_G, 0, threads=0), r"threads must be >= 1, got 0"),
     (lambda: rc.shortest_path(_G, 0, 7), r"target = 7 is not a node id"),
     (lambda: rc.shortest_path(_G, -1, 0), r"source = -1 is not a node id"),
-    (
-        lambda: rc.shortest_path(_G, 0, 2, method="fastest"),
-        r"method must be one of 'auto', 'dijkstra', 'bidirectional', 'astar'; got 'fastest'",
-    ),
     (lambda: rc.shortest_path(_G, 0, 2, method="astar"), r"method='astar' needs coordinates"),
     (
         lambda: rc.shortest_path(_G, 0, 2, coordinates=_COORDS),
@@ -546,6 +541,38 @@ BAD_CALLS: list[tuple[Callable[[], object], str]] = [
 def test_bad_input_raises_graph_error(call: Callable[[], object], message: str) -> None:
     with pytest.raises(rc.GraphError, match=message):
         call()
+
+
+OPTION_CALLS: list[tuple[Callable[[], object], type[Exception], str]] = [
+    (
+        lambda: rc.shortest_path_lengths(_G, 0, threads=0),
+        ValueError,
+        r"threads must be >= 1, got 0",
+    ),
+    (
+        lambda: rc.shortest_path_lengths(_G, 0, threads="2"),
+        TypeError,
+        r"threads must be a positive integer or None, got '2'",
+    ),
+    (
+        lambda: rc.shortest_path(_G, 0, 2, method="fastest"),
+        ValueError,
+        r"method must be one of 'auto', 'dijkstra', 'bidirectional', 'astar'; got 'fastest'",
+    ),
+    (lambda: rc.shortest_path(_G, 0, 2, method=None), TypeError, r"method must be one of"),
+    (lambda: rc.nearest_source(_G, 0, reverse="no"), TypeError, r"reverse must be True or False"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), OPTION_CALLS)
+def test_bad_option_raises_value_or_type_error(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    """A bad option value is a plain ValueError / TypeError naming the option, not a
+    GraphError (which is for bad graph and query data)."""
+    with pytest.raises(error, match=message) as info:
+        call()
+    assert not isinstance(info.value, rc.GraphError)
 
 
 def test_out_of_range_source_is_also_index_error() -> None:

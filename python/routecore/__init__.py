@@ -26,8 +26,8 @@ from .paths import (
 )
 
 __all__ = [
-    "ConstellationError",
     "EARTH_RADIUS_KM",
+    "ConstellationError",
     "FlowResult",
     "Graph",
     "GraphError",

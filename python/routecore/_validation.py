@@ -2,29 +2,53 @@
 
 The C++ core assumes what these functions guarantee: int32 node ids in range, C-contiguous arrays
 of the exact dtype, finite non-negative weights and capacities, and sizes that fit 32-bit ids.
-Every failure raises :class:`~routecore.errors.GraphError` naming the argument and the first
-offending position and value.
+This module is the one home of every such check: graph type, node ids and terminal sets, edge-id
+sets (closed edges, failure cases), per-edge values, coordinates, size limits, option values.
+
+Two kinds of failure:
+
+* bad graph or query data raise :class:`~routecore.errors.GraphError` naming the argument and
+  the first offending position and value (:class:`~routecore.errors.NodeIndexError` for a node
+  id out of range);
+* a bad *option* (``method=``, ``threads=``, ``directed=``, ``reverse=``, ``values=``,
+  ``progress=``, ``executor=``) raises a plain :class:`TypeError` (not the expected kind of
+  value) or :class:`ValueError` (the right kind, a refused value) naming the option.
+
+>>> thread_count(1)
+1
+>>> terminal_sets([3, 1, 3], 0, 4)
+(array([1, 3], dtype=int32), array([0], dtype=int32))
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import operator
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from .errors import GraphError, NodeIndexError
 
+if TYPE_CHECKING:
+    from .graph import Graph
+
 MAX_ID_COUNT = 2**31 - 1
 """Largest node or arc count with 32-bit ids (undirected graphs use two arcs per edge)."""
+
+MAX_FLOW_EDGES = MAX_ID_COUNT // 2
+"""Largest edge count max-flow accepts: its residual network has two arcs per edge (directed or
+undirected), and residual arc ids are int32 too."""
 
 Int32Array = npt.NDArray[np.int32]
 Float64Array = npt.NDArray[np.float64]
 
 
-def _as_array(values: Any, name: str) -> np.ndarray[Any, Any]:
+def as_array(values: Any, name: str) -> np.ndarray[Any, Any]:
+    """``np.asarray(values)``, refusing what numpy cannot turn into an array of numbers."""
     try:
         arr = np.asarray(values)
     except Exception as exc:  # numpy raises many types for ragged or odd input
@@ -54,7 +78,7 @@ def check_count(value: Any, name: str) -> int:
 
 def node_id_array(values: Any, num_nodes: int, name: str) -> Int32Array:
     """Integer node ids as a 1-D C-contiguous int32 array, each in ``[0, num_nodes)``."""
-    arr = _as_array(values, name)
+    arr = as_array(values, name)
     if arr.ndim != 1:
         raise GraphError(f"{name}: expected a 1-D array of node ids, got shape {arr.shape}")
     if arr.size == 0:
@@ -95,7 +119,7 @@ def node_ids(values: Any, num_nodes: int, name: str) -> tuple[Int32Array, bool]:
     """A scalar node id or a sequence of them; returns (ids, was_scalar)."""
     if isinstance(values, int | np.integer):  # the common case, without an array round trip
         return np.array([node_id(values, num_nodes, name)], dtype=np.int32), True
-    arr = _as_array(values, name) if not isinstance(values, str | bytes) else None
+    arr = as_array(values, name) if not isinstance(values, str | bytes) else None
     if arr is None or arr.ndim == 0:
         return np.array([node_id(values, num_nodes, name)], dtype=np.int32), True
     return node_id_array(arr, num_nodes, name), False
@@ -114,7 +138,7 @@ def edge_values(
     float input float64.
     """
     plural = "weights" if kind == "weight" else "capacities"
-    arr = _as_array(values, name)
+    arr = as_array(values, name)
     if arr.ndim != 1:
         raise GraphError(f"{name}: expected a 1-D array with one {kind} per edge, got {arr.shape}")
     if arr.shape[0] != num_edges:
@@ -160,7 +184,7 @@ def node_mask(values: Any, num_nodes: int, name: str) -> npt.NDArray[np.uint8] |
     """A boolean mask of length ``num_nodes`` or an array of node ids, as a uint8 mask."""
     if values is None:
         return None
-    arr = _as_array(values, name)
+    arr = as_array(values, name)
     if arr.dtype == np.bool_:
         if arr.shape != (num_nodes,):
             raise GraphError(f"{name}: a boolean mask needs shape ({num_nodes},), got {arr.shape}")
@@ -171,36 +195,153 @@ def node_mask(values: Any, num_nodes: int, name: str) -> npt.NDArray[np.uint8] |
     return mask
 
 
-@functools.cache
-def _available_threads() -> int:
-    """The hardware threads (asked once: the query is a system call, and calls on small
-    graphs take tens of microseconds)."""
-    from . import _core
+def forbidden_node_mask(values: Any, num_nodes: int) -> npt.NDArray[np.uint8] | None:
+    """``forbidden_nodes`` as a uint8 mask, or ``None`` when no node is forbidden."""
+    mask = node_mask(values, num_nodes, "forbidden_nodes")
+    if mask is None or not mask.any():
+        return None
+    return mask
 
-    return int(_core.available_threads())
+
+def check_not_forbidden(
+    ids: Int32Array, mask: npt.NDArray[np.uint8] | None, name: str, scalar: bool
+) -> None:
+    """Refuse route ends (sources, a target) that lie in ``forbidden_nodes``."""
+    if mask is None:
+        return
+    bad = np.flatnonzero(mask[ids])
+    if bad.size:
+        i = int(bad[0])
+        where = name if scalar else f"{name}[{i}]"
+        raise GraphError(
+            f"{where} = {ids[i]} is in forbidden_nodes; a path cannot start or end there"
+        )
 
 
-def thread_count(threads: int | None) -> int:
-    """``None`` means every available core; otherwise a positive integer.
+# ---------------------------------------------------------------------------- graph, terminals
+def check_graph(graph: Any) -> Graph:
+    """The ``graph`` argument of every query: a :class:`~routecore.Graph`."""
+    from .graph import Graph  # graph.py imports this module
 
-    Counts above the number of hardware threads are reduced to it: more threads cannot speed up
-    CPU-bound work, and each one holds an O(num_nodes) workspace (and a huge count would make
-    thread creation fail).
-    """
-    available = _available_threads()
-    if threads is None:
-        return available
-    if isinstance(threads, bool | np.bool_):
-        raise GraphError(f"threads must be a positive integer or None, got {threads!r}")
+    if not isinstance(graph, Graph):
+        raise GraphError(f"graph must be a routecore.Graph, got {type(graph).__name__}")
+    return graph
+
+
+def terminal_set(values: Any, num_nodes: int, name: str) -> Int32Array:
+    """One node or a non-empty set of nodes, as sorted unique int32 ids."""
+    ids, scalar = node_ids(values, num_nodes, name)
+    if scalar:
+        return ids
+    if ids.size == 0:
+        raise GraphError(f"{name} is empty; give at least one node")
+    return np.unique(ids)
+
+
+def terminal_sets(sources: Any, sinks: Any, num_nodes: int) -> tuple[Int32Array, Int32Array]:
+    """The sources and sinks of a flow problem: each non-empty, the two disjoint."""
+    src = terminal_set(sources, num_nodes, "sources")
+    dst = terminal_set(sinks, num_nodes, "sinks")
+    if src.size == 1 and dst.size == 1:  # the common case, without a set intersection
+        both = src if src[0] == dst[0] else src[:0]
+    else:
+        both = np.intersect1d(src, dst, assume_unique=True)
+    if both.size:
+        raise GraphError(f"node {int(both[0])} is both a source and a sink")
+    return src, dst
+
+
+def check_flow_size(num_edges: int) -> None:
+    """Refuse max-flow on graphs whose residual network (two arcs per edge) would overflow int32
+    arc ids. Every entry point that builds a residual arc layout calls this first, before any
+    O(num_edges) work."""
+    if num_edges > MAX_FLOW_EDGES:
+        raise GraphError(
+            f"max-flow needs two residual arcs per edge; {num_edges} edges exceed the 32-bit "
+            f"limit of {MAX_FLOW_EDGES} edges"
+        )
+
+
+# ------------------------------------------------------------------------------ edge-id sets
+def _bad_edge(where: str, value: int, num_edges: int) -> str:
+    valid = f"valid ids are 0..{num_edges - 1}" if num_edges else "the graph has no edges"
+    return f"{where} = {value} is not an edge id; {valid}"
+
+
+def edge_mask(values: Any, num_edges: int, name: str) -> npt.NDArray[np.bool_] | None:
+    """A set of edges (a boolean mask over the edges, or edge ids) as a boolean mask, or
+    ``None`` when the set is empty."""
+    if values is None:
+        return None
+    arr = as_array(values, name)
+    if arr.dtype == np.bool_:
+        if arr.shape != (num_edges,):
+            raise GraphError(
+                f"{name}: a boolean mask needs one entry per edge, shape ({num_edges},), "
+                f"got {arr.shape}"
+            )
+        mask = arr
+    else:
+        ids = arr.reshape(-1) if arr.ndim == 0 else arr
+        if ids.ndim != 1:
+            raise GraphError(f"{name}: expected a 1-D array of edge ids, got shape {arr.shape}")
+        if ids.size == 0:
+            return None
+        if ids.dtype.kind not in "iu":  # not bool, not timedelta64
+            raise GraphError(f"{name}: edge ids must be integers, got dtype {ids.dtype}")
+        bad = np.flatnonzero((ids < 0) | (ids >= num_edges))
+        if bad.size:
+            i = int(bad[0])
+            raise GraphError(_bad_edge(f"{name}[{i}]", int(ids[i]), num_edges))
+        mask = np.zeros(num_edges, dtype=bool)
+        mask[ids.astype(np.int64)] = True
+    return mask if mask.any() else None
+
+
+def failure_cases(
+    failed: Any, num_edges: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``failed`` as (offsets, flat edge ids): a 2-D int array (rows padded with -1) or a
+    sequence of sequences of edge ids; case ``i`` is ``flat[offsets[i]:offsets[i + 1]]``."""
+    if isinstance(failed, np.ndarray) and failed.ndim == 2:
+        arr = failed
+        if arr.size == 0:  # cases without failed edges, whatever the dtype
+            return np.zeros(arr.shape[0] + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if arr.dtype.kind not in "iu":  # not bool, not timedelta64
+            raise GraphError(f"failed: edge ids must be integers, got dtype {arr.dtype}")
+        where = np.argwhere((arr >= num_edges) | (arr < -1))
+        if where.size:
+            i, j = (int(x) for x in where[0])
+            raise GraphError(_bad_edge(f"failed[{i}][{j}]", int(arr[i, j]), num_edges))
+        keep = arr >= 0
+        offsets = np.zeros(arr.shape[0] + 1, dtype=np.int64)
+        np.cumsum(keep.sum(axis=1), out=offsets[1:])
+        return offsets, arr[keep].astype(np.int64)
     try:
-        n = operator.index(threads)
+        cases = list(failed)
     except TypeError:
-        raise GraphError(f"threads must be a positive integer or None, got {threads!r}") from None
-    if n < 1:
-        raise GraphError(f"threads must be >= 1, got {n}")
-    return min(n, available)
+        raise GraphError(
+            "failed must be a 2-D array of edge ids (one row per case, -1 for padding) or a "
+            f"sequence of sequences of edge ids, got {type(failed).__name__}"
+        ) from None
+    rows = [as_array(row, f"failed[{i}]") for i, row in enumerate(cases)]
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([r.size for r in rows], out=offsets[1:])
+    for i, row in enumerate(rows):
+        if row.ndim > 1 or (row.size and row.dtype.kind not in "iu"):
+            raise GraphError(
+                f"failed[{i}]: expected a flat list of integer edge ids, got {row.tolist()!r}"
+            )
+        bad = np.flatnonzero((row < 0) | (row >= num_edges))
+        if bad.size:
+            j = int(bad[0])
+            raise GraphError(_bad_edge(f"failed[{i}][{j}]", int(row.reshape(-1)[j]), num_edges))
+    if not rows:
+        return offsets, np.zeros(0, dtype=np.int64)
+    return offsets, np.concatenate([r.reshape(-1) for r in rows]).astype(np.int64)
 
 
+# ---------------------------------------------------------------------- numbers, coordinates
 def real_number(value: Any, name: str) -> float:
     """One real number as a float (NaN and infinities are left to the caller to judge).
 
@@ -217,9 +358,110 @@ def real_number(value: Any, name: str) -> float:
         raise GraphError(f"{name} must be a number, got {value!r}") from None
 
 
+def length_limit(value: Any) -> float:
+    """The ``max_length`` of a search: a number >= 0, ``inf`` for no limit."""
+    limit = real_number(value, "max_length")
+    if math.isnan(limit) or limit < 0:
+        raise GraphError(f"max_length must be >= 0 (inf for no limit), got {limit}")
+    return limit
+
+
+def demand_values(demand: Any, k: int) -> Float64Array:
+    """One finite demand >= 0 per node, as float64."""
+    arr = as_array(demand, "demand")
+    if arr.shape != (k,):
+        raise GraphError(f"demand: expected one value per node, shape ({k},), got {arr.shape}")
+    if arr.dtype.kind not in "biuf":  # not timedelta64, which numpy counts as an integer
+        raise GraphError(f"demand: expected real numbers, got dtype {arr.dtype}")
+    with np.errstate(over="ignore", invalid="ignore"):  # inf, NaN: reported below
+        values = arr.astype(np.float64)
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    if bad.size:
+        i = int(bad[0])
+        raise GraphError(f"demand[{i}] = {values[i]}; demands must be finite and >= 0")
+    return values
+
+
+def astar_coordinates(
+    coords: Any, min_cost_per_km: Any, num_nodes: int
+) -> tuple[Float64Array, Float64Array, float]:
+    """A* input: ``(lat_deg, lon_deg)`` per node and the cost lower bound per km."""
+    if coords is None:
+        raise GraphError("method='astar' needs coordinates=(lat_deg, lon_deg), one pair per node")
+    if min_cost_per_km is None:
+        raise GraphError(
+            "coordinates were given without min_cost_per_km (the smallest weight per km of "
+            "great-circle distance any edge can have)"
+        )
+    arr = as_array(coords, "coordinates")
+    if arr.shape != (2, num_nodes):
+        raise GraphError(
+            "coordinates: expected (lat_deg, lon_deg), two arrays of length "
+            f"{num_nodes} (one entry per node), got shape {arr.shape}"
+        )
+    if arr.dtype.kind not in "iuf":
+        raise GraphError(f"coordinates: expected real numbers, got dtype {arr.dtype}")
+    with np.errstate(over="ignore", invalid="ignore"):  # inf, NaN: reported below
+        lat = np.ascontiguousarray(arr[0], dtype=np.float64)
+        lon = np.ascontiguousarray(arr[1], dtype=np.float64)
+    for name, values, limit in (("lat_deg", lat, 90.0), ("lon_deg", lon, math.inf)):
+        bad = np.flatnonzero(~np.isfinite(values) | (np.abs(values) > limit))
+        if bad.size:
+            i = int(bad[0])
+            rule = "finite, in [-90, 90]" if limit == 90.0 else "finite"
+            raise GraphError(f"coordinates {name}[{i}] = {values[i]}; must be {rule}")
+    cost = real_number(min_cost_per_km, "min_cost_per_km")
+    if not math.isfinite(cost) or cost < 0:
+        raise GraphError(f"min_cost_per_km must be finite and >= 0, got {cost}")
+    return lat, lon, cost
+
+
+# ----------------------------------------------------------------------------------- options
+@functools.cache
+def _available_threads() -> int:
+    """The hardware threads (asked once: the query is a system call, and calls on small
+    graphs take tens of microseconds)."""
+    from . import _core
+
+    return int(_core.available_threads())
+
+
+def thread_count(threads: int | None) -> int:
+    """``None`` means every available core; otherwise a positive integer.
+
+    Counts above the number of hardware threads are reduced to it: more threads cannot speed up
+    CPU-bound work, and each one holds an O(num_nodes) workspace (and a huge count would make
+    thread creation fail). A non-integer is a :class:`TypeError`, a count below 1 a
+    :class:`ValueError`.
+    """
+    available = _available_threads()
+    if threads is None:
+        return available
+    if isinstance(threads, bool | np.bool_):
+        raise TypeError(f"threads must be a positive integer or None, got {threads!r}")
+    try:
+        n = operator.index(threads)
+    except TypeError:
+        raise TypeError(f"threads must be a positive integer or None, got {threads!r}") from None
+    if n < 1:
+        raise ValueError(f"threads must be >= 1, got {n}")
+    return min(n, available)
+
+
 def flag(value: Any, name: str) -> bool:
     """A yes/no option; only ``True``/``False`` (or numpy bools), so that e.g. the string
-    ``"no"`` is not silently taken as true."""
+    ``"no"`` is not silently taken as true (a :class:`TypeError`)."""
     if isinstance(value, bool | np.bool_):
         return bool(value)
-    raise GraphError(f"{name} must be True or False, got {value!r}")
+    raise TypeError(f"{name} must be True or False, got {value!r}")
+
+
+def choice(value: Any, choices: Sequence[str], name: str) -> str:
+    """One of a few option strings (``method=``, ``values=``): anything but a string is a
+    :class:`TypeError`, an unknown string a :class:`ValueError`; both list the choices."""
+    listed = ", ".join(map(repr, choices))
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {listed}; got {value!r}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+    return value

@@ -5,7 +5,20 @@ relabelling, gaps and partial augment-relabel (``push_relabel.h``), Boykov–Kol
 (``boykov_kolmogorov.h``), incremental breadth-first search (``ibfs.h``) and Dinic
 (``dinic.h``). Each call builds the residual network once from the graph's CSR arrays, runs with
 the GIL released (so independent problems can run on threads) and can be interrupted with
-Ctrl-C. The computation itself is single-threaded.
+Ctrl-C. The search itself runs on one thread; on large graphs the passes over all edges around
+it (building the residual network, reading the flows and the cut back) split over ``threads=``
+(when they split: ``docs/scaling.md``).
+
+Minimum cuts
+------------
+A problem can have many minimum cuts; two of them are canonical (the same whichever maximum flow
+was found, see ``cpp/include/routecore/min_cut.h``). Every minimum cut's source side contains
+the *smallest* one (the nodes reachable from a source along edges with spare capacity: the cut
+closest to the sources) and is contained in the *largest* one (the nodes from which no sink can
+be reached along edges with spare capacity: the cut closest to the sinks). :func:`max_flow`
+reports the smallest (:attr:`FlowResult.smallest_source_side`), :func:`min_cut` the largest
+(:attr:`MinCut.largest_source_side`), because push-relabel's first phase determines that one
+without computing a flow. Both keep the name ``source_side`` for the source side they report.
 
 The first max-flow call on a graph also builds the residual network's arc layout (which arc
 pairs with which, see :meth:`Graph.flow_layout`) and the graph keeps it: 4 bytes per arc for an
@@ -40,10 +53,10 @@ from typing import Any, Literal, NamedTuple, get_args
 import numpy as np
 import numpy.typing as npt
 
-from . import _core
-from ._validation import MAX_ID_COUNT, edge_values, node_ids, thread_count
+from . import _arc_values, _core
+from ._validation import check_flow_size, check_graph, choice, terminal_sets, thread_count
 from .errors import GraphError
-from .graph import Graph
+from .graph import Graph, capacity_sum, csr_view
 
 __all__ = [
     "FLOAT_TOLERANCE",
@@ -62,12 +75,16 @@ FLOAT_TOLERANCE = 1e-9
 """Relative tolerance of float results: value, cut capacity and per-node conservation agree
 within ``FLOAT_TOLERANCE * S`` (S: total capacity leaving the sources)."""
 
-_METHODS: tuple[str, ...] = get_args(FlowMethod)
+FLOW_METHODS: tuple[str, ...] = get_args(FlowMethod)
+"""The values ``method=`` accepts, in the order error messages list them."""
 
 
 @dataclass(frozen=True)
 class FlowResult:
     """A maximum flow and the minimum cut closest to the sources.
+
+    The cut is the smallest minimum cut's source side (see the module notes); :func:`min_cut`
+    reports the largest one instead.
 
     Attributes
     ----------
@@ -77,14 +94,25 @@ class FlowResult:
         Flow on each edge, in edge-id order, ``0 <= edge_flow <= capacity``. For an undirected
         edge the sign gives the direction: positive from ``src`` to ``dst``.
     source_side : ndarray of bool, shape (num_nodes,)
-        The source side of a minimum cut: the nodes reachable from a source along edges with
-        spare capacity. Contains every source and no sink.
+        The source side of the minimum cut closest to the sources: the nodes reachable from a
+        source along edges with spare capacity. Contains every source and no sink, and is
+        contained in the source side of every minimum cut. The same array as
+        :attr:`smallest_source_side`, which says which cut it is.
     cut_edges : ndarray of int32
         Ids (ascending) of the edges from the source side to the other side (for undirected
         edges: with one end on each side). All are saturated and their capacities sum to
         ``value``; these are the bottleneck links.
     method : str
         The algorithm that ran (``method="auto"`` resolved).
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> g = rc.Graph(3, [0, 1], [1, 2], capacity=[1, 1])
+    >>> rc.max_flow(g, 0, 2).smallest_source_side.tolist()
+    [True, False, False]
+    >>> rc.min_cut(g, 0, 2).largest_source_side.tolist()
+    [True, True, False]
     """
 
     value: int | float
@@ -93,16 +121,41 @@ class FlowResult:
     cut_edges: npt.NDArray[np.int32]
     method: str
 
+    @property
+    def smallest_source_side(self) -> npt.NDArray[np.bool_]:
+        """:attr:`source_side` by a name that says which minimum cut it is: the smallest source
+        side of any minimum cut (the cut closest to the sources)."""
+        return self.source_side
+
 
 class MinCut(NamedTuple):
     """A minimum cut, the one closest to the sinks (see :func:`min_cut`).
 
     Unpacks as ``value, source_side, cut_edges``.
+
+    Attributes
+    ----------
+    value : int or float
+        The minimum cut capacity (= the maximum flow value).
+    source_side : ndarray of bool, shape (num_nodes,)
+        The source side of the minimum cut closest to the sinks: every node from which no sink
+        can be reached along edges with spare capacity. Contains every source and no sink, and
+        contains the source side of every minimum cut, :attr:`FlowResult.source_side`
+        included. The same array as :attr:`largest_source_side`, which says which cut it is.
+    cut_edges : ndarray of int32
+        Ids (ascending) of the edges from the source side to the other side; their capacities
+        sum to ``value``.
     """
 
     value: int | float
     source_side: npt.NDArray[np.bool_]
     cut_edges: npt.NDArray[np.int32]
+
+    @property
+    def largest_source_side(self) -> npt.NDArray[np.bool_]:
+        """:attr:`source_side` by a name that says which minimum cut it is: the largest source
+        side of any minimum cut (the cut closest to the sinks)."""
+        return self.source_side
 
 
 def max_flow(
@@ -138,10 +191,9 @@ def max_flow(
         reference.
     threads : int, optional
         Threads for the passes over all edges around the search: building the residual
-        network, reading the flows and the cut back (default: every core). They split only
-        on graphs with at least 2**19 arcs per thread (an undirected edge counts twice, a
-        directed one once); the search itself runs on one thread. The result does not depend
-        on it.
+        network, reading the flows and the cut back (default: every core). They split only on
+        large graphs (the threshold in arcs per thread is in ``docs/scaling.md``); the search
+        itself runs on one thread. The result does not depend on it.
 
     Returns
     -------
@@ -152,8 +204,11 @@ def max_flow(
     ------
     GraphError
         No capacities, bad capacities (negative, NaN, infinite, wrong length), empty or
-        overlapping source/sink sets, node ids out of range (:class:`NodeIndexError`), an
-        unknown method, ``threads < 1``, or integer totals too large for int64.
+        overlapping source/sink sets, node ids out of range (:class:`NodeIndexError`), a graph
+        with more edges than max-flow's 32-bit residual arc ids allow, or integer totals too
+        large for int64.
+    ValueError, TypeError
+        An unknown ``method`` or a bad ``threads`` (:class:`ValueError` for ``threads < 1``).
 
     Examples
     --------
@@ -188,9 +243,10 @@ def min_cut(
     -------
     MinCut
         ``(value, source_side, cut_edges)``. ``source_side`` is the minimum cut closest to the
-        sinks: every node from which no sink can be reached along edges with spare capacity.
-        It contains the source side reported by :func:`max_flow` (the cut closest to the
-        sources); both have the minimum capacity ``value``.
+        *sinks* (also named :attr:`MinCut.largest_source_side`): every node from which no sink
+        can be reached along edges with spare capacity. It contains the source side reported
+        by :func:`max_flow` (the cut closest to the sources); both have the minimum capacity
+        ``value``, and they differ where the problem has several minimum cuts.
 
     Examples
     --------
@@ -233,29 +289,16 @@ def _solve(
     npt.NDArray[np.int32],
     str,
 ]:
-    if not isinstance(graph, Graph):
-        raise GraphError(f"graph must be a routecore.Graph, got {type(graph).__name__}")
-    if not isinstance(method, str) or method not in _METHODS:
-        raise GraphError(f"method must be one of {', '.join(map(repr, _METHODS))}; got {method!r}")
-    n, m = graph.num_nodes, graph.num_edges
-    if 2 * m > MAX_ID_COUNT:
-        raise GraphError(
-            f"max-flow needs two residual arcs per edge; {m} edges exceed the 32-bit limit "
-            f"of {MAX_ID_COUNT // 2} edges"
-        )
-    src_ids = _terminal_set(sources, n, "sources")
-    dst_ids = _terminal_set(sinks, n, "sinks")
-    if src_ids.size == 1 and dst_ids.size == 1:
-        both = src_ids if src_ids[0] == dst_ids[0] else src_ids[:0]
-    else:
-        both = np.intersect1d(src_ids, dst_ids, assume_unique=True)
-    if both.size:
-        raise GraphError(f"node {int(both[0])} is both a source and a sink")
+    graph = check_graph(graph)
+    method = choice(method, FLOW_METHODS, "method")
+    m = graph.num_edges
+    check_flow_size(m)
+    src_ids, dst_ids = terminal_sets(sources, sinks, graph.num_nodes)
     workers = thread_count(threads)
-    arc_capacity = _arc_capacity(graph, capacity)
-    csr = (graph._first_out, graph._head, graph._arc_edge)
+    arc_capacity = _arc_values.arc_capacity(graph, capacity)
+    csr = csr_view(graph).adjacency
     layout = graph.flow_layout()
-    bound = graph._capacity_sum() if capacity is None else -1.0
+    bound = capacity_sum(graph) if capacity is None else -1.0
     d = graph.directed
     if arc_capacity.dtype == np.int64:
         cap_i = arc_capacity.astype(np.int64, copy=False)
@@ -275,27 +318,3 @@ def _solve(
             f"value beyond 2**61 (int64 safety limit); scale the capacities down or use floats"
         )
     return value, edge_flow, side.view(np.bool_), cut, used
-
-
-def _terminal_set(values: Any, num_nodes: int, name: str) -> npt.NDArray[np.int32]:
-    ids, scalar = node_ids(values, num_nodes, name)
-    if scalar:
-        return ids
-    if ids.size == 0:
-        raise GraphError(f"{name} is empty; give at least one node")
-    return np.unique(ids)
-
-
-def _arc_capacity(
-    graph: Graph, capacity: npt.ArrayLike | None
-) -> npt.NDArray[np.int64] | npt.NDArray[np.float64]:
-    if capacity is None:
-        arc_capacity = graph._arc_capacity
-        if arc_capacity is None:
-            raise GraphError(
-                "the graph has no capacities; pass capacity= (one value per edge) or build the "
-                "Graph with capacity="
-            )
-        return arc_capacity
-    per_edge = edge_values(capacity, graph.num_edges, "capacity", kind="capacity")
-    return graph.arc_values(per_edge)

@@ -5,21 +5,33 @@ edges (paths, flows, cuts) uses them. Inside, only the CSR arrays are kept (see
 ``cpp/include/routecore/csr.h``): per arc its head node, its edge id and its weight/capacity, in
 tail-node order. ``src``, ``dst``, ``weight`` and ``capacity`` are rebuilt in edge order on
 request, so a weighted directed graph costs 16 bytes per edge plus 4 bytes per node.
+
+Internal entry points (not exported from :mod:`routecore`): the rest of the package reaches a
+graph's arrays only through :func:`csr_view` (a :class:`CsrView` of the read-only CSR arrays the
+C++ calls take) and builds graphs from CSR arrays it made itself only through the trusted
+constructor :func:`graph_from_csr`. No other module reads a Graph's attributes.
+
+>>> view = csr_view(Graph(3, [0, 1], [1, 2], weight=[2.5, 1.0]))
+>>> view.first_out.tolist(), view.head.tolist(), view.arc_edge.tolist()
+([0, 1, 2, 2], [1, 2], [0, 1])
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _core
+from ._graph_io import check_csr_state, from_networkx, from_scipy, to_networkx
 from ._validation import (
     MAX_ID_COUNT,
-    _as_array,
+    as_array,
     check_count,
+    check_flow_size,
     edge_values,
     flag,
     node_id_array,
@@ -31,11 +43,44 @@ if TYPE_CHECKING:
 
 __all__ = ["Graph"]
 
+Int32Array = npt.NDArray[np.int32]
 CapacityArray = npt.NDArray[np.int64] | npt.NDArray[np.float64]
+FlowLayout = tuple[Int32Array, Int32Array, Int32Array, Int32Array]
+ReverseCsr = tuple[Int32Array, Int32Array, Int32Array, npt.NDArray[np.float64] | None]
 
 _reverse_lock = threading.Lock()
 """Serialises the lazy builds of reverse adjacencies (one lock for all graphs: builds are
 O(num_arcs) and happen once per graph)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CsrView:
+    """A graph's CSR arrays, read-only, as the C++ core reads them (``csr.h``).
+
+    Attributes
+    ----------
+    first_out : ndarray of int32, shape (num_nodes + 1,)
+        The arcs leaving node ``v`` are ``first_out[v] .. first_out[v + 1] - 1``.
+    head : ndarray of int32, shape (num_arcs,)
+        The node each arc enters.
+    arc_edge : ndarray of int32, shape (num_arcs,)
+        The edge id of each arc; ``~e`` (negative) for the backward arc of undirected edge ``e``.
+    arc_weight : ndarray of float64, shape (num_arcs,), or None
+        The graph's weights in arc order (``None``: hop counts).
+    arc_capacity : ndarray of int64 or float64, shape (num_arcs,), or None
+        The graph's capacities in arc order.
+    """
+
+    first_out: Int32Array
+    head: Int32Array
+    arc_edge: Int32Array
+    arc_weight: npt.NDArray[np.float64] | None
+    arc_capacity: CapacityArray | None
+
+    @property
+    def adjacency(self) -> tuple[Int32Array, Int32Array, Int32Array]:
+        """``(first_out, head, arc_edge)``: the arrays every C++ search takes first."""
+        return self.first_out, self.head, self.arc_edge
 
 
 class Graph:
@@ -63,6 +108,8 @@ class Graph:
     GraphError
         Arrays of different lengths, ids out of range, non-integer ids, negative / NaN /
         infinite weights or capacities, or a graph too large for 32-bit ids.
+    TypeError
+        ``directed`` is not a bool.
 
     Examples
     --------
@@ -99,8 +146,8 @@ class Graph:
         directed = flag(directed, "directed")
         # Sizes first: a graph too large for 32-bit ids is refused before any id array is
         # converted or scanned (which would allocate a copy per array).
-        src_arr = _as_array(src, "src")
-        dst_arr = _as_array(dst, "dst")
+        src_arr = as_array(src, "src")
+        dst_arr = as_array(dst, "dst")
         for name, arr in (("src", src_arr), ("dst", dst_arr)):
             if arr.ndim != 1:
                 raise GraphError(f"{name}: expected a 1-D array of node ids, got shape {arr.shape}")
@@ -120,23 +167,20 @@ class Graph:
         w = None if weight is None else edge_values(weight, m, "weight", kind="weight")
         c = None if capacity is None else edge_values(capacity, m, "capacity", kind="capacity")
         first_out, head, arc_edge = _core.build_csr(n, src_ids, dst_ids, directed)
-        self._set_state(n, m, directed, first_out, head, arc_edge, None, None)
-        self._arc_weight = None if w is None else self.arc_values(w)
-        self._arc_capacity = None if c is None else self.arc_values(c)
+        self._set_state(m, directed, first_out, head, arc_edge, None, None)
+        self._arc_weight = None if w is None else _read_only(self.arc_values(w))
+        self._arc_capacity = None if c is None else _read_only(self.arc_values(c))
 
     def _set_state(
         self,
-        num_nodes: int,
         num_edges: int,
         directed: bool,
-        first_out: npt.NDArray[np.int32],
-        head: npt.NDArray[np.int32],
-        arc_edge: npt.NDArray[np.int32],
+        first_out: Int32Array,
+        head: Int32Array,
+        arc_edge: Int32Array,
         arc_weight: npt.NDArray[np.float64] | None,
         arc_capacity: CapacityArray | None,
     ) -> None:
-        if first_out.shape != (num_nodes + 1,):
-            raise GraphError("corrupt graph state: first_out has the wrong length")
         for arr in (first_out, head, arc_edge, arc_weight, arc_capacity):
             if arr is not None:
                 arr.flags.writeable = False
@@ -148,25 +192,9 @@ class Graph:
         self._arc_weight = arc_weight
         self._arc_capacity = arc_capacity
         # Reverse CSR (first_out, head, arc_edge) and weights in its arc order, built lazily.
-        self._reverse: (
-            tuple[
-                npt.NDArray[np.int32],
-                npt.NDArray[np.int32],
-                npt.NDArray[np.int32],
-                npt.NDArray[np.float64] | None,
-            ]
-            | None
-        ) = None
+        self._reverse: ReverseCsr | None = None
         # Residual arc layout of max-flow (first_out, head, sister, loop_arcs), built lazily.
-        self._flow_layout: (
-            tuple[
-                npt.NDArray[np.int32],
-                npt.NDArray[np.int32],
-                npt.NDArray[np.int32],
-                npt.NDArray[np.int32],
-            ]
-            | None
-        ) = None
+        self._flow_layout: FlowLayout | None = None
         # Sum of the capacities over all arcs (an upper bound on any flow total), lazily.
         self._capacity_bound: float | None = None
 
@@ -187,12 +215,12 @@ class Graph:
         return self._directed
 
     @property
-    def src(self) -> npt.NDArray[np.int32]:
+    def src(self) -> Int32Array:
         """Tail node of each edge, in edge-id order (a new int32 array)."""
         return self._edge_endpoints()[0]
 
     @property
-    def dst(self) -> npt.NDArray[np.int32]:
+    def dst(self) -> Int32Array:
         """Head node of each edge, in edge-id order (a new int32 array)."""
         return self._edge_endpoints()[1]
 
@@ -230,7 +258,7 @@ class Graph:
         return f"<routecore.Graph {kind}, {self.num_nodes} nodes, {self.num_edges} edges{with_}>"
 
     # ----------------------------------------------------------------------- arc <-> edge
-    def edge_index(self) -> npt.NDArray[np.int32]:
+    def edge_index(self) -> Int32Array:
         """For each arc (CSR position), the id of the edge it comes from."""
         ae = self._arc_edge
         return np.where(ae < 0, ~ae, ae).astype(np.int32, copy=False)
@@ -245,15 +273,13 @@ class Graph:
         out[self._arc_edge[forward]] = per_arc[forward]
         return out
 
-    def _edge_endpoints(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    def _edge_endpoints(self) -> tuple[Int32Array, Int32Array]:
         tails = np.repeat(
             np.arange(self.num_nodes, dtype=np.int32), np.diff(self._first_out)
         ).astype(np.int32, copy=False)
         return self._edge_order(tails), self._edge_order(self._head)
 
-    def reverse_csr(
-        self,
-    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    def reverse_csr(self) -> tuple[Int32Array, Int32Array, Int32Array]:
         """``(first_out, head, arc_edge)`` of the reversed graph, built once on first use.
 
         An undirected graph is its own reverse.
@@ -266,14 +292,7 @@ class Graph:
         built with the reverse CSR and kept with it."""
         return self._reversed()[3]
 
-    def _reversed(
-        self,
-    ) -> tuple[
-        npt.NDArray[np.int32],
-        npt.NDArray[np.int32],
-        npt.NDArray[np.int32],
-        npt.NDArray[np.float64] | None,
-    ]:
+    def _reversed(self) -> ReverseCsr:
         if not self._directed:
             return self._first_out, self._head, self._arc_edge, self._arc_weight
         if self._reverse is None:
@@ -299,11 +318,7 @@ class Graph:
                     self._reverse = (first_out, head, arc_edge, arc_weight)
         return self._reverse
 
-    def flow_layout(
-        self,
-    ) -> tuple[
-        npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]
-    ]:
+    def flow_layout(self) -> FlowLayout:
         """``(first_out, head, sister, loop_arcs)`` of the residual network's arcs, built once on
         first use.
 
@@ -312,8 +327,22 @@ class Graph:
         max-flow call and kept, and later calls only fill in residual capacities (see
         ``cpp/include/routecore/flow_network.h``). For an undirected graph ``first_out`` and
         ``head`` are the graph's own. ``loop_arcs`` lists the arcs of self-loops.
+
+        Raises
+        ------
+        GraphError
+            The graph has more edges than max-flow's int32 residual arc ids allow (two arcs
+            per edge; see :data:`routecore._validation.MAX_FLOW_EDGES`).
+
+        Examples
+        --------
+        >>> import routecore as rc
+        >>> first_out, head, sister, loop_arcs = rc.Graph(2, [0], [1]).flow_layout()
+        >>> first_out.tolist(), head.tolist(), sister.tolist(), loop_arcs.tolist()
+        ([0, 1, 2], [1, 0], [1, 0], [])
         """
         if self._flow_layout is None:
+            check_flow_size(self._num_edges)
             with _reverse_lock:
                 if self._flow_layout is None:
                     first_out, head, sister, loop_arcs = _core.build_flow_layout(
@@ -326,54 +355,28 @@ class Graph:
                     self._flow_layout = (first_out, head, sister, loop_arcs)
         return self._flow_layout
 
-    def _capacity_sum(self) -> float:
-        """Sum of the graph's capacities over all arcs (each undirected edge counts twice), in
-        float64: an upper bound on every flow total, exact while it is below 2**53. Max-flow
-        skips its own totals pass when this is small (flow_network.h). Computed once."""
-        if self._capacity_bound is None:
-            cap = self._arc_capacity
-            self._capacity_bound = -1.0 if cap is None else float(cap.sum(dtype=np.float64))
-        return self._capacity_bound
-
     # ----------------------------------------------------------------------- conversions
     @classmethod
-    def from_scipy(
-        cls,
-        matrix: Any,
-        *,
-        directed: bool = True,
-        values: str = "weight",
-    ) -> Graph:
+    def from_scipy(cls, matrix: Any, *, directed: bool = True, values: str = "weight") -> Graph:
         """Build a graph from a square scipy sparse matrix or dense array.
 
         Every stored entry ``(i, j, x)`` of a sparse matrix is an edge ``i -> j`` (explicit zeros
         included); for a dense array, every non-zero entry. ``values`` says whether the entries
         are ``"weight"`` or ``"capacity"``.
-        """
-        import scipy.sparse as sp
 
-        if values not in ("weight", "capacity"):
-            raise GraphError(f"values must be 'weight' or 'capacity', got {values!r}")
-        if sp.issparse(matrix):
-            shape = tuple(matrix.shape)
-        else:
-            matrix = _as_array(matrix, "matrix")
-            shape = matrix.shape
-            if matrix.dtype.kind not in "biuf":
-                raise GraphError(f"matrix: expected real numbers, got dtype {matrix.dtype}")
-        if len(shape) != 2 or shape[0] != shape[1]:
-            raise GraphError(f"matrix must be square (N, N), got shape {shape}")
-        coo = sp.coo_array(matrix)
-        kwargs = {values: coo.data}
-        return cls(coo.shape[0], coo.row, coo.col, directed=directed, **kwargs)
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import routecore as rc
+        >>> g = rc.Graph.from_scipy(np.array([[0.0, 2.0], [0.0, 0.0]]))
+        >>> g.src.tolist(), g.dst.tolist(), g.weight.tolist()
+        ([0], [1], [2.0])
+        """
+        return from_scipy(cls, matrix, directed=directed, values=values)
 
     @classmethod
     def from_networkx(
-        cls,
-        graph: nx.Graph,
-        *,
-        weight: str | None = "weight",
-        capacity: str | None = None,
+        cls, graph: nx.Graph, *, weight: str | None = "weight", capacity: str | None = None
     ) -> Graph:
         """Build a graph from a networkx graph (multigraphs included).
 
@@ -381,49 +384,29 @@ class Graph:
         otherwise node ``i`` is ``list(graph.nodes)[i]``. Edge ``e`` is the ``e``-th edge of
         ``graph.edges``. ``weight`` / ``capacity`` name edge attributes; a missing weight
         attribute counts 1, a missing capacity attribute is an error.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> import routecore as rc
+        >>> g = rc.Graph.from_networkx(nx.path_graph(["a", "b", "c"]))
+        >>> g.num_nodes, g.src.tolist(), g.directed
+        (3, [0, 1], False)
         """
-        nodes = list(graph.nodes)
-        if set(nodes) == set(range(len(nodes))):
-            index: dict[Any, int] = {i: i for i in range(len(nodes))}
-        else:
-            index = {node: i for i, node in enumerate(nodes)}
-        edges = list(graph.edges(data=True))
-        src = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
-        dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
-        w = None
-        if weight is not None:
-            # No forced dtype: Graph() checks the values, so text is refused, not parsed.
-            w = _as_array([d.get(weight, 1.0) for _, _, d in edges], weight)
-        c = None
-        if capacity is not None:
-            missing = [i for i, (_, _, d) in enumerate(edges) if capacity not in d]
-            if missing:
-                u, v, _ = edges[missing[0]]
-                raise GraphError(f"edge {missing[0]} ({u!r}, {v!r}) has no {capacity!r} attribute")
-            c = _as_array([d[capacity] for _, _, d in edges], capacity)
-        return cls(len(nodes), src, dst, weight=w, capacity=c, directed=bool(graph.is_directed()))
+        return from_networkx(cls, graph, weight=weight, capacity=capacity)
 
     def to_networkx(self) -> nx.MultiDiGraph | nx.MultiGraph:
         """A networkx multigraph with the same nodes and edges; edge keys are edge ids.
 
         Edge attributes ``weight`` and ``capacity`` are set where the graph has them.
-        """
-        import networkx as nx
 
-        g: nx.MultiDiGraph | nx.MultiGraph = (
-            nx.MultiDiGraph() if self._directed else nx.MultiGraph()
-        )
-        g.add_nodes_from(range(self.num_nodes))
-        src, dst = self._edge_endpoints()
-        w, c = self.weight, self.capacity
-        for e in range(self._num_edges):
-            attrs: dict[str, Any] = {}
-            if w is not None:
-                attrs["weight"] = float(w[e])
-            if c is not None:
-                attrs["capacity"] = c[e].item()
-            g.add_edge(int(src[e]), int(dst[e]), key=e, **attrs)
-        return g
+        Examples
+        --------
+        >>> import routecore as rc
+        >>> list(rc.Graph(2, [0], [1], capacity=[3]).to_networkx().edges(keys=True, data=True))
+        [(0, 1, 0, {'capacity': 3})]
+        """
+        return to_networkx(self)
 
     # -------------------------------------------------------------------------- pickling
     def __reduce__(self) -> tuple[Any, ...]:
@@ -454,86 +437,75 @@ class Graph:
     __hash__ = None  # type: ignore[assignment]
 
 
+def _read_only(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    arr.flags.writeable = False
+    return arr
+
+
 def _same_optional(a: npt.NDArray[Any] | None, b: npt.NDArray[Any] | None) -> bool:
     if a is None or b is None:
         return a is b
     return a.dtype == b.dtype and np.array_equal(a, b)
 
 
-def _check_state(
-    num_edges: Any,
-    directed: Any,
-    first_out: Any,
-    head: Any,
-    arc_edge: Any,
-    arc_weight: Any,
-    arc_capacity: Any,
-) -> None:
-    """Check unpickled CSR arrays against the contract of ``csr.h`` before C++ ever reads them.
+# ------------------------------------------------------------------ internal entry points
+def csr_view(graph: Graph) -> CsrView:
+    """The graph's CSR arrays (read-only, shared with the graph, not copied).
 
-    Unpickling is only as safe as the pickle's source, but a corrupted or hand-edited state
-    must end in a :class:`GraphError`, not in out-of-bounds reads. O(num_arcs), vectorised.
+    The one way for the rest of the package to hand a graph to C++; the caller has already
+    checked that ``graph`` is a :class:`Graph` (``_validation.check_graph``).
     """
+    return CsrView(
+        graph._first_out, graph._head, graph._arc_edge, graph._arc_weight, graph._arc_capacity
+    )
 
-    def fail(what: str) -> GraphError:
-        return GraphError(f"corrupt graph state: {what}")
 
-    if not isinstance(directed, bool) or not isinstance(num_edges, int):
-        raise fail("directed must be a bool and num_edges an int")
-    for name, arr in (("first_out", first_out), ("head", head), ("arc_edge", arc_edge)):
-        if not isinstance(arr, np.ndarray) or arr.ndim != 1 or arr.dtype != np.int32:
-            raise fail(f"{name} must be a 1-D int32 array")
-    num_arcs = head.shape[0]
-    if not 0 <= num_edges <= MAX_ID_COUNT or num_arcs != (num_edges if directed else 2 * num_edges):
-        raise fail(f"{num_arcs} arcs do not match {num_edges} edges")
-    if arc_edge.shape != head.shape:
-        raise fail("head and arc_edge differ in length")
-    n = first_out.shape[0] - 1
-    if n < 0 or first_out[0] != 0 or first_out[-1] != num_arcs or np.any(np.diff(first_out) < 0):
-        raise fail("first_out is not a non-decreasing offset array from 0 to the arc count")
-    if num_arcs and (head.min() < 0 or head.max() >= n):
-        raise fail("a head is not a node id")
-    forward = arc_edge >= 0
-    if not np.array_equal(np.sort(arc_edge[forward]), np.arange(num_edges, dtype=np.int32)):
-        raise fail("arc_edge does not name every edge exactly once")
-    if directed:
-        if not forward.all():
-            raise fail("a directed graph has a backward arc")
-    elif not np.array_equal(np.sort(~arc_edge[~forward]), np.arange(num_edges, dtype=np.int32)):
-        raise fail("arc_edge does not name every edge's backward arc exactly once")
-    for name, arr, dtypes in (
-        ("arc_weight", arc_weight, (np.float64,)),
-        ("arc_capacity", arc_capacity, (np.int64, np.float64)),
-    ):
-        if arr is None:
-            continue
-        if not isinstance(arr, np.ndarray) or arr.shape != (num_arcs,) or arr.dtype not in dtypes:
-            raise fail(f"{name} must be an array with one value per arc")
-        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr) & (arr >= 0)):
-            raise fail(f"{name} has a negative or non-finite value")
-        if arr.dtype.kind == "i" and np.any(arr < 0):
-            raise fail(f"{name} has a negative value")
+def capacity_sum(graph: Graph) -> float:
+    """Sum of the graph's capacities over all arcs (each undirected edge counts twice), in
+    float64: an upper bound on every flow total, exact while it is below 2**53; ``-1.0`` for a
+    graph without capacities. Max-flow skips its own totals pass when this is small
+    (flow_network.h). Computed once per graph."""
+    if graph._capacity_bound is None:
+        cap = graph._arc_capacity
+        graph._capacity_bound = -1.0 if cap is None else float(cap.sum(dtype=np.float64))
+    return graph._capacity_bound
+
+
+def graph_from_csr(
+    first_out: Int32Array,
+    head: Int32Array,
+    arc_edge: Int32Array,
+    *,
+    num_edges: int,
+    directed: bool,
+    arc_weight: npt.NDArray[np.float64] | None = None,
+    arc_capacity: CapacityArray | None = None,
+) -> Graph:
+    """The trusted constructor: a :class:`Graph` adopting CSR arrays (made read-only, not
+    copied) that obey the contract of ``csr.h`` as :class:`CsrView` documents it. Nothing is
+    checked: use it only for arrays this package built or checked itself."""
+    graph = Graph.__new__(Graph)
+    graph._set_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
+    return graph
 
 
 def _from_state(
     num_edges: int,
     directed: bool,
-    first_out: npt.NDArray[np.int32],
-    head: npt.NDArray[np.int32],
-    arc_edge: npt.NDArray[np.int32],
+    first_out: Int32Array,
+    head: Int32Array,
+    arc_edge: Int32Array,
     arc_weight: npt.NDArray[np.float64] | None,
     arc_capacity: CapacityArray | None,
 ) -> Graph:
-    _check_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
-    g = Graph.__new__(Graph)
-    g._set_state(
-        first_out.shape[0] - 1,
-        num_edges,
-        directed,
+    """Unpickle a graph (the name is part of the pickle format: keep it)."""
+    check_csr_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
+    return graph_from_csr(
         first_out,
         head,
         arc_edge,
-        arc_weight,
-        arc_capacity,
+        num_edges=num_edges,
+        directed=directed,
+        arc_weight=arc_weight,
+        arc_capacity=arc_capacity,
     )
-    return g

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from .. import _core
 from .._validation import edge_values, node_id_array, thread_count
-from ..graph import Graph
+from ..graph import Graph, graph_from_csr
 from ._geometry import (
     FloatArray,
     IntArray,
@@ -327,11 +327,15 @@ def _graph_from_edges(
     first_out, head, arc_edge, arc_weight, arc_capacity = _core.build_csr_parallel(
         num_nodes, src, dst, directed, weight, capacity, threads
     )
-    graph = Graph.__new__(Graph)
-    graph._set_state(
-        num_nodes, src.shape[0], directed, first_out, head, arc_edge, arc_weight, arc_capacity
+    return graph_from_csr(
+        first_out,
+        head,
+        arc_edge,
+        num_edges=src.shape[0],
+        directed=directed,
+        arc_weight=arc_weight,
+        arc_capacity=arc_capacity,
     )
-    return graph
 
 
 def snapshots(

@@ -1,0 +1,145 @@
+"""A :class:`~routecore.Graph` to and from other representations: scipy matrices, networkx
+graphs, and the arrays of a pickled graph (checked against the CSR contract before a graph
+adopts them).
+
+The :class:`~routecore.Graph` methods ``from_scipy``, ``from_networkx`` and ``to_networkx`` are
+the public doors; the functions here build through the public constructor and read through the
+public properties only.
+
+>>> import routecore as rc
+>>> g = rc.Graph(3, [0, 1], [1, 2], capacity=[4, 5], directed=False)
+>>> from_networkx(rc.Graph, to_networkx(g), weight=None, capacity="capacity") == g
+True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._validation import MAX_ID_COUNT, as_array, choice
+from .errors import GraphError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .graph import Graph
+
+
+def from_scipy(cls: type[Graph], matrix: Any, *, directed: bool, values: str) -> Graph:
+    """:meth:`Graph.from_scipy <routecore.Graph.from_scipy>`."""
+    import scipy.sparse as sp
+
+    values = choice(values, ("weight", "capacity"), "values")
+    if sp.issparse(matrix):
+        shape = tuple(matrix.shape)
+    else:
+        matrix = as_array(matrix, "matrix")
+        shape = matrix.shape
+        if matrix.dtype.kind not in "biuf":
+            raise GraphError(f"matrix: expected real numbers, got dtype {matrix.dtype}")
+    if len(shape) != 2 or shape[0] != shape[1]:
+        raise GraphError(f"matrix must be square (N, N), got shape {shape}")
+    coo = sp.coo_array(matrix)
+    kwargs = {values: coo.data}
+    return cls(coo.shape[0], coo.row, coo.col, directed=directed, **kwargs)
+
+
+def from_networkx(
+    cls: type[Graph], graph: nx.Graph, *, weight: str | None, capacity: str | None
+) -> Graph:
+    """:meth:`Graph.from_networkx <routecore.Graph.from_networkx>`."""
+    nodes = list(graph.nodes)
+    if set(nodes) == set(range(len(nodes))):
+        index: dict[Any, int] = {i: i for i in range(len(nodes))}
+    else:
+        index = {node: i for i, node in enumerate(nodes)}
+    edges = list(graph.edges(data=True))
+    src = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
+    dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
+    w = None
+    if weight is not None:
+        # No forced dtype: Graph() checks the values, so text is refused, not parsed.
+        w = as_array([d.get(weight, 1.0) for _, _, d in edges], weight)
+    c = None
+    if capacity is not None:
+        missing = [i for i, (_, _, d) in enumerate(edges) if capacity not in d]
+        if missing:
+            u, v, _ = edges[missing[0]]
+            raise GraphError(f"edge {missing[0]} ({u!r}, {v!r}) has no {capacity!r} attribute")
+        c = as_array([d[capacity] for _, _, d in edges], capacity)
+    return cls(len(nodes), src, dst, weight=w, capacity=c, directed=bool(graph.is_directed()))
+
+
+def to_networkx(graph: Graph) -> nx.MultiDiGraph | nx.MultiGraph:
+    """:meth:`Graph.to_networkx <routecore.Graph.to_networkx>`."""
+    import networkx as nx
+
+    g: nx.MultiDiGraph | nx.MultiGraph = nx.MultiDiGraph() if graph.directed else nx.MultiGraph()
+    g.add_nodes_from(range(graph.num_nodes))
+    src, dst = graph.src, graph.dst
+    w, c = graph.weight, graph.capacity
+    for e in range(graph.num_edges):
+        attrs: dict[str, Any] = {}
+        if w is not None:
+            attrs["weight"] = float(w[e])
+        if c is not None:
+            attrs["capacity"] = c[e].item()
+        g.add_edge(int(src[e]), int(dst[e]), key=e, **attrs)
+    return g
+
+
+def check_csr_state(
+    num_edges: Any,
+    directed: Any,
+    first_out: Any,
+    head: Any,
+    arc_edge: Any,
+    arc_weight: Any,
+    arc_capacity: Any,
+) -> None:
+    """Check unpickled CSR arrays against the contract of ``csr.h`` before C++ ever reads them.
+
+    Unpickling is only as safe as the pickle's source, but a corrupted or hand-edited state
+    must end in a :class:`GraphError`, not in out-of-bounds reads. O(num_arcs), vectorised.
+    """
+
+    def fail(what: str) -> GraphError:
+        return GraphError(f"corrupt graph state: {what}")
+
+    if not isinstance(directed, bool) or not isinstance(num_edges, int):
+        raise fail("directed must be a bool and num_edges an int")
+    for name, arr in (("first_out", first_out), ("head", head), ("arc_edge", arc_edge)):
+        if not isinstance(arr, np.ndarray) or arr.ndim != 1 or arr.dtype != np.int32:
+            raise fail(f"{name} must be a 1-D int32 array")
+    num_arcs = head.shape[0]
+    if not 0 <= num_edges <= MAX_ID_COUNT or num_arcs != (num_edges if directed else 2 * num_edges):
+        raise fail(f"{num_arcs} arcs do not match {num_edges} edges")
+    if arc_edge.shape != head.shape:
+        raise fail("head and arc_edge differ in length")
+    n = first_out.shape[0] - 1
+    if n < 0 or first_out[0] != 0 or first_out[-1] != num_arcs or np.any(np.diff(first_out) < 0):
+        raise fail("first_out is not a non-decreasing offset array from 0 to the arc count")
+    if num_arcs and (head.min() < 0 or head.max() >= n):
+        raise fail("a head is not a node id")
+    forward = arc_edge >= 0
+    if not np.array_equal(np.sort(arc_edge[forward]), np.arange(num_edges, dtype=np.int32)):
+        raise fail("arc_edge does not name every edge exactly once")
+    if directed:
+        if not forward.all():
+            raise fail("a directed graph has a backward arc")
+    elif not np.array_equal(np.sort(~arc_edge[~forward]), np.arange(num_edges, dtype=np.int32)):
+        raise fail("arc_edge does not name every edge's backward arc exactly once")
+    for name, arr, dtypes in (
+        ("arc_weight", arc_weight, (np.float64,)),
+        ("arc_capacity", arc_capacity, (np.int64, np.float64)),
+    ):
+        if arr is None:
+            continue
+        if not isinstance(arr, np.ndarray) or arr.shape != (num_arcs,) or arr.dtype not in dtypes:
+            raise fail(f"{name} must be an array with one value per arc")
+        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr) & (arr >= 0)):
+            raise fail(f"{name} has a negative or non-finite value")
+        if arr.dtype.kind == "i" and np.any(arr < 0):
+            raise fail(f"{name} has a negative value")

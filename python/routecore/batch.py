@@ -1,0 +1,230 @@
+"""Batched what-if queries: one question for many variants of one graph, in one C++ call.
+
+:func:`max_flow_under_failures` and :func:`lengths_under_failures` answer one question for many
+variants of one graph, each with a few edges failed, in a single C++ call that runs the cases on
+a thread pool with the GIL released and honours Ctrl-C
+(``cpp/include/routecore/failure_cases.h``). They are the building blocks of the sweeps of
+:mod:`routecore.analyses`; :mod:`routecore.executor` runs such sweeps in chunks, here or on an
+executor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _arc_values, _core
+from ._validation import (
+    as_array,
+    check_flow_size,
+    check_graph,
+    check_not_forbidden,
+    choice,
+    failure_cases,
+    forbidden_node_mask,
+    node_ids,
+    terminal_sets,
+    thread_count,
+)
+from .errors import GraphError
+from .flow import FLOW_METHODS, FlowMethod
+from .graph import Graph, csr_view
+
+__all__ = ["lengths_under_failures", "max_flow_under_failures"]
+
+
+def _case_arcs(
+    graph: Graph, offsets: npt.NDArray[np.int64], edges: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    """Edge-id cases turned into arc-id cases: one arc per directed edge, two per undirected."""
+    arc_edge = csr_view(graph).arc_edge
+    m = graph.num_edges
+    forward = np.empty(m, dtype=np.int32)
+    fwd = np.flatnonzero(arc_edge >= 0)
+    forward[arc_edge[fwd]] = fwd
+    if graph.directed:
+        return offsets, np.ascontiguousarray(forward[edges])
+    backward = np.empty(m, dtype=np.int32)
+    bwd = np.flatnonzero(arc_edge < 0)
+    backward[~arc_edge[bwd]] = bwd
+    arcs = np.empty(2 * edges.shape[0], dtype=np.int32)
+    arcs[0::2] = forward[edges]
+    arcs[1::2] = backward[edges]
+    return offsets * 2, arcs
+
+
+def max_flow_under_failures(
+    graph: Graph,
+    sources: Any,
+    sinks: Any,
+    failed: Any,
+    *,
+    capacity: npt.ArrayLike | None = None,
+    method: FlowMethod = "auto",
+    threads: int | None = None,
+) -> npt.NDArray[np.int64] | npt.NDArray[np.float64]:
+    """The maximum flow value for many failure cases at once.
+
+    Case ``i`` is the graph with the edges ``failed[i]`` given capacity 0. All cases run in one
+    C++ call on ``threads`` threads (GIL released, Ctrl-C honoured); each case is one max-flow
+    computation that stops once the value is known (no per-edge flows).
+
+    Parameters
+    ----------
+    graph : Graph
+    sources, sinks : int or array_like of int
+        As in :func:`routecore.max_flow`: non-empty, disjoint.
+    failed : array_like of int, shape (k, r), or sequence of k sequences of int
+        The failed edge ids of each case; in a 2-D array, ``-1`` entries are padding; a flat
+        sequence of ints fails one edge per case. A case with no edge is the intact graph.
+    capacity : array_like, optional
+        Base capacities (edge-id order) overriding the graph's; int or float as in
+        :func:`routecore.max_flow`.
+    method : {"auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs"}
+        As in :func:`routecore.max_flow`.
+    threads : int, optional
+        Worker threads (default: every core). The result does not depend on it.
+
+    Returns
+    -------
+    ndarray of int64 or float64, shape (k,)
+        The maximum flow value of each case (int64 for integer capacities).
+
+    Raises
+    ------
+    GraphError
+        Bad terminals or capacities, a graph too large for max-flow's 32-bit residual arc ids;
+        a failed edge id out of range names its case and position.
+    ValueError, TypeError
+        An unknown ``method`` or a bad ``threads``.
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> from routecore.batch import max_flow_under_failures
+    >>> g = rc.Graph(4, [0, 0, 1, 2], [1, 2, 3, 3], capacity=[3, 2, 2, 5])
+    >>> max_flow_under_failures(g, 0, 3, [[], [0], [1, 2]]).tolist()
+    [4, 2, 0]
+    """
+    graph = check_graph(graph)
+    choice(method, FLOW_METHODS, "method")
+    m = graph.num_edges
+    check_flow_size(m)  # before the O(num_edges) work below
+    src, dst = terminal_sets(sources, sinks, graph.num_nodes)
+    cap = _arc_values.arc_capacity(graph, capacity)
+    offsets, edges = failure_cases(failed, m)
+    case_offsets, case_arcs = _case_arcs(graph, offsets, edges)
+    workers = thread_count(threads)
+    csr = csr_view(graph).adjacency
+    values: npt.NDArray[np.int64] | npt.NDArray[np.float64]
+    if cap.dtype == np.int64:
+        values, status = _core.failure_max_flows_int64(
+            *csr,
+            cap.astype(np.int64, copy=False),
+            graph.directed,
+            m,
+            src,
+            dst,
+            method,
+            case_offsets,
+            case_arcs,
+            workers,
+            *graph.flow_layout(),
+        )
+    else:
+        values, status = _core.failure_max_flows_float64(
+            *csr,
+            cap.astype(np.float64, copy=False),
+            graph.directed,
+            m,
+            src,
+            dst,
+            method,
+            case_offsets,
+            case_arcs,
+            workers,
+            *graph.flow_layout(),
+        )
+    overflow = np.flatnonzero(status == 1)
+    if overflow.size:
+        raise GraphError(
+            f"case {int(overflow[0])}: integer capacities too large for an int64 flow value "
+            "(the total leaving the sources and entering the sinks exceeds 2**61); scale the "
+            "capacities down or use floats"
+        )
+    return values
+
+
+def lengths_under_failures(
+    graph: Graph,
+    sources: Any,
+    targets: Any,
+    failed: Any,
+    *,
+    weight: npt.ArrayLike | None = None,
+    forbidden_nodes: npt.ArrayLike | None = None,
+    threads: int | None = None,
+) -> npt.NDArray[np.float64]:
+    """Shortest-path lengths from the nearest source to each target, for many failure cases.
+
+    Case ``i`` is the graph with the edges ``failed[i]`` deleted (as
+    ``nearest_source(..., forbidden_edges=failed[i])``). One C++ call runs every case, one
+    multi-source Dijkstra search each, on ``threads`` threads.
+
+    Parameters
+    ----------
+    graph : Graph
+    sources : int or array_like of int
+        Where routes start; none may be forbidden.
+    targets : array_like of int
+        The nodes whose lengths are reported.
+    failed : array_like of int, shape (k, r), or sequence of k sequences of int
+        As in :func:`max_flow_under_failures`.
+    weight : array_like of float, optional
+        Base weights (edge-id order) overriding the graph's; without either, hop counts.
+    forbidden_nodes : array_like of bool or int, optional
+        Nodes no route may enter, in every case.
+    threads : int, optional
+        Worker threads (default: every core). The result does not depend on it.
+
+    Returns
+    -------
+    ndarray of float64, shape (k, len(targets))
+        ``inf`` where a target cannot be reached in that case.
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> from routecore.batch import lengths_under_failures
+    >>> g = rc.Graph(3, [0, 1, 0], [1, 2, 2], weight=[1.0, 1.0, 5.0], directed=False)
+    >>> lengths_under_failures(g, [0], [2], [[], [1], [1, 2]]).ravel().tolist()
+    [2.0, 5.0, inf]
+    """
+    graph = check_graph(graph)
+    n, m = graph.num_nodes, graph.num_edges
+    src, scalar = node_ids(sources, n, "sources")
+    arr = as_array(targets, "targets")
+    dst, _ = node_ids(arr.reshape(-1) if arr.ndim == 0 else arr, n, "targets")
+    mask = forbidden_node_mask(forbidden_nodes, n)
+    check_not_forbidden(src, mask, "sources", scalar)
+    view = csr_view(graph)
+    w = _arc_values.arc_weight(graph, weight)
+    if w is None:
+        w = np.ones(view.head.shape[0], dtype=np.float64)
+    offsets, edges = failure_cases(failed, m)
+    case_offsets, case_arcs = _case_arcs(graph, offsets, edges)
+    out: npt.NDArray[np.float64] = _core.failure_lengths(
+        view.first_out,
+        view.head,
+        view.arc_edge,
+        w,
+        src,
+        dst,
+        mask,
+        case_offsets,
+        case_arcs,
+        thread_count(threads),
+    )
+    return out
