@@ -297,6 +297,64 @@ def test_undirected_flow_is_signed_by_direction(method: str) -> None:
     assert r.cut_edges.tolist() == [2]
 
 
+def brute_force_cuts(p: FlowProblem) -> tuple[int, np.ndarray, np.ndarray]:
+    """(minimum cut capacity, smallest and largest minimum-cut source side) by trying every
+    source side S (all sources in, no sink in). Minimum cuts are closed under union and
+    intersection, so the smallest is the intersection of all of them and the largest the
+    union; both are checked to be minimum themselves."""
+    n, src, dst = p.num_nodes, p.src, p.dst
+    free = np.setdiff1d(np.arange(n), np.concatenate([p.source_ids, p.sink_ids]))
+
+    def cut(side: np.ndarray) -> int:
+        crossing = side[src] & ~side[dst]
+        if not p.directed:
+            crossing |= side[dst] & ~side[src]
+        return int(p.capacity[crossing].sum())
+
+    best, minimum_sides = None, []
+    for bits in range(2**free.size):
+        side = np.zeros(n, dtype=bool)
+        side[p.source_ids] = True
+        side[free] = (bits >> np.arange(free.size)) & 1 == 1
+        value = cut(side)
+        if best is None or value < best:
+            best, minimum_sides = value, [side]
+        elif value == best:
+            minimum_sides.append(side)
+    assert best is not None
+    smallest = np.logical_and.reduce(minimum_sides)
+    largest = np.logical_or.reduce(minimum_sides)
+    assert cut(smallest) == best == cut(largest)
+    return best, smallest, largest
+
+
+@given(flow_problems(max_nodes=8, max_edges=16))
+def test_reported_cuts_are_the_smallest_and_largest_minimum_cuts(p: FlowProblem) -> None:
+    """max_flow reports the smallest minimum-cut source side (closest to the sources), min_cut
+    the largest (closest to the sinks), under names that say so; checked by brute force."""
+    g = graph_of(p)
+    value, smallest, largest = brute_force_cuts(p)
+    for method in (*METHODS, "auto"):
+        r = rc.max_flow(g, p.sources, p.sinks, method=method)
+        assert r.value == value
+        np.testing.assert_array_equal(r.smallest_source_side, smallest)
+        assert r.source_side is r.smallest_source_side
+        mc = rc.min_cut(g, p.sources, p.sinks, method=method)
+        assert mc.value == value
+        np.testing.assert_array_equal(mc.largest_source_side, largest)
+        assert mc.source_side is mc.largest_source_side
+
+
+def test_the_two_cuts_differ_where_minimum_cuts_tie() -> None:
+    # 0 -> 1 -> 2 with equal capacities: cutting either edge is minimum.
+    g = rc.Graph(3, [0, 1], [1, 2], capacity=[5, 5])
+    assert rc.max_flow(g, 0, 2).smallest_source_side.tolist() == [True, False, False]
+    assert rc.max_flow(g, 0, 2).cut_edges.tolist() == [0]
+    mc = rc.min_cut(g, 0, 2)
+    assert mc.largest_source_side.tolist() == [True, True, False]
+    assert mc.cut_edges.tolist() == [1]
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_terminals_in_different_components(method: str) -> None:
     g = rc.Graph(5, [0, 1, 3], [1, 0, 4], capacity=[2, 2, 9])

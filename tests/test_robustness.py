@@ -364,15 +364,23 @@ def _names(name: str) -> tuple[str, ...]:
     return (name, name.rstrip("s"))
 
 
+OPTIONS = frozenset({"directed", "method", "reverse", "threads", "values"})
+"""Arguments that are options, not graph or query data: a bad value is a plain ValueError or
+TypeError naming the option, not a GraphError."""
+
+
 def outcome(call: Callable[[], Any], variant: Variant, name: str, *inputs: Any) -> Any:
     """Run ``call``; a valid variant must succeed (its result is returned), an invalid one must
-    raise GraphError naming ``name``. The inputs must come back unchanged either way."""
+    raise GraphError naming ``name`` (ValueError / TypeError for an option). The inputs must
+    come back unchanged either way."""
     snap = _snapshot([variant.value, *inputs])
     try:
         if variant.valid:
             return call()
-        with pytest.raises(rc.GraphError) as info:
+        expected = (ValueError, TypeError) if name in OPTIONS else rc.GraphError
+        with pytest.raises(expected) as info:
             call()
+        assert (name in OPTIONS) != isinstance(info.value, rc.GraphError), (name, info.value)
         message = str(info.value)
         assert any(word in message for word in _names(name)), (name, message)
         return None
