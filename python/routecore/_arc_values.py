@@ -43,8 +43,8 @@ def reverse_arc_weight(graph: Graph, weight: npt.ArrayLike | None) -> Float64Arr
 
 def reverse_order(graph: Graph, per_edge: Float64Array) -> Float64Array:
     """Per-edge values in the arc order of ``graph.reverse_csr()`` (no validation)."""
-    r_arc_edge = graph.reverse_csr()[2]
-    return np.ascontiguousarray(per_edge[np.where(r_arc_edge < 0, ~r_arc_edge, r_arc_edge)])
+    r_edges = graph.reverse_csr()[2]
+    return np.ascontiguousarray(per_edge[np.where(r_edges < 0, ~r_edges, r_edges)])
 
 
 def weights_without(

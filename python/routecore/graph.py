@@ -410,16 +410,9 @@ class Graph:
 
     # -------------------------------------------------------------------------- pickling
     def __reduce__(self) -> tuple[Any, ...]:
-        state = (
-            self._num_edges,
-            self._directed,
-            self._first_out,
-            self._head,
-            self._arc_edge,
-            self._arc_weight,
-            self._arc_capacity,
-        )
-        return (_from_state, state)
+        view = csr_view(self)
+        state = (self._num_edges, self._directed, *view.adjacency)
+        return (_from_state, (*state, view.arc_weight, view.arc_capacity))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Graph):
@@ -500,12 +493,6 @@ def _from_state(
 ) -> Graph:
     """Unpickle a graph (the name is part of the pickle format: keep it)."""
     check_csr_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
-    return graph_from_csr(
-        first_out,
-        head,
-        arc_edge,
-        num_edges=num_edges,
-        directed=directed,
-        arc_weight=arc_weight,
-        arc_capacity=arc_capacity,
-    )
+    graph = Graph.__new__(Graph)
+    graph._set_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
+    return graph
