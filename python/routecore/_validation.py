@@ -10,9 +10,10 @@ Two kinds of failure:
 * bad graph or query data raise :class:`~routecore.errors.GraphError` naming the argument and
   the first offending position and value (:class:`~routecore.errors.NodeIndexError` for a node
   id out of range);
-* a bad *option* (``method=``, ``threads=``, ``directed=``, ``reverse=``, ``values=``,
-  ``progress=``, ``executor=``) raises a plain :class:`TypeError` (not the expected kind of
-  value) or :class:`ValueError` (the right kind, a refused value) naming the option.
+* a bad *option* (``method=``, ``threads=``, ``directed=``, ``reverse=``, ``values=``) raises
+  a plain :class:`TypeError` (not the expected kind of value) or :class:`ValueError` (the right
+  kind, a refused value) naming the option. (The executor's ``progress=`` and ``executor=``
+  follow the same rule; :mod:`routecore.executor` checks them as it dispatches on them.)
 
 >>> thread_count(1)
 1
@@ -96,6 +97,34 @@ def node_id_array(values: Any, num_nodes: int, name: str) -> Int32Array:
             else f"{name}[{i}] = {arr[i]} is not a node id; the graph has no nodes"
         )
     return np.ascontiguousarray(arr, dtype=np.int32)
+
+
+def edge_endpoints(
+    src: Any, dst: Any, num_nodes: int, directed: bool
+) -> tuple[Int32Array, Int32Array]:
+    """A graph's ``src`` and ``dst``: 1-D, one entry per edge, node ids in range, as int32.
+
+    Sizes first: a graph whose arcs (one per directed edge, two per undirected) overflow int32
+    arc ids is refused before any id array is converted or scanned (which would allocate a copy
+    per array).
+    """
+    src_arr = as_array(src, "src")
+    dst_arr = as_array(dst, "dst")
+    for name, arr in (("src", src_arr), ("dst", dst_arr)):
+        if arr.ndim != 1:
+            raise GraphError(f"{name}: expected a 1-D array of node ids, got shape {arr.shape}")
+    if src_arr.shape != dst_arr.shape:
+        raise GraphError(
+            f"src has {src_arr.shape[0]} entries but dst has {dst_arr.shape[0]}; "
+            "they must have one entry per edge"
+        )
+    m = src_arr.shape[0]
+    num_arcs = m if directed else 2 * m
+    if num_arcs > MAX_ID_COUNT:
+        raise GraphError(
+            f"{m} edges need {num_arcs} arcs, more than the 32-bit limit of {MAX_ID_COUNT}"
+        )
+    return node_id_array(src_arr, num_nodes, "src"), node_id_array(dst_arr, num_nodes, "dst")
 
 
 def node_id(value: Any, num_nodes: int, name: str) -> int:

@@ -27,16 +27,7 @@ import numpy.typing as npt
 
 from . import _core
 from ._graph_io import check_csr_state, from_networkx, from_scipy, to_networkx
-from ._validation import (
-    MAX_ID_COUNT,
-    as_array,
-    check_count,
-    check_flow_size,
-    edge_values,
-    flag,
-    node_id_array,
-)
-from .errors import GraphError
+from ._validation import check_count, check_flow_size, edge_endpoints, edge_values, flag
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -144,26 +135,8 @@ class Graph:
     ) -> None:
         n = check_count(num_nodes, "num_nodes")
         directed = flag(directed, "directed")
-        # Sizes first: a graph too large for 32-bit ids is refused before any id array is
-        # converted or scanned (which would allocate a copy per array).
-        src_arr = as_array(src, "src")
-        dst_arr = as_array(dst, "dst")
-        for name, arr in (("src", src_arr), ("dst", dst_arr)):
-            if arr.ndim != 1:
-                raise GraphError(f"{name}: expected a 1-D array of node ids, got shape {arr.shape}")
-        if src_arr.shape != dst_arr.shape:
-            raise GraphError(
-                f"src has {src_arr.shape[0]} entries but dst has {dst_arr.shape[0]}; "
-                "they must have one entry per edge"
-            )
-        m = src_arr.shape[0]
-        num_arcs = m if directed else 2 * m
-        if num_arcs > MAX_ID_COUNT:
-            raise GraphError(
-                f"{m} edges need {num_arcs} arcs, more than the 32-bit limit of {MAX_ID_COUNT}"
-            )
-        src_ids = node_id_array(src_arr, n, "src")
-        dst_ids = node_id_array(dst_arr, n, "dst")
+        src_ids, dst_ids = edge_endpoints(src, dst, n, directed)
+        m = src_ids.shape[0]
         w = None if weight is None else edge_values(weight, m, "weight", kind="weight")
         c = None if capacity is None else edge_values(capacity, m, "capacity", kind="capacity")
         first_out, head, arc_edge = _core.build_csr(n, src_ids, dst_ids, directed)
