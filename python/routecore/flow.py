@@ -7,7 +7,7 @@ relabelling, gaps and partial augment-relabel (``push_relabel.h``), Boykov–Kol
 the GIL released (so independent problems can run on threads) and can be interrupted with
 Ctrl-C. The search itself runs on one thread; on large graphs the passes over all edges around
 it (building the residual network, reading the flows and the cut back) split over ``threads=``
-(when they split: ``docs/scaling.md``).
+(``docs/scaling.md`` says from which size on).
 
 Minimum cuts
 ------------
@@ -83,8 +83,8 @@ FLOW_METHODS: tuple[str, ...] = get_args(FlowMethod)
 class FlowResult:
     """A maximum flow and the minimum cut closest to the sources.
 
-    The cut is the smallest minimum cut's source side (see the module notes); :func:`min_cut`
-    reports the largest one instead.
+    Of all minimum cuts it reports the one whose source side is smallest (see the module
+    notes); :func:`min_cut` reports the one whose source side is largest.
 
     Attributes
     ----------
