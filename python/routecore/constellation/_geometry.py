@@ -17,8 +17,8 @@ import numpy.typing as npt
 
 from .. import _core
 from .._validation import thread_count
+from ..geo import EARTH_RADIUS_KM
 from ._model import (
-    EARTH_RADIUS_KM,
     EARTH_ROTATION_RAD_S,
     MU_EARTH_KM3_S2,
     Constellation,
@@ -236,7 +236,7 @@ def satellite_ecef_km(constellation: Constellation, t_s: npt.ArrayLike) -> Float
     >>> import numpy as np
     >>> from routecore.constellation import STARLINK_SHELL1
     >>> xyz = satellite_ecef_km(STARLINK_SHELL1, 120.0)
-    >>> bool(np.allclose(np.linalg.norm(xyz, axis=1), 6371.0 + 550.0))
+    >>> bool(np.allclose(np.linalg.norm(xyz, axis=1), 6371.0088 + 550.0))
     True
     """
     return _positions(constellation, t_s, earth_fixed=True)
@@ -310,7 +310,7 @@ def lat_lon_to_ecef(
     Examples
     --------
     >>> lat_lon_to_ecef(0.0, 0.0).tolist()
-    [6371.0, 0.0, 0.0]
+    [6371.0088, 0.0, 0.0]
     """
     lat = _float_array(lat_deg, "lat_deg")
     lon = _float_array(lon_deg, "lon_deg")

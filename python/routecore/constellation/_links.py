@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._validation import thread_count
+from ..geo import SPEED_OF_LIGHT_KM_S
 from ._geometry import (
     FloatArray,
     IntArray,
@@ -20,7 +21,7 @@ from ._geometry import (
     lat_lon_to_ecef,
     satellite_ecef_km,
 )
-from ._model import SPEED_OF_LIGHT_KM_S, Constellation, ConstellationError
+from ._model import Constellation, ConstellationError
 
 __all__ = [
     "IslLinks",

@@ -1,9 +1,16 @@
-"""Builds the bundled ``central-asia`` scenario (``data/central-asia``) from sourced facts.
+"""Builds the bundled ``central-asia`` scenario (``python/routecore/data/central-asia``) from
+sourced facts.
 
-Run ``python -m routecore._central_asia [DIR]`` to regenerate the files (default: the bundled
-directory). The tests check that the shipped files equal what this module builds, so every
-number in them can be traced here to a source id or an assumption id (both listed in the
-generated ``scenario.toml``). The facts come from the project's research notes
+This script is part of the source checkout, not of the wheel (the wheel ships only the data it
+writes). From the repository root, with routecore importable (an editable install, or
+``PYTHONPATH=python``) and the ``geo`` extras::
+
+    python tools/build_central_asia.py [DIR]
+
+regenerates the files in ``DIR`` (default: the bundled directory of this checkout). The tests
+(``tests/test_scenario.py``, which load this file by its path) check that the shipped files equal
+what it builds, so every number in them can be traced here to a source id or an assumption id
+(both listed in the generated ``scenario.toml``). The facts come from the project's research notes
 (``shared/research/domain-facts.md``), which cite the original pages.
 
 Only the ground network lives here. Satellites are added per time step by
@@ -21,7 +28,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .scenario import Network, great_circle_km
+from routecore.geo import great_circle_km
+from routecore.scenario import Network
 
 __all__ = ["KAZAKHSTAN_OUTLINE", "build", "inside_polygon", "place_schools"]
 
@@ -710,7 +718,8 @@ def build() -> Network:
 
 
 def bundled_dir() -> Path:
-    return Path(__file__).resolve().parent / "data" / "central-asia"
+    """The bundled scenario directory of the checkout this script is in."""
+    return Path(__file__).resolve().parents[1] / "python" / "routecore" / "data" / "central-asia"
 
 
 def main(argv: list[str] | None = None) -> int:
