@@ -133,10 +133,18 @@ class Network:
         return float(params.get("fiber_group_index", DEFAULT_FIBER_GROUP_INDEX))
 
     def column(self, table: str, name: str) -> npt.NDArray[Any]:
-        """One column of ``nodes`` or ``links`` as a read-only numpy array (no table copy)."""
+        """One column of ``nodes`` or ``links`` as a read-only numpy array (no table copy).
+
+        A ``table`` other than ``"nodes"`` or ``"links"`` raises :class:`ValueError`, an
+        unknown column :class:`~routecore.errors.ScenarioError`.
+
+        >>> from routecore.scenario import load_scenario
+        >>> load_scenario("central-asia").column("nodes", "id")[:2].tolist()
+        ['kokterek', 'akkol']
+        """
         frame = {"nodes": self._nodes, "links": self._links}.get(table)
         if frame is None:
-            raise ScenarioError(f"table must be 'nodes' or 'links', got {table!r}")
+            raise ValueError(f"table must be 'nodes' or 'links', got {table!r}")
         if name not in frame.columns:
             raise ScenarioError(f"{table} has no column {name!r}", column=name)
         arr: npt.NDArray[Any] = frame[name].to_numpy(
@@ -211,11 +219,19 @@ class Network:
     def nodes_where(
         self, *, kind: str | None = None, country: str | None = None
     ) -> npt.NDArray[np.int32]:
-        """Rows of the nodes with the given kind and/or country, as an int32 array."""
+        """Rows of the nodes with the given kind and/or country, as an int32 array.
+
+        ``kind`` must be one of :data:`NODE_KINDS` (else :class:`ValueError`).
+
+        >>> from routecore.scenario import load_scenario
+        >>> net = load_scenario("central-asia")
+        >>> bool((net.column("nodes", "kind")[net.nodes_where(kind="gateway")] == "gateway").all())
+        True
+        """
         mask = np.ones(self.num_nodes, dtype=bool)
         if kind is not None:
             if kind not in NODE_KINDS:
-                raise ScenarioError(f"unknown kind {kind!r}; use one of {NODE_KINDS}")
+                raise ValueError(f"kind must be one of {NODE_KINDS}, got {kind!r}")
             mask &= self._nodes["kind"].to_numpy(dtype=object) == kind
         if country is not None:
             mask &= self._nodes["country"].to_numpy(dtype=object) == country
