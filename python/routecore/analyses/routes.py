@@ -41,6 +41,13 @@ class Route:
         Sum of the link latencies (one way).
     length_km : float
         Sum of the link lengths.
+
+    Examples
+    --------
+    >>> from routecore.scenario import load_scenario
+    >>> route = route_between(load_scenario("central-asia"), "almaty", "astana")
+    >>> len(route.hops()) == len(route.links), route.to_dict()["src"]
+    (True, 'almaty')
     """
 
     nodes: tuple[str, ...]
@@ -138,6 +145,14 @@ class FlowReport:
         for avoided links), ``flow_gbps`` (>= 0), ``direction`` (``"a->b"``, ``"b->a"`` or
         ``""``), ``utilisation`` (flow / capacity, NaN for zero capacity), ``in_cut``.
     sources, sinks : tuple of str
+
+    Examples
+    --------
+    >>> from routecore.scenario import load_scenario
+    >>> report = flow_between(load_scenario("central-asia"), ["khorgos"], ["frankfurt"])
+    >>> cut = sum(row["capacity_gbps"] for row in report.cut_rows())
+    >>> bool(abs(cut - report.value_gbps) < 1e-6), len(report.busiest(3)) <= 3
+    (True, True)
     """
 
     value_gbps: float

@@ -98,7 +98,17 @@ def _draw_map(result: DemoResult, path: Path) -> None:
 
 def write_demo_outputs(result: DemoResult, out: Path) -> tuple[dict[str, Any], list[str]]:
     """Write ``map.png``, ``schools.csv`` (when the school stage ran) and ``results.json``
-    into ``out`` (created if needed); returns the JSON document and the paths written."""
+    into ``out`` (created if needed); returns the JSON document and the paths written.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from routecore.cli.demo import compute_demo
+    >>> result = compute_demo("central-asia", steps=1)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     doc, written = write_demo_outputs(result, Path(tmp))
+    >>> doc["partial"], [Path(p).name for p in written]
+    (False, ['map.png', 'results.json', 'schools.csv'])
+    """
     out.mkdir(parents=True, exist_ok=True)
     map_path, csv_path, json_path = out / "map.png", out / "schools.csv", out / "results.json"
     _draw_map(result, map_path)

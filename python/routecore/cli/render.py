@@ -196,7 +196,17 @@ def _cut(parts: dict[str, Any]) -> str:
 
 
 def print_report(console: Console, doc: dict[str, Any]) -> None:
-    """Print a :func:`~routecore.cli.demo.scenario_summary` as tables."""
+    """Print a :func:`~routecore.cli.demo.scenario_summary` as tables.
+
+    >>> import io
+    >>> from rich.console import Console
+    >>> from routecore.cli.demo import scenario_summary
+    >>> from routecore.scenario import load_scenario
+    >>> console = Console(file=io.StringIO(), width=100)
+    >>> print_report(console, scenario_summary(load_scenario("central-asia")))
+    >>> "Assumptions" in console.file.getvalue()
+    True
+    """
     from rich.table import Table
 
     console.print(f"{doc['title']}  ({doc['name']})", style="bold", markup=False)
@@ -245,7 +255,17 @@ def print_report(console: Console, doc: dict[str, Any]) -> None:
 
 
 def print_route(console: Console, route: Route) -> None:
-    """Print a route hop by hop."""
+    """Print a route hop by hop.
+
+    >>> import io
+    >>> from rich.console import Console
+    >>> from routecore.analyses import route_between
+    >>> from routecore.scenario import load_scenario
+    >>> console = Console(file=io.StringIO(), width=100)
+    >>> print_route(console, route_between(load_scenario("central-asia"), "almaty", "astana"))
+    >>> console.file.getvalue().startswith("almaty -> astana")
+    True
+    """
     from rich.table import Table
 
     t = Table(
@@ -271,7 +291,18 @@ def print_route(console: Console, route: Route) -> None:
 
 
 def print_flow(console: Console, report: FlowReport, avoid: Sequence[str]) -> None:
-    """Print a max-flow: its value, the minimum cut and the busiest links."""
+    """Print a max-flow: its value, the minimum cut and the busiest links.
+
+    >>> import io
+    >>> from rich.console import Console
+    >>> from routecore.analyses import flow_between
+    >>> from routecore.scenario import load_scenario
+    >>> console = Console(file=io.StringIO(), width=100)
+    >>> report = flow_between(load_scenario("central-asia"), ["khorgos"], ["istanbul"])
+    >>> print_flow(console, report, [])
+    >>> console.file.getvalue().startswith("Max flow khorgos -> istanbul")
+    True
+    """
     from rich.table import Table
 
     console.print(
@@ -302,7 +333,16 @@ def print_flow(console: Console, report: FlowReport, avoid: Sequence[str]) -> No
 
 
 def print_headline(console: Console, net: Network) -> None:
-    """The demo's opening panel: the scenario's title and size."""
+    """The demo's opening panel: the scenario's title and size.
+
+    >>> import io
+    >>> from rich.console import Console
+    >>> from routecore.scenario import load_scenario
+    >>> console = Console(file=io.StringIO(), width=100)
+    >>> print_headline(console, load_scenario("central-asia"))
+    >>> "scenario 'central-asia'" in console.file.getvalue()
+    True
+    """
     from rich.panel import Panel
     from rich.text import Text
 
@@ -317,7 +357,17 @@ def print_headline(console: Console, net: Network) -> None:
 
 def print_demo_stage(console: Console, stage: str, result: DemoResult) -> None:
     """Print one finished stage of :func:`~routecore.cli.demo.compute_demo` (its tables and
-    its wall time), as the demo passes it to ``on_stage``."""
+    its wall time), as the demo passes it to ``on_stage``.
+
+    >>> import io
+    >>> from rich.console import Console
+    >>> from routecore.cli.demo import compute_demo
+    >>> console = Console(file=io.StringIO(), width=120)
+    >>> result = compute_demo("central-asia", steps=1, on_stage=lambda stage, r:
+    ...     print_demo_stage(console, stage, r))
+    >>> "Worst single-link failures" in console.file.getvalue()
+    True
+    """
     net, seconds = result.net, result.seconds.get(stage, 0.0)
     if stage == "transit":
         cases, routes = result.transit.cases, result.transit.routes

@@ -60,6 +60,17 @@ class Network:
     Treat a network as immutable: the ``nodes`` and ``links`` properties return copies.
     Graph node ``i`` is ``nodes`` row ``i`` and graph edge ``e`` is ``links`` row ``e``;
     :meth:`node_index` and :meth:`link_index` map ids to rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> nodes = pd.DataFrame({"id": ["a", "b"], "name": ["A", "B"], "kind": "pop",
+    ...     "country": "KZ", "lat": [43.2, 51.2], "lon": [76.9, 71.4]})
+    >>> links = pd.DataFrame({"a": ["a"], "b": ["b"], "medium": ["fiber"],
+    ...     "length_km": [1300.0], "capacity_gbps": [100.0]})
+    >>> net = Network(nodes, links, {"name": "two-cities"})
+    >>> net.links["id"].tolist(), round(float(net.links["latency_ms"].iat[0]), 3)
+    (['a--b'], 6.366)
     """
 
     __slots__ = ("_links", "_meta", "_node_pos", "_nodes", "_toml")
@@ -174,6 +185,10 @@ class Network:
     def node_index(self, ids: str | Iterable[str]) -> npt.NDArray[np.int32]:
         """Rows (graph node ids) of the given node ids, vectorised.
 
+        >>> from routecore.scenario import load_scenario
+        >>> load_scenario("central-asia").node_index(["kokterek", "akkol"]).tolist()
+        [0, 1]
+
         Raises
         ------
         ScenarioError
@@ -198,6 +213,11 @@ class Network:
 
     def find_node(self, key: str) -> int:
         """The row of the node whose id is ``key``, or else whose name matches (any case).
+
+        >>> from routecore.scenario import load_scenario
+        >>> net = load_scenario("central-asia")
+        >>> net.find_node("ALMATY") == net.find_node("almaty")
+        True
 
         Raises
         ------
@@ -281,6 +301,11 @@ class Network:
 
         The result's metadata keeps everything but ``variants`` and records
         ``derived_from = {scenario = ..., variant = ...}``.
+
+        >>> from routecore.scenario import load_scenario
+        >>> net = load_scenario("central-asia")
+        >>> net.variant(net.variant_names[0]).meta["derived_from"]["scenario"]
+        'central-asia'
         """
         variants: dict[str, Any] = self._meta.get("variants", {})
         if name not in variants:
