@@ -27,7 +27,6 @@ from __future__ import annotations
 from ..geo import EARTH_RADIUS_KM, SPEED_OF_LIGHT_KM_S
 from ._access import AccessGraph, access_graph
 from ._geometry import (
-    VisiblePairs,
     ecef_to_lat_lon,
     elevation_deg,
     horizon_central_angle_deg,
@@ -39,7 +38,6 @@ from ._geometry import (
     slant_range_km,
     subsatellite_lat_lon,
     visibility_mask,
-    visible_pairs,
 )
 from ._links import (
     IslLinks,
@@ -68,6 +66,7 @@ from ._snapshot import (
     snapshots,
     time_grid,
 )
+from ._visibility import VisiblePairs, visible_pairs
 
 __all__ = [
     "EARTH_RADIUS_KM",

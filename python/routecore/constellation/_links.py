@@ -13,15 +13,13 @@ from ..geo import SPEED_OF_LIGHT_KM_S
 from ._geometry import (
     FloatArray,
     IntArray,
-    VisiblePairs,
     _float_array,
-    _GroundIndex,
     _optional_count,
-    _tile_size,
     lat_lon_to_ecef,
     satellite_ecef_km,
 )
 from ._model import Constellation, ConstellationError
+from ._visibility import VisiblePairs, _GroundIndex, _tile_size
 
 __all__ = [
     "IslLinks",

@@ -19,15 +19,14 @@ from ._geometry import (
     FloatArray,
     IntArray,
     _float_array,
-    _GroundIndex,
     _optional_count,
-    _tile_size,
     _times,
     lat_lon_to_ecef,
     satellite_ecef_km,
 )
 from ._links import MS_PER_KM, isl_pairs, latency_ms
 from ._model import Constellation, ConstellationError
+from ._visibility import _GroundIndex, _tile_size
 
 __all__ = [
     "GroundRole",
