@@ -63,8 +63,7 @@ from bench.gen_scale import (
 
 import routecore as rc
 from routecore import constellation as cs
-from routecore.analyses import _access_graph, school_connectivity
-from routecore.constellation._snapshot import _Prepared
+from routecore.analyses import school_connectivity
 
 MAX_USER_LINKS = 8
 SWEEP_STEPS = 8
@@ -241,7 +240,7 @@ def build_access(t_s: float, max_user_links: int | None) -> tuple[rc.Graph, int]
     """One snapshot and its access graph (on every core); the snapshot's edge count."""
     lat, lon, role, _, _ = ground_inputs()
     snap = cs.snapshot(constellation(), t_s, lat, lon, role, max_user_links=max_user_links)
-    return _access_graph(snap), len(snap.src)
+    return cs.access_graph(snap).graph, len(snap.src)
 
 
 @cache
@@ -318,7 +317,7 @@ def _pipeline(steps: np.ndarray, threads: int, side_by_side: int = 1) -> int:
     lat, lon, role, _, sites = ground_inputs()
 
     def search(snap: cs.Snapshot) -> int:
-        access = _access_graph(snap, threads=threads)
+        access = cs.access_graph(snap, threads=threads).graph
         rc.shortest_path_lengths(access, sites, threads=threads)
         return 1
 
@@ -329,8 +328,8 @@ def _pipeline(steps: np.ndarray, threads: int, side_by_side: int = 1) -> int:
         return sum(search(snap) for snap in snaps)
     # A generator cannot be shared by threads: as in school_connectivity, the ground side is
     # prepared once and each task builds its own step.
-    prepared = _Prepared(
-        constellation(), lat, lon, role, None, None, None, MAX_USER_LINKS, None, 256, threads
+    prepared = cs.SnapshotBuilder(
+        constellation(), lat, lon, role, max_user_links=MAX_USER_LINKS, threads=threads
     )
     with ThreadPoolExecutor(side_by_side) as pool:
         return sum(pool.map(lambda t: search(prepared.build(float(t))), steps))

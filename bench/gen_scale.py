@@ -21,15 +21,33 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from bench.conftest import smoke
 
 from routecore import constellation as cs
-from routecore._central_asia import place_schools
 from routecore.constellation import Constellation, Shell
 from routecore.scenario import Network, load_scenario
+
+
+def _place_schools(*args: Any, **kwargs: Any) -> Any:
+    """place_schools of tools/build_central_asia.py (a checkout script, not in the package)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "build_central_asia.py"
+    module = sys.modules.get("build_central_asia")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("build_central_asia", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return module.place_schools(*args, **kwargs)
+
 
 STARLINK_4408 = replace(
     cs.STARLINK_SHELL1,
@@ -73,7 +91,7 @@ def terminal_positions(count: int, seed: int = 20260101) -> tuple[np.ndarray, np
     lats, lons = [], []
     block = 10_000
     for i, start in enumerate(range(0, count, block)):
-        lon, lat = place_schools(min(block, count - start), seed=seed + i)
+        lon, lat = _place_schools(min(block, count - start), seed=seed + i)
         lats.append(lat)
         lons.append(lon)
     return np.concatenate(lats), np.concatenate(lons)

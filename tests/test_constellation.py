@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 import routecore as rc
 from routecore import constellation as cs
+from routecore.geo import EARTH_RADIUS_KM
 
-R = 6371.0
+R = EARTH_RADIUS_KM
 C_KM_S = 299792.458
 OMEGA_E = 7.2921159e-5
 MU = 398600.4418
@@ -216,8 +217,9 @@ def test_elevation_decreases_with_ground_distance(alt: float, lat: float, lon: f
 
 
 def test_visibility_horizon_hand_value() -> None:
-    # Hand: sqrt(6921^2 - (6371 cos 25)^2) - 6371 sin 25 = 3815.77 - 2692.50 = 1123.27 km.
-    assert float(cs.max_slant_range_km(550.0, 25.0)) == pytest.approx(1123.27, abs=0.05)
+    # Hand, R = 6371.0088: sqrt((R + 550)^2 - (R cos 25)^2) - R sin 25 = 3815.78 - 2692.50
+    # = 1123.28 km.
+    assert float(cs.max_slant_range_km(550.0, 25.0)) == pytest.approx(1123.28, abs=0.05)
     # Straight up the range is the altitude; at 0 deg it is the tangent length sqrt(r^2 - R^2).
     assert float(cs.max_slant_range_km(550.0, 90.0)) == pytest.approx(550.0, abs=1e-9)
     tangent = math.sqrt((R + 550.0) ** 2 - R**2)

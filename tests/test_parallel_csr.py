@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import routecore as rc
 from routecore import _core
 from routecore import constellation as cs
-from routecore.analyses import _access_graph
+from routecore.constellation import access_graph
 from routecore.constellation._snapshot import _graph_from_edges
 
 from .strategies import EdgeList, edge_lists
@@ -109,7 +109,8 @@ def test_snapshot_and_access_graphs_equal_validated_graphs_on_any_threads() -> N
     access = rc.Graph(one.graph.num_nodes, tails, heads, weight=weight)
     for snap in snaps:
         for threads in (1, 2):
-            graph, medium = _access_graph(snap, with_medium=True, threads=threads)
+            built = access_graph(snap, threads=threads)
+            graph, medium = built.graph, built.medium
             assert graph == access
             np.testing.assert_array_equal(
                 medium, one.medium[np.concatenate([user, feeder, isl, isl])]

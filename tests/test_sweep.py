@@ -27,13 +27,9 @@ from hypothesis import strategies as st
 
 import routecore as rc
 from routecore import constellation as cs
-from routecore.analyses import (
-    _FailureWork,
-    _SkyWork,
-    failure_sweep,
-    gateway_siting,
-    school_connectivity,
-)
+from routecore.analyses import failure_sweep, gateway_siting, school_connectivity
+from routecore.analyses._sky import _SkyWork
+from routecore.analyses.failures import _FailureWork
 from routecore.batch import lengths_under_failures, max_flow_under_failures
 from routecore.executor import run_chunks
 from routecore.scenario import Network, load_scenario
@@ -351,7 +347,7 @@ def test_school_sweep_interrupted_equals_a_run_over_the_finished_steps(
 def test_school_sweep_interrupted_out_of_order_names_the_steps_it_covers(
     small_net: Network, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import routecore.analyses as analyses
+    import routecore.analyses.schools as analyses
 
     step = analyses._policy_chunk
     interrupted = threading.Event()
@@ -417,7 +413,7 @@ def test_sweeps_send_every_chunk_to_the_executor_given(net: Network, small_net: 
 @pytest.fixture
 def shipped(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[Any, Any]]:
     """What the sweeps hand to run_chunks, by task name: (shared work, chunks)."""
-    import routecore.analyses as an
+    from routecore.analyses import _sky, failures
 
     seen: dict[str, tuple[Any, Any]] = {}
 
@@ -425,7 +421,8 @@ def shipped(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[Any, Any]]:
         seen[task.__name__] = (shared, chunks)
         return run_chunks(task, shared, chunks, **kwargs)
 
-    monkeypatch.setattr(an, "run_chunks", spy)
+    for module in (_sky, failures):
+        monkeypatch.setattr(module, "run_chunks", spy)
     return seen
 
 
@@ -435,11 +432,11 @@ def test_a_worker_indexes_the_ground_once_per_sweep(
     """A worker process of a concurrent.futures executor gets a pickled copy of the work with
     every block; the copies of one sweep share one ground index there, another sweep gets its
     own, and a sweep run here keeps nothing once it is done."""
-    import routecore.analyses as an
+    import routecore.analyses._sky as an
 
     school_connectivity(small_net, SYSTEMS, TIMES[:2])
     work, _ = shipped["_policy_chunk"]
-    assert not work.received and work.token not in an._received_sweep
+    assert not work.received and work.token not in an._ground_index.received_tokens()
     blob = pickle.dumps(work)
     first, second = pickle.loads(blob), pickle.loads(blob)
     assert first.received and first.token == work.token
@@ -447,7 +444,8 @@ def test_a_worker_indexes_the_ground_once_per_sweep(
     assert an._prepared(second, "starlink") is index
     other = pickle.loads(pickle.dumps(_SkyWork(**{**vars(work), "token": "another sweep"})))
     assert an._prepared(other, "starlink") is not index
-    assert list(an._received_sweep) == ["another sweep"]  # only the latest sweep's
+    # Only the latest sweep's indexes are kept.
+    assert an._ground_index.received_tokens() == ["another sweep"]
 
 
 def test_tasks_ship_compact_arrays_not_the_network(
@@ -508,7 +506,7 @@ def test_gateway_siting_defaults_and_executor(small_net: Network) -> None:
     for cname, grp in added.groupby("constellation"):
         share = base.loc[base["constellation"] == cname, "connected_share"].mean()
         assert (grp["connected_share"] >= share - 1e-12).all()
-    with pytest.raises(rc.ScenarioError, match="unknown mode"):
+    with pytest.raises(ValueError, match="mode must be one of"):
         gateway_siting(small_net, SYSTEMS, TIMES[:1], mode="best")
 
 
@@ -607,7 +605,7 @@ def test_column_quantiles_equal_numpy(rows: int, cols: int, data: st.DataObject)
     """The vectorised per-school statistics equal numpy's nan-aware reductions exactly."""
     import warnings
 
-    from routecore.analyses import _column_quantiles
+    from routecore.analyses._stats import _column_quantiles
 
     values = st.one_of(
         st.none(), st.sampled_from([0.5, 1.0, 2.5]), st.floats(0, 100, allow_nan=False)

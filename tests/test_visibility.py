@@ -22,8 +22,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from routecore import constellation as cs
+from routecore.geo import EARTH_RADIUS_KM
 
-R = 6371.0
+R = EARTH_RADIUS_KM
 TOL_DEG = 1e-9
 
 FloatArray = npt.NDArray[np.float64]

@@ -1,8 +1,9 @@
 """LEO constellations: Walker shells, satellite positions, radio and laser links, graph snapshots.
 
 Everything is numpy, vectorised over satellites, ground points and times. The model (spherical
-Earth of radius 6,371 km, circular Keplerian orbits, Earth rotation, propagation at c) is
-described in :mod:`routecore.constellation._model`.
+Earth of radius :data:`routecore.geo.EARTH_RADIUS_KM`, circular Keplerian orbits, Earth rotation,
+propagation at c) is described in :mod:`routecore.constellation._model`. ``EARTH_RADIUS_KM`` and
+``SPEED_OF_LIGHT_KM_S`` here are the :mod:`routecore.geo` constants, re-exported.
 
 Typical use::
 
@@ -14,12 +15,18 @@ Typical use::
 
 Satellite ``s`` is node ``num_ground + s`` of a snapshot; :func:`satellite_layout` tells its shell,
 plane and slot.
+
+For sweeps over many time steps, :class:`SnapshotBuilder` checks and indexes the ground side once
+and builds one snapshot per step; :func:`access_graph` turns a snapshot into the directed graph
+in which only satellites relay traffic (feeder links leave gateways, user links enter terminals),
+so that one batched search from every gateway reaches every terminal.
 """
 
 from __future__ import annotations
 
+from ..geo import EARTH_RADIUS_KM, SPEED_OF_LIGHT_KM_S
+from ._access import AccessGraph, access_graph
 from ._geometry import (
-    VisiblePairs,
     ecef_to_lat_lon,
     elevation_deg,
     horizon_central_angle_deg,
@@ -31,7 +38,6 @@ from ._geometry import (
     slant_range_km,
     subsatellite_lat_lon,
     visibility_mask,
-    visible_pairs,
 )
 from ._links import (
     IslLinks,
@@ -43,17 +49,24 @@ from ._links import (
     user_links,
 )
 from ._model import (
-    EARTH_RADIUS_KM,
     EARTH_ROTATION_RAD_S,
     MU_EARTH_KM3_S2,
-    SPEED_OF_LIGHT_KM_S,
     Constellation,
     ConstellationError,
     Shell,
     orbital_period_s,
 )
 from ._presets import ONEWEB, STARLINK_SHELL1
-from ._snapshot import GroundRole, Medium, Snapshot, snapshot, snapshots, time_grid
+from ._snapshot import (
+    GroundRole,
+    Medium,
+    Snapshot,
+    SnapshotBuilder,
+    snapshot,
+    snapshots,
+    time_grid,
+)
+from ._visibility import VisiblePairs, visible_pairs
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -62,6 +75,7 @@ __all__ = [
     "ONEWEB",
     "SPEED_OF_LIGHT_KM_S",
     "STARLINK_SHELL1",
+    "AccessGraph",
     "Constellation",
     "ConstellationError",
     "GroundRole",
@@ -70,7 +84,9 @@ __all__ = [
     "RadioLinks",
     "Shell",
     "Snapshot",
+    "SnapshotBuilder",
     "VisiblePairs",
+    "access_graph",
     "ecef_to_lat_lon",
     "elevation_deg",
     "feeder_links",

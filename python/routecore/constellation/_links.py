@@ -9,18 +9,17 @@ import numpy as np
 import numpy.typing as npt
 
 from .._validation import thread_count
+from ..geo import SPEED_OF_LIGHT_KM_S
 from ._geometry import (
     FloatArray,
     IntArray,
-    VisiblePairs,
     _float_array,
-    _GroundIndex,
     _optional_count,
-    _tile_size,
     lat_lon_to_ecef,
     satellite_ecef_km,
 )
-from ._model import SPEED_OF_LIGHT_KM_S, Constellation, ConstellationError
+from ._model import Constellation, ConstellationError
+from ._visibility import VisiblePairs, _GroundIndex, _tile_size
 
 __all__ = [
     "IslLinks",

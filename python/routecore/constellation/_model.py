@@ -1,19 +1,19 @@
-"""Walker shells and constellations: the parameters, their validation and the physical constants.
+"""Walker shells and constellations: the parameters, their validation and the orbital constants.
 
 Geometry model (used by every function in :mod:`routecore.constellation`):
 
-* **Spherical Earth** of radius :data:`EARTH_RADIUS_KM` = 6,371 km (the IUGG mean radius,
-  6,371.0088 km, rounded). Latitudes are treated as geocentric latitudes on that sphere, so a
-  WGS-84 geodetic latitude is off by at most 0.19 deg (about 21 km on the ground, at 45 deg) and
-  altitudes are above the sphere, not the ellipsoid. This keeps "altitude = |r| - R" and "the
-  sub-satellite point sees the satellite at 90 deg" exact.
+* **Spherical Earth** of radius :data:`routecore.geo.EARTH_RADIUS_KM` (the IUGG mean radius,
+  6,371.0088 km, the one radius of the whole package). Latitudes are treated as geocentric
+  latitudes on that sphere, so a WGS-84 geodetic latitude is off by at most 0.19 deg (about 21 km
+  on the ground, at 45 deg) and altitudes are above the sphere, not the ellipsoid. This keeps
+  "altitude = |r| - R" and "the sub-satellite point sees the satellite at 90 deg" exact.
 * **Circular Keplerian orbits** with :data:`MU_EARTH_KM3_S2`; no J2 precession, drag or station
   keeping. A shell's period is ``2 pi sqrt(a^3 / mu)`` with ``a = R + altitude_km``.
 * **Earth rotation** at the sidereal rate :data:`EARTH_ROTATION_RAD_S` about the z axis. At the
   model epoch ``t = 0`` the inertial (ECI) and Earth-fixed (ECEF) frames coincide; ``t_s`` is
   seconds since that epoch. A calendar epoch is not modelled: shift ``raan_offset_deg`` instead.
-* **Propagation** at the speed of light in vacuum, :data:`SPEED_OF_LIGHT_KM_S` (exact, SI), for
-  user, feeder and inter-satellite links.
+* **Propagation** at the speed of light in vacuum, :data:`routecore.geo.SPEED_OF_LIGHT_KM_S`
+  (exact, SI), for user, feeder and inter-satellite links.
 """
 
 from __future__ import annotations
@@ -24,29 +24,22 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import ConstellationError
+from ..geo import EARTH_RADIUS_KM
 
 __all__ = [
-    "EARTH_RADIUS_KM",
     "EARTH_ROTATION_RAD_S",
     "MU_EARTH_KM3_S2",
-    "SPEED_OF_LIGHT_KM_S",
     "Constellation",
     "ConstellationError",
     "Shell",
     "orbital_period_s",
 ]
 
-EARTH_RADIUS_KM = 6371.0
-"""Radius of the spherical Earth model in km (IUGG mean radius 6,371.0088 km, rounded)."""
-
 MU_EARTH_KM3_S2 = 398600.4418
 """Earth's standard gravitational parameter GM in km^3/s^2 (WGS-84 / EGM96 value)."""
 
 EARTH_ROTATION_RAD_S = 7.2921159e-5
 """Earth's sidereal rotation rate in rad/s (one turn per 86,164.1 s)."""
-
-SPEED_OF_LIGHT_KM_S = 299792.458
-"""Speed of light in vacuum in km/s (exact by the SI definition of the metre)."""
 
 
 def _real(

@@ -19,17 +19,24 @@ from ._geometry import (
     FloatArray,
     IntArray,
     _float_array,
-    _GroundIndex,
     _optional_count,
-    _tile_size,
     _times,
     lat_lon_to_ecef,
     satellite_ecef_km,
 )
 from ._links import MS_PER_KM, isl_pairs, latency_ms
 from ._model import Constellation, ConstellationError
+from ._visibility import _GroundIndex, _tile_size
 
-__all__ = ["GroundRole", "Medium", "Snapshot", "snapshot", "snapshots", "time_grid"]
+__all__ = [
+    "GroundRole",
+    "Medium",
+    "Snapshot",
+    "SnapshotBuilder",
+    "snapshot",
+    "snapshots",
+    "time_grid",
+]
 
 
 class Medium(enum.IntEnum):
@@ -144,22 +151,37 @@ class Snapshot:
 GroundLinks = tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike, npt.ArrayLike]
 
 
-class _Prepared:
-    """Everything about the ground side that does not change between time steps."""
+class SnapshotBuilder:
+    """The ground side of a sweep, checked and spatially indexed once; :meth:`build` makes the
+    :class:`Snapshot` of one time step.
+
+    Use it instead of :func:`snapshot` when the time steps are not known up front or come in
+    blocks: the arguments (the same as :func:`snapshot`'s) are checked and the ground points
+    indexed here, so each :meth:`build` costs one propagation, two visibility searches and the
+    edge arrays. :func:`snapshots` is this class driven over a time grid.
+
+    Examples
+    --------
+    >>> from routecore.constellation import STARLINK_SHELL1, GroundRole
+    >>> builder = SnapshotBuilder(STARLINK_SHELL1, [43.25], [76.91], [GroundRole.TERMINAL])
+    >>> [builder.build(t).num_satellites for t in (0.0, 60.0)]
+    [1584, 1584]
+    """
 
     def __init__(
         self,
         constellation: Constellation,
-        ground_lat_deg: Any,
-        ground_lon_deg: Any,
-        ground_role: Any,
-        ground_links: GroundLinks | None,
-        ground_length_km: Any,
-        isl: bool | None,
-        max_user_links: Any,
-        max_feeder_links: Any,
-        tile_size: Any,
-        threads: Any,
+        ground_lat_deg: npt.ArrayLike,
+        ground_lon_deg: npt.ArrayLike,
+        ground_role: npt.ArrayLike,
+        ground_links: GroundLinks | None = None,
+        *,
+        ground_length_km: npt.ArrayLike | None = None,
+        isl: bool | None = None,
+        max_user_links: int | None = None,
+        max_feeder_links: int | None = None,
+        tile_size: int = 256,
+        threads: int | None = None,
     ) -> None:
         if not isinstance(constellation, Constellation):
             raise ConstellationError(
@@ -268,6 +290,7 @@ class _Prepared:
                 )
 
     def build(self, t_s: float) -> Snapshot:
+        """The :class:`Snapshot` at ``t_s`` seconds since the model epoch."""
         c = self.constellation
         n = self.num_ground
         sat = satellite_ecef_km(c, t_s)
@@ -356,7 +379,8 @@ def snapshots(
     """One :class:`Snapshot` per time step, lazily (a generator over ``times_s``).
 
     The arguments are checked, and the ground side indexed, once when this function is called;
-    each step then costs one propagation, two visibility searches and one Graph build. See
+    each step then costs one propagation, two visibility searches and one Graph build (see
+    :class:`SnapshotBuilder`). See
     :func:`snapshot` for the parameters and :func:`time_grid` for a time grid.
 
     Examples
@@ -368,20 +392,20 @@ def snapshots(
     [1585, 1585, 1585, 1585]
     """
     times = _times(times_s).reshape(-1)
-    prepared = _Prepared(
+    builder = SnapshotBuilder(
         constellation,
         ground_lat_deg,
         ground_lon_deg,
         ground_role,
         ground_links,
-        ground_length_km,
-        isl,
-        max_user_links,
-        max_feeder_links,
-        tile_size,
-        threads,
+        ground_length_km=ground_length_km,
+        isl=isl,
+        max_user_links=max_user_links,
+        max_feeder_links=max_feeder_links,
+        tile_size=tile_size,
+        threads=threads,
     )
-    return (prepared.build(float(t)) for t in times)
+    return (builder.build(float(t)) for t in times)
 
 
 def snapshot(

@@ -1,0 +1,58 @@
+"""The scenario analyses, plus the route and flow queries behind the command line.
+
+Every graph computation goes through the C++ core (:func:`routecore.shortest_path_lengths`,
+:func:`routecore.shortest_path`, :func:`routecore.nearest_source`, :func:`routecore.max_flow`);
+these modules only prepare arrays and turn results into pandas tables. One module per analysis:
+
+:mod:`~routecore.analyses.routes`
+    :func:`route_between` and :func:`flow_between`: one route, one max-flow / min-cut.
+:mod:`~routecore.analyses.transit`
+    :func:`transit_capacity`: Asia -> Europe maximum flow, minimum cut, per-link utilisation and
+    lowest-latency routes, with and without the countries to avoid, per capacity variant.
+:mod:`~routecore.analyses.failures`
+    :func:`failure_sweep`: every single link failure (optionally every pair) ranked by lost
+    transit capacity and added latency.
+:mod:`~routecore.analyses.schools`
+    :func:`school_connectivity`: per school and time step, the latency from the school to the
+    nearest internet exchange over the satellites, a gateway and the ground network, under
+    gateway policies; :func:`school_route` shows one school's route.
+:mod:`~routecore.analyses.siting`
+    :func:`gateway_siting`: candidate in-country gateway sites scored by school latency.
+
+The satellite sweep both of the last two run (work shipped to the blocks, the per-process
+ground index, the runner) is in ``_sky``, the per-column statistics in ``_stats``, the helpers
+shared by all in ``_common``.
+
+Conventions: latencies are one-way, in ms; capacities and flows in Gbit/s; ``inf`` / NaN mean
+"not connected". Node and link columns hold scenario ids (text), never graph indices.
+
+>>> from routecore import analyses
+>>> from routecore.scenario import load_scenario
+>>> analyses.route_between(load_scenario("central-asia"), "almaty", "astana").nodes[-1]
+'astana'
+"""
+
+from __future__ import annotations
+
+from ._common import latency_floor_ms
+from .failures import failure_sweep
+from .routes import FlowReport, Route, flow_between, route_between
+from .schools import POLICIES, school_connectivity, school_route
+from .siting import SITING_MODES, gateway_siting
+from .transit import TransitResult, transit_capacity
+
+__all__ = [
+    "POLICIES",
+    "SITING_MODES",
+    "FlowReport",
+    "Route",
+    "TransitResult",
+    "failure_sweep",
+    "flow_between",
+    "gateway_siting",
+    "latency_floor_ms",
+    "route_between",
+    "school_connectivity",
+    "school_route",
+    "transit_capacity",
+]

@@ -1,0 +1,368 @@
+"""School connectivity over the satellites: per school, the latency to the internet exchange."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..constellation import Constellation, GroundRole, Medium, access_graph, snapshot
+from ..errors import ScenarioError
+from ..paths import nearest_source, shortest_path
+from ..scenario import Network
+from ..executor import ProgressArg, task_threads
+from ._common import _analysis_defaults, _named, _rows
+from ._sky import _run_sky, _school_sites, _site_latency, _SkyWork
+from ._stats import _column_quantiles
+from .routes import Route, _route_from_path
+
+try:
+    import pandas as pd
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        'routecore.analyses needs pandas; install the domain extras: pip install "routecore[geo]"'
+    ) from exc
+
+__all__ = ["POLICIES", "school_connectivity", "school_route"]
+
+
+POLICIES = ("home", "any", "abroad")
+"""Gateway policies: ``home`` allows only gateways in the scenario's home country (the
+Kazakh rule that non-GSO gateways must be in-country); ``any`` allows every gateway;
+``abroad`` only gateways outside the home country (a system without an in-country gateway,
+as Starlink in Kazakhstan today)."""
+
+
+def _policy_chunk(
+    work: _SkyWork, chunk: tuple[str, npt.NDArray[np.float64]]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int16]]:
+    """Best latency and gateway (site index, -1 if none) per policy, step and school."""
+    cname, times = chunk
+    allowed = work.allowed
+    assert allowed is not None
+    n_p, n_s = allowed.shape[0], work.num_schools
+    best = np.full((n_p, times.size, n_s), np.inf)
+    via = np.full((n_p, times.size, n_s), -1, dtype=np.int16)
+    for k, total in enumerate(_site_latency(work, cname, times)):
+        for p in range(n_p):
+            masked = np.where(allowed[p][:, None], total, np.inf)
+            pick = np.argmin(masked, axis=0)
+            val = masked[pick, np.arange(n_s)]
+            best[p, k] = val
+            via[p, k] = np.where(np.isfinite(val), pick, -1)
+    return best, via
+
+
+def school_connectivity(
+    network: Network,
+    constellations: Mapping[str, Constellation] | Sequence[Constellation],
+    times_s: npt.ArrayLike,
+    *,
+    policies: Sequence[str] = ("home", "any"),
+    internet_exchanges: Iterable[str] | None = None,
+    home_country: str | None = None,
+    max_user_links: int | None = None,
+    threads: int | None = None,
+    executor: Any = None,
+    progress: ProgressArg = None,
+    chunk_size: int | None = None,
+) -> pd.DataFrame:
+    """Latency from every school to the internet exchange over the satellites, per policy.
+
+    A school reaches the exchange as school -> satellite (user link) [-> satellite (laser
+    links, where the system has them)] -> gateway (feeder link) -> ground network -> exchange.
+    Per time step, one batched search from all gateways over a directed access graph (feeder
+    links leave gateways, user links only enter schools, so neither relays traffic) gives the
+    satellite part for every school at once; the ground part from each gateway to its nearest
+    exchange is computed once. The best gateway per school and policy is then an ``argmin``
+    over the allowed gateways. No per-school query runs in Python.
+
+    The time steps run in blocks, here or on ``executor`` (see :mod:`routecore.executor`); the
+    result does not depend on ``threads``, ``executor`` or ``chunk_size``.
+
+    Parameters
+    ----------
+    network : Network
+        Terminals (``kind == "terminal"``) are the schools; ``kind == "gateway"`` nodes are the
+        gateways.
+    constellations : mapping name -> Constellation, or a sequence (named by ``.name``)
+    times_s : array_like of float
+        Time steps (seconds since the constellation epoch).
+    policies : sequence of {"home", "any", "abroad"}, default ("home", "any")
+        ``home``: only gateways in ``home_country``; ``any``: every gateway; ``abroad``: only
+        gateways outside ``home_country``.
+    internet_exchanges : iterable of node ids, optional
+        Default: ``analysis.internet_exchanges`` (Almaty IX for ``central-asia``).
+    home_country : str, optional
+        Default: ``analysis.home_country``.
+    max_user_links : int, optional
+        Satellites per school per step (highest first); default every visible satellite.
+    threads : int, optional
+        Threads for the snapshots (visibility search, graph build) and the batched search.
+        Here, with 2 or more, up to 4 time steps run side by side and share them. Default:
+        every core here, 1 per task with an executor.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Where the blocks of time steps run (default: here, nothing to start).
+    progress : callable(done, total) or True, optional
+        Called with the number of (constellation, time step) pairs done after each block;
+        ``True`` draws a terminal bar.
+    chunk_size : int, optional
+        Time steps per block (default: 1 here, a few blocks per worker on an executor).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (constellation, policy, school): ``constellation``, ``policy``, ``school``
+        (node id), ``lat``, ``lon``, ``connected_share`` (share of time steps with a route),
+        ``median_latency_ms`` and ``p95_latency_ms`` (over connected steps; NaN if never),
+        ``min_latency_ms``, ``gateway`` (most used gateway id, ``""`` if never connected),
+        ``gateway_share`` (share of connected steps on that gateway), ``gateway_country``,
+        ``exchange`` (the exchange reached through that gateway). ``attrs``: ``partial``
+        (``True`` when Ctrl-C stopped the sweep: statistics then cover the steps finished, and
+        constellations without any are left out), ``steps_done`` (per constellation),
+        ``times_done`` (per constellation, the time steps the statistics cover: blocks that
+        run side by side can finish out of order, so after Ctrl-C these need not be the first
+        ones), ``steps_total``.
+
+    Examples
+    --------
+    >>> from routecore import constellation as cs
+    >>> from routecore.scenario import load_scenario
+    >>> net = load_scenario("central-asia")
+    >>> table = school_connectivity(net, [cs.ONEWEB], [0.0], policies=("any",))
+    >>> len(table) == net.nodes_where(kind="terminal").size
+    True
+    >>> bool(table["connected_share"].between(0, 1).all())
+    True
+    """
+    defaults = _analysis_defaults(network)
+    home = home_country or defaults.get("home_country")
+    unknown = [p for p in policies if p not in POLICIES]
+    if unknown:
+        raise ValueError(f"policies must be drawn from {POLICIES}, got {unknown[0]!r}")
+    if not home and set(policies) & {"home", "abroad"}:
+        raise ScenarioError(
+            "policies 'home' and 'abroad' need home_country (or analysis.home_country)"
+        )
+    named = _named(constellations)
+    times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
+    kind = network.column("nodes", "kind")
+    gateways = np.flatnonzero(kind == "gateway").astype(np.int32)
+    if not (kind == "terminal").any() or gateways.size == 0:
+        raise ScenarioError("school_connectivity needs terminal and gateway nodes")
+    schools, to_ix, ix_of_gw, (lat, lon, role) = _school_sites(
+        network, gateways, internet_exchanges
+    )
+    country = network.column("nodes", "country")
+    allowed = {
+        "home": country[gateways] == home,
+        "any": np.ones(gateways.size, dtype=bool),
+        "abroad": country[gateways] != home,
+    }
+    work = _SkyWork(
+        named,
+        lat,
+        lon,
+        role,
+        int(schools.size),
+        to_ix,
+        max_user_links,
+        task_threads(threads, executor),
+        allowed=np.array([allowed[p] for p in policies], dtype=bool).reshape(len(policies), -1),
+    )
+    run, where = _run_sky(
+        _policy_chunk,
+        work,
+        named,
+        times,
+        chunk_size=chunk_size,
+        executor=executor,
+        progress=progress,
+        description="satellite time steps",
+    )
+    n_p, n_s = len(policies), schools.size
+    best = {c: np.full((n_p, times.size, n_s), np.inf) for c in named}
+    via = {c: np.full((n_p, times.size, n_s), -1, dtype=np.int64) for c in named}
+    done = {c: np.zeros(times.size, dtype=bool) for c in named}
+    for (cname, sl), finished, result in zip(where, run.finished, run.results, strict=True):
+        if finished:
+            best[cname][:, sl], via[cname][:, sl] = result
+            done[cname][sl] = True
+    frames = []
+    for cname in named:
+        steps = done[cname]
+        if not steps.any():
+            continue
+        for p, policy in enumerate(policies):
+            frames.append(
+                _school_table(
+                    network,
+                    cname,
+                    policy,
+                    schools,
+                    gateways,
+                    ix_of_gw,
+                    best[cname][p, steps],
+                    via[cname][p, steps],
+                )
+            )
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_SCHOOL_COLUMNS)
+    out.attrs.update(
+        partial=not run.complete,
+        steps_done={c: int(done[c].sum()) for c in named},
+        times_done={c: times[done[c]].tolist() for c in named},
+        steps_total=int(times.size),
+    )
+    return out
+
+
+_SCHOOL_COLUMNS = (
+    "constellation",
+    "policy",
+    "school",
+    "lat",
+    "lon",
+    "connected_share",
+    "median_latency_ms",
+    "p95_latency_ms",
+    "min_latency_ms",
+    "gateway",
+    "gateway_share",
+    "gateway_country",
+    "exchange",
+)
+"""The columns of :func:`school_connectivity`'s table, in order (also of an empty one)."""
+
+
+def _school_table(
+    network: Network,
+    cname: str,
+    policy: str,
+    schools: npt.NDArray[np.int32],
+    gateways: npt.NDArray[np.int32],
+    ix_of_gw: npt.NDArray[Any],
+    latency: npt.NDArray[np.float64],
+    via: npt.NDArray[np.int64],
+) -> pd.DataFrame:
+    """Per-school statistics over the time axis (axis 0), vectorised: the rows of one
+    (constellation, policy) in :func:`school_connectivity`'s table (:data:`_SCHOOL_COLUMNS`)."""
+    n_s = latency.shape[1]
+    connected = np.isfinite(latency)
+    share = connected.mean(axis=0)
+    median, p95, low = _column_quantiles(np.where(connected, latency, np.nan))
+    k_idx, s_idx = np.nonzero(via >= 0)
+    flat = s_idx.astype(np.int64) * gateways.size + via[k_idx, s_idx]
+    counts = np.bincount(flat, minlength=n_s * gateways.size).reshape(n_s, gateways.size)
+    top = counts.argmax(axis=1)
+    used = counts.max(axis=1)
+    ids = network.column("nodes", "id")
+    country = network.column("nodes", "country")
+    gw_ids = np.where(used > 0, ids[gateways][top], "")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gw_share = np.where(used > 0, used / np.maximum(connected.sum(axis=0), 1), np.nan)
+    columns = {
+        "constellation": cname,
+        "policy": policy,
+        "school": ids[schools],
+        "lat": network.column("nodes", "lat")[schools],
+        "lon": network.column("nodes", "lon")[schools],
+        "connected_share": share,
+        "median_latency_ms": median,
+        "p95_latency_ms": p95,
+        "min_latency_ms": low,
+        "gateway": gw_ids,
+        "gateway_share": gw_share,
+        "gateway_country": np.where(used > 0, country[gateways][top], ""),
+        "exchange": np.where(used > 0, ids[ix_of_gw][top], ""),
+    }
+    assert tuple(columns) == _SCHOOL_COLUMNS
+    return pd.DataFrame(columns)
+
+
+def school_route(
+    network: Network,
+    constellation: Constellation,
+    t_s: float,
+    school: str,
+    *,
+    policy: str = "home",
+    internet_exchanges: Iterable[str] | None = None,
+    home_country: str | None = None,
+) -> Route | None:
+    """The full route of one school at one time step, as :func:`school_connectivity` sees it.
+
+    Satellites appear in ``Route.nodes`` as ``"sat:<index>"`` and radio hops in
+    ``Route.links`` as ``"user_link"``, ``"isl"`` or ``"feeder"``; the ground part uses link
+    ids. Meant for inspecting single schools (it runs one search per allowed gateway); use
+    :func:`school_connectivity` for many.
+
+    Returns ``None`` when the school has no route under the policy at ``t_s``. An unknown
+    ``policy`` raises :class:`ValueError`.
+
+    Examples
+    --------
+    >>> from routecore import constellation as cs
+    >>> from routecore.scenario import load_scenario
+    >>> net = load_scenario("central-asia")
+    >>> school = net.nodes.loc[net.nodes["kind"] == "terminal", "id"].iat[0]
+    >>> route = school_route(net, cs.STARLINK_SHELL1, 0.0, school, policy="any")
+    >>> route is None or (route.nodes[0] == school and route.links[0] == "user_link")
+    True
+    """
+
+    defaults = _analysis_defaults(network)
+    home = home_country or defaults.get("home_country")
+    kind = network.column("nodes", "kind")
+    country = network.column("nodes", "country")
+    row = int(network.node_index([school])[0])
+    if kind[row] != "terminal":
+        raise ScenarioError(f"{school!r} is a {kind[row]}, not a terminal")
+    gateways = np.flatnonzero(kind == "gateway").astype(np.int32)
+    allowed = {
+        "home": country[gateways] == home,
+        "any": np.ones(gateways.size, dtype=bool),
+        "abroad": country[gateways] != home,
+    }.get(policy)
+    if allowed is None:
+        raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
+    ixp = _rows(network, internet_exchanges, "internet_exchanges")
+    ground = network.to_graph(capacity=None)
+    g_len, g_near = nearest_source(ground, ixp)
+    # Access graph as in school_connectivity: node 0 is the school, then the gateways.
+    ground_rows = np.concatenate([[row], gateways])
+    role = [int(GroundRole.TERMINAL)] + [int(GroundRole.GATEWAY)] * gateways.size
+    lat = network.column("nodes", "lat").astype(np.float64)[ground_rows]
+    lon = network.column("nodes", "lon").astype(np.float64)[ground_rows]
+    snap = snapshot(constellation, float(t_s), lat, lon, role)
+    access_part = access_graph(snap)
+    access, access_medium = access_part.graph, access_part.medium
+    best: tuple[float, Any, int] | None = None
+    for k, gw_row in enumerate(gateways.tolist()):
+        if not allowed[k] or not np.isfinite(g_len[gw_row]):
+            continue
+        up = shortest_path(access, 1 + k, 0)
+        if up is not None and (best is None or up.length + g_len[gw_row] < best[0]):
+            best = (float(up.length + g_len[gw_row]), up, gw_row)
+    if best is None:
+        return None
+    _, up, gw = best
+    ids = network.column("nodes", "id")
+    n_ground = ground_rows.size
+    # The access path runs gateway -> satellites -> school; turn it round.
+    sky_nodes = [
+        str(ids[ground_rows[v]]) if v < n_ground else f"sat:{v - n_ground}"
+        for v in reversed(list(up.nodes))
+    ]
+    sky_links = [Medium(int(access_medium[e])).name.lower() for e in reversed(list(up.edges))]
+    down = shortest_path(ground, gw, int(g_near[gw]))
+    assert down is not None  # g_len[gw] is finite
+    tail = _route_from_path(network, list(down.nodes), list(down.edges))
+    return Route(
+        nodes=(*sky_nodes, *tail.nodes[1:]),
+        links=(*sky_links, *tail.links),
+        latency_ms=float(up.length) + tail.latency_ms,
+        length_km=math.nan,
+    )

@@ -1,0 +1,276 @@
+"""The ``routecore`` commands: :func:`main` and one function per sub-command.
+
+Each command loads its scenario, calls the analyses, and hands the result to
+:mod:`routecore.cli.render` (tables) or :mod:`routecore.cli.output` (JSON, files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import RoutecoreError
+from .parser import build_parser
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..scenario import Network
+
+__all__ = ["EXIT_INTERRUPTED", "EXIT_USAGE", "CliError", "main", "run_demo"]
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+_EXTRAS_HINT = 'the routecore command needs the domain extras: pip install "routecore[geo]"'
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 bad input, 130 interrupted).
+
+    >>> main(["route", "almaty", "astana", "--json"])  # doctest: +ELLIPSIS
+    {
+      "src": "almaty",
+      ...
+    0
+    """
+    args = build_parser().parse_args(argv)
+    func = _COMMANDS[args.command]
+    try:
+        _check_extras()
+        return func(args)
+    except (CliError, RoutecoreError) as exc:
+        # RoutecoreError covers ScenarioError, whose message names the file, row and column.
+        print(f"routecore: error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("routecore: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _check_extras() -> None:
+    import importlib.util
+
+    missing = [m for m in ("pandas", "rich", "matplotlib") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise CliError(f"{_EXTRAS_HINT} (missing: {', '.join(missing)})")
+
+
+def _console(args: argparse.Namespace) -> Console:
+    from rich.console import Console
+
+    # With --json the tables go to stderr-free silence: stdout carries only the document.
+    return Console(quiet=bool(getattr(args, "json", False)), highlight=False)
+
+
+def _load(args: argparse.Namespace) -> Network:
+    from ..scenario import load_scenario
+
+    net = load_scenario(args.scenario)
+    variant = getattr(args, "variant", None)
+    return net.variant(variant) if variant else net
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .demo import scenario_summary
+    from .output import emit_json
+    from .render import print_report
+
+    doc = scenario_summary(_load(args))
+    if args.json:
+        emit_json(doc)
+    else:
+        print_report(_console(args), doc)
+    return 0
+
+
+def _cmd_route(args: argparse.Namespace) -> int:
+    from ..analyses import route_between
+    from .output import emit_json
+    from .render import print_route
+
+    net = _load(args)
+    src, dst = net.find_node(args.src), net.find_node(args.dst)
+    weight = {"latency": "latency_ms", "length": "length_km", "hops": None}[args.by]
+    result = route_between(net, src, dst, weight=weight, avoid_countries=args.avoid_country)
+    if result is None:
+        if args.json:
+            ids = net.column("nodes", "id")
+            emit_json({"src": ids[src], "dst": ids[dst], "route": None})
+        else:
+            _console(args).print(
+                f"No route from {args.src} to {args.dst}"
+                + (f" avoiding {', '.join(args.avoid_country)}" if args.avoid_country else ""),
+                markup=False,
+            )
+        return 0
+    if args.json:
+        emit_json(result.to_dict())
+    else:
+        print_route(_console(args), result)
+    return 0
+
+
+def _cmd_flow(args: argparse.Namespace) -> int:
+    from ..analyses import flow_between
+    from .output import emit_json
+    from .render import print_flow
+
+    net = _load(args)
+    ids = net.column("nodes", "id")
+    sources = [str(ids[net.find_node(k)]) for k in args.sources]
+    sinks = [str(ids[net.find_node(k)]) for k in args.sinks]
+    if set(sources) & set(sinks):
+        raise CliError(f"{sorted(set(sources) & set(sinks))[0]!r} is in both --from and --to")
+    result = flow_between(net, sources, sinks, avoid_countries=args.avoid_country)
+    if args.json:
+        emit_json(result.to_dict())
+    else:
+        print_flow(_console(args), result, args.avoid_country)
+    return 0
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from ..plotting import network_map
+
+    net = _load(args)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    network_map(net, path=args.out)
+    _console(args).print(f"wrote {args.out}", markup=False)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .output import emit_json
+
+    if args.steps < 1:
+        raise CliError(f"--steps must be >= 1, got {args.steps}")
+    if not args.step_s > 0:
+        raise CliError(f"--step-s must be > 0, got {args.step_s}")
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        executor = stack.enter_context(_dask_client(args.scheduler)) if args.scheduler else None
+        doc = run_demo(
+            args.scenario,
+            args.out,
+            steps=args.steps,
+            step_s=args.step_s,
+            pairs=args.pairs,
+            threads=args.threads,
+            console=_console(args),
+            executor=executor,
+        )
+    doc["elapsed_s"] = round(time.perf_counter() - started, 2)
+    if args.json:
+        emit_json(doc)
+    if doc["partial"]:
+        print(
+            f"routecore: interrupted; the finished part is in {doc['outputs']['json']}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    return 0
+
+
+@contextlib.contextmanager
+def _dask_client(address: str) -> Iterator[Any]:
+    """A ``dask.distributed.Client`` connected to ``address``, closed afterwards."""
+    try:
+        import distributed
+    except ImportError:
+        raise CliError('--scheduler needs Dask: pip install "routecore[dask]"') from None
+    try:
+        connect: Callable[..., Any] = distributed.Client
+        # Connection timeout: Dask's distributed.comm.timeouts.connect (30 s by default).
+        client = connect(address)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CliError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client:
+        yield client
+
+
+def _progress_bars(
+    console: Console,
+) -> Callable[[str], contextlib.AbstractContextManager[Callable[[int, int], None]]]:
+    """Per sweep, a transient progress bar on ``console`` and the callback that moves it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    @contextlib.contextmanager
+    def bar_for(description: str) -> Iterator[Callable[[int, int], None]]:
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(description, total=None)
+            yield lambda done, total: bar.update(task, completed=done, total=total)
+
+    return bar_for
+
+
+def run_demo(
+    scenario: str,
+    out: Path,
+    *,
+    steps: int = 96,
+    step_s: float = 60.0,
+    pairs: bool = False,
+    threads: int | None = None,
+    console: Console | None = None,
+    executor: Any = None,
+) -> dict[str, Any]:
+    """Run the demo's analyses (:func:`~routecore.cli.demo.compute_demo`), print each stage
+    as it finishes, write ``map.png``, ``results.json`` and ``schools.csv`` into ``out``;
+    returns the JSON document.
+
+    The sweeps show a progress bar and run on ``executor`` when one is given (see
+    :mod:`routecore.executor`). Ctrl-C during a sweep stops the demo after that sweep: its
+    finished part is printed and written, later analyses are skipped, and the document has
+    ``"partial": true``."""
+    from rich.console import Console
+
+    from ..scenario import load_scenario
+    from .demo import compute_demo
+    from .output import write_demo_outputs
+    from .render import print_demo_stage, print_headline
+
+    console = console or Console(highlight=False)
+    out.mkdir(parents=True, exist_ok=True)
+    print_headline(console, load_scenario(scenario))
+    result = compute_demo(
+        scenario,
+        steps=steps,
+        step_s=step_s,
+        pairs=pairs,
+        threads=threads,
+        executor=executor,
+        progress=_progress_bars(console),
+        on_stage=lambda stage, partial: print_demo_stage(console, stage, partial),
+    )
+    doc, written = write_demo_outputs(result, out)
+    console.print(f"wrote {', '.join(written)}", markup=False)
+    return doc
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "demo": _cmd_demo,
+    "report": _cmd_report,
+    "route": _cmd_route,
+    "flow": _cmd_flow,
+    "map": _cmd_map,
+}

@@ -1,0 +1,142 @@
+"""The ``routecore`` command line's arguments: one sub-parser per command."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["DEFAULT_SCENARIO", "build_parser"]
+
+DEFAULT_SCENARIO = "central-asia"
+"""The scenario every command reads unless told otherwise."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``routecore`` argument parser; ``args.command`` names the sub-command.
+
+    >>> build_parser().parse_args(["route", "almaty", "astana"]).by
+    'latency'
+    """
+    parser = argparse.ArgumentParser(
+        prog="routecore",
+        description="Routing and capacity analyses on scenario networks (shortest paths and "
+        "max-flow in C++).",
+        epilog="Start with 'routecore demo'. SCENARIO is a scenario directory or a bundled "
+        f"scenario name (default {DEFAULT_SCENARIO!r}).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def scenario_opts(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--scenario",
+            "-s",
+            default=DEFAULT_SCENARIO,
+            metavar="SCENARIO",
+            help=f"scenario directory or bundled name (default {DEFAULT_SCENARIO})",
+        )
+        p.add_argument("--variant", metavar="NAME", help="apply a variant from scenario.toml")
+
+    def json_opt(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    p = sub.add_parser(
+        "demo",
+        help="run all analyses on the default scenario; write a map and JSON",
+        description="Run school connectivity, transit capacity and the failure sweep on a "
+        "scenario, print the tables, and write map.png, results.json and per-school CSV to "
+        "the output directory.",
+    )
+    p.add_argument("--scenario", "-s", default=DEFAULT_SCENARIO, metavar="SCENARIO")
+    p.add_argument(
+        "--out",
+        "-o",
+        default="routecore-out",
+        type=Path,
+        metavar="DIR",
+        help="output directory (default ./routecore-out)",
+    )
+    p.add_argument(
+        "--steps",
+        type=int,
+        default=96,
+        metavar="N",
+        help="time steps for the satellite analysis (default 96)",
+    )
+    p.add_argument(
+        "--step-s",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="seconds between time steps (default 60; 96 x 60 s is about one Starlink orbit)",
+    )
+    p.add_argument("--pairs", action="store_true", help="also sweep every pair of link failures")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="threads for batched searches (default: all cores; 1 per task with --scheduler)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the sweeps on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs the dask "
+        "extra: pip install 'routecore[dask]')",
+    )
+    json_opt(p)
+
+    p = sub.add_parser(
+        "report",
+        help="summarise a scenario: places, links, variants, assumptions",
+        description="Check a scenario directory and summarise it.",
+    )
+    p.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, metavar="SCENARIO_DIR")
+    json_opt(p)
+
+    p = sub.add_parser(
+        "route",
+        help="lowest-latency route between two places",
+        description="Lowest-latency route between two nodes (ids or names, any case).",
+    )
+    p.add_argument("src", metavar="SRC")
+    p.add_argument("dst", metavar="DST")
+    scenario_opts(p)
+    p.add_argument(
+        "--avoid-country",
+        action="append",
+        default=[],
+        metavar="CC",
+        help="do not pass through nodes of this country (repeatable), e.g. RU",
+    )
+    p.add_argument(
+        "--by",
+        choices=("latency", "length", "hops"),
+        default="latency",
+        help="what to minimise (default latency)",
+    )
+    json_opt(p)
+
+    p = sub.add_parser(
+        "flow",
+        help="maximum flow and minimum cut between two sets of places",
+        description="Maximum flow (Gbit/s) from the --from nodes to the --to nodes, with the "
+        "links of a minimum cut and the busiest links.",
+    )
+    p.add_argument("--from", dest="sources", nargs="+", required=True, metavar="NODE")
+    p.add_argument("--to", dest="sinks", nargs="+", required=True, metavar="NODE")
+    scenario_opts(p)
+    p.add_argument(
+        "--avoid-country",
+        action="append",
+        default=[],
+        metavar="CC",
+        help="give no capacity to links touching this country (repeatable)",
+    )
+    json_opt(p)
+
+    p = sub.add_parser(
+        "map", help="draw a scenario map (PNG)", description="Draw the scenario's places and links."
+    )
+    scenario_opts(p)
+    p.add_argument("--out", "-o", default="map.png", type=Path, metavar="FILE")
+    return parser

@@ -1,0 +1,392 @@
+"""Rendering for the terminal: the rich tables of every command and the demo's stages.
+
+Nothing here computes an analysis; it formats what :mod:`routecore.analyses` and
+:mod:`routecore.cli.demo` return.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..analyses import FlowReport, Route
+    from ..scenario import Network
+    from .demo import DemoResult
+
+__all__ = ["print_demo_stage", "print_flow", "print_headline", "print_report", "print_route"]
+
+
+def _fmt(x: float, digits: int = 1) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    return f"{x:,.{digits}f}"
+
+
+def _add_row(table: Any, *cells: Any) -> None:
+    """Add a row whose text is shown as is (rich markup in data, like "[[sources]]", stays)."""
+    from rich.text import Text
+
+    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
+
+
+def _node_label(net: Network, node_id: str) -> str:
+    row = int(net.node_index([node_id])[0])
+    return str(net.nodes["name"].iat[row])
+
+
+def _policy_words(policy: str, home: str) -> str:
+    return {"home": f"in {home} only", "abroad": f"outside {home} only"}.get(policy, policy)
+
+
+def _route_text(net: Network, route: Sequence[str]) -> str:
+    names = [_node_label(net, n) for n in route]
+    return " → ".join(names)
+
+
+def _transit_table(net: Network, cases: Any) -> Any:
+    from rich.table import Table
+
+    t = Table(
+        title="Asia → Europe transit: China border → Frankfurt, Istanbul", title_justify="left"
+    )
+    t.add_column("cable")
+    t.add_column("routes")
+    t.add_column("max flow\nTbit/s", justify="right")
+    t.add_column("minimum cut (links)", overflow="fold")
+    t.add_column("fastest", justify="right")
+    for _, row in cases.iterrows():
+        _add_row(
+            t,
+            row["variant"],
+            row["policy"],
+            _fmt(row["max_flow_gbps"] / 1000, 1),
+            ", ".join(row["cut_links"]),
+            f"{_fmt(row['best_latency_ms'], 1)} ms to {_node_label(net, row['best_sink'])}",
+        )
+    return t
+
+
+def _routes_text(net: Network, routes: Any) -> Any:
+    from rich.text import Text
+
+    text = Text()
+    seen = set()
+    for _, row in routes.iterrows():
+        key = (row["policy"], row["sink"], tuple(row["route"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        text.append(f"{row['policy']} → {_node_label(net, row['sink'])}: ", style="bold")
+        if row["route"]:
+            text.append(f"{row['latency_ms']:.1f} ms, {row['length_km']:,.0f} km: ")
+            text.append(_route_text(net, row["route"]) + "\n", style="dim")
+        else:
+            text.append("no route\n")
+    return text
+
+
+def _sweep_table(sweeps: dict[str, Any], top: int) -> Any:
+    import pandas as pd
+    from rich.table import Table
+
+    names = list(sweeps)
+    merged = None
+    for name in names:
+        df = sweeps[name][["failed", "lost_gbps", "added_latency_ms"]].copy()
+        df["failed"] = df["failed"].map(lambda f: " + ".join(f))
+        df = df.rename(columns={"lost_gbps": f"lost:{name}", "added_latency_ms": f"ms:{name}"})
+        merged = df if merged is None else pd.merge(merged, df, on="failed", how="outer")
+    assert merged is not None
+    lost_cols = [f"lost:{n}" for n in names]
+    ms_cols = [f"ms:{n}" for n in names]
+    harm = merged[lost_cols].max(axis=1)
+    delay = merged[ms_cols].replace(float("inf"), 1e12).max(axis=1)
+    merged = merged.assign(_h=harm, _d=delay).sort_values(["_h", "_d"], ascending=False)
+    t = Table(title=f"Worst single-link failures (top {top})", title_justify="left")
+    t.add_column("failed link(s)")
+    for n in names:
+        t.add_column(f"lost Gbit/s\n{n}", justify="right")
+        t.add_column(f"+ms\n{n}", justify="right")
+    for _, row in merged.head(top).iterrows():
+        cells = [row["failed"]]
+        for n in names:
+            ms = row[f"ms:{n}"]
+            cells += [_fmt(row[f"lost:{n}"], 0), "cut off" if ms == float("inf") else _fmt(ms, 1)]
+        _add_row(t, *cells)
+    return t
+
+
+def _school_summary_table(summary: Any, steps: dict[str, int], step_s: float, home: str) -> Any:
+    from rich.table import Table
+
+    counts = sorted(set(steps.values()))
+    shown = "/".join(str(c) for c in counts)
+    t = Table(
+        title=f"Rural schools → internet exchange ({shown} time steps, every {step_s:g} s)",
+        title_justify="left",
+    )
+    t.add_column("system")
+    t.add_column("gateways")
+    t.add_column("always\nonline", justify="right")
+    t.add_column("time\nonline", justify="right")
+    t.add_column("median\nms", justify="right")
+    t.add_column("p95\nms", justify="right")
+    t.add_column("main gateway (schools)", overflow="fold")
+    for _, row in summary.iterrows():
+        _add_row(
+            t,
+            row["constellation"],
+            _policy_words(str(row["policy"]), home),
+            f"{row['always_connected'] / row['schools']:.0%}",
+            f"{row['mean_connected_share']:.1%}",
+            _fmt(row["median_latency_ms"], 1),
+            _fmt(row["p95_latency_ms"], 1),
+            row["gateways"],
+        )
+    return t
+
+
+def _siting_table(siting: Any, home: str, top: int) -> Any:
+    from rich.table import Table
+
+    t = Table(
+        title=f"Best single in-country gateway site ({home}), by school latency (top {top})",
+        title_justify="left",
+    )
+    for name, justify in [
+        ("system", "left"),
+        ("rank", "right"),
+        ("site", "left"),
+        ("time\nonline", "right"),
+        ("median\nms", "right"),
+        ("p95\nms", "right"),
+        ("worst school\nonline", "right"),
+    ]:
+        t.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for cname, grp in siting.groupby("constellation", sort=False):
+        for _, row in grp.head(top).iterrows():
+            _add_row(
+                t,
+                cname,
+                str(row["rank"]),
+                f"{row['name']} ({row['kind']})",
+                f"{row['connected_share']:.1%}",
+                _fmt(row["median_latency_ms"], 1),
+                _fmt(row["p95_latency_ms"], 1),
+                f"{row['worst_school_connected_share']:.0%}",
+            )
+    return t
+
+
+def _cut(parts: dict[str, Any]) -> str:
+    """A note for a sweep stopped by Ctrl-C."""
+    for df in parts.values():
+        if df.attrs.get("partial"):
+            if "cases_done" in df.attrs:
+                done, total = df.attrs["cases_done"], df.attrs["cases_total"]
+                return f" (interrupted: {done} of {total} cases)"
+            steps = df.attrs["steps_done"]
+            total = df.attrs["steps_total"] * len(steps)
+            return f" (interrupted: {sum(steps.values())} of {total} time steps)"
+    return ""
+
+
+def print_report(console: Console, doc: dict[str, Any]) -> None:
+    """Print a :func:`~routecore.cli.demo.scenario_summary` as tables.
+
+    >>> import io
+    >>> from rich.console import Console
+    >>> from routecore.cli.demo import scenario_summary
+    >>> from routecore.scenario import load_scenario
+    >>> console = Console(file=io.StringIO(), width=100)
+    >>> print_report(console, scenario_summary(load_scenario("central-asia")))
+    >>> "Assumptions" in console.file.getvalue()
+    True
+    """
+    from rich.table import Table
+
+    console.print(f"{doc['title']}  ({doc['name']})", style="bold", markup=False)
+    if doc["description"]:
+        console.print(doc["description"], style="dim", markup=False)
+    t = Table(title="Places", title_justify="left")
+    t.add_column("kind")
+    t.add_column("count", justify="right")
+    t.add_column("countries")
+    for kind, row in doc["nodes_by_kind"].items():
+        _add_row(t, kind, f"{row['count']:,}", ", ".join(row["countries"]))
+    console.print(t)
+    t = Table(title="Links", title_justify="left")
+    for col in ("medium", "count", "km total", "Gbit/s min", "Gbit/s max"):
+        t.add_column(col, justify="left" if col == "medium" else "right")
+    for medium, row in doc["links_by_medium"].items():
+        _add_row(
+            t,
+            medium,
+            str(row["count"]),
+            _fmt(row["length_km"], 0),
+            _fmt(row["capacity_gbps_min"], 0),
+            _fmt(row["capacity_gbps_max"], 0),
+        )
+    console.print(t)
+    if doc["variants"]:
+        t = Table(title="Variants", title_justify="left")
+        t.add_column("name")
+        t.add_column("description")
+        for name, text in doc["variants"].items():
+            _add_row(t, name, text)
+        console.print(t)
+    t = Table(title=f"Assumptions ({len(doc['assumptions'])})", title_justify="left")
+    t.add_column("id")
+    t.add_column("subject")
+    t.add_column("value", overflow="fold")
+    for a in doc["assumptions"]:
+        _add_row(t, a["id"], a["subject"], a["value"])
+    console.print(t)
+    console.print(
+        f"{doc['sources']} sources cited; every figure marked [UNCERTAIN] or "
+        "[ASSUMED] is listed above.",
+        style="dim",
+        markup=False,
+    )
+
+
+def print_route(console: Console, route: Route) -> None:
+    """Print a route hop by hop.
+
+    >>> import io
+    >>> from rich.console import Console
+    >>> from routecore.analyses import route_between
+    >>> from routecore.scenario import load_scenario
+    >>> console = Console(file=io.StringIO(), width=100)
+    >>> print_route(console, route_between(load_scenario("central-asia"), "almaty", "astana"))
+    >>> console.file.getvalue().startswith("almaty -> astana")
+    True
+    """
+    from rich.table import Table
+
+    t = Table(
+        title=f"{route.nodes[0]} -> {route.nodes[-1]}: {_fmt(route.latency_ms, 2)} ms, "
+        f"{_fmt(route.length_km, 0)} km, {len(route.links)} links",
+        title_justify="left",
+    )
+    for col in ("#", "from", "to", "link", "medium", "km", "ms", "Gbit/s"):
+        t.add_column(col, justify="right" if col in ("#", "km", "ms", "Gbit/s") else "left")
+    for i, hop in enumerate(route.hops(), start=1):
+        _add_row(
+            t,
+            str(i),
+            hop["from"],
+            hop["to"],
+            hop["link"],
+            hop["medium"],
+            _fmt(hop["length_km"], 0),
+            _fmt(hop["latency_ms"], 2),
+            _fmt(hop["capacity_gbps"], 0),
+        )
+    console.print(t)
+
+
+def print_flow(console: Console, report: FlowReport, avoid: Sequence[str]) -> None:
+    """Print a max-flow: its value, the minimum cut and the busiest links.
+
+    >>> import io
+    >>> from rich.console import Console
+    >>> from routecore.analyses import flow_between
+    >>> from routecore.scenario import load_scenario
+    >>> console = Console(file=io.StringIO(), width=100)
+    >>> report = flow_between(load_scenario("central-asia"), ["khorgos"], ["istanbul"])
+    >>> print_flow(console, report, [])
+    >>> console.file.getvalue().startswith("Max flow khorgos -> istanbul")
+    True
+    """
+    from rich.table import Table
+
+    console.print(
+        f"Max flow {', '.join(report.sources)} -> {', '.join(report.sinks)}: "
+        f"{_fmt(report.value_gbps, 0)} Gbit/s"
+        + (f" (avoiding {', '.join(avoid)})" if avoid else ""),
+        style="bold",
+        markup=False,
+    )
+    t = Table(title="Minimum cut", title_justify="left")
+    for col in ("link", "from", "to", "medium", "Gbit/s"):
+        t.add_column(col, justify="right" if col == "Gbit/s" else "left")
+    for row in report.cut_rows():
+        _add_row(t, row["link"], row["a"], row["b"], row["medium"], _fmt(row["capacity_gbps"], 0))
+    console.print(t)
+    t = Table(title="Busiest links", title_justify="left")
+    for col in ("link", "flow Gbit/s", "capacity", "utilisation"):
+        t.add_column(col, justify="left" if col == "link" else "right")
+    for row in report.busiest(10):
+        _add_row(
+            t,
+            row["link"],
+            _fmt(row["flow_gbps"], 0),
+            _fmt(row["capacity_gbps"], 0),
+            f"{row['utilisation']:.0%}",
+        )
+    console.print(t)
+
+
+def print_headline(console: Console, net: Network) -> None:
+    """The demo's opening panel: the scenario's title and size.
+
+    >>> import io
+    >>> from rich.console import Console
+    >>> from routecore.scenario import load_scenario
+    >>> console = Console(file=io.StringIO(), width=100)
+    >>> print_headline(console, load_scenario("central-asia"))
+    >>> "scenario 'central-asia'" in console.file.getvalue()
+    True
+    """
+    from rich.panel import Panel
+    from rich.text import Text
+
+    headline = Text(str(net.meta.get("title", net.name)) + "\n", style="bold")
+    headline.append(
+        f"scenario {net.name!r}: {net.num_nodes:,} places, {net.num_links} links, "
+        f"{len(net.meta.get('assumptions', []))} listed assumptions",
+        style="",
+    )
+    console.print(Panel.fit(headline, border_style="cyan"))
+
+
+def print_demo_stage(console: Console, stage: str, result: DemoResult) -> None:
+    """Print one finished stage of :func:`~routecore.cli.demo.compute_demo` (its tables and
+    its wall time), as the demo passes it to ``on_stage``.
+
+    >>> import io
+    >>> from rich.console import Console
+    >>> from routecore.cli.demo import compute_demo
+    >>> console = Console(file=io.StringIO(), width=120)
+    >>> result = compute_demo("central-asia", steps=1, on_stage=lambda stage, r:
+    ...     print_demo_stage(console, stage, r))
+    >>> "Worst single-link failures" in console.file.getvalue()
+    True
+    """
+    net, seconds = result.net, result.seconds.get(stage, 0.0)
+    if stage == "transit":
+        cases, routes = result.transit.cases, result.transit.routes
+        console.print(_transit_table(net, cases))
+        console.print(_routes_text(net, routes[routes["variant"] == cases.iloc[0]["variant"]]))
+        console.print(f"[dim]transit capacity: {seconds:.2f} s[/dim]")
+    elif stage == "failures":
+        console.print(_sweep_table(result.sweeps, top=10))
+        console.print(f"[dim]failure sweep: {seconds:.2f} s{_cut(result.sweeps)}[/dim]")
+    elif stage == "schools" and result.schools is not None:
+        if result.school_summary is not None:
+            steps = result.schools.attrs["steps_done"]
+            console.print(
+                _school_summary_table(result.school_summary, steps, result.step_s, result.home)
+            )
+        cut = _cut({"": result.schools})
+        console.print(f"[dim]school connectivity: {seconds:.2f} s{cut}[/dim]")
+    elif stage == "siting" and result.siting is not None:
+        if len(result.siting):
+            console.print(_siting_table(result.siting, result.home, top=5))
+        cut = _cut({"": result.siting})
+        console.print(f"[dim]gateway siting: {seconds:.2f} s{cut}[/dim]")

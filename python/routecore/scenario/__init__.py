@@ -1,0 +1,92 @@
+"""Scenarios: a ground network of named places and links, and its on-disk format.
+
+A :class:`Network` is two pandas tables and a metadata dictionary:
+
+``nodes`` (one row per place; graph node ``i`` is row ``i``)
+    ``id`` (unique text key), ``name``, ``kind`` (one of :data:`NODE_KINDS`), ``country``
+    (ISO 3166-1 alpha-2 code, e.g. ``KZ``), ``lat`` and ``lon`` (WGS-84 decimal degrees),
+    ``source`` (where the coordinates come from: ids of entries in the scenario's ``sources`` or
+    ``assumptions`` lists, separated by ``;``).
+``links`` (one row per undirected link; graph edge ``e`` is row ``e``)
+    ``id`` (unique text key), ``a`` and ``b`` (node ids), ``medium`` (one of :data:`MEDIA`),
+    ``length_km``, ``capacity_gbps`` (per direction), ``latency_ms`` (one way),
+    ``latency_given`` (``False`` where ``latency_ms`` was derived from the length and medium:
+    fibre and submarine cable at c / 1.468, radio and laser at c), ``operator``, ``source``.
+``meta``
+    The parsed ``scenario.toml``: ``name``, ``description``, ``units``, ``parameters``,
+    ``sources``, ``assumptions``, ``variants`` and ``analysis`` (see below).
+
+On disk a scenario is a directory a person can edit with a spreadsheet and a text editor::
+
+    nodes.csv       id,name,kind,country,lat,lon,source
+    links.csv       id,a,b,medium,length_km,capacity_gbps,latency_ms,operator,source
+    scenario.toml   name = "...", [units], [parameters], [[sources]], [[assumptions]],
+                    [variants.NAME], [analysis]
+
+CSV files are UTF-8 with a header row; cells are trimmed of surrounding blanks; extra columns
+are kept as text and written back. In ``links.csv`` an empty ``latency_ms`` means "derive it";
+an empty or missing ``id`` becomes ``A--B`` (``A--B#2`` for a parallel link). ``units`` may only
+state the units the model uses (``length = "km"``, ``capacity = "Gbit/s"``, ``latency = "ms"``),
+so a file written for other units is refused instead of misread. A variant changes the base
+network by name::
+
+    [variants.tcfo-6tbps]
+    description = "Trans-Caspian cable at its 6 Tbit/s design capacity"
+    remove_links = []                 # link ids
+    remove_nodes = []                 # node ids (their links go too)
+    [variants.tcfo-6tbps.links.tcfo]  # per-link overrides: capacity_gbps, length_km,
+    capacity_gbps = 6000              # latency_ms, operator, source
+
+``[analysis]`` names the nodes the analyses use by default (``internet_exchanges``,
+``transit_sources``, ``transit_sinks``; each a list of node ids), the ``home_country`` whose
+gateways the in-country policy allows, and ``avoid_countries`` for the "without Russia" case.
+
+The package is laid out as the model (:class:`Network`, in ``_model``), the schema and its
+checks (``_schema``, ``_checks``) and the files (``_csv``, ``_files``). The physical constants
+and :func:`great_circle_km` are :mod:`routecore.geo`'s, re-exported here.
+
+Loading checks everything and raises :class:`~routecore.errors.ScenarioError` naming the file,
+row, line and column of the first problem. :meth:`Network.save` writes each file to a temporary
+file in the target directory and moves it into place with :func:`os.replace`, so a crash never
+leaves a half-written file; ``scenario.toml`` is written back byte for byte (comments included)
+unless the metadata changed.
+
+Examples
+--------
+>>> from routecore.scenario import load_scenario
+>>> net = load_scenario("central-asia")
+>>> g = net.to_graph()                      # weight = latency_ms, capacity = capacity_gbps
+>>> int(net.node_index(["almaty"])[0]) == net.find_node("Almaty")
+True
+"""
+
+from __future__ import annotations
+
+from ..geo import C_KM_PER_MS, DEFAULT_FIBER_GROUP_INDEX, EARTH_RADIUS_KM, great_circle_km
+from ._files import bundled_scenarios, load_network, load_scenario
+from ._model import Network
+from ._schema import (
+    GUIDED_MEDIA,
+    LINK_COLUMNS,
+    MEDIA,
+    NODE_COLUMNS,
+    NODE_KINDS,
+    derived_latency_ms,
+)
+
+__all__ = [
+    "C_KM_PER_MS",
+    "DEFAULT_FIBER_GROUP_INDEX",
+    "EARTH_RADIUS_KM",
+    "GUIDED_MEDIA",
+    "LINK_COLUMNS",
+    "MEDIA",
+    "NODE_COLUMNS",
+    "NODE_KINDS",
+    "Network",
+    "bundled_scenarios",
+    "derived_latency_ms",
+    "great_circle_km",
+    "load_network",
+    "load_scenario",
+]

@@ -1,0 +1,100 @@
+"""Loading scenario directories and the scenarios bundled with the package."""
+
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from pathlib import Path
+
+from ..errors import ScenarioError
+from ._checks import _Where
+from ._csv import _read_csv
+from ._model import Network
+
+__all__ = ["bundled_scenarios", "load_network", "load_scenario"]
+
+
+def load_network(directory: str | os.PathLike[str]) -> Network:
+    """Load a scenario directory (``nodes.csv``, ``links.csv``, ``scenario.toml``).
+
+    Raises
+    ------
+    ScenarioError
+        A missing or malformed file, or any problem :class:`Network` checks; the message names
+        the file, row, line and column.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> net = load_scenario("central-asia")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     load_network(net.save(tmp)) == net
+    True
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise ScenarioError(f"{root}: not a scenario directory", file=str(root))
+    toml_path = root / "scenario.toml"
+    label = str(toml_path)
+    try:
+        toml_text = toml_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{label}: file not found", file=label) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{label}: not UTF-8 text ({exc})", file=label) from None
+    try:
+        meta = tomllib.loads(toml_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{label}: not valid TOML: {exc}", file=label) from None
+    nodes, w_nodes = _read_csv(root / "nodes.csv")
+    links, w_links = _read_csv(root / "links.csv")
+    return Network(
+        nodes,
+        links,
+        meta,
+        _where=(w_nodes, w_links, _Where(label)),
+        _toml=(toml_text, copy.deepcopy(meta)),
+    )
+
+
+def _bundled_root() -> Path:
+    # routecore/data, beside this package both in a wheel and in an editable install (whose
+    # importlib.resources view multiplexes the build tree and the source tree).
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def bundled_scenarios() -> list[str]:
+    """Names of the scenarios shipped inside the package (e.g. ``central-asia``).
+
+    >>> "central-asia" in bundled_scenarios()
+    True
+    """
+    root = _bundled_root()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "scenario.toml").is_file())
+
+
+def load_scenario(name_or_path: str | os.PathLike[str]) -> Network:
+    """Load a scenario directory, or a bundled scenario by name (``"central-asia"``).
+
+    Raises
+    ------
+    ScenarioError
+        Neither a directory nor a bundled name, or any problem :func:`load_network` reports.
+
+    >>> load_scenario("central-asia").name
+    'central-asia'
+    """
+    path = Path(name_or_path)
+    if path.is_dir():
+        return load_network(path)
+    key = str(name_or_path)
+    if key in bundled_scenarios():
+        return load_network(_bundled_root() / key)
+    raise ScenarioError(
+        f"{key}: neither a scenario directory nor a bundled scenario "
+        f"(bundled: {', '.join(bundled_scenarios()) or 'none'})",
+        file=key,
+    )
