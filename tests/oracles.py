@@ -142,6 +142,31 @@ def haversine_km(
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
+def geo_bound(el: EdgeList, lat: np.ndarray, lon: np.ndarray) -> float:
+    """The largest cost per km that every edge of ``el`` respects (a valid A* bound), from the
+    haversine distances."""
+    km = haversine_km(lat[el.src], lon[el.src], lat[el.dst], lon[el.dst])
+    positive = km > 1e-6
+    if not positive.any():
+        return 1.0
+    return float(np.min(el.weight[positive] / km[positive])) * (1 - 1e-9)
+
+
+def unit_vector(lat_deg: float, lon_deg: float) -> np.ndarray:
+    """The unit vector (x, y, z) of a point on the sphere, Earth-centred, z through the pole."""
+    la, lo = math.radians(lat_deg), math.radians(lon_deg)
+    return np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
+
+
+def elevation_deg(ground: np.ndarray, sat: np.ndarray) -> Any:
+    """Elevation of ``sat`` seen from ``ground`` (Earth-centred xyz, broadcast): 90 deg minus the
+    angle between the line of sight and the local vertical."""
+    los = sat - ground
+    up = ground / np.linalg.norm(ground, axis=-1, keepdims=True)
+    sin_el = np.sum(los * up, axis=-1) / np.linalg.norm(los, axis=-1)
+    return np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0)))
+
+
 def left_sum(values: np.ndarray) -> float:
     """Sum from the first element to the last, one addition at a time."""
     total = 0.0

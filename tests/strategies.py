@@ -148,13 +148,18 @@ def problems(draw: st.DrawFn, *, min_nodes: int = 1, max_nodes: int = 12) -> Edg
     return el
 
 
-def build_graph(el: EdgeList, *, weighted: bool = True, capacity: bool = True) -> rc.Graph:
+def build_graph(
+    el: EdgeList, *, weighted: bool = True, capacity: bool = True, keep: np.ndarray | None = None
+) -> rc.Graph:
+    """The Graph of an edge list, with or without its weights and capacities; ``keep`` (a
+    boolean mask or ids) keeps only those edges."""
+    sel = slice(None) if keep is None else keep
     return rc.Graph(
         el.num_nodes,
-        el.src,
-        el.dst,
-        weight=el.weight if weighted else None,
-        capacity=el.capacity if capacity else None,
+        el.src[sel],
+        el.dst[sel],
+        weight=el.weight[sel] if weighted else None,
+        capacity=el.capacity[sel] if capacity else None,
         directed=el.directed,
     )
 

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 import routecore as rc
 
-from .oracles import bfs_hops, haversine_km, scipy_lengths
+from .oracles import bfs_hops, geo_bound, scipy_lengths
 from .strategies import EdgeList, edge_lists
+from .strategies import build_graph as graph_of
 
 
 @st.composite
@@ -29,17 +30,6 @@ def closed_cases(
     picks = draw(st.lists(st.floats(0, 1), min_size=m, max_size=m))
     closed = np.array(picks, dtype=np.float64) < share
     return el, np.array(nodes, dtype=np.int64), closed.astype(bool)
-
-
-def graph_of(el: EdgeList, *, weighted: bool = True, keep: np.ndarray | None = None) -> rc.Graph:
-    sel = slice(None) if keep is None else keep
-    return rc.Graph(
-        el.num_nodes,
-        el.src[sel],
-        el.dst[sel],
-        weight=el.weight[sel] if weighted else None,
-        directed=el.directed,
-    )
 
 
 def oracle(el: EdgeList, closed: np.ndarray, sources: np.ndarray) -> np.ndarray:
@@ -79,14 +69,6 @@ def test_hop_counts_without_weights(case: tuple[EdgeList, np.ndarray, np.ndarray
     keep = ~closed
     want = bfs_hops(el.num_nodes, el.src[keep], el.dst[keep], el.directed, int(s))
     np.testing.assert_array_equal(got, want)
-
-
-def geo_bound(el: EdgeList, lat: np.ndarray, lon: np.ndarray) -> float:
-    km = haversine_km(lat[el.src], lon[el.src], lat[el.dst], lon[el.dst])
-    positive = km > 1e-6
-    if not positive.any():
-        return 1.0
-    return float(np.min(el.weight[positive] / km[positive])) * (1 - 1e-9)
 
 
 @given(closed_cases(count=2), st.data())

@@ -25,6 +25,7 @@ from routecore.scenario import (
     load_scenario,
 )
 
+from .oracles import unit_vector
 from .scenario_files import LINKS_CSV, NODES_CSV, SCENARIO_TOML, write_scenario
 
 
@@ -419,11 +420,7 @@ def test_variant_length_change_rederives_latency(tmp_path: Path) -> None:
 def test_great_circle_matches_the_vector_formula(
     lat1: float, lon1: float, lat2: float, lon2: float
 ) -> None:
-    def unit(lat: float, lon: float) -> np.ndarray:
-        p, q = math.radians(lat), math.radians(lon)
-        return np.array([math.cos(p) * math.cos(q), math.cos(p) * math.sin(q), math.sin(p)])
-
-    u, v = unit(lat1, lon1), unit(lat2, lon2)
+    u, v = unit_vector(lat1, lon1), unit_vector(lat2, lon2)
     angle = math.atan2(np.linalg.norm(np.cross(u, v)), float(np.dot(u, v)))
     assert float(great_circle_km(lat1, lon1, lat2, lon2)) == pytest.approx(
         6371.0088 * angle, abs=1e-6
