@@ -114,6 +114,7 @@ def test_max_flow_and_min_cut(el: EdgeList, data: st.DataObject) -> None:
         assert net[dst_c].sum() == expected
 
 
+# ------------------------------------------------------------------------------- chaos
 @given(el=problems(min_nodes=2), data=st.data())
 def test_chaos_capacity(el: EdgeList, data: st.DataObject) -> None:
     m = len(el.src)

@@ -194,6 +194,7 @@ def test_empty_graphs(directed: bool) -> None:
         assert r.source_side.tolist() == [True, True, False]
 
 
+# ------------------------------------------------------------------------------- chaos
 @given(el=problems(), data=st.data())
 def test_chaos_graph_arrays(el: EdgeList, data: st.DataObject) -> None:
     m = len(el.src)

@@ -394,9 +394,11 @@ def outcome(call: Callable[[], Any], variant: Variant, name: str, *inputs: Any) 
 
 # ------------------------------------------------------------------------- huge values
 FLOAT_MAX = Fraction(float(np.finfo(np.float64).max))
+"""The float64 maximum, exactly: a weight total must stay below it."""
 
 
 def exact_sum(values: np.ndarray) -> Fraction:
+    """The exact sum of float values (no rounding), to compare with :data:`FLOAT_MAX`."""
     return sum((Fraction(x) for x in values.tolist()), Fraction(0))
 
 
