@@ -1,22 +1,32 @@
-"""Independent reference answers for the shortest-path tests (scipy, networkx, plain Python).
+"""Independent reference answers for the tests (scipy, networkx, plain Python): the one home of
+every oracle, so each reference is written once.
 
-Nothing here calls routecore's algorithms: the oracles start from the raw edge lists.
-``same_result`` compares two routecore results exactly (for the determinism tests).
+Nothing here calls routecore's algorithms: the oracles start from the raw edge lists (the
+scenario oracles from the network's tables and one constellation snapshot).
+``same_result`` compares two routecore results exactly (for the determinism tests); the
+``check_*`` helpers assert a certificate (a valid path, a cut) against the raw edge list.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from typing import Any
+from collections.abc import Hashable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 
 import routecore as rc
+from routecore.geo import EARTH_RADIUS_KM
 
-EARTH_RADIUS_KM = 6371.0088
+if TYPE_CHECKING:
+    from routecore import constellation as cs
+    from routecore.scenario import Network
+
+    from .strategies import EdgeList, FlowProblem
 
 
 def arcs(
@@ -132,23 +142,37 @@ def haversine_km(
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
+def geo_bound(el: EdgeList, lat: np.ndarray, lon: np.ndarray) -> float:
+    """The largest cost per km that every edge of ``el`` respects (a valid A* bound), from the
+    haversine distances."""
+    km = haversine_km(lat[el.src], lon[el.src], lat[el.dst], lon[el.dst])
+    positive = km > 1e-6
+    if not positive.any():
+        return 1.0
+    return float(np.min(el.weight[positive] / km[positive])) * (1 - 1e-9)
+
+
+def unit_vector(lat_deg: float, lon_deg: float) -> np.ndarray:
+    """The unit vector (x, y, z) of a point on the sphere, Earth-centred, z through the pole."""
+    la, lo = math.radians(lat_deg), math.radians(lon_deg)
+    return np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
+
+
+def elevation_deg(ground: np.ndarray, sat: np.ndarray) -> Any:
+    """Elevation of ``sat`` seen from ``ground`` (Earth-centred xyz, broadcast): 90 deg minus the
+    angle between the line of sight and the local vertical."""
+    los = sat - ground
+    up = ground / np.linalg.norm(ground, axis=-1, keepdims=True)
+    sin_el = np.sum(los * up, axis=-1) / np.linalg.norm(los, axis=-1)
+    return np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0)))
+
+
 def left_sum(values: np.ndarray) -> float:
     """Sum from the first element to the last, one addition at a time."""
     total = 0.0
     for x in values.tolist():
         total += x
     return total
-
-
-__all__ = [
-    "arcs",
-    "bfs_hops",
-    "haversine_km",
-    "left_sum",
-    "networkx_graph",
-    "networkx_lengths",
-    "scipy_lengths",
-]
 
 
 def same_result(a: Any, b: Any) -> bool:
@@ -168,3 +192,230 @@ def same_result(a: Any, b: Any) -> bool:
             same_result(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__
         )
     return bool(type(a) is type(b) and a == b)
+
+
+def lengths_of(
+    el: EdgeList,
+    weight: np.ndarray | None,
+    sources: np.ndarray,
+    removed: np.ndarray | None = None,
+    *,
+    reverse: bool = False,
+    closed: np.ndarray | None = None,
+) -> np.ndarray:
+    """scipy distances on an :class:`EdgeList` (``weight`` None: unit weights); ``removed``:
+    node mask, ``closed``: edge mask of deleted edges, ``reverse``: every edge turned round."""
+    w = np.ones(len(el.src)) if weight is None else np.asarray(weight, dtype=np.float64)
+    src, dst = (el.dst, el.src) if reverse else (el.src, el.dst)
+    if closed is not None:
+        src, dst, w = src[~closed], dst[~closed], w[~closed]
+    if len(sources) == 0:
+        return np.zeros((0, el.num_nodes))
+    return scipy_lengths(el.num_nodes, src, dst, w, el.directed, sources, removed)
+
+
+def node_mask(forbidden: Any, n: int) -> np.ndarray | None:
+    """A set of ids or a boolean mask as a boolean mask of length ``n`` (None stays None)."""
+    if forbidden is None:
+        return None
+    arr = np.asarray(forbidden)
+    if arr.dtype == bool:
+        return arr.copy()
+    mask = np.zeros(n, dtype=bool)
+    mask[arr.reshape(-1).astype(np.int64)] = True
+    return mask
+
+
+def check_path(
+    el: EdgeList, weight: np.ndarray | None, s: int, t: int, p: rc.Path, removed: Any
+) -> None:
+    """A path from s to t along real edges, avoiding removed nodes, its length the sum of its
+    edges' weights."""
+    assert p.nodes[0] == s and p.nodes[-1] == t
+    assert len(p.edges) == len(p.nodes) - 1
+    w = np.ones(len(el.src)) if weight is None else weight
+    for i, e in enumerate(p.edges.tolist()):
+        u, v = int(p.nodes[i]), int(p.nodes[i + 1])
+        ends = (int(el.src[e]), int(el.dst[e]))
+        assert ends == (u, v) or (not el.directed and ends == (v, u))
+    if removed is not None:
+        assert not removed[p.nodes].any()
+    assert p.length == sum(float(w[e]) for e in p.edges.tolist())
+
+
+# ------------------------------------------------------------------------------ max-flow
+_SUPER_SOURCE = ("oracle", "super source")
+_SUPER_SINK = ("oracle", "super sink")
+
+
+def networkx_flow_value(
+    edges: Iterable[tuple[Hashable, Hashable, Any]],
+    sources: Iterable[Hashable],
+    sinks: Iterable[Hashable],
+    *,
+    directed: bool,
+) -> Any:
+    """THE networkx max-flow reference (preflow-push; exact for Python ints).
+
+    ``edges`` are (u, v, capacity) with any hashable node labels. Parallel edges are merged by
+    summing, undirected edges count in both directions, self-loops are dropped, and a super
+    source / super sink joins the terminals by uncapacitated (infinite) edges.
+    """
+    g = nx.DiGraph()
+
+    def add(u: Hashable, v: Hashable, c: Any) -> None:
+        if g.has_edge(u, v):
+            g[u][v]["capacity"] += c
+        else:
+            g.add_edge(u, v, capacity=c)
+
+    for u, v, c in edges:
+        if u == v:
+            continue
+        add(u, v, c)
+        if not directed:
+            add(v, u, c)
+    for s in sources:
+        g.add_edge(_SUPER_SOURCE, s)
+    for t in sinks:
+        g.add_edge(t, _SUPER_SINK)
+    return nx.maximum_flow_value(g, _SUPER_SOURCE, _SUPER_SINK)
+
+
+def flow_value(
+    el: EdgeList | FlowProblem,
+    capacity: np.ndarray,
+    sources: np.ndarray,
+    sinks: np.ndarray,
+) -> Any:
+    """:func:`networkx_flow_value` of an edge list with the given per-edge capacities (pass an
+    object array of Python ints for an exact value beyond float precision)."""
+    edges = zip(el.src.tolist(), el.dst.tolist(), capacity.tolist(), strict=True)
+    return networkx_flow_value(edges, sources.tolist(), sinks.tolist(), directed=el.directed)
+
+
+def problem_flow_value(p: FlowProblem, capacity: np.ndarray | None = None) -> Any:
+    """:func:`networkx_flow_value` of a :class:`FlowProblem` (its own capacities by default)."""
+    cap = p.capacity if capacity is None else capacity
+    return flow_value(p, cap, p.source_ids, p.sink_ids)
+
+
+def scipy_flow_value(p: FlowProblem) -> int:
+    """Max-flow value by scipy (Dinic, int32 only), with super terminals added here."""
+    n = p.num_nodes
+    src, dst, cap = p.src, p.dst, p.capacity
+    if not p.directed:
+        src, dst, cap = np.r_[src, dst], np.r_[dst, src], np.r_[cap, cap]
+    big = int(min(cap.sum() + 1, 2**31 - 1))
+    s_ids, t_ids = p.source_ids, p.sink_ids
+    rows = np.r_[src, np.full(len(s_ids), n), t_ids]
+    cols = np.r_[dst, s_ids, np.full(len(t_ids), n + 1)]
+    data = np.r_[cap, np.full(len(s_ids) + len(t_ids), big)]
+    keep = rows != cols
+    matrix = sp.csr_array(
+        (data[keep].astype(np.int32), (rows[keep], cols[keep])), shape=(n + 2, n + 2)
+    )
+    return int(maximum_flow(matrix, n, n + 1).flow_value)
+
+
+def residual_reach(p: FlowProblem, edge_flow: np.ndarray, *, towards_sinks: bool) -> np.ndarray:
+    """Nodes reachable from a source (or, with towards_sinks, that reach a sink) along arcs with
+    positive residual, computed independently from the edge flows."""
+    n = p.num_nodes
+    src, dst, c, f = p.src, p.dst, p.capacity, edge_flow
+    lower = np.zeros_like(c) if p.directed else -c
+    tails = np.r_[src[f < c], dst[f > lower]]
+    heads = np.r_[dst[f < c], src[f > lower]]
+    if towards_sinks:
+        tails, heads = heads, tails
+        starts = p.sink_ids
+    else:
+        starts = p.source_ids
+    tails = np.r_[tails, np.full(len(starts), n)]
+    heads = np.r_[heads, starts]
+    adj = sp.csr_array((np.ones(len(tails)), (tails, heads)), shape=(n + 1, n + 1))
+    reached = breadth_first_order(adj, n, directed=True, return_predecessors=False)
+    mask = np.zeros(n + 1, dtype=bool)
+    mask[reached] = True
+    return mask[:n]
+
+
+def check_cut(
+    el: EdgeList, cap: np.ndarray, side: np.ndarray, cut: np.ndarray, value: Any, sources: Any
+) -> None:
+    """``cut`` is exactly the edges leaving ``side`` (either way if undirected), its capacity is
+    ``value`` and every source is on ``side``."""
+    s_side, d_side = side[el.src], side[el.dst]
+    crossing = (s_side & ~d_side) if el.directed else (s_side != d_side)
+    assert np.array_equal(cut, np.flatnonzero(crossing))
+    assert cap[cut].sum() == value
+    assert side[np.asarray(sources)].all()
+
+
+# ------------------------------------------------------------------------------ scenarios
+def nx_ground(
+    network: Network,
+    *,
+    capacity: np.ndarray | None = None,
+    drop_countries: tuple[str, ...] = (),
+    keep: tuple[str, ...] = (),
+) -> nx.Graph:
+    """The ground network as an undirected networkx graph keyed by node id (edge attributes
+    ``capacity``, ``latency`` and ``link``, the link id)."""
+    g = nx.Graph()
+    nodes = network.nodes
+    skip = set(nodes.loc[nodes["country"].isin(drop_countries), "id"]) - set(keep)
+    g.add_nodes_from(n for n in nodes["id"] if n not in skip)
+    links = network.links
+    cap = links["capacity_gbps"].to_numpy() if capacity is None else capacity
+    for e, row in enumerate(links.itertuples()):
+        if row.a in skip or row.b in skip:
+            continue
+        assert not g.has_edge(row.a, row.b), "the oracle assumes no parallel links"
+        g.add_edge(row.a, row.b, capacity=float(cap[e]), latency=row.latency_ms, link=row.id)
+    return g
+
+
+def nx_max_flow(g: nx.Graph, sources: list[str], sinks: list[str]) -> float:
+    """:func:`networkx_flow_value` on a graph built by :func:`nx_ground`."""
+    edges = ((u, v, data["capacity"]) for u, v, data in g.edges(data=True))
+    value: float = networkx_flow_value(edges, sources, sinks, directed=False)
+    return value
+
+
+def school_latency(
+    network: Network, constellation: cs.Constellation, t: float, allowed_gateways: set[str]
+) -> dict[str, float]:
+    """Each school's latency (ms) to the exchange ``almaty-ix`` at time ``t``: one directed
+    networkx graph of the ground network plus one snapshot's satellite links, school ->
+    satellite only, satellite -> gateway only for the allowed gateways."""
+    from routecore import constellation as cs
+
+    nodes = network.nodes
+    lat, lon = nodes["lat"].to_numpy(), nodes["lon"].to_numpy()
+    role = np.where(
+        nodes["kind"] == "terminal",
+        int(cs.GroundRole.TERMINAL),
+        np.where(nodes["kind"] == "gateway", int(cs.GroundRole.GATEWAY), int(cs.GroundRole.NONE)),
+    )
+    snap = cs.snapshot(constellation, t, lat, lon, role)
+    ids = list(nodes["id"])
+    name = [*ids, *(f"sat{i}" for i in range(snap.num_satellites))]
+    g = nx.DiGraph()
+    w = snap.graph.weight
+    for e in range(len(snap.src)):
+        u, v, m = name[snap.src[e]], name[snap.dst[e]], cs.Medium(int(snap.medium[e]))
+        if m == cs.Medium.USER_LINK:  # school -> satellite only
+            g.add_edge(u, v, w=w[e])
+        elif m == cs.Medium.FEEDER:  # satellite -> gateway only, for allowed gateways
+            if u in allowed_gateways:
+                g.add_edge(v, u, w=w[e])
+        else:
+            g.add_edge(u, v, w=w[e])
+            g.add_edge(v, u, w=w[e])
+    for row in network.links.itertuples():
+        g.add_edge(row.a, row.b, w=row.latency_ms)
+        g.add_edge(row.b, row.a, w=row.latency_ms)
+    # Reverse search from the exchange gives every school's distance to it.
+    dist = nx.single_source_dijkstra_path_length(g.reverse(copy=False), "almaty-ix", weight="w")
+    return {s: dist.get(s, math.inf) for s in nodes.loc[nodes["kind"] == "terminal", "id"]}

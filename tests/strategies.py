@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import strategies as st
 
+import routecore as rc
+
 
 @dataclass(frozen=True)
 class EdgeList:
@@ -133,3 +135,37 @@ def flow_problems(
     if k_t == 1 and draw(st.booleans()):
         sinks = int(sink_ids[0])
     return FlowProblem(n, src, dst, el.directed, cap, sources, sinks)
+
+
+# ------------------------------------------------------- exact problems (robustness)
+@st.composite
+def problems(draw: st.DrawFn, *, min_nodes: int = 1, max_nodes: int = 12) -> EdgeList:
+    """Small graphs with integer-valued weights (so every sum is exact and results can be
+    compared bit for bit) and small integer capacities."""
+    el = draw(edge_lists(max_nodes=max_nodes, max_edges=30, integer_weights=True))
+    if el.num_nodes < min_nodes:
+        el = EdgeList(min_nodes, el.src, el.dst, el.weight, el.capacity, el.directed)
+    return el
+
+
+def build_graph(
+    el: EdgeList, *, weighted: bool = True, capacity: bool = True, keep: np.ndarray | None = None
+) -> rc.Graph:
+    """The Graph of an edge list, with or without its weights and capacities; ``keep`` (a
+    boolean mask or ids) keeps only those edges."""
+    sel = slice(None) if keep is None else keep
+    return rc.Graph(
+        el.num_nodes,
+        el.src[sel],
+        el.dst[sel],
+        weight=el.weight[sel] if weighted else None,
+        capacity=el.capacity[sel] if capacity else None,
+        directed=el.directed,
+    )
+
+
+def draw_ids(draw: st.DrawFn, n: int, *, min_size: int = 0, max_size: int = 4) -> np.ndarray:
+    return np.array(
+        draw(st.lists(st.integers(0, n - 1), min_size=min_size, max_size=max_size)),
+        dtype=np.int64,
+    )

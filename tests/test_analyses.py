@@ -8,6 +8,7 @@ and the school set is cut down, so the module runs in seconds.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import networkx as nx
 import numpy as np
@@ -22,58 +23,17 @@ from routecore.analyses import (
     school_connectivity,
     transit_capacity,
 )
-from routecore.scenario import C_KM_PER_MS, Network, great_circle_km, load_scenario
+from routecore.scenario import C_KM_PER_MS, Network, great_circle_km
+
+from .oracles import nx_ground, nx_max_flow, school_latency
 
 TOL = 1e-6
 
 
 @pytest.fixture(scope="module")
-def net() -> Network:
-    return load_scenario("central-asia")
-
-
-@pytest.fixture(scope="module")
-def small_net(net: Network) -> Network:
+def small_net(thin_schools: Callable[[int], Network]) -> Network:
     """The scenario with every 20th school (100 schools), for the satellite analyses."""
-    nodes = net.nodes
-    school = nodes["kind"] == "terminal"
-    keep = ~school | (school & (np.arange(len(nodes)) % 20 == 0))
-    return Network(nodes[keep].reset_index(drop=True), net.links, net.meta)
-
-
-def nx_ground(
-    network: Network,
-    *,
-    capacity: np.ndarray | None = None,
-    drop_countries: tuple[str, ...] = (),
-    keep: tuple[str, ...] = (),
-) -> nx.Graph:
-    """The ground network as an undirected networkx graph keyed by node id."""
-    g = nx.Graph()
-    nodes = network.nodes
-    skip = set(nodes.loc[nodes["country"].isin(drop_countries), "id"]) - set(keep)
-    g.add_nodes_from(n for n in nodes["id"] if n not in skip)
-    links = network.links
-    cap = links["capacity_gbps"].to_numpy() if capacity is None else capacity
-    for e, row in enumerate(links.itertuples()):
-        if row.a in skip or row.b in skip:
-            continue
-        assert not g.has_edge(row.a, row.b), "the oracle assumes no parallel links"
-        g.add_edge(row.a, row.b, capacity=float(cap[e]), latency=row.latency_ms, link=row.id)
-    return g
-
-
-def nx_max_flow(g: nx.Graph, sources: list[str], sinks: list[str]) -> float:
-    d = nx.DiGraph()
-    for u, v, data in g.edges(data=True):
-        d.add_edge(u, v, capacity=data["capacity"])
-        d.add_edge(v, u, capacity=data["capacity"])
-    for s in sources:
-        d.add_edge("_S", s, capacity=math.inf)
-    for t in sinks:
-        d.add_edge(t, "_T", capacity=math.inf)
-    value: float = nx.maximum_flow_value(d, "_S", "_T")
-    return value
+    return thin_schools(20)
 
 
 # ---------------------------------------------------------------------------- transit
@@ -277,40 +237,6 @@ def test_every_latency_is_above_the_speed_of_light(
     assert (schools.loc[ok, "p95_latency_ms"] >= schools.loc[ok, "median_latency_ms"] - TOL).all()
 
 
-def _oracle_latency(
-    small_net: Network, constellation: cs.Constellation, t: float, allowed_gateways: set[str]
-) -> dict[str, float]:
-    """Independent: one directed networkx graph with the ground network, school -> exchange."""
-    nodes = small_net.nodes
-    lat, lon = nodes["lat"].to_numpy(), nodes["lon"].to_numpy()
-    role = np.where(
-        nodes["kind"] == "terminal",
-        int(cs.GroundRole.TERMINAL),
-        np.where(nodes["kind"] == "gateway", int(cs.GroundRole.GATEWAY), int(cs.GroundRole.NONE)),
-    )
-    snap = cs.snapshot(constellation, t, lat, lon, role)
-    ids = list(nodes["id"])
-    name = [*ids, *(f"sat{i}" for i in range(snap.num_satellites))]
-    g = nx.DiGraph()
-    w = snap.graph.weight
-    for e in range(len(snap.src)):
-        u, v, m = name[snap.src[e]], name[snap.dst[e]], cs.Medium(int(snap.medium[e]))
-        if m == cs.Medium.USER_LINK:  # school -> satellite only
-            g.add_edge(u, v, w=w[e])
-        elif m == cs.Medium.FEEDER:  # satellite -> gateway only, for allowed gateways
-            if u in allowed_gateways:
-                g.add_edge(v, u, w=w[e])
-        else:
-            g.add_edge(u, v, w=w[e])
-            g.add_edge(v, u, w=w[e])
-    for row in small_net.links.itertuples():
-        g.add_edge(row.a, row.b, w=row.latency_ms)
-        g.add_edge(row.b, row.a, w=row.latency_ms)
-    # Reverse search from the exchange gives every school's distance to it.
-    dist = nx.single_source_dijkstra_path_length(g.reverse(copy=False), "almaty-ix", weight="w")
-    return {s: dist.get(s, math.inf) for s in nodes.loc[nodes["kind"] == "terminal", "id"]}
-
-
 @pytest.mark.parametrize("which", ["starlink", "oneweb"])
 def test_school_latency_matches_an_independent_oracle(small_net: Network, which: str) -> None:
     constellation = {"starlink": cs.STARLINK_SHELL1, "oneweb": cs.ONEWEB}[which]
@@ -320,7 +246,7 @@ def test_school_latency_matches_an_independent_oracle(small_net: Network, which:
         ("home", {"kokterek", "akkol"}),
         ("any", {"kokterek", "akkol", "baku-gw", "tbilisi-gw"}),
     ):
-        expected = _oracle_latency(small_net, constellation, t, allowed)
+        expected = school_latency(small_net, constellation, t, allowed)
         got = res[res["policy"] == policy].set_index("school")["min_latency_ms"].fillna(math.inf)
         for school, value in expected.items():
             if math.isinf(value):

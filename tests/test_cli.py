@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from routecore.cli import main
-from routecore.scenario import load_scenario
+from routecore.scenario import Network, load_scenario
 
-from .test_scenario import LINKS_CSV, SCENARIO_TOML, write_scenario
+from .scenario_files import LINKS_CSV, SCENARIO_TOML, write_scenario
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -23,8 +23,9 @@ def run_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
     return json.loads(out)
 
 
-def test_report_json_counts_match_the_scenario(capsys: pytest.CaptureFixture[str]) -> None:
-    net = load_scenario("central-asia")
+def test_report_json_counts_match_the_scenario(
+    net: Network, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = run_json(capsys, ["report", "central-asia", "--json"])
     assert isinstance(doc, dict)
     assert doc["num_nodes"] == net.num_nodes
@@ -35,10 +36,8 @@ def test_report_json_counts_match_the_scenario(capsys: pytest.CaptureFixture[str
     assert set(doc["variants"]) == set(net.variant_names)
 
 
-def test_report_text_shows_data_verbatim(
-    tiny_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["report", str(tiny_dir)]) == 0
+def test_report_text_shows_data_verbatim(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tiny)]) == 0
     out = capsys.readouterr().out
     assert "tiny" in out and "four nodes" in out
     assert "Places" in out and "Links" in out
@@ -53,11 +52,6 @@ def test_report_keeps_brackets_in_descriptions(
     root = write_scenario(tmp_path / "s", toml=toml)
     assert main(["report", str(root)]) == 0
     assert "see [[sources]] and [bold]" in capsys.readouterr().out
-
-
-@pytest.fixture
-def tiny_dir(tmp_path: Path) -> Path:
-    return write_scenario(tmp_path / "tiny")
 
 
 @pytest.mark.parametrize(
@@ -102,18 +96,18 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 2
 
 
-def test_map_writes_a_png(tiny_dir: Path, tmp_path: Path) -> None:
+def test_map_writes_a_png(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "sub" / "tiny.png"
-    assert main(["map", "--scenario", str(tiny_dir), "--out", str(out)]) == 0
+    assert main(["map", "--scenario", str(tiny), "--out", str(out)]) == 0
     assert out.read_bytes()[:8] == PNG_MAGIC
 
 
-def test_installed_entry_point_runs(tiny_dir: Path) -> None:
+def test_installed_entry_point_runs(tiny: Path) -> None:
     """The console script declared in pyproject runs as a separate process."""
     exe = Path(sys.executable).with_name("routecore")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "routecore.cli"]
     done = subprocess.run(
-        [*cmd, "report", str(tiny_dir), "--json"],
+        [*cmd, "report", str(tiny), "--json"],
         capture_output=True,
         text=True,
         check=False,
@@ -122,7 +116,7 @@ def test_installed_entry_point_runs(tiny_dir: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["name"] == "tiny"
     bad = subprocess.run(
-        [*cmd, "report", str(tiny_dir / "missing")],
+        [*cmd, "report", str(tiny / "missing")],
         capture_output=True,
         text=True,
         check=False,

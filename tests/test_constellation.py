@@ -21,6 +21,9 @@ import routecore as rc
 from routecore import constellation as cs
 from routecore.geo import EARTH_RADIUS_KM
 
+from .oracles import elevation_deg as oracle_elevation_deg
+from .oracles import unit_vector as unit_from_lat_lon
+
 R = EARTH_RADIUS_KM
 C_KM_S = 299792.458
 OMEGA_E = 7.2921159e-5
@@ -54,19 +57,6 @@ def system(*shell_list: cs.Shell, isl: float | None = 100.0) -> cs.Constellation
         feeder_capacity_gbps=20.0,
         isl_capacity_gbps=isl,
     )
-
-
-def oracle_elevation_deg(ground: npt.NDArray[np.float64], sat: npt.NDArray[np.float64]) -> Any:
-    """90 deg minus the angle between the line of sight and the local vertical."""
-    los = sat - ground
-    up = ground / np.linalg.norm(ground, axis=-1, keepdims=True)
-    sin_el = np.sum(los * up, axis=-1) / np.linalg.norm(los, axis=-1)
-    return np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0)))
-
-
-def unit_from_lat_lon(lat_deg: float, lon_deg: float) -> npt.NDArray[np.float64]:
-    la, lo = math.radians(lat_deg), math.radians(lon_deg)
-    return np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
 
 
 def point_at_angle(

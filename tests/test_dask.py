@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -20,24 +20,16 @@ from distributed import Client, LocalCluster, get_task_stream
 
 from routecore import constellation as cs
 from routecore.analyses import failure_sweep, gateway_siting, school_connectivity
-from routecore.scenario import Network, load_scenario
+from routecore.scenario import Network
 
 TIMES = np.arange(8) * 450.0
 SYSTEMS = {"starlink": cs.STARLINK_SHELL1, "oneweb": cs.ONEWEB}
 
 
 @pytest.fixture(scope="module")
-def net() -> Network:
-    return load_scenario("central-asia")
-
-
-@pytest.fixture(scope="module")
-def small_net(net: Network) -> Network:
+def small_net(thin_schools: Callable[[int], Network]) -> Network:
     """Every 10th school (200 schools)."""
-    nodes = net.nodes
-    school = nodes["kind"] == "terminal"
-    keep = ~school | (school & (np.arange(len(nodes)) % 10 == 0))
-    return Network(nodes[keep].reset_index(drop=True), net.links, net.meta)
+    return thin_schools(10)
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from hypothesis import example, given
-from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 import routecore as rc
 import routecore.flow
 
+from .oracles import problem_flow_value, residual_reach, scipy_flow_value
 from .strategies import FlowProblem, flow_problems
 
 METHODS = ("push_relabel", "boykov_kolmogorov", "dinic", "ibfs")
@@ -30,72 +29,6 @@ LIMIT = 2**61
 def graph_of(p: FlowProblem, *, with_capacity: bool = True) -> rc.Graph:
     cap = p.capacity if with_capacity else None
     return rc.Graph(p.num_nodes, p.src, p.dst, capacity=cap, directed=p.directed)
-
-
-def networkx_value(p: FlowProblem) -> Any:
-    """Max-flow value by networkx (preflow-push, exact Python ints): parallel edges merged by
-    summing, undirected edges as both directions, super terminals joined by uncapacitated
-    (infinite) edges."""
-    g = nx.DiGraph()
-    g.add_nodes_from(range(p.num_nodes))
-
-    def add(u: int, v: int, c: Any) -> None:
-        if g.has_edge(u, v):
-            g[u][v]["capacity"] += c
-        else:
-            g.add_edge(u, v, capacity=c)
-
-    for u, v, c in zip(p.src.tolist(), p.dst.tolist(), p.capacity.tolist(), strict=True):
-        if u == v:
-            continue
-        add(u, v, c)
-        if not p.directed:
-            add(v, u, c)
-    for s in p.source_ids.tolist():
-        g.add_edge("S", s)
-    for t in p.sink_ids.tolist():
-        g.add_edge(t, "T")
-    return nx.maximum_flow_value(g, "S", "T")
-
-
-def scipy_value(p: FlowProblem) -> int:
-    """Max-flow value by scipy (Dinic, int32 only), with super terminals added here."""
-    n = p.num_nodes
-    src, dst, cap = p.src, p.dst, p.capacity
-    if not p.directed:
-        src, dst, cap = np.r_[src, dst], np.r_[dst, src], np.r_[cap, cap]
-    big = int(min(cap.sum() + 1, 2**31 - 1))
-    s_ids, t_ids = p.source_ids, p.sink_ids
-    rows = np.r_[src, np.full(len(s_ids), n), t_ids]
-    cols = np.r_[dst, s_ids, np.full(len(t_ids), n + 1)]
-    data = np.r_[cap, np.full(len(s_ids) + len(t_ids), big)]
-    keep = rows != cols
-    matrix = sp.csr_array(
-        (data[keep].astype(np.int32), (rows[keep], cols[keep])), shape=(n + 2, n + 2)
-    )
-    return int(maximum_flow(matrix, n, n + 1).flow_value)
-
-
-def residual_reach(p: FlowProblem, edge_flow: np.ndarray, *, towards_sinks: bool) -> np.ndarray:
-    """Nodes reachable from a source (or, with towards_sinks, that reach a sink) along arcs with
-    positive residual, computed independently from the edge flows."""
-    n = p.num_nodes
-    src, dst, c, f = p.src, p.dst, p.capacity, edge_flow
-    lower = np.zeros_like(c) if p.directed else -c
-    tails = np.r_[src[f < c], dst[f > lower]]
-    heads = np.r_[dst[f < c], src[f > lower]]
-    if towards_sinks:
-        tails, heads = heads, tails
-        starts = p.sink_ids
-    else:
-        starts = p.source_ids
-    tails = np.r_[tails, np.full(len(starts), n)]
-    heads = np.r_[heads, starts]
-    adj = sp.csr_array((np.ones(len(tails)), (tails, heads)), shape=(n + 1, n + 1))
-    reached = breadth_first_order(adj, n, directed=True, return_predecessors=False)
-    mask = np.zeros(n + 1, dtype=bool)
-    mask[reached] = True
-    return mask[:n]
 
 
 def source_total(p: FlowProblem) -> Any:
@@ -151,8 +84,8 @@ def check_cut(p: FlowProblem, side: np.ndarray, cut: np.ndarray, value: Any, *, 
 @given(flow_problems())
 def test_value_matches_networkx_and_scipy(p: FlowProblem) -> None:
     g = graph_of(p)
-    expected = networkx_value(p)
-    assert scipy_value(p) == expected
+    expected = problem_flow_value(p)
+    assert scipy_flow_value(p) == expected
     for method in (*METHODS, "auto"):
         r = rc.max_flow(g, p.sources, p.sinks, method=method)
         assert r.value == expected
@@ -190,7 +123,7 @@ def test_certificates_and_canonical_cuts_agree_across_methods(p: FlowProblem) ->
 @given(flow_problems(capacities="float"))
 def test_float_capacities_within_tolerance(p: FlowProblem) -> None:
     g = graph_of(p)
-    expected = networkx_value(p)
+    expected = problem_flow_value(p)
     tol = routecore.flow.FLOAT_TOLERANCE * max(1.0, source_total(p))
     for method in METHODS:
         r = rc.max_flow(g, p.sources, p.sinks, method=method)
@@ -251,7 +184,7 @@ def test_huge_capacities_exact_or_reported(p: FlowProblem) -> None:
                 rc.max_flow(g, p.sources, p.sinks, method=method)
             continue
         r = rc.max_flow(g, p.sources, p.sinks, method=method)
-        assert r.value == networkx_value(p)
+        assert r.value == problem_flow_value(p)
         check_certificate(p, r)
 
 
@@ -272,7 +205,7 @@ def test_totals_around_the_32_bit_residual_switch(total: int, directed: bool) ->
     g = graph_of(p)
     for method in METHODS:
         r = rc.max_flow(g, 0, 3, method=method)
-        assert r.value == total == networkx_value(p)
+        assert r.value == total == problem_flow_value(p)
         check_certificate(p, r)
 
 

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 import routecore as rc
 
-from .oracles import bfs_hops, haversine_km, scipy_lengths
+from .oracles import bfs_hops, geo_bound, lengths_of
 from .strategies import EdgeList, edge_lists
+from .strategies import build_graph as graph_of
 
 
 @st.composite
@@ -31,25 +32,6 @@ def closed_cases(
     return el, np.array(nodes, dtype=np.int64), closed.astype(bool)
 
 
-def graph_of(el: EdgeList, *, weighted: bool = True, keep: np.ndarray | None = None) -> rc.Graph:
-    sel = slice(None) if keep is None else keep
-    return rc.Graph(
-        el.num_nodes,
-        el.src[sel],
-        el.dst[sel],
-        weight=el.weight[sel] if weighted else None,
-        directed=el.directed,
-    )
-
-
-def oracle(el: EdgeList, closed: np.ndarray, sources: np.ndarray) -> np.ndarray:
-    """scipy Dijkstra on the edge list without the closed edges."""
-    keep = ~closed
-    return scipy_lengths(
-        el.num_nodes, el.src[keep], el.dst[keep], el.weight[keep], el.directed, sources
-    )
-
-
 def reversed_edges(el: EdgeList) -> EdgeList:
     return EdgeList(el.num_nodes, el.dst, el.src, el.weight, el.capacity, el.directed)
 
@@ -64,7 +46,9 @@ def test_lengths_equal_the_graph_without_those_edges(
 ) -> None:
     el, sources, closed = case
     got = rc.shortest_path_lengths(graph_of(el), sources, forbidden_edges=closed, threads=threads)
-    np.testing.assert_allclose(got, oracle(el, closed, sources), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        got, lengths_of(el, el.weight, sources, closed=closed), rtol=1e-12, atol=1e-12
+    )
     # The same search on the reduced graph gives bit-identical lengths, and ids == mask.
     reduced = rc.shortest_path_lengths(graph_of(el, keep=~closed), sources, threads=threads)
     np.testing.assert_array_equal(got, reduced)
@@ -81,14 +65,6 @@ def test_hop_counts_without_weights(case: tuple[EdgeList, np.ndarray, np.ndarray
     np.testing.assert_array_equal(got, want)
 
 
-def geo_bound(el: EdgeList, lat: np.ndarray, lon: np.ndarray) -> float:
-    km = haversine_km(lat[el.src], lon[el.src], lat[el.dst], lon[el.dst])
-    positive = km > 1e-6
-    if not positive.any():
-        return 1.0
-    return float(np.min(el.weight[positive] / km[positive])) * (1 - 1e-9)
-
-
 @given(closed_cases(count=2), st.data())
 def test_every_method_finds_a_path_avoiding_the_closed_edges(
     case: tuple[EdgeList, np.ndarray, np.ndarray], data: st.DataObject
@@ -98,7 +74,7 @@ def test_every_method_finds_a_path_avoiding_the_closed_edges(
     n = el.num_nodes
     lat = np.array(data.draw(st.lists(st.floats(-90, 90), min_size=n, max_size=n)))
     lon = np.array(data.draw(st.lists(st.floats(-180, 180), min_size=n, max_size=n)))
-    want = oracle(el, closed, np.array([s]))[0, t]
+    want = lengths_of(el, el.weight, np.array([s]), closed=closed)[0, t]
     g = graph_of(el)
     for method in ("dijkstra", "bidirectional", "astar"):
         geo: dict[str, Any] = {}
@@ -133,7 +109,7 @@ def test_nearest_source_and_tree_on_the_reduced_graph(
     g = graph_of(el)
     lengths, nearest = rc.nearest_source(g, sources, forbidden_edges=closed, reverse=reverse)
     base = reversed_edges(el) if reverse else el
-    per_source = oracle(base, closed, sources)
+    per_source = lengths_of(base, base.weight, sources, closed=closed)
     np.testing.assert_allclose(lengths, per_source.min(axis=0), rtol=1e-12, atol=1e-12)
     reached = np.isfinite(lengths)
     np.testing.assert_array_equal(nearest >= 0, reached)

@@ -17,6 +17,7 @@ import routecore as rc
 from .oracles import (
     arcs,
     bfs_hops,
+    geo_bound,
     haversine_km,
     left_sum,
     networkx_graph,
@@ -24,18 +25,9 @@ from .oracles import (
     scipy_lengths,
 )
 from .strategies import EdgeList, edge_lists
+from .strategies import build_graph as graph_of
 
 METHODS = ("dijkstra", "bidirectional", "astar", "auto")
-
-
-def graph_of(el: EdgeList, *, weighted: bool = True) -> rc.Graph:
-    return rc.Graph(
-        el.num_nodes,
-        el.src,
-        el.dst,
-        weight=el.weight if weighted else None,
-        directed=el.directed,
-    )
 
 
 @st.composite
@@ -166,13 +158,6 @@ def test_thread_count_does_not_change_results(el: EdgeList, picks: list[int]) ->
 
 
 # --------------------------------------------------------------------------------- paths
-def geo_bound(el: EdgeList, lat: np.ndarray, lon: np.ndarray) -> float:
-    """The largest cost per km that every edge of ``el`` respects (a valid A* bound)."""
-    km = haversine_km(lat[el.src], lon[el.src], lat[el.dst], lon[el.dst])
-    positive = km > 1e-6
-    if not positive.any():
-        return 1.0
-    return float(np.min(el.weight[positive] / km[positive])) * (1 - 1e-9)
 
 
 @st.composite

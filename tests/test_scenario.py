@@ -29,63 +29,8 @@ from routecore.scenario import (
     load_scenario,
 )
 
-NODES_CSV = """\
-id,name,kind,country,lat,lon,source
-alpha,Alpha City,pop,KZ,43.25,76.91,test
-beta,Beta Gateway,gateway,KZ,51.18,71.45,test
-gamma,Gamma,ixp,AZ,40.38,49.89,test
-delta,Delta School,terminal,KZ,48.0,68.0,
-"""
-LINKS_CSV = """\
-id,a,b,medium,length_km,capacity_gbps,latency_ms,operator,source
-ab,alpha,beta,fiber,1300,10000,,OpA,test
-bg,beta,gamma,submarine,2000.5,4000,,"Op, with comma",test
-ag,alpha,gamma,microwave,2500,100,9.5,,test
-"""
-SCENARIO_TOML = """\
-# A comment that must survive a round trip.
-name = "tiny"
-description = "four nodes"
-
-[units]
-length = "km"
-capacity = "Gbit/s"
-latency = "ms"
-
-[[sources]]
-id = "test"
-title = "made up for the tests"
-
-[variants.fast]
-description = "more capacity on ab"
-[variants.fast.links.ab]
-capacity_gbps = 20000
-
-[variants.no-gamma]
-description = "without gamma"
-remove_nodes = ["gamma"]
-
-[analysis]
-home_country = "KZ"
-internet_exchanges = ["gamma"]
-transit_sources = ["alpha"]
-transit_sinks = ["gamma"]
-"""
-
-
-def write_scenario(
-    root: Path, nodes: str = NODES_CSV, links: str = LINKS_CSV, toml: str = SCENARIO_TOML
-) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "nodes.csv").write_text(nodes, encoding="utf-8")
-    (root / "links.csv").write_text(links, encoding="utf-8")
-    (root / "scenario.toml").write_text(toml, encoding="utf-8")
-    return root
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> Path:
-    return write_scenario(tmp_path / "tiny")
+from .oracles import unit_vector
+from .scenario_files import LINKS_CSV, NODES_CSV, SCENARIO_TOML, write_scenario
 
 
 def files_of(root: Path) -> dict[str, bytes]:
@@ -479,11 +424,7 @@ def test_variant_length_change_rederives_latency(tmp_path: Path) -> None:
 def test_great_circle_matches_the_vector_formula(
     lat1: float, lon1: float, lat2: float, lon2: float
 ) -> None:
-    def unit(lat: float, lon: float) -> np.ndarray:
-        p, q = math.radians(lat), math.radians(lon)
-        return np.array([math.cos(p) * math.cos(q), math.cos(p) * math.sin(q), math.sin(p)])
-
-    u, v = unit(lat1, lon1), unit(lat2, lon2)
+    u, v = unit_vector(lat1, lon1), unit_vector(lat2, lon2)
     angle = math.atan2(np.linalg.norm(np.cross(u, v)), float(np.dot(u, v)))
     assert float(great_circle_km(lat1, lon1, lat2, lon2)) == pytest.approx(
         6371.0088 * angle, abs=1e-6
@@ -503,20 +444,15 @@ def _builder() -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
-def central_asia() -> Network:
-    return load_scenario("central-asia")
+def test_shipped_files_are_what_the_builder_makes(net: Network) -> None:
+    assert _builder().build() == net
 
 
-def test_shipped_files_are_what_the_builder_makes(central_asia: Network) -> None:
-    assert _builder().build() == central_asia
-
-
-def test_every_cited_source_and_assumption_exists(central_asia: Network) -> None:
-    meta = central_asia.meta
+def test_every_cited_source_and_assumption_exists(net: Network) -> None:
+    meta = net.meta
     ids = {s["id"] for s in meta["sources"]} | {a["id"] for a in meta["assumptions"]}
     assert len(ids) == len(meta["sources"]) + len(meta["assumptions"])
-    for table in (central_asia.nodes, central_asia.links):
+    for table in (net.nodes, net.links):
         for cell in table["source"]:
             tokens = [t.strip() for t in cell.split(";")]
             assert tokens and set(tokens) <= ids, cell
@@ -526,14 +462,14 @@ def test_every_cited_source_and_assumption_exists(central_asia: Network) -> None
         assert a["basis"].startswith(("[UNCERTAIN", "[ASSUMED")), a["id"]
 
 
-def test_uncertain_coordinates_cite_an_assumption(central_asia: Network) -> None:
-    nodes = central_asia.nodes.set_index("id")
+def test_uncertain_coordinates_cite_an_assumption(net: Network) -> None:
+    nodes = net.nodes.set_index("id")
     for site in ("kokterek", "akkol", "aktau", "atyrau", "siyazan", "karaganda", "dostyk"):
         assert any(t.startswith("A") for t in nodes.loc[site, "source"].split(";")), site
 
 
-def test_required_places_and_kinds(central_asia: Network) -> None:
-    nodes = central_asia.nodes.set_index("id")
+def test_required_places_and_kinds(net: Network) -> None:
+    nodes = net.nodes.set_index("id")
     for site in (
         "kokterek",
         "akkol",
@@ -556,37 +492,37 @@ def test_required_places_and_kinds(central_asia: Network) -> None:
     assert (nodes["kind"] == "ixp").sum() >= 1
 
 
-def test_trans_caspian_cable_and_its_variants(central_asia: Network) -> None:
-    links = central_asia.links.set_index("id")
+def test_trans_caspian_cable_and_its_variants(net: Network) -> None:
+    links = net.links.set_index("id")
     assert links.loc["tcfo", "medium"] == "submarine"
     assert 380 <= links.loc["tcfo", "length_km"] <= 400
     caps = {
-        v: central_asia.variant(v).links.set_index("id").loc["tcfo", "capacity_gbps"]
+        v: net.variant(v).links.set_index("id").loc["tcfo", "capacity_gbps"]
         for v in ("tcfo-4tbps", "tcfo-6tbps")
     }
     assert caps == {"tcfo-4tbps": 4000, "tcfo-6tbps": 6000}
     # The Russian route exists in the base network and is gone in the no-russia variant.
-    ru = set(central_asia.nodes.query("country == 'RU'")["id"])
+    ru = set(net.nodes.query("country == 'RU'")["id"])
     touches_ru = links["a"].isin(ru) | links["b"].isin(ru)
     assert touches_ru.any()
-    no_ru = central_asia.variant("no-russia").links
+    no_ru = net.variant("no-russia").links
     from_kz = no_ru["a"].isin(ru) ^ no_ru["b"].isin(ru)
-    kz_ids = set(central_asia.nodes.query("country == 'KZ'")["id"])
+    kz_ids = set(net.nodes.query("country == 'KZ'")["id"])
     assert not (from_kz & (no_ru["a"].isin(kz_ids) | no_ru["b"].isin(kz_ids))).any()
 
 
-def test_fiber_is_never_shorter_than_the_great_circle(central_asia: Network) -> None:
-    links = central_asia.links
-    gc = central_asia.link_great_circle_km()
+def test_fiber_is_never_shorter_than_the_great_circle(net: Network) -> None:
+    links = net.links
+    gc = net.link_great_circle_km()
     assert (links["length_km"].to_numpy() >= gc - 0.5).all()  # lengths are rounded to 1 km
 
 
-def test_schools_are_reproducible_rural_and_in_kazakhstan(central_asia: Network) -> None:
+def test_schools_are_reproducible_rural_and_in_kazakhstan(net: Network) -> None:
     from matplotlib.path import Path as MplPath
 
     ca = _builder()
 
-    nodes = central_asia.nodes
+    nodes = net.nodes
     schools = nodes[nodes["kind"] == "terminal"]
     assert len(schools) == 2000
     assert (schools["country"] == "KZ").all()

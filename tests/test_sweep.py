@@ -14,6 +14,7 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, get_args
@@ -32,31 +33,10 @@ from routecore.analyses._sky import _SkyWork
 from routecore.analyses.failures import _FailureWork
 from routecore.batch import lengths_under_failures, max_flow_under_failures
 from routecore.executor import run_chunks
-from routecore.scenario import Network, load_scenario
+from routecore.scenario import Network
 
-from .oracles import scipy_lengths
+from .oracles import nx_ground, problem_flow_value, school_latency, scipy_lengths
 from .strategies import EdgeList, FlowProblem, edge_lists, flow_problems
-from .test_analyses import _oracle_latency
-
-
-# ------------------------------------------------------------------------------- oracles
-def nx_flow_value(p: FlowProblem, capacity: np.ndarray) -> Any:
-    """networkx max-flow value (exact ints): parallel edges summed, undirected both ways."""
-    g = nx.DiGraph()
-    g.add_nodes_from(range(p.num_nodes))
-    for u, v, c in zip(p.src.tolist(), p.dst.tolist(), capacity.tolist(), strict=True):
-        for a, b in [(u, v)] if p.directed else [(u, v), (v, u)]:
-            if a == b:
-                continue
-            if g.has_edge(a, b):
-                g[a][b]["capacity"] += c
-            else:
-                g.add_edge(a, b, capacity=c)
-    for s in p.source_ids.tolist():
-        g.add_edge("S", s)
-    for t in p.sink_ids.tolist():
-        g.add_edge(t, "T")
-    return nx.maximum_flow_value(g, "S", "T")
 
 
 @st.composite
@@ -81,7 +61,7 @@ def test_max_flow_under_failures_equals_networkx_without_those_edges(
     for i, failed in enumerate(cases):
         cap = p.capacity.copy()
         cap[failed] = 0
-        assert values[i] == nx_flow_value(p, cap), (i, method)
+        assert values[i] == problem_flow_value(p, cap), (i, method)
     one = max_flow_under_failures(g, p.sources, p.sinks, cases, method=method, threads=1)
     np.testing.assert_array_equal(one, values)
 
@@ -233,17 +213,9 @@ def test_interrupt_keeps_the_finished_chunks() -> None:
 
 # ------------------------------------------------------------------------- the sweeps
 @pytest.fixture(scope="module")
-def net() -> Network:
-    return load_scenario("central-asia")
-
-
-@pytest.fixture(scope="module")
-def small_net(net: Network) -> Network:
+def small_net(thin_schools: Callable[[int], Network]) -> Network:
     """Every 40th school (50 schools)."""
-    nodes = net.nodes
-    school = nodes["kind"] == "terminal"
-    keep = ~school | (school & (np.arange(len(nodes)) % 40 == 0))
-    return Network(nodes[keep].reset_index(drop=True), net.links, net.meta)
+    return thin_schools(40)
 
 
 @pytest.fixture(scope="module")
@@ -276,9 +248,7 @@ def test_failure_sweep_closes_failed_links(net: Network, pair_sweep: pd.DataFram
     """Latency after a failure equals networkx on the network without those links; a case
     that cuts every route is reported as disconnected (inf), not as a detour over the dead
     link."""
-    g = nx.Graph()
-    for row in net.links.itertuples():
-        g.add_edge(row.a, row.b, w=row.latency_ms, link=row.id)
+    g = nx_ground(net)
     sample = pair_sweep.iloc[:: max(1, len(pair_sweep) // 60)]
     assert pair_sweep["disconnected"].any()
     for row in list(sample.itertuples()) + list(
@@ -288,7 +258,7 @@ def test_failure_sweep_closes_failed_links(net: Network, pair_sweep: pd.DataFram
         h.remove_edges_from([(u, v) for u, v, d in g.edges(data=True) if d["link"] in row.failed])
         best = min(
             (
-                nx.shortest_path_length(h, s, t, weight="w")
+                nx.shortest_path_length(h, s, t, weight="latency")
                 for s in ("khorgos", "urumqi")
                 for t in ("frankfurt", "istanbul")
                 if nx.has_path(h, s, t)
@@ -480,7 +450,7 @@ def test_gateway_siting_matches_an_independent_oracle(small_net: Network) -> Non
             nodes.loc[nodes["id"] == row.site, "kind"] = "gateway"
             as_gateway = Network(nodes, small_net.links, small_net.meta)
             lat = np.array(
-                list(_oracle_latency(as_gateway, cs.ONEWEB, t, {row.site} | extra).values())
+                list(school_latency(as_gateway, cs.ONEWEB, t, {row.site} | extra).values())
             )
             connected = np.isfinite(lat)
             assert row.connected_share == pytest.approx(connected.mean())

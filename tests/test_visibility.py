@@ -24,15 +24,12 @@ from hypothesis import strategies as st
 from routecore import constellation as cs
 from routecore.geo import EARTH_RADIUS_KM
 
+from .oracles import unit_vector as unit
+
 R = EARTH_RADIUS_KM
 TOL_DEG = 1e-9
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def unit(lat_deg: float, lon_deg: float) -> FloatArray:
-    la, lo = math.radians(lat_deg), math.radians(lon_deg)
-    return np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
 
 
 def assert_matches_oracle(

@@ -19,9 +19,9 @@ import numpy.typing as npt
 from .._worker_cache import PerProcessCache, SweepWork
 from ..constellation import Constellation, GroundRole, SnapshotBuilder, access_graph
 from ..errors import ScenarioError
+from ..executor import ChunkRun, ProgressArg, chunk_size_for, chunk_slices, run_chunks
 from ..paths import nearest_source, shortest_path_lengths
 from ..scenario import Network
-from ..executor import ChunkRun, ProgressArg, chunk_size_for, chunk_slices, run_chunks
 from ._common import _rows
 
 

@@ -11,11 +11,11 @@ import numpy as np
 import numpy.typing as npt
 
 from .._validation import thread_count
+from ..batch import lengths_under_failures, max_flow_under_failures
+from ..executor import ProgressArg, chunk_size_for, chunk_slices, run_chunks, task_threads
 from ..flow import max_flow
 from ..paths import nearest_source, shortest_path
 from ..scenario import Network
-from ..batch import lengths_under_failures, max_flow_under_failures
-from ..executor import ProgressArg, chunk_size_for, chunk_slices, run_chunks, task_threads
 from ._common import _country_mask, _rows
 from .routes import _avoid_capacity
 

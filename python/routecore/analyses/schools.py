@@ -11,9 +11,9 @@ import numpy.typing as npt
 
 from ..constellation import Constellation, GroundRole, Medium, access_graph, snapshot
 from ..errors import ScenarioError
+from ..executor import ProgressArg, task_threads
 from ..paths import nearest_source, shortest_path
 from ..scenario import Network
-from ..executor import ProgressArg, task_threads
 from ._common import _analysis_defaults, _named, _rows
 from ._sky import _run_sky, _school_sites, _site_latency, _SkyWork
 from ._stats import _column_quantiles

@@ -10,8 +10,8 @@ import numpy.typing as npt
 
 from ..constellation import Constellation
 from ..errors import ScenarioError
-from ..scenario import Network
 from ..executor import ProgressArg, task_threads
+from ..scenario import Network
 from ._common import _analysis_defaults, _named
 from ._sky import _run_sky, _school_sites, _site_latency, _SkyWork
 from ._stats import _column_quantiles
