@@ -76,6 +76,26 @@ def test_bad_input_exits_2_with_one_line(
     assert captured.out == ""
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo", "--threads", "0"],
+        ["demo", "--threads", "two"],
+        ["demo", "--steps", "-3"],
+    ],
+)
+def test_bad_counts_are_usage_errors_naming_the_option(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A count option out of range is refused by the parser (exit 2, one line naming the
+    option), never a traceback from deeper in the library."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"argument {argv[1]}: must be a whole number >= 1" in last
+
+
 def test_bad_file_error_names_file_row_and_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,6 +11,24 @@ DEFAULT_SCENARIO = "central-asia"
 """The scenario every command reads unless told otherwise."""
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1 (counts such as ``--threads`` and ``--steps``).
+
+    >>> positive_int("4")
+    4
+    >>> positive_int("0")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: must be a whole number >= 1, got '0'
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``routecore`` argument parser; ``args.command`` names the sub-command.
 
@@ -57,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--steps",
-        type=int,
+        type=positive_int,
         default=96,
         metavar="N",
         help="time steps for the satellite analysis (default 96)",
@@ -72,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pairs", action="store_true", help="also sweep every pair of link failures")
     p.add_argument(
         "--threads",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="threads for batched searches (default: all cores; 1 per task with --scheduler)",
