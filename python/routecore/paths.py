@@ -614,7 +614,7 @@ def shortest_path(
     else:
         assert geo is not None
         lat, lon, cost = geo
-        found = _core.astar_path(*csr, w, lat, lon, cost, s, t, mask)
+        found = _core.astar_path(*csr, w, lat, lon, cost, EARTH_RADIUS_KM, s, t, mask)
         if isinstance(found, int):
             _raise_bound_violation(graph, w, found, lat, lon, cost)
         result = found
@@ -765,5 +765,5 @@ def _multi_source(
             w = _arc_weight(graph, weight)
         else:
             w = graph.arc_values(_weights_without(graph, weight, closed))
-    length, root, pred_edge, parent = _core.nearest_source(*csr, w, ids, mask, tree)
-    return length, root, pred_edge, parent
+    nearest = _core.nearest_source(*csr, w, ids, mask, tree)
+    return nearest.length, nearest.root, nearest.pred_edge, nearest.parent
