@@ -92,7 +92,8 @@ class WorkerCutEdges {
 
 // The per-call passes over all arcs (building the residuals, reading the flows back) split
 // over threads only with at least this many arcs per thread: below it, starting a thread costs
-// more than it saves. The searches themselves are sequential.
+// more than it saves. The searches themselves are sequential. This is the one statement of the
+// threshold; Python reads it as routecore._core.PARALLEL_MIN_ARCS_PER_THREAD.
 inline constexpr arc_id min_arcs_per_pass_thread = arc_id{1} << 19;
 
 inline int pass_threads(const CsrView& g, int threads) {

@@ -74,6 +74,7 @@
 
 namespace routecore {
 
+// What a node is to one max-flow call.
 enum class terminal_kind : std::uint8_t { none = 0, source = 1, sink = 2 };
 
 // The state of one residual arc; its head is FlowNetwork::head[a].
@@ -110,6 +111,8 @@ struct Terminals {
   }
 };
 
+// The residual network of one call (see the header comment), on the arcs of a FlowLayout,
+// with residuals of type Cap (int32 for small integer totals, int64, or double).
 template <class Cap>
 struct FlowNetwork {
   static_assert(std::is_same_v<Cap, std::int32_t> || std::is_same_v<Cap, std::int64_t> ||
@@ -152,6 +155,7 @@ enum class edge_role : std::uint8_t {
   direct,       // folded form: a source -> sink edge
 };
 
+// An edge's role, and what the totals need to know about it.
 struct EdgeClass {
   edge_role role;
   node_id node;  // the non-terminal end for source_fold / sink_fold
@@ -160,6 +164,10 @@ struct EdgeClass {
   bool to_sink;
 };
 
+// The role of edge u -> v (u its src) whose ends are of kinds tu and tv, in the explicit or the
+// folded form: the one rule behind the dead arcs, the one-way terminal edges and the folded
+// terminal capacities of the header comment. Used when the network is built, when the totals
+// are summed and when the flows are read back (edge_flow.h), so all three agree.
 [[gnu::always_inline]] inline EdgeClass classify_edge(node_id u, node_id v, terminal_kind tu,
                                                       terminal_kind tv, bool directed,
                                                       bool folded) {
