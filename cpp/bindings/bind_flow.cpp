@@ -1,10 +1,15 @@
 // Max-flow / min-cut entry points (see routecore/max_flow.h). Bindings only: the Python layer
 // (routecore/flow.py) validates the input and turns the status into exceptions.
+#include <exception>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common.h"
-#include "routecore/flow_network.h"
+#include "routecore/flow_layout.h"
 #include "routecore/max_flow.h"
+#include "routecore/parallel_passes.h"
+#include "routecore/scratch.h"
 
 namespace routecore::bindings {
 
@@ -36,16 +41,28 @@ const char* status_name(flow_status s) {
   }
 }
 
-// Returns (status, method, value, edge_flow or None, source_side (uint8), cut_edges (int32),
-// source_total, sink_total).
+// What one max-flow call returns to Python (see routecore/max_flow.h, FlowOutcome). Every
+// array is a new numpy array owned by Python; none aliases the core's memory.
+struct MaxFlowResult {
+  std::string status;      // "optimal", "overflow" or "cancelled"
+  std::string method;      // the method that ran ("auto" resolved)
+  py::object value;        // int or float
+  py::object edge_flow;    // int64 / float64 per edge, or None when not asked for
+  py::object source_side;  // uint8 per node
+  py::object cut_edges;    // int32 edge ids, ascending
+  double source_total;     // approximate, for the overflow report
+  double sink_total;
+};
+
 template <class Cap>
-py::tuple py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& head,
-                      const carray<edge_id>& arc_edge, const carray<Cap>& arc_capacity,
-                      bool directed, edge_id num_edges, const carray<node_id>& sources,
-                      const carray<node_id>& sinks, const std::string& method, bool want_edge_flow,
-                      const carray<arc_id>& layout_first_out, const carray<node_id>& layout_head,
-                      const carray<arc_id>& layout_sister, const carray<arc_id>& layout_loop_arcs,
-                      double capacity_bound, int threads) {
+MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& head,
+                          const carray<edge_id>& arc_edge, const carray<Cap>& arc_capacity,
+                          bool directed, edge_id num_edges, const carray<node_id>& sources,
+                          const carray<node_id>& sinks, const std::string& method,
+                          bool want_edge_flow, const carray<arc_id>& layout_first_out,
+                          const carray<node_id>& layout_head, const carray<arc_id>& layout_sister,
+                          const carray<arc_id>& layout_loop_arcs, double capacity_bound,
+                          int threads) {
   const CsrView g = make_view(first_out, head, arc_edge);
   const FlowLayout layout =
       make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister, layout_loop_arcs);
@@ -67,17 +84,26 @@ py::tuple py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& he
   });
   auto cut = new_array<edge_id>(static_cast<py::ssize_t>(out.cut_edges.size()));
   std::copy(out.cut_edges.begin(), out.cut_edges.end(), cut.mutable_data());
-  py::object flow_obj = want_edge_flow ? py::object(edge_flow) : py::object(py::none());
-  return py::make_tuple(status_name(out.status), method_name(out.method), out.value, flow_obj, side,
-                        cut, out.source_total, out.sink_total);
+  return MaxFlowResult{
+      status_name(out.status), method_name(out.method),
+      py::cast(out.value),     want_edge_flow ? py::object(edge_flow) : py::object(py::none()),
+      std::move(side),         std::move(cut),
+      out.source_total,        out.sink_total};
 }
 
-// (first_out, head, sister, loop_arcs) of the graph's FlowLayout; first_out and head are None
-// for an undirected graph (the layout uses the graph's own).
-py::tuple py_build_flow_layout(const carray<arc_id>& first_out, const carray<node_id>& head,
-                               const carray<edge_id>& arc_edge, bool directed) {
+// The arrays of a graph's FlowLayout (routecore/flow_layout.h), new numpy arrays owned by
+// Python. first_out and head are None for an undirected graph (the layout uses the graph's).
+struct FlowLayoutArrays {
+  py::object first_out;
+  py::object head;
+  py::object sister;
+  py::object loop_arcs;
+};
+
+FlowLayoutArrays py_build_flow_layout(const carray<arc_id>& first_out, const carray<node_id>& head,
+                                      const carray<edge_id>& arc_edge, bool directed) {
   const CsrView g = make_view(first_out, head, arc_edge);
-  const arc_id m = flow_layout_arcs(g, directed);
+  const arc_id m = flow_layout_arcs(g, directed);  // refuses layouts beyond 32-bit arc ids
   auto l_first_out = new_array<arc_id>(directed ? g.num_nodes + 1 : 0);
   auto l_head = new_array<node_id>(directed ? m : 0);
   auto sister = new_array<arc_id>(m);
@@ -92,32 +118,59 @@ py::tuple py_build_flow_layout(const carray<arc_id>& first_out, const carray<nod
   }
   auto loop_arcs = new_array<arc_id>(static_cast<py::ssize_t>(loops.size()));
   std::copy(loops.begin(), loops.end(), loop_arcs.mutable_data());
-  if (!directed) return py::make_tuple(py::none(), py::none(), sister, loop_arcs);
-  return py::make_tuple(l_first_out, l_head, sister, loop_arcs);
+  if (!directed) return {py::none(), py::none(), std::move(sister), std::move(loop_arcs)};
+  return {std::move(l_first_out), std::move(l_head), std::move(sister), std::move(loop_arcs)};
 }
 
 }  // namespace
 
 void bind_flow(py::module_& m) {
+  // A graph too large for the residual network's 32-bit arc ids is the caller's input error.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const flow_size_error& e) {
+      const py::object graph_error = py::module_::import("routecore.errors").attr("GraphError");
+      PyErr_SetString(graph_error.ptr(), e.what());
+    }
+  });
+  m.attr("PARALLEL_MIN_ARCS_PER_THREAD") = min_arcs_per_pass_thread;
+  py::class_<MaxFlowResult>(m, "MaxFlowResult",
+                            "The outcome of one max-flow call; see routecore/max_flow.h.")
+      .def_readonly("status", &MaxFlowResult::status)
+      .def_readonly("method", &MaxFlowResult::method)
+      .def_readonly("value", &MaxFlowResult::value)
+      .def_readonly("edge_flow", &MaxFlowResult::edge_flow)
+      .def_readonly("source_side", &MaxFlowResult::source_side)
+      .def_readonly("cut_edges", &MaxFlowResult::cut_edges)
+      .def_readonly("source_total", &MaxFlowResult::source_total)
+      .def_readonly("sink_total", &MaxFlowResult::sink_total);
+  py::class_<FlowLayoutArrays>(m, "FlowLayoutArrays",
+                               "The residual arc layout of a graph; see routecore/flow_layout.h.")
+      .def_readonly("first_out", &FlowLayoutArrays::first_out)
+      .def_readonly("head", &FlowLayoutArrays::head)
+      .def_readonly("sister", &FlowLayoutArrays::sister)
+      .def_readonly("loop_arcs", &FlowLayoutArrays::loop_arcs);
   const char* doc =
-      "Max flow / min cut on a CSR graph with per-arc capacities (see routecore/max_flow.h). "
-      "Returns (status, method, value, edge_flow or None, source_side, cut_edges, "
-      "source_total, sink_total).";
-  m.def("max_flow_int64", &py_max_flow<std::int64_t>, py::arg("first_out"), py::arg("head"),
-        py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
-        py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
-        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
-        py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"), doc);
-  m.def("max_flow_float64", &py_max_flow<double>, py::arg("first_out"), py::arg("head"),
-        py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
-        py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
-        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
-        py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"), doc);
+      "Max flow / min cut on a CSR graph with per-arc capacities (see routecore/max_flow.h); "
+      "returns a MaxFlowResult.";
+  m.def("max_flow_int64", &py_max_flow<std::int64_t>, py::kw_only(), py::arg("first_out"),
+        py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
+        py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
+        py::arg("want_edge_flow"), py::arg("layout_first_out"), py::arg("layout_head"),
+        py::arg("layout_sister"), py::arg("layout_loop_arcs"), py::arg("capacity_bound"),
+        py::arg("threads"), doc);
+  m.def("max_flow_float64", &py_max_flow<double>, py::kw_only(), py::arg("first_out"),
+        py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
+        py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
+        py::arg("want_edge_flow"), py::arg("layout_first_out"), py::arg("layout_head"),
+        py::arg("layout_sister"), py::arg("layout_loop_arcs"), py::arg("capacity_bound"),
+        py::arg("threads"), doc);
   m.def("build_flow_layout", &py_build_flow_layout, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("directed"),
-        "(first_out, head, sister, loop_arcs) of the residual arc layout "
-        "(routecore/flow_network.h); "
-        "first_out and head are None for an undirected graph.");
+        "The residual arc layout (routecore/flow_layout.h) as a FlowLayoutArrays; first_out "
+        "and head are None for an undirected graph. Raises GraphError when it would exceed "
+        "32-bit arc ids.");
   m.def("release_scratch_memory", &release_scratch_memory,
         "Free the scratch blocks max-flow calls keep for reuse.");
 }

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <utility>
 
 #include "common.h"
 #include "routecore/astar.h"
@@ -94,10 +95,10 @@ py::object py_bidirectional_path(const carray<arc_id>& first_out, const carray<n
 py::object py_astar_path(const carray<arc_id>& first_out, const carray<node_id>& head,
                          const carray<edge_id>& arc_edge, const OptWeights& weight,
                          const carray<double>& lat_deg, const carray<double>& lon_deg,
-                         double cost_per_km, node_id source, node_id target,
-                         const OptMask& blocked) {
+                         double cost_per_km, double sphere_radius_km, node_id source,
+                         node_id target, const OptMask& blocked) {
   const CsrView g = make_view(first_out, head, arc_edge);
-  const GeoBound bound{lat_deg.data(), lon_deg.data(), cost_per_km};
+  const GeoBound bound{lat_deg.data(), lon_deg.data(), cost_per_km, sphere_radius_km};
   PathResult p;
   const AStarSearch::Result r = run_interruptible(
       static_cast<std::int64_t>(g.num_nodes) + g.num_arcs, [&](const Cancel& cancel) {
@@ -112,9 +113,20 @@ py::object py_astar_path(const carray<arc_id>& first_out, const carray<node_id>&
   return path_or_none(r.outcome == AStarSearch::Outcome::found, p);
 }
 
-py::tuple py_nearest_source(const carray<arc_id>& first_out, const carray<node_id>& head,
-                            const carray<edge_id>& arc_edge, const OptWeights& weight,
-                            const carray<node_id>& sources, const OptMask& blocked, bool tree) {
+// Per node: the length from its nearest source and that source (the root); with tree=True also
+// the edge and node it is reached from (pred_edge and parent), else None. New numpy arrays
+// owned by Python.
+struct NearestSources {
+  py::object length;
+  py::object root;
+  py::object pred_edge;
+  py::object parent;
+};
+
+NearestSources py_nearest_source(const carray<arc_id>& first_out, const carray<node_id>& head,
+                                 const carray<edge_id>& arc_edge, const OptWeights& weight,
+                                 const carray<node_id>& sources, const OptMask& blocked,
+                                 bool tree) {
   const CsrView g = make_view(first_out, head, arc_edge);
   const auto n = static_cast<py::ssize_t>(g.num_nodes);
   auto length = new_array<double>(n);
@@ -135,8 +147,9 @@ py::tuple py_nearest_source(const carray<arc_id>& first_out, const carray<node_i
     return with_weights(data_or_null(weight),
                         [&](auto w) { return search.nearest(g, w, s, l, r, pe, pa, cancel); });
   });
-  return py::make_tuple(length, root, pred_edge ? py::object(*pred_edge) : py::none(),
-                        parent ? py::object(*parent) : py::none());
+  return NearestSources{std::move(length), std::move(root),
+                        pred_edge ? py::object(*pred_edge) : py::none(),
+                        parent ? py::object(*parent) : py::none()};
 }
 
 py::object py_tree_routes(const carray<node_id>& parent, const carray<edge_id>& pred_edge,
@@ -172,11 +185,18 @@ void bind_paths(py::module_& m) {
         py::arg("blocked"), "Bidirectional Dijkstra; see bidirectional_dijkstra.h.");
   m.def("astar_path", &py_astar_path, py::arg("first_out"), py::arg("head"), py::arg("arc_edge"),
         py::arg("weight"), py::arg("lat_deg"), py::arg("lon_deg"), py::arg("cost_per_km"),
-        py::arg("source"), py::arg("target"), py::arg("blocked"),
+        py::arg("sphere_radius_km"), py::arg("source"), py::arg("target"), py::arg("blocked"),
         "A* path, None if unreachable, or the id of an edge violating the bound. See astar.h.");
+  py::class_<NearestSources>(m, "NearestSources",
+                             "Per node: length from and root of its nearest source; pred_edge "
+                             "and parent (None without tree). See dijkstra.h.")
+      .def_readonly("length", &NearestSources::length)
+      .def_readonly("root", &NearestSources::root)
+      .def_readonly("pred_edge", &NearestSources::pred_edge)
+      .def_readonly("parent", &NearestSources::parent);
   m.def("nearest_source", &py_nearest_source, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("weight"), py::arg("sources"), py::arg("blocked"),
-        py::arg("tree"), "(length, root, pred_edge|None, parent|None); see dijkstra.h.");
+        py::arg("tree"), "A NearestSources; see dijkstra.h.");
   m.def("tree_routes", &py_tree_routes, py::arg("parent"), py::arg("pred_edge"), py::arg("nodes"),
         py::arg("travel_to_root"),
         "(offsets, edges, nodes) of each node's route through a tree; None if not a forest.");

@@ -17,7 +17,7 @@
 #include <utility>
 
 #include "routecore/csr.h"
-#include "routecore/flow_network.h"
+#include "routecore/flow_layout.h"
 #include "routecore/max_flow.h"
 #include "routecore/parallel.h"
 
@@ -65,7 +65,7 @@ inline flow_method flow_method_from_name(const std::string& name) {
   throw std::invalid_argument("unknown max-flow method: " + name);
 }
 
-// The graph's FlowLayout (routecore/flow_network.h) from the arrays Python keeps for it;
+// The graph's FlowLayout (routecore/flow_layout.h) from the arrays Python keeps for it;
 // `layout_first_out` and `layout_head` are the graph's own for an undirected graph.
 inline FlowLayout make_flow_layout(const CsrView& g, bool directed,
                                    const carray<arc_id>& layout_first_out,

@@ -9,7 +9,6 @@ void bind_paths(py::module_& m);
 void bind_flow(py::module_& m);
 void bind_failure_cases(py::module_& m);
 void bind_visibility(py::module_& m);
-void bind_parallel_csr(py::module_& m);
 }  // namespace routecore::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -19,5 +18,4 @@ PYBIND11_MODULE(_core, m) {
   routecore::bindings::bind_flow(m);
   routecore::bindings::bind_failure_cases(m);
   routecore::bindings::bind_visibility(m);
-  routecore::bindings::bind_parallel_csr(m);
 }

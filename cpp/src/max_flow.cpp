@@ -6,7 +6,8 @@
 
 #include "routecore/boykov_kolmogorov.h"
 #include "routecore/dinic.h"
-#include "routecore/flow_network.h"
+#include "routecore/edge_flow.h"
+#include "routecore/flow_layout.h"
 #include "routecore/ibfs.h"
 #include "routecore/min_cut.h"
 #include "routecore/push_relabel.h"
@@ -17,7 +18,7 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
                                std::span<const node_id> sinks) {
   // Only the terminals' own arc lists are read (for an undirected graph they hold every edge at
   // a terminal; for a directed one the arcs leaving it), so the choice costs O(terminal degree).
-  detail::ScratchArray<std::uint8_t> seen(static_cast<std::size_t>(g.num_nodes), 0);
+  ScratchArray<std::uint8_t> seen(static_cast<std::size_t>(g.num_nodes), 0);
   std::int64_t terminals = 0, terminal_arcs = 0;
   for (auto set : {sources, sinks}) {
     for (node_id x : set) {
@@ -46,7 +47,7 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
 
 namespace {
 
-// Boykov–Kolmogorov and IBFS run on the folded terminal form (flow_network.h).
+// Boykov–Kolmogorov and IBFS run on the folded terminal form (residual_network.h).
 bool uses_folded_form(flow_method method) {
   return method == flow_method::boykov_kolmogorov || method == flow_method::ibfs;
 }

@@ -1,7 +1,8 @@
 """Type stubs for the C++ extension ``routecore._core`` (hand-written; keep in sync with
 cpp/bindings). Functions here assume validated input; call them through the routecore package."""
 
-from typing import overload
+from collections.abc import Iterator
+from typing import Any, Final, final, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -12,6 +13,34 @@ max_id_count: int
 
 def available_threads() -> int: ...
 def build_csr(num_nodes: int, src: _I32, dst: _I32, directed: bool) -> tuple[_I32, _I32, _I32]: ...
+
+@final
+class CsrArrays:
+    """One CSR build (routecore/csr.h); also unpacks as the 5-tuple of its fields."""
+
+    @property
+    def first_out(self) -> _I32: ...
+    @property
+    def head(self) -> _I32: ...
+    @property
+    def arc_edge(self) -> _I32: ...
+    @property
+    def arc_weight(self) -> _F64 | None: ...
+    @property
+    def arc_capacity(self) -> _F64 | None: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __getitem__(self, key: int | slice) -> Any: ...
+
+def build_csr_parallel(
+    num_nodes: int,
+    src: _I32,
+    dst: _I32,
+    directed: bool,
+    weight: _F64 | None,
+    capacity: _F64 | None,
+    threads: int,
+) -> CsrArrays: ...
 def build_reverse_csr(first_out: _I32, head: _I32, arc_edge: _I32) -> tuple[_I32, _I32, _I32]: ...
 
 # ---- shortest paths (cpp/bindings/bind_paths.cpp) ----
@@ -60,10 +89,25 @@ def astar_path(
     lat_deg: _F64,
     lon_deg: _F64,
     cost_per_km: float,
+    sphere_radius_km: float,
     source: int,
     target: int,
     blocked: _U8 | None,
 ) -> _PathTuple | int | None: ...
+
+@final
+class NearestSources:
+    """Per node: length from and root of its nearest source (dijkstra.h)."""
+
+    @property
+    def length(self) -> _F64: ...
+    @property
+    def root(self) -> _I32: ...
+    @property
+    def pred_edge(self) -> _I32 | None: ...
+    @property
+    def parent(self) -> _I32 | None: ...
+
 def nearest_source(
     first_out: _I32,
     head: _I32,
@@ -72,24 +116,39 @@ def nearest_source(
     sources: _I32,
     blocked: _U8 | None,
     tree: bool,
-) -> tuple[_F64, _I32, _I32 | None, _I32 | None]: ...
+) -> NearestSources: ...
 def tree_routes(
     parent: _I32, pred_edge: _I32, nodes: _I32, travel_to_root: bool
 ) -> tuple[_I64, _I32, _I32] | None: ...
 
 # ---- max-flow / min-cut (cpp/bindings/bind_flow.cpp) ----
-_FlowTuple = tuple[
-    str,
-    str,
-    int | float,
-    npt.NDArray[np.int64] | npt.NDArray[np.float64] | None,
-    npt.NDArray[np.uint8],
-    _I32,
-    float,
-    float,
-]
+PARALLEL_MIN_ARCS_PER_THREAD: Final[int]
+"""Arcs per thread below which max-flow's passes over all arcs stay on fewer threads
+(``min_arcs_per_pass_thread`` in cpp/include/routecore/parallel_passes.h)."""
+
+@final
+class MaxFlowResult:
+    """The outcome of one max-flow call (routecore/max_flow.h)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def value(self) -> int | float: ...
+    @property
+    def edge_flow(self) -> npt.NDArray[np.int64] | npt.NDArray[np.float64] | None: ...
+    @property
+    def source_side(self) -> _U8: ...
+    @property
+    def cut_edges(self) -> _I32: ...
+    @property
+    def source_total(self) -> float: ...
+    @property
+    def sink_total(self) -> float: ...
 
 def max_flow_int64(
+    *,
     first_out: _I32,
     head: _I32,
     arc_edge: _I32,
@@ -106,8 +165,9 @@ def max_flow_int64(
     layout_loop_arcs: _I32,
     capacity_bound: float,
     threads: int,
-) -> _FlowTuple: ...
+) -> MaxFlowResult: ...
 def max_flow_float64(
+    *,
     first_out: _I32,
     head: _I32,
     arc_edge: _I32,
@@ -124,10 +184,25 @@ def max_flow_float64(
     layout_loop_arcs: _I32,
     capacity_bound: float,
     threads: int,
-) -> _FlowTuple: ...
+) -> MaxFlowResult: ...
+
+@final
+class FlowLayoutArrays:
+    """A graph's residual arc layout (routecore/flow_layout.h); first_out and head are None
+    for an undirected graph (the layout uses the graph's own)."""
+
+    @property
+    def first_out(self) -> _I32 | None: ...
+    @property
+    def head(self) -> _I32 | None: ...
+    @property
+    def sister(self) -> _I32: ...
+    @property
+    def loop_arcs(self) -> _I32: ...
+
 def build_flow_layout(
     first_out: _I32, head: _I32, arc_edge: _I32, directed: bool
-) -> tuple[_I32 | None, _I32 | None, _I32, _I32]: ...
+) -> FlowLayoutArrays: ...
 def release_scratch_memory() -> None: ...
 
 # ---- failure cases (cpp/bindings/bind_failure_cases.cpp) ----
@@ -216,14 +291,3 @@ class VisibilitySearch:
         satellite_offset: int,
         threads: int,
     ) -> None: ...
-
-# ---- threaded CSR build (cpp/bindings/bind_parallel_csr.cpp) ----
-def build_csr_parallel(
-    num_nodes: int,
-    src: _I32,
-    dst: _I32,
-    directed: bool,
-    weight: _F64 | None,
-    capacity: _F64 | None,
-    threads: int,
-) -> tuple[_I32, _I32, _I32, _F64 | None, _F64 | None]: ...

@@ -154,5 +154,5 @@ def _multi_source(
             w = arc_weight(graph, weight)
         else:
             w = graph.arc_values(weights_without(graph, weight, closed))
-    length, root, pred_edge, parent = _core.nearest_source(*csr, w, ids, mask, tree)
-    return length, root, pred_edge, parent
+    found = _core.nearest_source(*csr, w, ids, mask, tree)
+    return found.length, found.root, found.pred_edge, found.parent

@@ -300,17 +300,31 @@ def _solve(
     layout = graph.flow_layout()
     bound = capacity_sum(graph) if capacity is None else -1.0
     d = graph.directed
+    args: dict[str, Any] = dict(
+        first_out=csr[0],
+        head=csr[1],
+        arc_edge=csr[2],
+        directed=d,
+        num_edges=m,
+        sources=src_ids,
+        sinks=dst_ids,
+        method=method,
+        want_edge_flow=want_edge_flow,
+        layout_first_out=layout[0],
+        layout_head=layout[1],
+        layout_sister=layout[2],
+        layout_loop_arcs=layout[3],
+        capacity_bound=bound,
+        threads=workers,
+    )
     if arc_capacity.dtype == np.int64:
         cap_i = arc_capacity.astype(np.int64, copy=False)
-        out = _core.max_flow_int64(
-            *csr, cap_i, d, m, src_ids, dst_ids, method, want_edge_flow, *layout, bound, workers
-        )
+        out = _core.max_flow_int64(arc_capacity=cap_i, **args)
     else:
         cap_f = arc_capacity.astype(np.float64, copy=False)
-        out = _core.max_flow_float64(
-            *csr, cap_f, d, m, src_ids, dst_ids, method, want_edge_flow, *layout, bound, workers
-        )
-    status, used, value, edge_flow, side, cut, s_total, t_total = out
+        out = _core.max_flow_float64(arc_capacity=cap_f, **args)
+    status, used, value, edge_flow = out.status, out.method, out.value, out.edge_flow
+    side, cut, s_total, t_total = out.source_side, out.cut_edges, out.source_total, out.sink_total
     if status == "overflow":
         raise GraphError(
             "integer capacities too large: the total capacity leaving the sources "

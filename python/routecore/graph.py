@@ -318,9 +318,11 @@ class Graph:
             check_flow_size(self._num_edges)
             with _reverse_lock:
                 if self._flow_layout is None:
-                    first_out, head, sister, loop_arcs = _core.build_flow_layout(
+                    built = _core.build_flow_layout(
                         self._first_out, self._head, self._arc_edge, self._directed
                     )
+                    first_out, head = built.first_out, built.head
+                    sister, loop_arcs = built.sister, built.loop_arcs
                     if first_out is None or head is None:
                         first_out, head = self._first_out, self._head
                     for arr in (first_out, head, sister, loop_arcs):

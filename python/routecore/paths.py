@@ -240,7 +240,7 @@ def shortest_path(
     else:
         assert geo is not None
         lat, lon, cost = geo
-        found = _core.astar_path(*csr, w, lat, lon, cost, s, t, mask)
+        found = _core.astar_path(*csr, w, lat, lon, cost, EARTH_RADIUS_KM, s, t, mask)
         if isinstance(found, int):
             _raise_bound_violation(graph, w, found, lat, lon, cost)
         result = found

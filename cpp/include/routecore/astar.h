@@ -12,8 +12,9 @@
 //   Weights finite and >= 0; latitudes in [-90, 90] and longitudes in degrees; cost_per_km
 //   finite and >= 0 (the Python layer checks these). The caller guarantees the bound: every arc
 //   u -> v weighs at least cost_per_km * great_circle_km(u, v). Great-circle distances are on a
-//   sphere of radius `earth_radius_km` (Vincenty's formula for the sphere, accurate for all
-//   point pairs, antipodes included).
+//   sphere of radius `radius_km`, given by the caller (the Python layer passes
+//   routecore.geo.EARTH_RADIUS_KM, the one home of that figure), by Vincenty's formula for the
+//   sphere, accurate for all point pairs, antipodes included.
 //
 // Output
 //   outcome == found with a shortest path (PathResult), or unreachable, or cancelled, or
@@ -56,8 +57,6 @@
 
 namespace routecore {
 
-inline constexpr double earth_radius_km = 6371.0088;  // IUGG mean Earth radius
-
 // Central angle (radians) between two points given by latitude/longitude in radians.
 inline double central_angle(double lat1, double lon1, double lat2, double lon2) {
   const double dlon = lon2 - lon1;
@@ -73,6 +72,7 @@ struct GeoBound {
   const double* lat_deg;  // one per node
   const double* lon_deg;  // one per node
   double cost_per_km;     // weight per km of great-circle distance, a lower bound for every arc
+  double radius_km;       // radius of the sphere the distances are measured on
 };
 
 class AStarSearch {
@@ -164,7 +164,7 @@ class AStarSearch {
       constexpr double to_rad = std::numbers::pi / 180.0;
       const double angle = central_angle(bound_.lat_deg[v] * to_rad, bound_.lon_deg[v] * to_rad,
                                          target_lat_, target_lon_);
-      h = bound_.cost_per_km * earth_radius_km * angle;
+      h = bound_.cost_per_km * bound_.radius_km * angle;
       touched_.push_back(v);
     }
     return h;

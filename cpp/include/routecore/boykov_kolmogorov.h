@@ -2,7 +2,7 @@
 //
 // Problem
 //   Maximum flow from a set of sources to a disjoint set of sinks, in a residual network built
-//   by flow_network.h in its *folded* form: the edges joining a terminal to a node v are summed
+//   by residual_network.h in its *folded* form: the edges joining a terminal to a node v are summed
 //   into v's terminal residual tr(v) (> 0: capacity from the sources, < 0: to the sinks), and the
 //   sources and sinks themselves have no arcs. This is the shape of vision / segmentation graphs
 //   (a grid of pixels, each with a source and a sink capacity), where the algorithm is fastest.
@@ -28,7 +28,7 @@
 //   Heuristic from the authors' implementation notes: a node remembers its distance to the root
 //   with a time stamp, so the origin check of an adoption stops at a node already verified in
 //   the same round and prefers the closest parent. (Re-attaching tree nodes to shorter paths
-//   during growth, the companion heuristic, made our vision benchmark about 8% slower.)
+//   during growth, the companion heuristic, made our vision benchmark slower.)
 //
 // Complexity: O(m n^2 |C|) in the worst case (|C| = cut capacity); on vision graphs typically
 // close to linear, which is why it beats push-relabel there.
@@ -44,8 +44,8 @@
 #include <span>
 #include <vector>
 
-#include "routecore/flow_network.h"
 #include "routecore/parallel.h"
+#include "routecore/residual_network.h"
 
 namespace routecore {
 
@@ -134,7 +134,7 @@ class BoykovKolmogorov {
   FlowNetwork<Cap>& net_;
   node_id n_;
   Cap value_ = 0;
-  detail::Buffer<Node> nodes_;
+  ScratchBuffer<Node> nodes_;
   node_id queue_head_ = none, queue_tail_ = none;
   std::int32_t time_ = 0;
   std::vector<node_id> orphans_;
@@ -142,7 +142,7 @@ class BoykovKolmogorov {
 
 template <class Cap>
 bool BoykovKolmogorov<Cap>::run(const Cancel* cancel) {
-  nodes_ = detail::make_buffer<Node>(static_cast<std::size_t>(n_));
+  nodes_ = make_scratch_buffer<Node>(static_cast<std::size_t>(n_));
   queue_head_ = queue_tail_ = none;
   time_ = 0;
   orphans_.clear();

@@ -18,8 +18,19 @@
 // Invariants checked here only in debug builds; the Python boundary validates input before any
 // CSR is built, so the algorithms never see ids out of range or negative weights.
 //
-// Complexity: build is O(num_nodes + num_edges) time, two passes; memory 4 bytes per node plus
-// 8 bytes per arc (head + arc_edge), plus 8 bytes per arc per value array.
+// The build (build_csr) is one stable counting sort with a serial and a parallel path in one:
+// the edges are cut into `blocks` contiguous blocks (one unless the edge list is large and
+// several threads are given); each block counts its arcs per tail node, block b's arcs of node u
+// start after node u's arcs from blocks 0 .. b-1, and each block then places its edges in their
+// order. A stable counting sort has a unique result, so the arrays are the same for every
+// thread count, with a node's arcs in edge-id order (for an undirected self-loop the forward arc
+// before the backward one). Per-edge values (weights, capacities) can be copied into arc order
+// as the arcs are placed.
+//
+// Complexity: build is O((1 + values) * num_edges + blocks * num_nodes) time; the counting,
+// the per-block offsets and the placing run on the threads, only the prefix sum over the nodes
+// (O(num_nodes)) is serial. Memory: 4 bytes per node plus 8 bytes per arc (head + arc_edge),
+// plus 8 bytes per arc per value array; blocks * num_nodes counters while building.
 #pragma once
 
 #include <cassert>
@@ -28,6 +39,8 @@
 #include <vector>
 
 namespace routecore {
+
+class Cancel;  // parallel.h
 
 using node_id = std::int32_t;
 using arc_id = std::int32_t;
@@ -66,14 +79,29 @@ struct Csr {
   }
 };
 
+// Edges per block below which the build does not start another thread: a thread costs more
+// than it saves on fewer.
+inline constexpr std::int64_t min_edges_per_csr_block = std::int64_t{1} << 16;
+
+// One per-edge value array and where its arc-order copy goes (per_arc[a] = per_edge[e] for both
+// arcs of edge e).
+struct ArcValues {
+  std::span<const double> per_edge;  // num_edges
+  std::span<double> per_arc;         // num_arcs
+};
+
 // Builds the CSR of `num_edges` edges (src[e] -> dst[e]). With `directed == false` every edge
 // also yields the backward arc dst[e] -> src[e] (stored edge id ~e); an undirected self-loop
 // yields both arcs. Writes into caller-provided arrays sized num_nodes + 1 and num_arcs, where
-// num_arcs = num_edges * (directed ? 1 : 2).
+// num_arcs = num_edges * (directed ? 1 : 2), and copies each of `values` into arc order.
+// Runs on up to `threads` threads (one block of at least min_edges_per_csr_block edges per
+// thread); the output does not depend on it. Returns false when `cancel` was requested (output
+// unspecified), true otherwise.
 // Precondition: 0 <= src[e], dst[e] < num_nodes; num_arcs <= max_id_count.
-void build_csr(node_id num_nodes, std::span<const node_id> src, std::span<const node_id> dst,
+bool build_csr(node_id num_nodes, std::span<const node_id> src, std::span<const node_id> dst,
                bool directed, std::span<arc_id> first_out, std::span<node_id> head,
-               std::span<edge_id> arc_edge);
+               std::span<edge_id> arc_edge, std::span<const ArcValues> values = {}, int threads = 1,
+               const Cancel* cancel = nullptr);
 
 // The CSR of the reversed graph: arc u->v of `g` becomes v->u. `arc_edge` of the result carries
 // the same stored edge id as the original arc, so reverse searches still name input edges.

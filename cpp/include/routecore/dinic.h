@@ -2,7 +2,7 @@
 //
 // Problem
 //   Maximum flow from a set of sources to a disjoint set of sinks in a residual network built by
-//   flow_network.h in its explicit terminal form.
+//   residual_network.h in its explicit terminal form.
 //
 // Method
 //   Repeat: a breadth-first search from all sources labels every node with its residual
@@ -26,8 +26,8 @@
 #include <limits>
 #include <vector>
 
-#include "routecore/flow_network.h"
 #include "routecore/parallel.h"
+#include "routecore/residual_network.h"
 
 namespace routecore {
 

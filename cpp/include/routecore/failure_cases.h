@@ -44,7 +44,7 @@
 
 #include "routecore/csr.h"
 #include "routecore/dijkstra.h"
-#include "routecore/flow_network.h"
+#include "routecore/flow_layout.h"
 #include "routecore/max_flow.h"
 #include "routecore/parallel.h"
 #include "routecore/path_common.h"

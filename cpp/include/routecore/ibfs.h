@@ -3,7 +3,7 @@
 //
 // Problem
 //   Maximum flow from a set of sources to a disjoint set of sinks, in a residual network built
-//   by flow_network.h in its *folded* form (as for boykov_kolmogorov.h): the edges joining a
+//   by residual_network.h in its *folded* form (as for boykov_kolmogorov.h): the edges joining a
 //   terminal to a node v are summed into v's terminal residual tr(v) (> 0: capacity from the
 //   sources, < 0: to the sinks), and the sources and sinks themselves have no arcs. Fastest on
 //   vision / segmentation graphs, where most nodes carry a terminal capacity.
@@ -69,8 +69,8 @@
 #include <utility>
 #include <vector>
 
-#include "routecore/flow_network.h"
 #include "routecore/parallel.h"
+#include "routecore/residual_network.h"
 
 namespace routecore {
 
@@ -128,13 +128,13 @@ class Ibfs {
   static constexpr arc_id orphan_mark(arc_id current) { return -2 - current; }
   static bool is_orphan(const Node& node) { return node.parent < root_parent; }
 
-  // A list of node ids in scratch storage (see detail::ScratchPool, which spares repeated
+  // A list of node ids in scratch storage (see scratch.h, which spares repeated
   // calls the page faults of fresh memory); grows by doubling.
   class NodeList {
    public:
     void reserve(std::size_t capacity) {
       if (capacity <= data_.size()) return;
-      detail::ScratchArray<node_id> bigger(capacity);
+      ScratchArray<node_id> bigger(capacity);
       std::copy_n(data_.data(), size_, bigger.data());
       data_ = std::move(bigger);
     }
@@ -165,7 +165,7 @@ class Ibfs {
     }
 
    private:
-    detail::ScratchArray<node_id> data_;
+    ScratchArray<node_id> data_;
     std::size_t size_ = 0;
   };
 
@@ -238,7 +238,7 @@ class Ibfs {
   ibfs_cut wanted_;
   Cap value_ = 0;
   Cap* tr_ = nullptr;  // net.terminal_residual: > 0 from the sources, < 0 to the sinks
-  detail::Buffer<Node> nodes_;
+  ScratchBuffer<Node> nodes_;
   Tree source_, sink_;
   closed_tree closed_ = closed_tree::none;
   std::int64_t steps_ = 0;
@@ -246,7 +246,7 @@ class Ibfs {
 
 template <class Cap>
 bool Ibfs<Cap>::run(const Cancel* cancel) {
-  nodes_ = detail::make_buffer<Node>(static_cast<std::size_t>(n_));
+  nodes_ = make_scratch_buffer<Node>(static_cast<std::size_t>(n_));
   source_ = Tree{};
   sink_ = Tree{};
   for (Tree* tree : {&source_, &sink_}) {
@@ -537,7 +537,7 @@ void Ibfs<Cap>::complete(std::span<std::uint8_t> side, std::uint8_t mark) const 
   const std::int32_t own = kSinkTree ? -tree.height : tree.height;
   // A free node enters the queue once (side[] marks it); a frontier node as often as it is
   // listed.
-  detail::ScratchArray<node_id> queue(static_cast<std::size_t>(n_) + tree.frontier.size());
+  ScratchArray<node_id> queue(static_cast<std::size_t>(n_) + tree.frontier.size());
   std::size_t tail = 0;
   for (node_id v : tree.frontier)
     if (nodes_[v].label == own) queue[tail++] = v;

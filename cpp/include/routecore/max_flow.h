@@ -7,7 +7,7 @@
 //   sets of source and sink node ids (duplicates allowed). Validation happens at the Python
 //   boundary; here it is only asserted.
 //   Output (FlowOutcome):
-//     status     optimal, overflow (integer totals too large, see flow_network.h; nothing else
+//     status     optimal, overflow (integer totals too large, see residual_network.h; nothing else
 //                is set) or cancelled (results unspecified);
 //     method     the algorithm that ran (automatic is resolved, see choose_flow_method);
 //     value      the maximum flow value;
@@ -21,7 +21,11 @@
 //     cut_edges  ids (ascending) of the edges crossing from the source side to the sink side;
 //                every one is saturated and their capacities sum to `value`.
 //   Multi-edges, self-loops, zero capacities, isolated nodes and terminals in different
-//   components all work. The computation is single-threaded and polls `cancel`.
+//   components all work. The search itself is sequential; the passes over all arcs around it
+//   (building the residual network, reading the flows and the cut back) split over up to
+//   `threads` threads on large graphs (parallel_passes.h), with the same result for every
+//   thread count. It polls `cancel`. A graph whose residual network would not fit 32-bit arc ids
+//   is refused with flow_size_error (flow_layout.h) before the network is built.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +37,7 @@
 
 namespace routecore {
 
-struct FlowLayout;  // flow_network.h
+struct FlowLayout;  // flow_layout.h
 
 enum class flow_method : std::uint8_t { automatic, push_relabel, boykov_kolmogorov, dinic, ibfs };
 enum class flow_status : std::uint8_t { optimal, overflow, cancelled };
@@ -50,10 +54,10 @@ struct FlowOutcome {
 };
 
 // The rule behind flow_method::automatic. The search-tree methods (incremental breadth-first
-// search, and Boykov–Kolmogorov, which it beats by about 1.5x on our vision grids) win on
-// vision-style graphs, where most nodes carry a terminal edge and degrees are small (grids);
+// search, and Boykov–Kolmogorov, which it usually beats there) win on vision-style graphs,
+// where most nodes carry a terminal edge and degrees are small (grids);
 // push-relabel wins everywhere else (few terminal edges, long augmenting paths, high degrees:
-// there the tree methods take seconds to minutes where push-relabel takes milliseconds).
+// there the tree methods can be orders of magnitude slower).
 // Concretely, reading only the terminals' own arc lists (every edge at a terminal for an
 // undirected graph, the arcs leaving it for a directed one):
 //   ibfs          if at least 1/4 of the non-terminal nodes are heads of those arcs and the
@@ -64,14 +68,14 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
 
 // Runs the computation described above. With want_edge_flow, `edge_flow` has num_edges entries
 // (otherwise it is not touched); `side` has num_nodes entries. `layout` is the graph's
-// FlowLayout (flow_network.h) when the caller keeps one, else nullptr (then it is built here,
+// FlowLayout (flow_layout.h) when the caller keeps one, else nullptr (then it is built here,
 // which costs about as much as building the residual network). `capacity_bound` is an upper
 // bound on the sum of all the capacities when the caller knows one (negative otherwise): when
 // it is at most max_narrow_total the pass over the terminals' arcs that sums S and T is skipped
 // (no total can overflow or exceed it, so residuals are 32-bit and nothing is clamped), and
 // source_total / sink_total are left at 0. `threads`: how many threads the passes over all arcs
 // (building the residual network, reading flows and cut back) may use on large graphs
-// (flow_network.h, pass_threads); the search is sequential and the result does not depend on it.
+// (parallel_passes.h, pass_threads); the search is sequential and the result does not depend on it.
 template <class Cap>
 FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capacity, bool directed,
                                 edge_id num_edges, std::span<const node_id> sources,

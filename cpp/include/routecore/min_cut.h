@@ -16,7 +16,7 @@
 // Certificate: no arc with positive residual leaves S, i.e. every edge from S to V \ S is
 // saturated and every directed edge from V \ S into S carries no flow.
 //
-// In the folded terminal form (flow_network.h) a positive `terminal_residual` counts as a
+// In the folded terminal form (residual_network.h) a positive `terminal_residual` counts as a
 // residual arc from the sources, a negative one as a residual arc to the sinks.
 //
 // Complexity: one breadth-first search, O(num_nodes + num_arcs).
@@ -28,7 +28,8 @@
 #include <vector>
 
 #include "routecore/csr.h"
-#include "routecore/flow_network.h"
+#include "routecore/parallel_passes.h"
+#include "routecore/residual_network.h"
 
 namespace routecore {
 
@@ -37,7 +38,7 @@ template <class Cap>
 void source_side_from_sources(const FlowNetwork<Cap>& net, std::span<std::uint8_t> side) {
   std::fill(side.begin(), side.end(), std::uint8_t{0});
   // One spare slot: the branch-free search below writes one past the last node it queued.
-  detail::ScratchArray<node_id> queue(static_cast<std::size_t>(net.num_nodes) + 1);
+  ScratchArray<node_id> queue(static_cast<std::size_t>(net.num_nodes) + 1);
   std::size_t tail = 0;
   for (node_id s : net.sources()) {
     side[s] = 1;
@@ -68,7 +69,7 @@ void source_side_from_sources(const FlowNetwork<Cap>& net, std::span<std::uint8_
 template <class Cap>
 void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t> side) {
   std::fill(side.begin(), side.end(), std::uint8_t{1});
-  detail::ScratchArray<node_id> queue(static_cast<std::size_t>(net.num_nodes));
+  ScratchArray<node_id> queue(static_cast<std::size_t>(net.num_nodes));
   std::size_t tail = 0;
   for (node_id t : net.sinks()) {
     side[t] = 0;
@@ -100,13 +101,13 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
 
 // Ids (ascending) of the input edges that cross from the source side to the sink side: directed
 // edges src -> dst with src in S and dst not in S; undirected edges with exactly one end in S.
-// Large graphs split the scan over up to `threads` threads (flow_network.h, pass_threads).
+// Large graphs split the scan over up to `threads` threads (parallel_passes.h, pass_threads).
 inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
                                            std::span<const std::uint8_t> side, int threads = 1) {
-  const int workers = detail::pass_threads(g, threads);
-  detail::WorkerCutEdges cuts(num_edges, workers);
+  const int workers = pass_threads(g, threads);
+  WorkerCutEdges cuts(num_edges, workers);
   auto scan = [&](node_id first, node_id last, int worker) {
-    detail::CutEdgeBits& cut = cuts[worker];
+    CutEdgeBits& cut = cuts[worker];
     for (node_id u = first; u < last; ++u) {
       if (side[u] == 0) continue;
       for (arc_id a = g.begin(u); a < g.end(u); ++a) {
@@ -114,7 +115,7 @@ inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
       }
     }
   };
-  detail::run_pass(g, workers, scan);
+  run_pass(g, workers, scan);
   return cuts.list();
 }
 

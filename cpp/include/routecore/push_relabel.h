@@ -2,7 +2,7 @@
 //
 // Problem
 //   Maximum flow from a set of sources to a disjoint set of sinks in a residual network built by
-//   flow_network.h in its explicit terminal form (sources and sinks are nodes with arcs).
+//   residual_network.h in its explicit terminal form (sources and sinks are nodes with arcs).
 //
 // Method (Goldberg & Tarjan's push-relabel, in the two-phase form of Cherkassky & Goldberg)
 //   Phase 1 computes a maximum *preflow*. It keeps
@@ -56,8 +56,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "routecore/flow_network.h"
 #include "routecore/parallel.h"
+#include "routecore/residual_network.h"
 
 namespace routecore {
 
@@ -113,11 +113,9 @@ class PushRelabel {
   static constexpr std::int64_t global_update_alpha = 6;
   static constexpr std::int64_t global_update_factor = 2;
   static constexpr std::int64_t relabel_cost = 12;
-  // Longest path of one partial augmentation (Goldberg 2008 found small constants best).
-  // Measured on this 2-core machine (C++ harness, max_flow, min of several runs), 2 against 3:
-  // networkx gl1 -50%, gw1 -9%, wlm3 -5%, GENRMF -7% (its min_cut -15%), Washington -10% or
-  // more. 1 (plain pushes) is faster still on gl1, wlm3 and Washington but 50% slower on
-  // GENRMF; 4 and 6 are slower than 3 everywhere but gl1.
+  // Longest path of one partial augmentation (Goldberg 2008 found small constants best). 2 was
+  // the best compromise on our max-flow benchmark families: 1 (plain pushes) loses badly on
+  // GENRMF-like layered graphs, and longer paths do worse on most families.
   static constexpr std::size_t path_length = 2;
 
   // Everything discharge touches about a node, in one place.
@@ -132,16 +130,16 @@ class PushRelabel {
   bool is_terminal(node_id v) const { return net_.terminal(v) != terminal_kind::none; }
 
   void init() {
-    nodes_ = detail::make_buffer<Node>(static_cast<std::size_t>(n_));
-    label_ = detail::make_buffer<node_id>(static_cast<std::size_t>(n_));
+    nodes_ = make_scratch_buffer<Node>(static_cast<std::size_t>(n_));
+    label_ = make_scratch_buffer<node_id>(static_cast<std::size_t>(n_));
     for (node_id v = 0; v < n_; ++v) {
       nodes_[v] = Node{0, net_.first_out[v], none, none, none};
       label_[v] = n_;
     }
     for (node_id t : net_.sinks()) label_[t] = 0;
-    active_head_ = detail::ScratchArray<node_id>(static_cast<std::size_t>(n_) + 1, none);
-    all_head_ = detail::ScratchArray<node_id>(static_cast<std::size_t>(n_) + 1, none);
-    queue_ = detail::ScratchArray<node_id>(static_cast<std::size_t>(n_));
+    active_head_ = ScratchArray<node_id>(static_cast<std::size_t>(n_) + 1, none);
+    all_head_ = ScratchArray<node_id>(static_cast<std::size_t>(n_) + 1, none);
+    queue_ = ScratchArray<node_id>(static_cast<std::size_t>(n_));
     max_active_ = 0;
     max_label_ = 0;
     work_ = 0;
@@ -189,7 +187,7 @@ class PushRelabel {
   // scans (see there), which is every arc it will ever be read for.
   void clear_reverse_open() {
     const auto m = static_cast<std::size_t>(net_.num_arcs);
-    if (!reverse_open_) reverse_open_ = detail::make_buffer<std::uint8_t>(m);
+    if (!reverse_open_) reverse_open_ = make_scratch_buffer<std::uint8_t>(m);
     std::fill_n(reverse_open_.get(), m, std::uint8_t{0});
   }
 
@@ -301,8 +299,7 @@ class PushRelabel {
 
   // The first arc in [a, end) with residual whose head has label `below`, or end. Past the
   // current arc it tests 4 arcs per step into a bit mask: one at a time, the loop mispredicts
-  // often, as whether an arc is admissible follows no pattern (networkx gl1 -15%, gw1 -8%,
-  // wlm3 +3%, GENRMF and Washington unchanged; 8 or 16 per step did worse).
+  // often, as whether an arc is admissible follows no pattern (wider steps did worse).
   arc_id first_admissible(arc_id a, arc_id end, node_id below) const {
     const auto* arcs = net_.arcs.get();
     const node_id* head = net_.head;
@@ -385,24 +382,24 @@ class PushRelabel {
 
   FlowNetwork<Cap>& net_;
   node_id n_;
-  detail::Buffer<Node> nodes_;
+  ScratchBuffer<Node> nodes_;
   // Valid labelling: label(u) <= label(v) + 1 on residual arcs; 0 at the sinks, n at the
   // sources and at nodes that can no longer reach a sink. Kept apart from Node so the label
   // tests of pushes and of the backward search touch a compact array.
-  detail::Buffer<node_id> label_;
+  ScratchBuffer<node_id> label_;
   // Per label: a stack of active nodes (label < n, excess > 0, linked by next_active) and a
   // doubly linked list of all non-terminal nodes with that label (next/prev). The node being
   // discharged is on no stack but stays in its list.
-  detail::ScratchArray<node_id> active_head_, all_head_;
+  ScratchArray<node_id> active_head_, all_head_;
   node_id max_active_ = 0;  // no active node has a higher label (0: none, sinks have label 0)
   node_id max_label_ = 0;   // no listed node has a higher label
   std::int64_t work_ = 0;   // relabelling work since the last global relabelling
-  detail::ScratchArray<node_id> queue_;
+  ScratchArray<node_id> queue_;
   // reverse_open_[a] == 1 iff sister(a) has positive residual, i.e. arc a's head can reach its
   // tail, for every arc of a node that the first global relabelling reached (0 elsewhere; see
   // global_relabel). Kept up to date by every push, so the backward search of a global
   // relabelling reads it sequentially instead of visiting every sister arc.
-  detail::Buffer<std::uint8_t> reverse_open_;
+  ScratchBuffer<std::uint8_t> reverse_open_;
 };
 
 template <class Cap>
@@ -444,10 +441,10 @@ bool PushRelabel<Cap>::recover_flow(const Cancel* cancel) {
     arcs[s].residual = std::max<Cap>(capacity[s] - rest, 0);
   };
   enum : std::uint8_t { white, grey, black };
-  detail::ScratchArray<std::uint8_t> color(static_cast<std::size_t>(n_), white);
+  ScratchArray<std::uint8_t> color(static_cast<std::size_t>(n_), white);
   std::vector<node_id> order;  // post-order of the search along incoming flow
   std::vector<node_id> stack;
-  detail::ScratchArray<node_id> stack_pos(static_cast<std::size_t>(n_));  // of grey nodes
+  ScratchArray<node_id> stack_pos(static_cast<std::size_t>(n_));  // of grey nodes
   std::int64_t steps = 0;
   // A node's current arc only moves forward, even when a cancelled cycle sends the node back to
   // white: the arcs before it lead outside the region, to finished (black) nodes, or carry no
