@@ -151,7 +151,7 @@ def test_float_capacities_within_tolerance(p: FlowProblem) -> None:
 )
 def test_huge_capacities_exact_or_reported(p: FlowProblem) -> None:
     """Exact with capacities up to 2**63 - 1, or a GraphError when the documented bound on the
-    totals (flow_network.h) is exceeded."""
+    totals (residual_network.h) is exceeded."""
     is_s = np.zeros(p.num_nodes, dtype=bool)
     is_s[p.source_ids] = True
     is_t = np.zeros(p.num_nodes, dtype=bool)
@@ -170,7 +170,7 @@ def test_huge_capacities_exact_or_reported(p: FlowProblem) -> None:
         if is_t[b]:
             entering.append(c)
 
-    # The documented rule (flow_network.h): the flow is bounded by B = min(S, T); refused when B
+    # The documented rule (residual_network.h): the flow is bounded by B = min(S, T); refused when B
     # or a total of capacities clamped to B + 1 exceeds 2**61, whatever the method.
     bound = min(sum(leaving), sum(entering))
     clamped_s = sum(min(c, bound + 1) for c in leaving)
@@ -431,10 +431,12 @@ def _random_directed_problem(n: int, m: int, seed: int) -> FlowProblem:
 def test_large_graphs_split_their_passes_over_threads_with_the_same_results(
     problem: Any, method: str
 ) -> None:
-    # Graphs with at least 2 * 2**19 arcs (an undirected edge counts twice) build the residual
-    # network and read the flows and the cut back on two threads (smaller ones stay on one, so
-    # only these exercise it).
+    # Graphs with at least 2 * PARALLEL_MIN_ARCS_PER_THREAD arcs (an undirected edge counts
+    # twice) build the residual network and read the flows and the cut back on two threads
+    # (smaller ones stay on one, so only these exercise it).
     p = problem()
+    arcs = p.src.size * (1 if p.directed else 2)
+    assert arcs >= 2 * routecore.flow.PARALLEL_MIN_ARCS_PER_THREAD
     g = graph_of(p)
     one = rc.max_flow(g, p.sources, p.sinks, method=method, threads=1)
     two = rc.max_flow(g, p.sources, p.sinks, method=method, threads=2)

@@ -1,4 +1,4 @@
-"""The threaded CSR build (routecore/parallel_csr.h) gives exactly the arrays of the serial
+"""The threaded CSR build (routecore/csr.h) gives exactly the arrays of the serial
 ``build_csr`` and of ``Graph(...)``, whatever the thread count; and the snapshot and access
 graphs built with it equal the graphs ``Graph(...)`` builds from their edge arrays."""
 

@@ -7,7 +7,7 @@ relabelling, gaps and partial augment-relabel (``push_relabel.h``), Boykov–Kol
 the GIL released (so independent problems can run on threads) and can be interrupted with
 Ctrl-C. The search itself runs on one thread; on large graphs the passes over all edges around
 it (building the residual network, reading the flows and the cut back) split over ``threads=``
-(``docs/scaling.md`` says from which size on).
+on graphs with at least :data:`PARALLEL_MIN_ARCS_PER_THREAD` arcs per thread.
 
 Minimum cuts
 ------------
@@ -34,7 +34,7 @@ Capacities
 Integer capacities are exact (int64). The flow value is bounded by ``B = min(S, T)``, where ``S``
 is the total capacity leaving the sources and ``T`` the total entering the sinks; when ``B``
 exceeds ``2**61`` a :class:`~routecore.GraphError` names both totals instead of risking an
-overflow (the exact rule is in ``cpp/include/routecore/flow_network.h``). Edges with a capacity
+overflow (the exact rule is in ``cpp/include/routecore/residual_network.h``). Edges with a capacity
 above ``B + 1`` are treated as having ``B + 1``, which changes neither the value nor any minimum
 cut.
 
@@ -60,6 +60,7 @@ from .graph import Graph, capacity_sum, csr_view
 
 __all__ = [
     "FLOAT_TOLERANCE",
+    "PARALLEL_MIN_ARCS_PER_THREAD",
     "FlowMethod",
     "FlowResult",
     "MinCut",
@@ -74,6 +75,11 @@ FlowMethod = Literal["auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs
 FLOAT_TOLERANCE = 1e-9
 """Relative tolerance of float results: value, cut capacity and per-node conservation agree
 within ``FLOAT_TOLERANCE * S`` (S: total capacity leaving the sources)."""
+
+PARALLEL_MIN_ARCS_PER_THREAD: int = _core.PARALLEL_MIN_ARCS_PER_THREAD
+"""Arcs per thread from which the passes around a max-flow search split over ``threads=`` (an
+undirected edge is two arcs, a directed one one); stated once, in
+``cpp/include/routecore/parallel_passes.h``."""
 
 FLOW_METHODS: tuple[str, ...] = get_args(FlowMethod)
 """The values ``method=`` accepts, in the order error messages list them."""
@@ -192,7 +198,7 @@ def max_flow(
     threads : int, optional
         Threads for the passes over all edges around the search: building the residual
         network, reading the flows and the cut back (default: every core). They split only on
-        large graphs (the threshold in arcs per thread is in ``docs/scaling.md``); the search
+        graphs with at least :data:`PARALLEL_MIN_ARCS_PER_THREAD` arcs per thread; the search
         itself runs on one thread. The result does not depend on it.
 
     Returns

@@ -298,7 +298,7 @@ class Graph:
         Max-flow needs both directions of every edge, each arc paired with its reverse
         (``sister``); this depends only on the graph's structure, so it is built by the first
         max-flow call and kept, and later calls only fill in residual capacities (see
-        ``cpp/include/routecore/flow_network.h``). For an undirected graph ``first_out`` and
+        ``cpp/include/routecore/flow_layout.h``). For an undirected graph ``first_out`` and
         ``head`` are the graph's own. ``loop_arcs`` lists the arcs of self-loops.
 
         Raises
@@ -432,7 +432,7 @@ def capacity_sum(graph: Graph) -> float:
     """Sum of the graph's capacities over all arcs (each undirected edge counts twice), in
     float64: an upper bound on every flow total, exact while it is below 2**53; ``-1.0`` for a
     graph without capacities. Max-flow skips its own totals pass when this is small
-    (flow_network.h). Computed once per graph."""
+    (residual_network.h). Computed once per graph."""
     if graph._capacity_bound is None:
         cap = graph._arc_capacity
         graph._capacity_bound = -1.0 if cap is None else float(cap.sum(dtype=np.float64))

@@ -345,7 +345,7 @@ def _graph_from_edges(
 ) -> Graph:
     """The Graph ``Graph(num_nodes, src, dst, weight=, capacity=, directed=)`` of edge arrays
     that this package assembled itself (node ids in range, values finite and >= 0), without
-    checking them again; the CSR is built on ``threads`` threads (``routecore/parallel_csr.h``,
+    checking them again; the CSR is built on ``threads`` threads (``routecore/csr.h``,
     the same arrays as the serial build)."""
     first_out, head, arc_edge, arc_weight, arc_capacity = _core.build_csr_parallel(
         num_nodes, src, dst, directed, weight, capacity, threads
