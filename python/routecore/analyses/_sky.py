@@ -16,10 +16,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._worker_cache import PerProcessCache, SweepWork
 from ..constellation import Constellation, GroundRole, SnapshotBuilder, access_graph
 from ..errors import ScenarioError
-from ..executor import ChunkRun, ProgressArg, chunk_size_for, chunk_slices, run_chunks
+from ..executor import (
+    ChunkRun,
+    PerProcessCache,
+    ProgressArg,
+    SweepWork,
+    chunk_size_for,
+    chunk_slices,
+    run_chunks,
+)
 from ..paths import nearest_source, shortest_path_lengths
 from ..scenario import Network
 from ._common import _rows
@@ -33,7 +40,7 @@ class _SkyWork(SweepWork):
 
     Ground rows: schools ``0 .. num_schools - 1``, then the gateway sites. The inherited
     ``token`` names the sweep in every pickled copy, so a worker process finds the sweep's
-    ground index by it (:mod:`routecore._worker_cache`).
+    ground index by it (:mod:`routecore.executor`).
     """
 
     constellations: dict[str, Constellation]
