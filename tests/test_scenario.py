@@ -557,3 +557,11 @@ def test_inside_polygon_matches_matplotlib(points: list[tuple[float, float]]) ->
     ours = ca.inside_polygon(lon, lat, ca.KAZAKHSTAN_OUTLINE)
     theirs = MplPath(np.array(ca.KAZAKHSTAN_OUTLINE)).contains_points(np.c_[lon, lat])
     np.testing.assert_array_equal(ours, theirs)
+
+
+def test_scenario_error_is_importable_from_the_scenario_package() -> None:
+    """``from routecore.scenario import ScenarioError`` worked before the package split (the
+    fuzz harness and user code rely on it) and is the same class as routecore's."""
+    from routecore.scenario import ScenarioError
+
+    assert ScenarioError is rc.ScenarioError

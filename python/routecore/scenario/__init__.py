@@ -62,6 +62,7 @@ True
 
 from __future__ import annotations
 
+from ..errors import ScenarioError
 from ..geo import C_KM_PER_MS, DEFAULT_FIBER_GROUP_INDEX, EARTH_RADIUS_KM, great_circle_km
 from ._files import bundled_scenarios, load_network, load_scenario
 from ._model import Network
@@ -84,6 +85,7 @@ __all__ = [
     "NODE_COLUMNS",
     "NODE_KINDS",
     "Network",
+    "ScenarioError",
     "bundled_scenarios",
     "derived_latency_ms",
     "great_circle_km",
