@@ -37,8 +37,12 @@ class TransitResult:
     cases : pandas.DataFrame
         One row per (variant, policy): ``variant``, ``policy`` (``"all routes"`` or
         ``"avoid RU"`` etc.), ``max_flow_gbps``, ``cut_capacity_gbps`` (equal to the flow),
-        ``cut_links`` (tuple of link ids), ``best_sink``, ``best_latency_ms``, ``best_route``
-        (tuple of node ids from the nearest source).
+        ``cut_links`` (tuple of link ids: the minimum cut closest to the sources, also as
+        ``cut_links_closest_to_sources``), ``cut_links_closest_to_sinks``, ``critical_links``
+        (in every minimum cut: the only single links whose upgrade raises the flow),
+        ``cut_is_unique`` (the two cuts agree), ``best_sink``, ``best_latency_ms`` (one-way
+        propagation), ``best_rtt_ms`` (round trip, twice that), ``best_route`` (tuple of node
+        ids from the nearest source).
     routes : pandas.DataFrame
         One row per (variant, policy, sink): ``source`` (the nearest source), ``sink``,
         ``latency_ms``, ``length_km``, ``route`` (node ids), ``links`` (link ids); latency is
@@ -119,8 +123,13 @@ def transit_capacity(
                     "max_flow_gbps": report.value_gbps,
                     "cut_capacity_gbps": cut_cap,
                     "cut_links": report.cut_links,
+                    "cut_links_closest_to_sources": report.cut_links,
+                    "cut_links_closest_to_sinks": report.cut_links_closest_to_sinks,
+                    "critical_links": report.critical_links,
+                    "cut_is_unique": report.cut_is_unique,
                     "best_sink": best["sink"],
                     "best_latency_ms": best["latency_ms"],
+                    "best_rtt_ms": 2 * best["latency_ms"],
                     "best_route": best["route"],
                 }
             )

@@ -47,6 +47,38 @@ def _route_text(net: Network, route: Sequence[str]) -> str:
     return " → ".join(names)
 
 
+def _cut_cell(row: Any) -> str:
+    """The minimum cut of a transit case for the table: its links, or that it is not unique."""
+    if row.get("cut_is_unique", True):
+        return f"{', '.join(row['cut_links']) or '—'} (unique)"
+    return "not unique: see below"
+
+
+def _cuts_text(cases: Any) -> Any:
+    """For every transit case whose minimum cut is not unique: both canonical cuts and the
+    links in every minimum cut (the only single links whose upgrade raises the max flow)."""
+    from rich.text import Text
+
+    text = Text()
+    for _, row in cases.iterrows():
+        if row.get("cut_is_unique", True):
+            continue
+        every = ", ".join(row["critical_links"])
+        text.append(f"{row['variant']}, {row['policy']}: ", style="bold")
+        text.append(
+            "the minimum cut is NOT unique. Closest to the sources: "
+            f"{', '.join(row['cut_links']) or '—'}; closest to the sinks: "
+            f"{', '.join(row['cut_links_closest_to_sinks']) or '—'} (every minimum cut lies "
+            "between them). In every minimum cut: "
+            + (
+                f"{every} (the only single links whose upgrade raises the max flow)\n"
+                if every
+                else "no link, so no single-link upgrade raises the max flow\n"
+            )
+        )
+    return text
+
+
 def _transit_table(net: Network, cases: Any) -> Any:
     from rich.table import Table
 
@@ -57,15 +89,16 @@ def _transit_table(net: Network, cases: Any) -> Any:
     t.add_column("routes")
     t.add_column("max flow\nTbit/s", justify="right")
     t.add_column("minimum cut (links)", overflow="fold")
-    t.add_column("fastest", justify="right")
+    t.add_column("fastest: one-way\npropagation / RTT", justify="right")
     for _, row in cases.iterrows():
         _add_row(
             t,
             row["variant"],
             row["policy"],
             _fmt(row["max_flow_gbps"] / 1000, 1),
-            ", ".join(row["cut_links"]),
-            f"{_fmt(row['best_latency_ms'], 1)} ms to {_node_label(net, row['best_sink'])}",
+            _cut_cell(row),
+            f"{_fmt(row['best_latency_ms'], 1)} / {_fmt(2 * row['best_latency_ms'], 1)} ms "
+            f"to {_node_label(net, row['best_sink'])}",
         )
     return t
 
@@ -82,7 +115,10 @@ def _routes_text(net: Network, routes: Any) -> Any:
         seen.add(key)
         text.append(f"{row['policy']} → {_node_label(net, row['sink'])}: ", style="bold")
         if row["route"]:
-            text.append(f"{row['latency_ms']:.1f} ms, {row['length_km']:,.0f} km: ")
+            text.append(
+                f"{row['latency_ms']:.1f} ms one-way propagation "
+                f"({2 * row['latency_ms']:.1f} ms RTT), {row['length_km']:,.0f} km: "
+            )
             text.append(_route_text(net, row["route"]) + "\n", style="dim")
         else:
             text.append("no route\n")
@@ -110,7 +146,7 @@ def _sweep_table(sweeps: dict[str, Any], top: int) -> Any:
     t.add_column("failed link(s)")
     for n in names:
         t.add_column(f"lost Gbit/s\n{n}", justify="right")
-        t.add_column(f"+ms\n{n}", justify="right")
+        t.add_column(f"+ms one-way\n{n}", justify="right")
     for _, row in merged.head(top).iterrows():
         cells = [row["failed"]]
         for n in names:
@@ -312,12 +348,30 @@ def print_flow(console: Console, report: FlowReport, avoid: Sequence[str]) -> No
         style="bold",
         markup=False,
     )
-    t = Table(title="Minimum cut", title_justify="left")
+    unique = report.cut_is_unique
+    t = Table(
+        title="Minimum cut (unique)"
+        if unique
+        else "Minimum cut closest to the sources (NOT unique)",
+        title_justify="left",
+    )
     for col in ("link", "from", "to", "medium", "Gbit/s"):
         t.add_column(col, justify="right" if col == "Gbit/s" else "left")
     for row in report.cut_rows():
         _add_row(t, row["link"], row["a"], row["b"], row["medium"], _fmt(row["capacity_gbps"], 0))
     console.print(t)
+    if not unique:
+        every = ", ".join(report.critical_links)
+        console.print(
+            "Equally tight cut closest to the sinks: "
+            f"{', '.join(report.cut_links_closest_to_sinks) or '—'}. In every minimum cut: "
+            + (
+                f"{every} (the only single links whose upgrade raises the max flow)."
+                if every
+                else "no link, so no single-link upgrade raises the max flow."
+            ),
+            markup=False,
+        )
     t = Table(title="Busiest links", title_justify="left")
     for col in ("link", "flow Gbit/s", "capacity", "utilisation"):
         t.add_column(col, justify="left" if col == "link" else "right")
@@ -372,6 +426,7 @@ def print_demo_stage(console: Console, stage: str, result: DemoResult) -> None:
     if stage == "transit":
         cases, routes = result.transit.cases, result.transit.routes
         console.print(_transit_table(net, cases))
+        console.print(_cuts_text(cases))
         console.print(_routes_text(net, routes[routes["variant"] == cases.iloc[0]["variant"]]))
         console.print(f"[dim]transit capacity: {seconds:.2f} s[/dim]")
     elif stage == "failures":
