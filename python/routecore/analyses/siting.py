@@ -39,7 +39,10 @@ def _siting_chunk(
     candidates = work.candidates
     assert candidates is not None
     out = np.full((candidates.size, times.size, work.num_schools), np.inf)
-    for k, total in enumerate(_site_latency(work, cname, times)):
+    for k, sat in enumerate(_site_latency(work, cname, times)):
+        total = sat + work.to_exchange[0][:, None]
+        if work.school_allowed is not None:
+            total[:, ~work.school_allowed[0]] = np.inf
         out[:, k] = total[candidates]
         if work.existing is not None and work.existing.any():
             out[:, k] = np.minimum(out[:, k], total[work.existing].min(axis=0))
@@ -56,6 +59,7 @@ def gateway_siting(
     existing: Iterable[str] | None = None,
     internet_exchanges: Iterable[str] | None = None,
     home_country: str | None = None,
+    in_country: bool = True,
     max_user_links: int | None = None,
     threads: int | None = None,
     executor: Any = None,
@@ -82,6 +86,11 @@ def gateway_siting(
     mode : {"single", "added"}, default "single"
     existing : iterable of node ids, optional
         The current gateways for ``mode="added"``. Default: the gateways in ``home_country``.
+    in_country : bool, default True
+        With a home country, keep the whole route in it, as ``policy="home"`` of
+        :func:`school_connectivity`: the site's ground leg to the exchange may not leave the
+        country (a site or school abroad, or one whose only ground route leaves the country,
+        gets no route). ``False``: any ground route.
     internet_exchanges, home_country, max_user_links, threads, executor, progress, chunk_size
         As in :func:`school_connectivity`.
 
@@ -132,7 +141,12 @@ def gateway_siting(
     sites = sites.astype(np.int32)
     named = _named(constellations)
     times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
-    schools, to_ix, ix_of_site, (lat, lon, role) = _school_sites(network, sites, internet_exchanges)
+    keep_in = home if (in_country and home) else None
+    schools, to_ix2, ix_of_site2, (lat, lon, role) = _school_sites(
+        network, sites, internet_exchanges, [keep_in]
+    )
+    to_ix, ix_of_site = to_ix2[0], ix_of_site2[0]
+    school_allowed = None if keep_in is None else (country[schools] == keep_in)[None, :]
     existing_mask = np.zeros(sites.size, dtype=bool)
     existing_mask[inverse[cand.size :]] = True
     work = _SkyWork(
@@ -141,9 +155,10 @@ def gateway_siting(
         lon,
         role,
         int(schools.size),
-        to_ix,
+        to_ix2,
         max_user_links,
         task_threads(threads, executor),
+        school_allowed=school_allowed,
         existing=existing_mask if mode == "added" else None,
         candidates=inverse[: cand.size].astype(np.int64),
     )
