@@ -38,7 +38,8 @@ class Route:
     links : tuple of str
         Link ids, one fewer than ``nodes``.
     latency_ms : float
-        Sum of the link latencies (one way).
+        Sum of the link latencies: one-way propagation (no processing delay; ``to_dict`` also
+        gives it as ``one_way_propagation_ms`` and its double as ``propagation_rtt_ms``).
     length_km : float
         Sum of the link lengths.
 
@@ -66,6 +67,8 @@ class Route:
             "src": self.nodes[0],
             "dst": self.nodes[-1],
             "latency_ms": self.latency_ms,
+            "one_way_propagation_ms": self.latency_ms,
+            "propagation_rtt_ms": 2 * self.latency_ms,
             "length_km": self.length_km,
             "nodes": list(self.nodes),
             "links": list(self.links),

@@ -17,6 +17,7 @@ from ..scenario import Network
 from ._common import _analysis_defaults, _named, _rows
 from ._sky import _run_sky, _school_sites, _site_latency, _SkyWork
 from ._stats import _column_quantiles
+from .latency import DelayAssumptions, delay_assumptions
 from .routes import Route, _route_from_path
 
 try:
@@ -129,10 +130,15 @@ def school_connectivity(
     pandas.DataFrame
         One row per (constellation, policy, school): ``constellation``, ``policy``, ``school``
         (node id), ``lat``, ``lon``, ``connected_share`` (share of time steps with a route),
-        ``median_latency_ms`` and ``p95_latency_ms`` (over connected steps; NaN if never),
-        ``min_latency_ms``, ``gateway`` (most used gateway id, ``""`` if never connected),
-        ``gateway_share`` (share of connected steps on that gateway), ``gateway_country``,
-        ``exchange`` (the exchange reached through that gateway). ``attrs``: ``partial``
+        ``median_latency_ms`` and ``p95_latency_ms`` (one-way propagation, over connected
+        steps; NaN if never), ``min_latency_ms``, ``gateway`` (most used gateway id, ``""`` if
+        never connected), ``gateway_share`` (share of connected steps on that gateway),
+        ``gateway_country``, ``exchange`` (the exchange reached through that gateway), then
+        ``median_one_way_propagation_ms`` and ``p95_one_way_propagation_ms`` (the same
+        figures under names that say what they are), ``median_propagation_rtt_ms`` (twice the
+        median), ``median_rtt_ms`` and ``p95_rtt_ms`` (round trip with the system's declared
+        delay, :mod:`~routecore.analyses.latency`; equal to the propagation round trip when
+        the scenario declares none). ``attrs``: ``partial``
         (``True`` when Ctrl-C stopped the sweep: statistics then cover the steps finished, and
         constellations without any are left out), ``steps_done`` (per constellation),
         ``times_done`` (per constellation, the time steps the statistics cover: blocks that
@@ -160,6 +166,7 @@ def school_connectivity(
             "policies 'home' and 'abroad' need home_country (or analysis.home_country)"
         )
     named = _named(constellations)
+    delays = delay_assumptions(network)
     times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
     kind = network.column("nodes", "kind")
     gateways = np.flatnonzero(kind == "gateway").astype(np.int32)
@@ -228,6 +235,8 @@ def school_connectivity(
                     ix_of_gw[p],
                     best[cname][p, steps],
                     via[cname][p, steps],
+                    delays.system_name(cname, named[cname].name),
+                    delays,
                 )
             )
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_SCHOOL_COLUMNS)
@@ -254,6 +263,11 @@ _SCHOOL_COLUMNS = (
     "gateway_share",
     "gateway_country",
     "exchange",
+    "median_one_way_propagation_ms",
+    "p95_one_way_propagation_ms",
+    "median_propagation_rtt_ms",
+    "median_rtt_ms",
+    "p95_rtt_ms",
 )
 """The columns of :func:`school_connectivity`'s table, in order (also of an empty one)."""
 
@@ -267,6 +281,8 @@ def _school_table(
     ix_of_gw: npt.NDArray[Any],
     latency: npt.NDArray[np.float64],
     via: npt.NDArray[np.int64],
+    system: str,
+    delays: DelayAssumptions,
 ) -> pd.DataFrame:
     """Per-school statistics over the time axis (axis 0), vectorised: the rows of one
     (constellation, policy) in :func:`school_connectivity`'s table (:data:`_SCHOOL_COLUMNS`)."""
@@ -298,6 +314,11 @@ def _school_table(
         "gateway_share": gw_share,
         "gateway_country": np.where(used > 0, country[gateways][top], ""),
         "exchange": np.where(used > 0, ids[np.maximum(ix_of_gw, 0)][top], ""),
+        "median_one_way_propagation_ms": median,
+        "p95_one_way_propagation_ms": p95,
+        "median_propagation_rtt_ms": 2 * median,
+        "median_rtt_ms": delays.rtt_ms(median, system=system),
+        "p95_rtt_ms": delays.rtt_ms(p95, system=system),
     }
     assert tuple(columns) == _SCHOOL_COLUMNS
     return pd.DataFrame(columns)

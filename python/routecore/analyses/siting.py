@@ -15,6 +15,7 @@ from ..scenario import Network
 from ._common import _analysis_defaults, _named
 from ._sky import _run_sky, _school_sites, _site_latency, _SkyWork
 from ._stats import _column_quantiles
+from .latency import delay_assumptions
 
 try:
     import pandas as pd
@@ -103,7 +104,11 @@ def gateway_siting(
         ``ground_latency_ms`` (site -> exchange), ``connected_share`` (share of school x time
         step samples with a route), ``median_latency_ms``, ``p95_latency_ms`` (over the
         connected samples; NaN if none), ``worst_school_connected_share`` (the least covered
-        school's share of connected steps). Ranked by ``connected_share`` (descending), then
+        school's share of connected steps), then ``median_one_way_propagation_ms``,
+        ``p95_one_way_propagation_ms`` (the same figures under names that say what they are:
+        every latency here is one-way propagation), ``median_rtt_ms`` and ``p95_rtt_ms``
+        (round trip with the system's declared delay, :mod:`~routecore.analyses.latency`).
+        Ranked by ``connected_share`` (descending), then
         ``median_latency_ms`` and ``p95_latency_ms`` (ascending). ``attrs``: ``partial``,
         ``steps_done``, ``times_done``, ``steps_total`` as in :func:`school_connectivity`.
 
@@ -140,6 +145,7 @@ def gateway_siting(
     sites, inverse = np.unique(np.concatenate([cand, old]), return_inverse=True)
     sites = sites.astype(np.int32)
     named = _named(constellations)
+    delays = delay_assumptions(network)
     times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
     keep_in = home if (in_country and home) else None
     schools, to_ix2, ix_of_site2, (lat, lon, role) = _school_sites(
@@ -184,6 +190,7 @@ def gateway_siting(
         steps = done[cname]
         if not steps.any():
             continue
+        system = delays.system_name(cname, named[cname].name)
         lat_c = latency[cname][:, steps].reshape(cand.size, -1)
         connected = np.isfinite(lat_c)
         per_school = np.isfinite(latency[cname][:, steps]).mean(axis=1)
@@ -206,6 +213,10 @@ def gateway_siting(
                 "median_latency_ms": median,
                 "p95_latency_ms": p95,
                 "worst_school_connected_share": per_school.min(axis=1),
+                "median_one_way_propagation_ms": median,
+                "p95_one_way_propagation_ms": p95,
+                "median_rtt_ms": delays.rtt_ms(median, system=system),
+                "p95_rtt_ms": delays.rtt_ms(p95, system=system),
             }
         )
         table["_order"] = -table["connected_share"]

@@ -169,8 +169,8 @@ def _school_summary_table(summary: Any, steps: dict[str, int], step_s: float, ho
     t.add_column("gateways")
     t.add_column("always\nonline", justify="right")
     t.add_column("time\nonline", justify="right")
-    t.add_column("median\nms", justify="right")
-    t.add_column("p95\nms", justify="right")
+    t.add_column("one-way\npropagation\nms: median\n/ p95", justify="right")
+    t.add_column("RTT\nms:\nmedian", justify="right")
     t.add_column("main gateway (schools)", overflow="fold")
     for _, row in summary.iterrows():
         _add_row(
@@ -179,8 +179,8 @@ def _school_summary_table(summary: Any, steps: dict[str, int], step_s: float, ho
             _policy_words(str(row["policy"]), home),
             f"{row['always_connected'] / row['schools']:.0%}",
             f"{row['mean_connected_share']:.1%}",
-            _fmt(row["median_latency_ms"], 1),
-            _fmt(row["p95_latency_ms"], 1),
+            f"{_fmt(row['median_latency_ms'], 1)} / {_fmt(row['p95_latency_ms'], 1)}",
+            _fmt(row.get("median_rtt_ms", 2 * row["median_latency_ms"]), 1),
             row["gateways"],
         )
     return t
@@ -198,8 +198,8 @@ def _siting_table(siting: Any, home: str, top: int) -> Any:
         ("rank", "right"),
         ("site", "left"),
         ("time\nonline", "right"),
-        ("median\nms", "right"),
-        ("p95\nms", "right"),
+        ("one-way\npropagation\nms: median\n/ p95", "right"),
+        ("RTT\nms:\nmedian", "right"),
         ("worst school\nonline", "right"),
     ]:
         t.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -211,8 +211,8 @@ def _siting_table(siting: Any, home: str, top: int) -> Any:
                 str(row["rank"]),
                 f"{row['name']} ({row['kind']})",
                 f"{row['connected_share']:.1%}",
-                _fmt(row["median_latency_ms"], 1),
-                _fmt(row["p95_latency_ms"], 1),
+                f"{_fmt(row['median_latency_ms'], 1)} / {_fmt(row['p95_latency_ms'], 1)}",
+                _fmt(row.get("median_rtt_ms", 2 * row["median_latency_ms"]), 1),
                 f"{row['worst_school_connected_share']:.0%}",
             )
     return t
@@ -305,12 +305,13 @@ def print_route(console: Console, route: Route) -> None:
     from rich.table import Table
 
     t = Table(
-        title=f"{route.nodes[0]} -> {route.nodes[-1]}: {_fmt(route.latency_ms, 2)} ms, "
+        title=f"{route.nodes[0]} -> {route.nodes[-1]}: {_fmt(route.latency_ms, 2)} ms one-way "
+        f"propagation ({_fmt(2 * route.latency_ms, 2)} ms RTT), "
         f"{_fmt(route.length_km, 0)} km, {len(route.links)} links",
         title_justify="left",
     )
-    for col in ("#", "from", "to", "link", "medium", "km", "ms", "Gbit/s"):
-        t.add_column(col, justify="right" if col in ("#", "km", "ms", "Gbit/s") else "left")
+    for col in ("#", "from", "to", "link", "medium", "km", "ms one-way", "Gbit/s"):
+        t.add_column(col, justify="left" if col in ("from", "to", "link", "medium") else "right")
     for i, hop in enumerate(route.hops(), start=1):
         _add_row(
             t,
