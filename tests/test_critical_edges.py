@@ -114,3 +114,36 @@ def test_two_equally_tight_cuts_have_no_critical_edge(method: str) -> None:
     mc = rc.min_cut(g1, 0, 2, method=method)
     value, _side, cut = mc
     assert (value, cut.tolist(), mc[2].tolist(), len(mc)) == (1, [0], [0], 3)
+
+
+def test_transit_critical_links_are_the_upgrades_that_raise_the_flow() -> None:
+    """On the shipped scenario, per case: upgrading a link (capacity x 2) raises the transit
+    max flow exactly when the report lists it as critical; both reported cuts are minimum."""
+    from routecore.analyses import flow_between
+    from routecore.scenario import load_scenario
+
+    base = load_scenario("central-asia")
+    for variant in ("tcfo-4tbps", "tcfo-6tbps"):
+        net = base.variant(variant)
+        cap = net.column("links", "capacity_gbps").astype(np.float64)
+        ids = list(net.column("links", "id"))
+        for avoid in ((), ("RU",)):
+            report = flow_between(net, avoid_countries=avoid)
+            links = report.links
+            for col in ("in_cut", "in_sink_cut"):
+                assert links.loc[links[col], "capacity_gbps"].sum() == report.value_gbps
+            raises = []
+            for e, link in enumerate(ids):
+                up = cap.copy()
+                up[e] *= 2
+                if flow_between(net, avoid_countries=avoid, capacity=up).value_gbps > (
+                    report.value_gbps + 1e-6
+                ):
+                    raises.append(link)
+            assert sorted(report.critical_links) == sorted(raises), (variant, avoid)
+            assert report.cut_is_unique == (
+                set(report.cut_links) == set(report.cut_links_closest_to_sinks)
+            )
+    # The case from issue 11: with Russia and the 4 Tbit/s cable no single upgrade helps.
+    with_ru = flow_between(base.variant("tcfo-4tbps"))
+    assert not with_ru.cut_is_unique and with_ru.critical_links == ()

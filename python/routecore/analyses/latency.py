@@ -8,7 +8,7 @@ terminal, the satellite and the gateway, and every router adds a little. A scena
 such delays as listed assumptions in a ``[delays]`` table of ``scenario.toml``::
 
     [delays]
-    assumption = "A19"        # the [[assumptions]] id that gives the figures and their basis
+    assumption = "A-delays"   # the [[assumptions]] id that gives the figures and their basis
     per_hop_ms = 0.05         # one-way, per link of a route whose links are known
     [delays.per_system_ms]    # one-way, once per route over that satellite system
     "Starlink shell 1" = 10.0
