@@ -79,6 +79,12 @@ def _cuts_text(cases: Any) -> Any:
     return text
 
 
+_LATENCY_CAPTION = (
+    "ms: one-way propagation (speed of light only, no processing or scheduling delay); "
+    "RTT: round trip, 2 x one-way propagation plus any delay the scenario declares in [delays]"
+)
+
+
 def _transit_table(net: Network, cases: Any) -> Any:
     from rich.table import Table
 
@@ -158,18 +164,21 @@ def _sweep_table(sweeps: dict[str, Any], top: int) -> Any:
 
 def _school_summary_table(summary: Any, steps: dict[str, int], step_s: float, home: str) -> Any:
     from rich.table import Table
+    from rich.text import Text
 
     counts = sorted(set(steps.values()))
     shown = "/".join(str(c) for c in counts)
     t = Table(
         title=f"Rural schools → internet exchange ({shown} time steps, every {step_s:g} s)",
         title_justify="left",
+        caption=Text(_LATENCY_CAPTION, style="dim"),
+        caption_justify="left",
     )
     t.add_column("system")
     t.add_column("gateways")
     t.add_column("always\nonline", justify="right")
     t.add_column("time\nonline", justify="right")
-    t.add_column("one-way\npropagation\nms: median\n/ p95", justify="right")
+    t.add_column("one-way\nms:\nmedian\n/ p95", justify="right")
     t.add_column("RTT\nms:\nmedian", justify="right")
     t.add_column("main gateway (schools)", overflow="fold")
     for _, row in summary.iterrows():
@@ -188,17 +197,20 @@ def _school_summary_table(summary: Any, steps: dict[str, int], step_s: float, ho
 
 def _siting_table(siting: Any, home: str, top: int) -> Any:
     from rich.table import Table
+    from rich.text import Text
 
     t = Table(
         title=f"Best single in-country gateway site ({home}), by school latency (top {top})",
         title_justify="left",
+        caption=Text(_LATENCY_CAPTION, style="dim"),
+        caption_justify="left",
     )
     for name, justify in [
         ("system", "left"),
         ("rank", "right"),
         ("site", "left"),
         ("time\nonline", "right"),
-        ("one-way\npropagation\nms: median\n/ p95", "right"),
+        ("one-way\nms:\nmedian\n/ p95", "right"),
         ("RTT\nms:\nmedian", "right"),
         ("worst school\nonline", "right"),
     ]:
