@@ -177,7 +177,7 @@ def left_sum(values: np.ndarray) -> float:
 
 def same_result(a: Any, b: Any) -> bool:
     """Exactly equal results: arrays of the same dtype and values, containers item by item,
-    FlowResult / ShortestPathTree field by field, anything else by type and ==."""
+    FlowResult / MinCut / ShortestPathTree field by field, anything else by type and ==."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (
             isinstance(a, np.ndarray)
@@ -187,7 +187,7 @@ def same_result(a: Any, b: Any) -> bool:
         )
     if isinstance(a, tuple | list):
         return type(a) is type(b) and len(a) == len(b) and all(map(same_result, a, b))
-    if isinstance(a, rc.FlowResult | rc.ShortestPathTree):
+    if isinstance(a, rc.FlowResult | rc.MinCut | rc.ShortestPathTree):
         return type(a) is type(b) and all(
             same_result(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__
         )

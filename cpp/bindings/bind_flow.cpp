@@ -44,13 +44,16 @@ const char* status_name(flow_status s) {
 // What one max-flow call returns to Python (see routecore/max_flow.h, FlowOutcome). Every
 // array is a new numpy array owned by Python; none aliases the core's memory.
 struct MaxFlowResult {
-  std::string status;      // "optimal", "overflow" or "cancelled"
-  std::string method;      // the method that ran ("auto" resolved)
-  py::object value;        // int or float
-  py::object edge_flow;    // int64 / float64 per edge, or None when not asked for
-  py::object source_side;  // uint8 per node
-  py::object cut_edges;    // int32 edge ids, ascending
-  double source_total;     // approximate, for the overflow report
+  std::string status;          // "optimal", "overflow" or "cancelled"
+  std::string method;          // the method that ran ("auto" resolved)
+  py::object value;            // int or float
+  py::object edge_flow;        // int64 / float64 per edge, or None when not asked for
+  py::object source_side;      // uint8 per node
+  py::object cut_edges;        // int32 edge ids, ascending
+  py::object other_side;       // uint8 per node: the other canonical cut (min_cut.h)
+  py::object other_cut_edges;  // int32 edge ids crossing other_side, ascending
+  py::object critical_edges;   // int32 ids of the edges in every minimum cut, ascending
+  double source_total;         // approximate, for the overflow report
   double sink_total;
 };
 
@@ -72,23 +75,30 @@ MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>
   const flow_method m = flow_method_from_name(method);
   auto edge_flow = new_array<Cap>(want_edge_flow ? num_edges : 0);
   auto side = new_array<std::uint8_t>(g.num_nodes);
+  auto other = new_array<std::uint8_t>(g.num_nodes);
   auto cap = as_span(arc_capacity);
   auto src = as_span(sources);
   auto dst = as_span(sinks);
   auto flow_out = as_mut_span(edge_flow);
   auto side_out = as_mut_span(side);
+  auto other_out = as_mut_span(other);
   const std::int64_t work = 8 * static_cast<std::int64_t>(g.num_arcs) + g.num_nodes;
   FlowOutcome<Cap> out = run_interruptible(work, [&](const Cancel& cancel) {
     return solve_max_flow<Cap>(g, cap, directed, num_edges, src, dst, m, want_edge_flow, flow_out,
-                               side_out, &cancel, &layout, capacity_bound, threads);
+                               side_out, &cancel, &layout, capacity_bound, threads, other_out);
   });
-  auto cut = new_array<edge_id>(static_cast<py::ssize_t>(out.cut_edges.size()));
-  std::copy(out.cut_edges.begin(), out.cut_edges.end(), cut.mutable_data());
+  auto ids = [](const std::vector<edge_id>& v) {
+    auto a = new_array<edge_id>(static_cast<py::ssize_t>(v.size()));
+    std::copy(v.begin(), v.end(), a.mutable_data());
+    return a;
+  };
   return MaxFlowResult{
       status_name(out.status), method_name(out.method),
       py::cast(out.value),     want_edge_flow ? py::object(edge_flow) : py::object(py::none()),
-      std::move(side),         std::move(cut),
-      out.source_total,        out.sink_total};
+      std::move(side),         ids(out.cut_edges),
+      std::move(other),        ids(out.other_cut_edges),
+      ids(out.critical_edges), out.source_total,
+      out.sink_total};
 }
 
 // The arrays of a graph's FlowLayout (routecore/flow_layout.h), new numpy arrays owned by
@@ -143,6 +153,9 @@ void bind_flow(py::module_& m) {
       .def_readonly("edge_flow", &MaxFlowResult::edge_flow)
       .def_readonly("source_side", &MaxFlowResult::source_side)
       .def_readonly("cut_edges", &MaxFlowResult::cut_edges)
+      .def_readonly("other_side", &MaxFlowResult::other_side)
+      .def_readonly("other_cut_edges", &MaxFlowResult::other_cut_edges)
+      .def_readonly("critical_edges", &MaxFlowResult::critical_edges)
       .def_readonly("source_total", &MaxFlowResult::source_total)
       .def_readonly("sink_total", &MaxFlowResult::sink_total);
   py::class_<FlowLayoutArrays>(m, "FlowLayoutArrays",

@@ -57,23 +57,26 @@ template <class Cap, class In>
 bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> arc_capacity,
                 bool directed, Terminals terminals, In clamp, flow_method method,
                 bool want_edge_flow, std::span<In> edge_flow, std::span<std::uint8_t> side,
-                edge_id num_edges, In& value, std::vector<edge_id>& cut_edges, const Cancel* cancel,
-                int threads) {
+                edge_id num_edges, In& value, std::vector<edge_id>& cut_edges,
+                std::span<std::uint8_t> other_side, std::vector<edge_id>& other_cut_edges,
+                std::vector<edge_id>& critical, const Cancel* cancel, int threads) {
   const bool folded = uses_folded_form(method);
-  const bool keep_capacity = method == flow_method::push_relabel && want_edge_flow;
+  // With `other_side` both canonical cuts are read, and S_min needs a flow (not a preflow).
+  const bool both = !other_side.empty();
+  const bool keep_capacity = method == flow_method::push_relabel && (want_edge_flow || both);
   FlowNetwork<Cap> net;
   build_flow_network<Cap, In>(g, layout, arc_capacity, directed, std::move(terminals), clamp,
                               folded, keep_capacity, net, threads);
-  // With edge flows the cut closest to the sources, otherwise the one closest to the sinks.
-  // The search-tree solvers (folded form) read either cut from their trees.
+  // With edge flows `side` is the cut closest to the sources, otherwise the one closest to the
+  // sinks; `other_side` (when given) the other one. The search-tree solvers (folded form) read
+  // either cut from their trees.
+  std::span<std::uint8_t> smallest = want_edge_flow ? side : other_side;
+  std::span<std::uint8_t> largest = want_edge_flow ? other_side : side;
   auto run_tree_solver = [&](auto& solver) {
     if (!solver.run(cancel)) return false;
     value = static_cast<In>(solver.flow_value());
-    if (want_edge_flow) {
-      solver.source_side_closest_to_sources(side);
-    } else {
-      solver.source_side_closest_to_sinks(side);
-    }
+    if (!smallest.empty()) solver.source_side_closest_to_sources(smallest);
+    if (!largest.empty()) solver.source_side_closest_to_sinks(largest);
     return true;
   };
   switch (method) {
@@ -92,22 +95,18 @@ bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> 
       Dinic<Cap> dinic(net);
       if (!dinic.run(cancel)) return false;
       value = static_cast<In>(dinic.flow_value());
-      if (want_edge_flow) {
-        source_side_from_sources(net, side);
-      } else {
-        source_side_from_sinks(net, side);
-      }
+      if (!smallest.empty()) source_side_from_sources(net, smallest);
+      if (!largest.empty()) source_side_from_sinks(net, largest);
       break;
     }
     default: {
       PushRelabel<Cap> pr(net);
       if (!pr.run_max_preflow(cancel)) return false;
       value = static_cast<In>(pr.flow_value());
-      if (want_edge_flow) {
+      if (!largest.empty()) source_side_from_sinks(net, largest);  // valid for the preflow
+      if (!smallest.empty()) {
         if (!pr.recover_flow(cancel)) return false;
-        source_side_from_sources(net, side);
-      } else {
-        source_side_from_sinks(net, side);
+        source_side_from_sources(net, smallest);
       }
       break;
     }
@@ -116,6 +115,10 @@ bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> 
                   ? extract_edge_flow<Cap, In>(net, g, layout, arc_capacity, clamp, directed,
                                                edge_flow, side, num_edges, threads)
                   : crossing_edges(g, num_edges, side, threads);
+  if (both) {
+    other_cut_edges = crossing_edges(g, num_edges, other_side, threads);
+    critical = critical_edges(g, num_edges, smallest, largest, threads);
+  }
   return true;
 }
 
@@ -127,7 +130,8 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
                                 std::span<const node_id> sinks, flow_method method,
                                 bool want_edge_flow, std::span<Cap> edge_flow,
                                 std::span<std::uint8_t> side, const Cancel* cancel,
-                                const FlowLayout* layout, double capacity_bound, int threads) {
+                                const FlowLayout* layout, double capacity_bound, int threads,
+                                std::span<std::uint8_t> other_side) {
   FlowOutcome<Cap> out;
   if (method == flow_method::automatic) method = choose_flow_method(g, sources, sinks);
   out.method = method;
@@ -149,7 +153,8 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
   auto run = [&]<class Narrow>() {
     return run_method<Narrow, Cap>(g, *layout, arc_capacity, directed, std::move(terminals),
                                    totals.clamp, method, want_edge_flow, edge_flow, side, num_edges,
-                                   out.value, out.cut_edges, cancel, threads);
+                                   out.value, out.cut_edges, other_side, out.other_cut_edges,
+                                   out.critical_edges, cancel, threads);
   };
   bool finished;
   if constexpr (std::is_same_v<Cap, std::int64_t>) {
@@ -161,6 +166,8 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
   if (!finished) {
     out.status = flow_status::cancelled;
     out.cut_edges.clear();
+    out.other_cut_edges.clear();
+    out.critical_edges.clear();
   }
   return out;
 }
@@ -169,11 +176,13 @@ template FlowOutcome<std::int64_t> solve_max_flow(const CsrView&, std::span<cons
                                                   bool, edge_id, std::span<const node_id>,
                                                   std::span<const node_id>, flow_method, bool,
                                                   std::span<std::int64_t>, std::span<std::uint8_t>,
-                                                  const Cancel*, const FlowLayout*, double, int);
+                                                  const Cancel*, const FlowLayout*, double, int,
+                                                  std::span<std::uint8_t>);
 template FlowOutcome<double> solve_max_flow(const CsrView&, std::span<const double>, bool, edge_id,
                                             std::span<const node_id>, std::span<const node_id>,
                                             flow_method, bool, std::span<double>,
                                             std::span<std::uint8_t>, const Cancel*,
-                                            const FlowLayout*, double, int);
+                                            const FlowLayout*, double, int,
+                                            std::span<std::uint8_t>);
 
 }  // namespace routecore

@@ -17,8 +17,16 @@ the *smallest* one (the nodes reachable from a source along edges with spare cap
 closest to the sources) and is contained in the *largest* one (the nodes from which no sink can
 be reached along edges with spare capacity: the cut closest to the sinks). :func:`max_flow`
 reports the smallest (:attr:`FlowResult.smallest_source_side`), :func:`min_cut` the largest
-(:attr:`MinCut.largest_source_side`), because push-relabel's first phase determines that one
-without computing a flow. Both keep the name ``source_side`` for the source side they report.
+(:attr:`MinCut.largest_source_side`). Both keep the name ``source_side`` for the source side they
+report, and both also carry the other canonical cut and the *critical edges*: the edges in every
+minimum cut, i.e. those from the smallest source side to outside the largest (for an undirected
+edge either way round). They are the only single edges whose capacity increase raises the
+maximum flow; raising a cut edge that is not critical leaves the value where it is, because an
+equally tight cut elsewhere still holds it. The minimum cut is unique (as a set of edges) exactly
+when the two canonical cuts list the same edges (:attr:`FlowResult.cut_is_unique`). Both sides
+and the critical edges come from one solve, each by one linear pass over the residual network
+(``cpp/include/routecore/min_cut.h``); for the smallest side :func:`min_cut` lets push-relabel
+turn its maximum preflow into a flow, as :func:`max_flow` does.
 
 The first max-flow call on a graph also builds the residual network's arc layout (which arc
 pairs with which, see :meth:`Graph.flow_layout`) and the graph keeps it: 4 bytes per arc for an
@@ -47,8 +55,9 @@ documented tolerance :data:`FLOAT_TOLERANCE` times ``S`` (the tests check exactl
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -110,15 +119,26 @@ class FlowResult:
         ``value``; these are the bottleneck links.
     method : str
         The algorithm that ran (``method="auto"`` resolved).
+    largest_source_side : ndarray of bool, shape (num_nodes,)
+        The source side of the minimum cut closest to the sinks (as :func:`min_cut` reports).
+    cut_edges_closest_to_sinks : ndarray of int32
+        Ids (ascending) of the edges crossing that cut.
+    critical_edges : ndarray of int32
+        Ids (ascending) of the edges in every minimum cut: from :attr:`smallest_source_side`
+        to outside :attr:`largest_source_side` (undirected edges either way round). Raising the
+        capacity of one of these, and of no other single edge, raises the maximum flow.
 
     Examples
     --------
     >>> import routecore as rc
     >>> g = rc.Graph(3, [0, 1], [1, 2], capacity=[1, 1])
-    >>> rc.max_flow(g, 0, 2).smallest_source_side.tolist()
-    [True, False, False]
-    >>> rc.min_cut(g, 0, 2).largest_source_side.tolist()
-    [True, True, False]
+    >>> r = rc.max_flow(g, 0, 2)
+    >>> r.smallest_source_side.tolist(), r.largest_source_side.tolist()
+    ([True, False, False], [True, True, False])
+    >>> r.cut_edges.tolist(), r.cut_edges_closest_to_sinks.tolist(), r.cut_is_unique
+    ([0], [1], False)
+    >>> r.critical_edges.tolist()
+    []
     """
 
     value: int | float
@@ -126,6 +146,9 @@ class FlowResult:
     source_side: npt.NDArray[np.bool_]
     cut_edges: npt.NDArray[np.int32]
     method: str
+    largest_source_side: npt.NDArray[np.bool_]
+    cut_edges_closest_to_sinks: npt.NDArray[np.int32]
+    critical_edges: npt.NDArray[np.int32]
 
     @property
     def smallest_source_side(self) -> npt.NDArray[np.bool_]:
@@ -133,11 +156,22 @@ class FlowResult:
         side of any minimum cut (the cut closest to the sources)."""
         return self.source_side
 
+    @property
+    def cut_edges_closest_to_sources(self) -> npt.NDArray[np.int32]:
+        """:attr:`cut_edges` by a name that says which minimum cut they cross."""
+        return self.cut_edges
 
-class MinCut(NamedTuple):
+    @property
+    def cut_is_unique(self) -> bool:
+        """Whether every minimum cut crosses the same edges: the two canonical cuts agree."""
+        return bool(np.array_equal(self.cut_edges, self.cut_edges_closest_to_sinks))
+
+
+@dataclass(frozen=True)
+class MinCut:
     """A minimum cut, the one closest to the sinks (see :func:`min_cut`).
 
-    Unpacks as ``value, source_side, cut_edges``.
+    Unpacks (and indexes) as ``value, source_side, cut_edges``, as the named tuple it was.
 
     Attributes
     ----------
@@ -151,17 +185,49 @@ class MinCut(NamedTuple):
     cut_edges : ndarray of int32
         Ids (ascending) of the edges from the source side to the other side; their capacities
         sum to ``value``.
+    smallest_source_side : ndarray of bool, shape (num_nodes,)
+        The source side of the minimum cut closest to the sources (as :func:`max_flow`
+        reports it).
+    cut_edges_closest_to_sources : ndarray of int32
+        Ids (ascending) of the edges crossing that cut.
+    critical_edges : ndarray of int32
+        Ids (ascending) of the edges in every minimum cut, as :attr:`FlowResult.critical_edges`.
     """
 
     value: int | float
     source_side: npt.NDArray[np.bool_]
     cut_edges: npt.NDArray[np.int32]
+    smallest_source_side: npt.NDArray[np.bool_]
+    cut_edges_closest_to_sources: npt.NDArray[np.int32]
+    critical_edges: npt.NDArray[np.int32]
 
     @property
     def largest_source_side(self) -> npt.NDArray[np.bool_]:
         """:attr:`source_side` by a name that says which minimum cut it is: the largest source
         side of any minimum cut (the cut closest to the sinks)."""
         return self.source_side
+
+    @property
+    def cut_edges_closest_to_sinks(self) -> npt.NDArray[np.int32]:
+        """:attr:`cut_edges` by a name that says which minimum cut they cross."""
+        return self.cut_edges
+
+    @property
+    def cut_is_unique(self) -> bool:
+        """Whether every minimum cut crosses the same edges: the two canonical cuts agree."""
+        return bool(np.array_equal(self.cut_edges, self.cut_edges_closest_to_sources))
+
+    def _legacy(self) -> tuple[Any, ...]:
+        return (self.value, self.source_side, self.cut_edges)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._legacy())
+
+    def __len__(self) -> int:
+        return 3
+
+    def __getitem__(self, index: int) -> Any:
+        return self._legacy()[index]
 
 
 def max_flow(
@@ -224,11 +290,11 @@ def max_flow(
     >>> r.value, r.edge_flow.tolist(), r.cut_edges.tolist()
     (4, [2, 2, 2, 2], [1, 2])
     """
-    value, edge_flow, side, cut, used = _solve(
+    value, edge_flow, side, cut, used, other, other_cut, critical = _solve(
         graph, sources, sinks, capacity, method, threads, want_edge_flow=True
     )
     assert edge_flow is not None
-    return FlowResult(value, edge_flow, side, cut, used)
+    return FlowResult(value, edge_flow, side, cut, used, other, other_cut, critical)
 
 
 def min_cut(
@@ -242,8 +308,10 @@ def min_cut(
 ) -> MinCut:
     """Minimum cut between sources and sinks, without computing per-edge flows.
 
-    Same arguments and errors as :func:`max_flow`. Cheaper: push-relabel stops after its first
-    phase (a maximum preflow), which determines the value and the cut but not a flow.
+    Same arguments and errors as :func:`max_flow`. Cheaper: no per-edge flows are read back.
+    (Push-relabel's first phase, a maximum preflow, determines the value and this cut; the
+    second phase still runs, because the cut closest to the sources and the critical edges
+    need a flow.)
 
     Returns
     -------
@@ -261,11 +329,13 @@ def min_cut(
     >>> value, side, cut = rc.min_cut(g, 0, 3)
     >>> value, side.tolist(), cut.tolist()
     (4, [True, True, False, False], [1, 2])
+    >>> rc.min_cut(g, 0, 3).critical_edges.tolist()
+    [1, 2]
     """
-    value, _, side, cut, _ = _solve(
+    value, _, side, cut, _, other, other_cut, critical = _solve(
         graph, sources, sinks, capacity, method, threads, want_edge_flow=False
     )
-    return MinCut(value, side, cut)
+    return MinCut(value, side, cut, other, other_cut, critical)
 
 
 def release_scratch_memory() -> None:
@@ -294,6 +364,9 @@ def _solve(
     npt.NDArray[np.bool_],
     npt.NDArray[np.int32],
     str,
+    npt.NDArray[np.bool_],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.int32],
 ]:
     graph = check_graph(graph)
     method = choice(method, FLOW_METHODS, "method")
@@ -337,4 +410,14 @@ def _solve(
             f"(about {s_total:.3g}) and entering the sinks (about {t_total:.3g}) bound a flow "
             f"value beyond 2**61 (int64 safety limit); scale the capacities down or use floats"
         )
-    return value, edge_flow, side.view(np.bool_), cut, used
+    other, other_cut, critical = out.other_side, out.other_cut_edges, out.critical_edges
+    return (
+        value,
+        edge_flow,
+        side.view(np.bool_),
+        cut,
+        used,
+        other.view(np.bool_),
+        other_cut,
+        critical,
+    )

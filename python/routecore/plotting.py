@@ -42,6 +42,7 @@ KIND_STYLE: dict[str, dict[str, Any]] = {
 ROUTE_COLORS = ("#2563eb", "#059669", "#9333ea", "#0891b2", "#ca8a04")
 """Colours of the highlighted routes, in the order the routes are given."""
 CUT_COLOR = "#dc2626"
+SINK_CUT_COLOR = "#f97316"
 HOME_FILL = "#fef3c7"
 FOREIGN_FILL = "#f3f4f6"
 
@@ -53,6 +54,8 @@ def network_map(
     title: str | None = None,
     routes: Mapping[str, Sequence[str]] | None = None,
     cut_links: Iterable[str] = (),
+    sink_cut_links: Iterable[str] | None = None,
+    critical_links: Iterable[str] | None = None,
     link_flow_gbps: Mapping[str, float] | None = None,
     show_terminals: bool = True,
     terminal_values: Mapping[str, float] | None = None,
@@ -73,7 +76,14 @@ def network_map(
     routes : mapping of label -> node ids, optional
         Paths to draw on top, each in its own colour, e.g. the lowest-latency transit route.
     cut_links : iterable of link ids
-        Links drawn in red as the minimum cut.
+        Links drawn in red as the minimum cut (the one closest to the sources, when
+        ``sink_cut_links`` is given too).
+    sink_cut_links : iterable of link ids, optional
+        The minimum cut closest to the sinks. When it differs from ``cut_links`` the minimum
+        cut is not unique: its links are drawn dashed and the legend says so.
+    critical_links : iterable of link ids, optional
+        Links in every minimum cut (the only single links whose upgrade raises the max flow),
+        outlined in black and named in the legend.
     link_flow_gbps : mapping of link id -> flow, optional
         When given, a link's width follows its flow instead of its capacity.
     show_terminals : bool, default True
@@ -168,16 +178,66 @@ def network_map(
         )
         handles.append(Line2D([], [], color=color, linewidth=3.2, label=label))
 
-    # The min cut: thick red segments with a white halo.
-    if cut:
-        index = {lid: e for e, lid in enumerate(links["id"])}
-        for lid in cut:
+    # The min cut: thick red segments with a white halo; an equally tight second cut dashed.
+    index = {lid: e for e, lid in enumerate(links["id"])}
+
+    def draw(lids: Iterable[str], color: str, linestyle: Any, z: int) -> None:
+        for lid in lids:
             e = index[lid]
             xs = [lon[a_row[e]], lon[b_row[e]]]
             ys = [lat[a_row[e]], lat[b_row[e]]]
-            ax.plot(xs, ys, color="white", linewidth=9, zorder=5, solid_capstyle="round")
-            ax.plot(xs, ys, color=CUT_COLOR, linewidth=5.5, zorder=6, solid_capstyle="round")
-        handles.append(Line2D([], [], color=CUT_COLOR, linewidth=5.5, label="Minimum cut"))
+            ax.plot(xs, ys, color="white", linewidth=9, zorder=z, solid_capstyle="round")
+            ax.plot(
+                xs,
+                ys,
+                color=color,
+                linewidth=5.5,
+                linestyle=linestyle,
+                zorder=z + 1,
+                solid_capstyle="round",
+            )
+
+    other = set(sink_cut_links) if sink_cut_links is not None else cut
+    unique = other == cut
+    if cut:
+        draw(sorted(cut), CUT_COLOR, "-", 5)
+        label = (
+            "Minimum cut"
+            if sink_cut_links is None
+            else (
+                "Minimum cut (unique)"
+                if unique
+                else "Minimum cut closest to the sources (not unique)"
+            )
+        )
+        handles.append(Line2D([], [], color=CUT_COLOR, linewidth=5.5, label=label))
+    if not unique and other:
+        draw(sorted(other - cut), SINK_CUT_COLOR, (0, (2, 1)), 5)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=SINK_CUT_COLOR,
+                linewidth=5.5,
+                linestyle=(0, (2, 1)),
+                label="Equally tight cut closest to the sinks",
+            )
+        )
+    if critical_links is not None and not unique:
+        crit = sorted(critical_links)
+        for lid in crit:
+            e = index[lid]
+            ax.plot(
+                [lon[a_row[e]], lon[b_row[e]]],
+                [lat[a_row[e]], lat[b_row[e]]],
+                color="black",
+                linewidth=1.6,
+                zorder=7,
+            )
+        text = ", ".join(crit) if crit else "none: no single upgrade raises the flow"
+        handles.append(
+            Line2D([], [], color="black", linewidth=1.6, label=f"In every minimum cut: {text}")
+        )
 
     if show_terminals and (~big).any():
         term = np.flatnonzero(~big)

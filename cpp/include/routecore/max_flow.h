@@ -19,7 +19,12 @@
 //                  without (min cut):  nodes that cannot reach a sink (the cut closest to the
 //                                      sinks) — push-relabel then stops after its first phase;
 //     cut_edges  ids (ascending) of the edges crossing from the source side to the sink side;
-//                every one is saturated and their capacities sum to `value`.
+//                every one is saturated and their capacities sum to `value`;
+//     with `other_side` (optional, num_nodes entries): `other_side` the other canonical cut
+//     (closest to the sinks when `side` is closest to the sources, and vice versa; min_cut.h),
+//     other_cut_edges the edges crossing it, and critical_edges the edges in every minimum cut
+//     (from S_min to outside S_max, min_cut.h). Push-relabel then recovers a flow even without
+//     edge flows, since S_min needs one.
 //   Multi-edges, self-loops, zero capacities, isolated nodes and terminals in different
 //   components all work. The search itself is sequential; the passes over all arcs around it
 //   (building the residual network, reading the flows and the cut back) split over up to
@@ -48,6 +53,8 @@ struct FlowOutcome {
   flow_method method = flow_method::automatic;
   Cap value = 0;
   std::vector<edge_id> cut_edges;
+  std::vector<edge_id> other_cut_edges;  // only with other_side
+  std::vector<edge_id> critical_edges;   // only with other_side
   // Capacity leaving the sources / entering the sinks (approximate; for the overflow report).
   double source_total = 0;
   double sink_total = 0;
@@ -83,16 +90,17 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
                                 bool want_edge_flow, std::span<Cap> edge_flow,
                                 std::span<std::uint8_t> side, const Cancel* cancel,
                                 const FlowLayout* layout, double capacity_bound = -1.0,
-                                int threads = 1);
+                                int threads = 1, std::span<std::uint8_t> other_side = {});
 
 extern template FlowOutcome<std::int64_t> solve_max_flow(
     const CsrView&, std::span<const std::int64_t>, bool, edge_id, std::span<const node_id>,
     std::span<const node_id>, flow_method, bool, std::span<std::int64_t>, std::span<std::uint8_t>,
-    const Cancel*, const FlowLayout*, double, int);
+    const Cancel*, const FlowLayout*, double, int, std::span<std::uint8_t>);
 extern template FlowOutcome<double> solve_max_flow(const CsrView&, std::span<const double>, bool,
                                                    edge_id, std::span<const node_id>,
                                                    std::span<const node_id>, flow_method, bool,
                                                    std::span<double>, std::span<std::uint8_t>,
-                                                   const Cancel*, const FlowLayout*, double, int);
+                                                   const Cancel*, const FlowLayout*, double, int,
+                                                   std::span<std::uint8_t>);
 
 }  // namespace routecore

@@ -11,7 +11,10 @@
 //   closest to the sinks     S_max = nodes from which no sink is reachable along residual arcs.
 //                            Valid for a maximum preflow as well, so push-relabel can stop after
 //                            its first phase.
-//   S_min is a subset of S_max; both have the minimum capacity.
+//   S_min is a subset of S_max; both have the minimum capacity, and the source side S of every
+//   minimum cut lies between them (S_min <= S <= S_max). The minimum cut is unique exactly when
+//   the two cut edge sets agree; the edges in every minimum cut (critical_edges below) are
+//   those from S_min to V \ S_max.
 //
 // Certificate: no arc with positive residual leaves S, i.e. every edge from S to V \ S is
 // saturated and every directed edge from V \ S into S carries no flow.
@@ -19,7 +22,8 @@
 // In the folded terminal form (residual_network.h) a positive `terminal_residual` counts as a
 // residual arc from the sources, a negative one as a residual arc to the sinks.
 //
-// Complexity: one breadth-first search, O(num_nodes + num_arcs).
+// Complexity: one breadth-first search per side, O(num_nodes + num_arcs); the edge scans below
+// are one pass over the arcs each.
 #pragma once
 
 #include <algorithm>
@@ -99,24 +103,46 @@ void source_side_from_sinks(const FlowNetwork<Cap>& net, std::span<std::uint8_t>
   }
 }
 
-// Ids (ascending) of the input edges that cross from the source side to the sink side: directed
-// edges src -> dst with src in S and dst not in S; undirected edges with exactly one end in S.
+// Ids (ascending) of the input edges that leave `inner` and end outside `outer` (inner is a
+// subset of outer): directed edges src -> dst with src in inner and dst not in outer; undirected
+// edges with one end in inner and the other outside outer. With inner == outer these are the
+// edges crossing that cut; with inner = S_min and outer = S_max they are the critical edges.
 // Large graphs split the scan over up to `threads` threads (parallel_passes.h, pass_threads).
-inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
-                                           std::span<const std::uint8_t> side, int threads = 1) {
+inline std::vector<edge_id> edges_leaving(const CsrView& g, edge_id num_edges,
+                                          std::span<const std::uint8_t> inner,
+                                          std::span<const std::uint8_t> outer, int threads = 1) {
   const int workers = pass_threads(g, threads);
   WorkerCutEdges cuts(num_edges, workers);
   auto scan = [&](node_id first, node_id last, int worker) {
     CutEdgeBits& cut = cuts[worker];
     for (node_id u = first; u < last; ++u) {
-      if (side[u] == 0) continue;
+      if (inner[u] == 0) continue;
       for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-        if (side[g.head[a]] == 0) cut.add(edge_of(g.arc_edge[a]));
+        if (outer[g.head[a]] == 0) cut.add(edge_of(g.arc_edge[a]));
       }
     }
   };
   run_pass(g, workers, scan);
   return cuts.list();
+}
+
+// Ids (ascending) of the input edges that cross from the source side to the sink side: directed
+// edges src -> dst with src in S and dst not in S; undirected edges with exactly one end in S.
+inline std::vector<edge_id> crossing_edges(const CsrView& g, edge_id num_edges,
+                                           std::span<const std::uint8_t> side, int threads = 1) {
+  return edges_leaving(g, num_edges, side, side, threads);
+}
+
+// Critical edges: the edges in every minimum cut, i.e. those leaving S_min (`smallest`) towards
+// a node outside S_max (`largest`); for an undirected edge either orientation. Every minimum
+// cut's source side S satisfies S_min <= S <= S_max, so such an edge crosses every one; an edge
+// that crosses both canonical cuts is exactly such an edge. Equivalently (residual paths
+// source -> u and v -> sink), they are the only single edges whose capacity increase raises the
+// maximum flow. O(num_nodes + num_arcs).
+inline std::vector<edge_id> critical_edges(const CsrView& g, edge_id num_edges,
+                                           std::span<const std::uint8_t> smallest,
+                                           std::span<const std::uint8_t> largest, int threads = 1) {
+  return edges_leaving(g, num_edges, smallest, largest, threads);
 }
 
 }  // namespace routecore

@@ -23,8 +23,13 @@ The satellite sweep both of the last two run (work shipped to the blocks, the pe
 ground index, the runner) is in ``_sky``, the per-column statistics in ``_stats``, the helpers
 shared by all in ``_common``.
 
-Conventions: latencies are one-way, in ms; capacities and flows in Gbit/s; ``inf`` / NaN mean
-"not connected". Node and link columns hold scenario ids (text), never graph indices.
+:mod:`~routecore.analyses.latency`
+    What the latencies mean (one-way propagation), round trips, and the processing /
+    scheduling delays a scenario may declare as assumptions (:func:`delay_assumptions`).
+
+Conventions: latencies are one-way propagation, in ms (``*_rtt_ms`` columns give round trips);
+capacities and flows in Gbit/s; ``inf`` / NaN mean "not connected". Node and link columns hold
+scenario ids (text), never graph indices.
 
 >>> from routecore import analyses
 >>> from routecore.scenario import load_scenario
@@ -36,17 +41,21 @@ from __future__ import annotations
 
 from ._common import latency_floor_ms
 from .failures import failure_sweep
+from .latency import LATENCY_BASIS, DelayAssumptions, delay_assumptions
 from .routes import FlowReport, Route, flow_between, route_between
 from .schools import POLICIES, school_connectivity, school_route
 from .siting import SITING_MODES, gateway_siting
 from .transit import TransitResult, transit_capacity
 
 __all__ = [
+    "LATENCY_BASIS",
     "POLICIES",
     "SITING_MODES",
+    "DelayAssumptions",
     "FlowReport",
     "Route",
     "TransitResult",
+    "delay_assumptions",
     "failure_sweep",
     "flow_between",
     "gateway_siting",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -48,12 +48,14 @@ class _SkyWork(SweepWork):
     lon: npt.NDArray[np.float64]
     role: npt.NDArray[np.int64]
     num_schools: int
-    to_exchange: npt.NDArray[np.float64]
+    to_exchange: npt.NDArray[np.float64]  # (ground policies, sites): site -> exchange, ms
     max_user_links: int | None
     threads: int
     allowed: npt.NDArray[np.bool_] | None = None  # school_connectivity: (policies, sites)
     existing: npt.NDArray[np.bool_] | None = None  # gateway_siting "added": (sites,)
     candidates: npt.NDArray[np.int64] | None = None  # gateway_siting: site index per candidate
+    # (ground policies, schools): schools a policy may serve at all (in-country: those inside)
+    school_allowed: npt.NDArray[np.bool_] | None = None
 
 
 _ground_index: PerProcessCache[SnapshotBuilder] = PerProcessCache()
@@ -81,19 +83,20 @@ def _prepared(work: _SkyWork, cname: str) -> SnapshotBuilder:
 def _site_latency(
     work: _SkyWork, cname: str, times: npt.NDArray[np.float64]
 ) -> Iterator[npt.NDArray[np.float64]]:
-    """Per time step, ``total[g, s]``: school ``s`` -> satellites -> site ``g`` -> exchange.
+    """Per time step, ``sat[g, s]``: school ``s`` -> satellites -> site ``g`` (the ground leg
+    to the exchange, ``work.to_exchange``, depends on the policy and is added by the caller).
 
     One batched search from every site over the directed access graph per step (feeder links
     leave the sites, user links only enter schools, so neither relays traffic), on
     ``work.threads`` threads.
     """
-    n_s, n_g = work.num_schools, work.to_exchange.size
+    n_s, n_g = work.num_schools, work.to_exchange.shape[-1]
     prepared = _prepared(work, cname)
     for t in times.tolist():
         access = access_graph(prepared.build(t), threads=work.threads).graph
         sat_part = shortest_path_lengths(access, np.arange(n_s, n_s + n_g), threads=work.threads)
         del access  # before the next step allocates its own (memory is reused, not grown)
-        yield np.asarray(sat_part)[:, :n_s] + work.to_exchange[:, None]
+        yield np.asarray(sat_part)[:, :n_s]
 
 
 def _run_sky(
@@ -141,20 +144,54 @@ def _run_sky(
     return run, where
 
 
+def _ground_legs(
+    network: Network,
+    sites: npt.NDArray[np.int32],
+    internet_exchanges: Iterable[str] | None,
+    keep_in: Sequence[str | None],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Per ground policy and site, the latency (ms, one-way propagation) over the ground network
+    to the nearest exchange and that exchange's row (-1 if none).
+
+    ``keep_in[p]`` is a country code: no ground node outside it may be on the route (the site
+    and the exchange included, so a foreign site or exchange is unreachable), as the in-country
+    rule demands; ``None``: any route. One multi-source search per distinct policy."""
+    ixp = _rows(network, internet_exchanges, "internet_exchanges")
+    graph = network.to_graph(capacity=None)
+    country = network.column("nodes", "country")
+    to_ix = np.full((len(keep_in), sites.size), np.inf)
+    ix_of = np.full((len(keep_in), sites.size), -1, dtype=np.int64)
+    done: dict[str | None, int] = {}
+    for p, code in enumerate(keep_in):
+        if code in done:
+            to_ix[p], ix_of[p] = to_ix[done[code]], ix_of[done[code]]
+            continue
+        done[code] = p
+        forbidden = None if code is None else np.asarray(country != code, dtype=bool)
+        starts = ixp if forbidden is None else ixp[~forbidden[ixp]]
+        if starts.size == 0:
+            continue  # every exchange lies outside: nothing reachable under this policy
+        g_len, g_near = nearest_source(graph, starts, forbidden_nodes=forbidden)
+        to_ix[p] = np.asarray(g_len, dtype=np.float64)[sites]
+        ix_of[p] = np.where(np.isfinite(to_ix[p]), np.asarray(g_near)[sites], -1)
+    return to_ix, ix_of
+
+
 def _school_sites(
-    network: Network, sites: npt.NDArray[np.int32], internet_exchanges: Iterable[str] | None
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[Any], Any]:
-    """Schools, each site's ground latency to its nearest exchange and that exchange, and
-    the access-sweep ground arrays (lat, lon, role) for schools + sites."""
+    network: Network,
+    sites: npt.NDArray[np.int32],
+    internet_exchanges: Iterable[str] | None,
+    keep_in: Sequence[str | None] = (None,),
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.int64], Any]:
+    """Schools, per ground policy (:func:`_ground_legs`) each site's ground latency to its
+    nearest exchange and that exchange, and the access-sweep ground arrays (lat, lon, role)
+    for schools + sites."""
     kind = network.column("nodes", "kind")
     schools = np.flatnonzero(kind == "terminal").astype(np.int32)
     if schools.size == 0 or sites.size == 0:
         raise ScenarioError("the satellite analyses need terminal nodes and gateway sites")
-    ixp = _rows(network, internet_exchanges, "internet_exchanges")
-    # Ground part, once: each site's latency to its nearest exchange.
-    g_len, g_near = nearest_source(network.to_graph(capacity=None), ixp)
-    to_ix = np.asarray(g_len, dtype=np.float64)[sites]
-    ix_of_site = np.asarray(g_near)[sites]
+    # Ground part, once per policy: each site's latency to its nearest exchange.
+    to_ix, ix_of_site = _ground_legs(network, sites, internet_exchanges, keep_in)
     rows = np.concatenate([schools, sites])
     role = np.concatenate(
         [

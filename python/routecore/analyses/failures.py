@@ -124,9 +124,12 @@ def failure_sweep(
     pandas.DataFrame
         One row per failure case, most harmful first: ``failed`` (tuple of link ids),
         ``max_flow_gbps`` (after the failure), ``lost_gbps`` (base flow - flow after, >= 0),
-        ``lost_share`` (of the base flow), ``latency_ms`` (best route after; ``inf`` when every
-        sink is cut off), ``added_latency_ms`` (``inf`` when cut off), ``disconnected`` (no
-        sink reachable). Sorted by ``lost_gbps`` and then ``added_latency_ms``, descending.
+        ``lost_share`` (of the base flow), ``latency_ms`` (one-way propagation over the best
+        route after; ``inf`` when every sink is cut off), ``added_latency_ms`` (``inf`` when
+        cut off), ``disconnected`` (no sink reachable), and the same latencies under names
+        that say what they are: ``one_way_propagation_ms``, ``added_one_way_propagation_ms``,
+        ``propagation_rtt_ms`` (round trip, twice the one-way figure).
+        Sorted by ``lost_gbps`` and then ``added_latency_ms``, descending.
         ``attrs``: ``base_flow_gbps``, ``base_latency_ms``, ``partial`` (``True`` when Ctrl-C
         stopped the sweep: the rows are then the cases finished so far), ``cases_done``,
         ``cases_total``.
@@ -220,6 +223,9 @@ def failure_sweep(
             "latency_ms": latency,
             "added_latency_ms": added,
             "disconnected": ~np.isfinite(latency),
+            "one_way_propagation_ms": latency,
+            "added_one_way_propagation_ms": added,
+            "propagation_rtt_ms": 2 * latency,
         }
     )
     out = out.sort_values(

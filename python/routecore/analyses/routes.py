@@ -38,7 +38,8 @@ class Route:
     links : tuple of str
         Link ids, one fewer than ``nodes``.
     latency_ms : float
-        Sum of the link latencies (one way).
+        Sum of the link latencies: one-way propagation (no processing delay; ``to_dict`` also
+        gives it as ``one_way_propagation_ms`` and its double as ``propagation_rtt_ms``).
     length_km : float
         Sum of the link lengths.
 
@@ -66,6 +67,8 @@ class Route:
             "src": self.nodes[0],
             "dst": self.nodes[-1],
             "latency_ms": self.latency_ms,
+            "one_way_propagation_ms": self.latency_ms,
+            "propagation_rtt_ms": 2 * self.latency_ms,
             "length_km": self.length_km,
             "nodes": list(self.nodes),
             "links": list(self.links),
@@ -139,12 +142,21 @@ class FlowReport:
     value_gbps : float
         The maximum flow.
     cut_links : tuple of str
-        Link ids of a minimum cut (their capacities add up to ``value_gbps``).
+        Link ids of the minimum cut closest to the sources (their capacities add up to
+        ``value_gbps``). Kept under this name; also :attr:`cut_links_closest_to_sources`.
     links : pandas.DataFrame
         One row per link: ``link``, ``a``, ``b``, ``medium``, ``capacity_gbps`` (as used, so 0
         for avoided links), ``flow_gbps`` (>= 0), ``direction`` (``"a->b"``, ``"b->a"`` or
-        ``""``), ``utilisation`` (flow / capacity, NaN for zero capacity), ``in_cut``.
+        ``""``), ``utilisation`` (flow / capacity, NaN for zero capacity), ``in_cut`` (in the
+        cut closest to the sources), ``in_sink_cut`` (in the cut closest to the sinks),
+        ``critical`` (in every minimum cut).
     sources, sinks : tuple of str
+    cut_links_closest_to_sinks : tuple of str
+        Link ids of the minimum cut closest to the sinks. Every minimum cut lies between the
+        two; when they differ the bottleneck is not unique.
+    critical_links : tuple of str
+        The links in every minimum cut: the only single links whose upgrade raises the maximum
+        flow (links given no capacity, e.g. in avoided countries, are left out).
 
     Examples
     --------
@@ -153,6 +165,8 @@ class FlowReport:
     >>> cut = sum(row["capacity_gbps"] for row in report.cut_rows())
     >>> bool(abs(cut - report.value_gbps) < 1e-6), len(report.busiest(3)) <= 3
     (True, True)
+    >>> set(report.critical_links) <= set(report.cut_links_closest_to_sinks)
+    True
     """
 
     value_gbps: float
@@ -160,6 +174,18 @@ class FlowReport:
     links: pd.DataFrame = field(repr=False)
     sources: tuple[str, ...] = ()
     sinks: tuple[str, ...] = ()
+    cut_links_closest_to_sinks: tuple[str, ...] = ()
+    critical_links: tuple[str, ...] = ()
+
+    @property
+    def cut_links_closest_to_sources(self) -> tuple[str, ...]:
+        """:attr:`cut_links` by a name that says which minimum cut it is."""
+        return self.cut_links
+
+    @property
+    def cut_is_unique(self) -> bool:
+        """Whether every minimum cut is made of the same links (of positive capacity)."""
+        return set(self.cut_links) == set(self.cut_links_closest_to_sinks)
 
     def cut_rows(self) -> list[dict[str, Any]]:
         """The cut links as dicts (link, a, b, medium, capacity_gbps)."""
@@ -179,12 +205,16 @@ class FlowReport:
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
+        """A JSON-ready dict (``cut_links`` is the cut closest to the sources, kept as before)."""
         return {
             "sources": list(self.sources),
             "sinks": list(self.sinks),
             "max_flow_gbps": self.value_gbps,
             "cut_links": list(self.cut_links),
+            "cut_links_closest_to_sources": list(self.cut_links),
+            "cut_links_closest_to_sinks": list(self.cut_links_closest_to_sinks),
+            "critical_links": list(self.critical_links),
+            "cut_is_unique": self.cut_is_unique,
             "cut_capacity_gbps": float(self.links.loc[self.links["in_cut"], "capacity_gbps"].sum()),
             "links": self.links.to_dict(orient="records"),
         }
@@ -243,11 +273,21 @@ def _flow_report(
     dst: npt.NDArray[np.int32],
 ) -> FlowReport:
     flow = np.asarray(result.edge_flow, dtype=np.float64)
-    cut = np.asarray(result.cut_edges, dtype=np.int64)
-    # Links given no capacity (avoided countries) cross the cut too but are not bottlenecks.
-    cut = cut[cap[cut] > 0]
-    in_cut = np.zeros(network.num_links, dtype=bool)
-    in_cut[cut] = True
+
+    def positive(edges: Any) -> npt.NDArray[np.int64]:
+        # Links given no capacity (avoided countries) cross cuts too but are not bottlenecks.
+        e = np.asarray(edges, dtype=np.int64)
+        return e[cap[e] > 0]
+
+    def mask(edges: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        out = np.zeros(network.num_links, dtype=bool)
+        out[edges] = True
+        return out
+
+    cut = positive(result.cut_edges)
+    sink_cut = positive(result.cut_edges_closest_to_sinks)
+    critical = positive(result.critical_edges)
+    in_cut = mask(cut)
     with np.errstate(divide="ignore", invalid="ignore"):
         util = np.where(cap > 0, np.abs(flow) / cap, np.nan)
     links = pd.DataFrame(
@@ -261,6 +301,8 @@ def _flow_report(
             "direction": np.where(flow > 0, "a->b", np.where(flow < 0, "b->a", "")),
             "utilisation": util,
             "in_cut": in_cut,
+            "in_sink_cut": mask(sink_cut),
+            "critical": mask(critical),
         }
     )
     ids = network.column("links", "id")
@@ -270,4 +312,6 @@ def _flow_report(
         links=links,
         sources=_ids(network, src),
         sinks=_ids(network, dst),
+        cut_links_closest_to_sinks=tuple(str(ids[e]) for e in sink_cut),
+        critical_links=tuple(str(ids[e]) for e in critical),
     )

@@ -17,6 +17,7 @@ from ..scenario import Network
 from ._common import _analysis_defaults, _named, _rows
 from ._sky import _run_sky, _school_sites, _site_latency, _SkyWork
 from ._stats import _column_quantiles
+from .latency import DelayAssumptions, delay_assumptions
 from .routes import Route, _route_from_path
 
 try:
@@ -30,10 +31,17 @@ __all__ = ["POLICIES", "school_connectivity", "school_route"]
 
 
 POLICIES = ("home", "any", "abroad")
-"""Gateway policies: ``home`` allows only gateways in the scenario's home country (the
-Kazakh rule that non-GSO gateways must be in-country); ``any`` allows every gateway;
-``abroad`` only gateways outside the home country (a system without an in-country gateway,
-as Starlink in Kazakhstan today)."""
+"""Gateway policies: ``home`` keeps the whole ground route in the scenario's home country (the
+Kazakh rule that non-GSO traffic stays in-country): the gateway, every ground node between it
+and the internet exchange, the exchange and the school itself must lie in the home country, and
+a school with no such route is offline (never rerouted abroad); ``any`` allows every gateway and
+ground route; ``abroad`` only gateways outside the home country, with any ground route (a system
+without an in-country gateway, as Starlink in Kazakhstan today)."""
+
+
+def _keep_in(policy: str, home: str | None) -> str | None:
+    """The country a policy's ground route must stay in (``None``: anywhere)."""
+    return home if policy == "home" else None
 
 
 def _policy_chunk(
@@ -46,9 +54,12 @@ def _policy_chunk(
     n_p, n_s = allowed.shape[0], work.num_schools
     best = np.full((n_p, times.size, n_s), np.inf)
     via = np.full((n_p, times.size, n_s), -1, dtype=np.int16)
-    for k, total in enumerate(_site_latency(work, cname, times)):
+    for k, sat in enumerate(_site_latency(work, cname, times)):
         for p in range(n_p):
-            masked = np.where(allowed[p][:, None], total, np.inf)
+            # The ground leg under this policy (inf where it would leave the country).
+            masked = np.where(allowed[p][:, None], sat + work.to_exchange[p][:, None], np.inf)
+            if work.school_allowed is not None:
+                masked[:, ~work.school_allowed[p]] = np.inf
             pick = np.argmin(masked, axis=0)
             val = masked[pick, np.arange(n_s)]
             best[p, k] = val
@@ -92,8 +103,10 @@ def school_connectivity(
     times_s : array_like of float
         Time steps (seconds since the constellation epoch).
     policies : sequence of {"home", "any", "abroad"}, default ("home", "any")
-        ``home``: only gateways in ``home_country``; ``any``: every gateway; ``abroad``: only
-        gateways outside ``home_country``.
+        ``home``: the whole route in ``home_country`` (gateway, ground network, exchange and
+        school; the ground leg is searched with every node outside it forbidden, and a school
+        without such a route is offline); ``any``: every gateway and route; ``abroad``: only
+        gateways outside ``home_country``. See :data:`POLICIES`.
     internet_exchanges : iterable of node ids, optional
         Default: ``analysis.internet_exchanges`` (Almaty IX for ``central-asia``).
     home_country : str, optional
@@ -117,10 +130,15 @@ def school_connectivity(
     pandas.DataFrame
         One row per (constellation, policy, school): ``constellation``, ``policy``, ``school``
         (node id), ``lat``, ``lon``, ``connected_share`` (share of time steps with a route),
-        ``median_latency_ms`` and ``p95_latency_ms`` (over connected steps; NaN if never),
-        ``min_latency_ms``, ``gateway`` (most used gateway id, ``""`` if never connected),
-        ``gateway_share`` (share of connected steps on that gateway), ``gateway_country``,
-        ``exchange`` (the exchange reached through that gateway). ``attrs``: ``partial``
+        ``median_latency_ms`` and ``p95_latency_ms`` (one-way propagation, over connected
+        steps; NaN if never), ``min_latency_ms``, ``gateway`` (most used gateway id, ``""`` if
+        never connected), ``gateway_share`` (share of connected steps on that gateway),
+        ``gateway_country``, ``exchange`` (the exchange reached through that gateway), then
+        ``median_one_way_propagation_ms`` and ``p95_one_way_propagation_ms`` (the same
+        figures under names that say what they are), ``median_propagation_rtt_ms`` (twice the
+        median), ``median_rtt_ms`` and ``p95_rtt_ms`` (round trip with the system's declared
+        delay, :mod:`~routecore.analyses.latency`; equal to the propagation round trip when
+        the scenario declares none). ``attrs``: ``partial``
         (``True`` when Ctrl-C stopped the sweep: statistics then cover the steps finished, and
         constellations without any are left out), ``steps_done`` (per constellation),
         ``times_done`` (per constellation, the time steps the statistics cover: blocks that
@@ -148,15 +166,24 @@ def school_connectivity(
             "policies 'home' and 'abroad' need home_country (or analysis.home_country)"
         )
     named = _named(constellations)
+    delays = delay_assumptions(network)
     times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
     kind = network.column("nodes", "kind")
     gateways = np.flatnonzero(kind == "gateway").astype(np.int32)
     if not (kind == "terminal").any() or gateways.size == 0:
         raise ScenarioError("school_connectivity needs terminal and gateway nodes")
+    keep_in = [_keep_in(p, home) for p in policies]
     schools, to_ix, ix_of_gw, (lat, lon, role) = _school_sites(
-        network, gateways, internet_exchanges
+        network, gateways, internet_exchanges, keep_in
     )
     country = network.column("nodes", "country")
+    school_allowed = np.array(
+        [
+            np.ones(schools.size, dtype=bool) if c is None else country[schools] == c
+            for c in keep_in
+        ],
+        dtype=bool,
+    ).reshape(len(policies), schools.size)
     allowed = {
         "home": country[gateways] == home,
         "any": np.ones(gateways.size, dtype=bool),
@@ -172,6 +199,7 @@ def school_connectivity(
         max_user_links,
         task_threads(threads, executor),
         allowed=np.array([allowed[p] for p in policies], dtype=bool).reshape(len(policies), -1),
+        school_allowed=school_allowed,
     )
     run, where = _run_sky(
         _policy_chunk,
@@ -204,9 +232,11 @@ def school_connectivity(
                     policy,
                     schools,
                     gateways,
-                    ix_of_gw,
+                    ix_of_gw[p],
                     best[cname][p, steps],
                     via[cname][p, steps],
+                    delays.system_name(cname, named[cname].name),
+                    delays,
                 )
             )
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_SCHOOL_COLUMNS)
@@ -233,6 +263,11 @@ _SCHOOL_COLUMNS = (
     "gateway_share",
     "gateway_country",
     "exchange",
+    "median_one_way_propagation_ms",
+    "p95_one_way_propagation_ms",
+    "median_propagation_rtt_ms",
+    "median_rtt_ms",
+    "p95_rtt_ms",
 )
 """The columns of :func:`school_connectivity`'s table, in order (also of an empty one)."""
 
@@ -246,6 +281,8 @@ def _school_table(
     ix_of_gw: npt.NDArray[Any],
     latency: npt.NDArray[np.float64],
     via: npt.NDArray[np.int64],
+    system: str,
+    delays: DelayAssumptions,
 ) -> pd.DataFrame:
     """Per-school statistics over the time axis (axis 0), vectorised: the rows of one
     (constellation, policy) in :func:`school_connectivity`'s table (:data:`_SCHOOL_COLUMNS`)."""
@@ -276,7 +313,12 @@ def _school_table(
         "gateway": gw_ids,
         "gateway_share": gw_share,
         "gateway_country": np.where(used > 0, country[gateways][top], ""),
-        "exchange": np.where(used > 0, ids[ix_of_gw][top], ""),
+        "exchange": np.where(used > 0, ids[np.maximum(ix_of_gw, 0)][top], ""),
+        "median_one_way_propagation_ms": median,
+        "p95_one_way_propagation_ms": p95,
+        "median_propagation_rtt_ms": 2 * median,
+        "median_rtt_ms": delays.rtt_ms(median, system=system),
+        "p95_rtt_ms": delays.rtt_ms(p95, system=system),
     }
     assert tuple(columns) == _SCHOOL_COLUMNS
     return pd.DataFrame(columns)
@@ -299,8 +341,9 @@ def school_route(
     ids. Meant for inspecting single schools (it runs one search per allowed gateway); use
     :func:`school_connectivity` for many.
 
-    Returns ``None`` when the school has no route under the policy at ``t_s``. An unknown
-    ``policy`` raises :class:`ValueError`.
+    Returns ``None`` when the school has no route under the policy at ``t_s`` (with
+    ``policy="home"`` every ground node on the route must lie in the home country, see
+    :data:`POLICIES`). An unknown ``policy`` raises :class:`ValueError`.
 
     Examples
     --------
@@ -328,9 +371,16 @@ def school_route(
     }.get(policy)
     if allowed is None:
         raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
+    keep_in = _keep_in(policy, home)
+    if keep_in is not None and country[row] != keep_in:
+        return None  # the school itself lies outside the country the route must stay in
     ixp = _rows(network, internet_exchanges, "internet_exchanges")
     ground = network.to_graph(capacity=None)
-    g_len, g_near = nearest_source(ground, ixp)
+    forbidden = None if keep_in is None else np.asarray(country != keep_in, dtype=bool)
+    starts = ixp if forbidden is None else ixp[~forbidden[ixp]]
+    if starts.size == 0:
+        return None
+    g_len, g_near = nearest_source(ground, starts, forbidden_nodes=forbidden)
     # Access graph as in school_connectivity: node 0 is the school, then the gateways.
     ground_rows = np.concatenate([[row], gateways])
     role = [int(GroundRole.TERMINAL)] + [int(GroundRole.GATEWAY)] * gateways.size
@@ -357,7 +407,7 @@ def school_route(
         for v in reversed(list(up.nodes))
     ]
     sky_links = [Medium(int(access_medium[e])).name.lower() for e in reversed(list(up.edges))]
-    down = shortest_path(ground, gw, int(g_near[gw]))
+    down = shortest_path(ground, gw, int(g_near[gw]), forbidden_nodes=forbidden)
     assert down is not None  # g_len[gw] is finite
     tail = _route_from_path(network, list(down.nodes), list(down.edges))
     return Route(

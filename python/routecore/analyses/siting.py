@@ -15,6 +15,7 @@ from ..scenario import Network
 from ._common import _analysis_defaults, _named
 from ._sky import _run_sky, _school_sites, _site_latency, _SkyWork
 from ._stats import _column_quantiles
+from .latency import delay_assumptions
 
 try:
     import pandas as pd
@@ -39,7 +40,10 @@ def _siting_chunk(
     candidates = work.candidates
     assert candidates is not None
     out = np.full((candidates.size, times.size, work.num_schools), np.inf)
-    for k, total in enumerate(_site_latency(work, cname, times)):
+    for k, sat in enumerate(_site_latency(work, cname, times)):
+        total = sat + work.to_exchange[0][:, None]
+        if work.school_allowed is not None:
+            total[:, ~work.school_allowed[0]] = np.inf
         out[:, k] = total[candidates]
         if work.existing is not None and work.existing.any():
             out[:, k] = np.minimum(out[:, k], total[work.existing].min(axis=0))
@@ -56,6 +60,7 @@ def gateway_siting(
     existing: Iterable[str] | None = None,
     internet_exchanges: Iterable[str] | None = None,
     home_country: str | None = None,
+    in_country: bool = True,
     max_user_links: int | None = None,
     threads: int | None = None,
     executor: Any = None,
@@ -82,6 +87,11 @@ def gateway_siting(
     mode : {"single", "added"}, default "single"
     existing : iterable of node ids, optional
         The current gateways for ``mode="added"``. Default: the gateways in ``home_country``.
+    in_country : bool, default True
+        With a home country, keep the whole route in it, as ``policy="home"`` of
+        :func:`school_connectivity`: the site's ground leg to the exchange may not leave the
+        country (a site or school abroad, or one whose only ground route leaves the country,
+        gets no route). ``False``: any ground route.
     internet_exchanges, home_country, max_user_links, threads, executor, progress, chunk_size
         As in :func:`school_connectivity`.
 
@@ -94,7 +104,11 @@ def gateway_siting(
         ``ground_latency_ms`` (site -> exchange), ``connected_share`` (share of school x time
         step samples with a route), ``median_latency_ms``, ``p95_latency_ms`` (over the
         connected samples; NaN if none), ``worst_school_connected_share`` (the least covered
-        school's share of connected steps). Ranked by ``connected_share`` (descending), then
+        school's share of connected steps), then ``median_one_way_propagation_ms``,
+        ``p95_one_way_propagation_ms`` (the same figures under names that say what they are:
+        every latency here is one-way propagation), ``median_rtt_ms`` and ``p95_rtt_ms``
+        (round trip with the system's declared delay, :mod:`~routecore.analyses.latency`).
+        Ranked by ``connected_share`` (descending), then
         ``median_latency_ms`` and ``p95_latency_ms`` (ascending). ``attrs``: ``partial``,
         ``steps_done``, ``times_done``, ``steps_total`` as in :func:`school_connectivity`.
 
@@ -131,8 +145,14 @@ def gateway_siting(
     sites, inverse = np.unique(np.concatenate([cand, old]), return_inverse=True)
     sites = sites.astype(np.int32)
     named = _named(constellations)
+    delays = delay_assumptions(network)
     times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
-    schools, to_ix, ix_of_site, (lat, lon, role) = _school_sites(network, sites, internet_exchanges)
+    keep_in = home if (in_country and home) else None
+    schools, to_ix2, ix_of_site2, (lat, lon, role) = _school_sites(
+        network, sites, internet_exchanges, [keep_in]
+    )
+    to_ix, ix_of_site = to_ix2[0], ix_of_site2[0]
+    school_allowed = None if keep_in is None else (country[schools] == keep_in)[None, :]
     existing_mask = np.zeros(sites.size, dtype=bool)
     existing_mask[inverse[cand.size :]] = True
     work = _SkyWork(
@@ -141,9 +161,10 @@ def gateway_siting(
         lon,
         role,
         int(schools.size),
-        to_ix,
+        to_ix2,
         max_user_links,
         task_threads(threads, executor),
+        school_allowed=school_allowed,
         existing=existing_mask if mode == "added" else None,
         candidates=inverse[: cand.size].astype(np.int64),
     )
@@ -169,6 +190,7 @@ def gateway_siting(
         steps = done[cname]
         if not steps.any():
             continue
+        system = delays.system_name(cname, named[cname].name)
         lat_c = latency[cname][:, steps].reshape(cand.size, -1)
         connected = np.isfinite(lat_c)
         per_school = np.isfinite(latency[cname][:, steps]).mean(axis=1)
@@ -191,6 +213,10 @@ def gateway_siting(
                 "median_latency_ms": median,
                 "p95_latency_ms": p95,
                 "worst_school_connected_share": per_school.min(axis=1),
+                "median_one_way_propagation_ms": median,
+                "p95_one_way_propagation_ms": p95,
+                "median_rtt_ms": delays.rtt_ms(median, system=system),
+                "p95_rtt_ms": delays.rtt_ms(p95, system=system),
             }
         )
         table["_order"] = -table["connected_share"]

@@ -13,6 +13,7 @@ import numpy.typing as npt
 from ..paths import nearest_source, shortest_path
 from ..scenario import Network
 from ._common import _analysis_defaults, _country_mask, _ids, _rows
+from .latency import delay_assumptions
 from .routes import _route_from_path, flow_between
 
 try:
@@ -37,12 +38,20 @@ class TransitResult:
     cases : pandas.DataFrame
         One row per (variant, policy): ``variant``, ``policy`` (``"all routes"`` or
         ``"avoid RU"`` etc.), ``max_flow_gbps``, ``cut_capacity_gbps`` (equal to the flow),
-        ``cut_links`` (tuple of link ids), ``best_sink``, ``best_latency_ms``, ``best_route``
-        (tuple of node ids from the nearest source).
+        ``cut_links`` (tuple of link ids: the minimum cut closest to the sources, also as
+        ``cut_links_closest_to_sources``), ``cut_links_closest_to_sinks``, ``critical_links``
+        (in every minimum cut: the only single links whose upgrade raises the flow),
+        ``cut_is_unique`` (the two cuts agree), ``best_sink``, ``best_latency_ms`` (one-way
+        propagation; also as ``best_one_way_propagation_ms``), ``best_propagation_rtt_ms``
+        (twice that), ``best_rtt_ms`` (with the declared delays), ``best_route`` (tuple of
+        node ids from the nearest source).
     routes : pandas.DataFrame
         One row per (variant, policy, sink): ``source`` (the nearest source), ``sink``,
-        ``latency_ms``, ``length_km``, ``route`` (node ids), ``links`` (link ids); latency is
-        ``inf`` and the route empty when the sink cannot be reached.
+        ``latency_ms`` (one-way propagation; also as ``one_way_propagation_ms``),
+        ``propagation_rtt_ms`` (twice that), ``rtt_ms`` (round trip with the scenario's
+        declared per-hop delays, :mod:`~routecore.analyses.latency`), ``hops``,
+        ``length_km``, ``route`` (node ids), ``links`` (link ids); latency is ``inf`` and the
+        route empty when the sink cannot be reached.
     links : pandas.DataFrame
         One row per (variant, policy, link): the :class:`FlowReport` link columns.
     """
@@ -97,6 +106,7 @@ def transit_capacity(
     if avoid_countries:
         policies.append(tuple(avoid_countries))
     case_rows, route_rows, link_tables = [], [], []
+    delays = delay_assumptions(network)
     for variant in variants:
         net = network.variant(variant) if variant else network
         src = _rows(net, sources, "transit_sources")
@@ -109,6 +119,10 @@ def transit_capacity(
             name = _policy_name(avoid)
             routes = _best_routes(net, g, src, dst, avoid)
             for r in routes:
+                r["one_way_propagation_ms"] = r["latency_ms"]
+                r["propagation_rtt_ms"] = 2 * r["latency_ms"]
+                r["hops"] = len(r["links"])
+                r["rtt_ms"] = delays.rtt_ms(r["latency_ms"], hops=r["hops"])
                 route_rows.append({"variant": variant or "base", "policy": name, **r})
             best = min(routes, key=lambda r: r["latency_ms"])
             cut_cap = float(report.links.loc[report.links["in_cut"], "capacity_gbps"].sum())
@@ -119,8 +133,15 @@ def transit_capacity(
                     "max_flow_gbps": report.value_gbps,
                     "cut_capacity_gbps": cut_cap,
                     "cut_links": report.cut_links,
+                    "cut_links_closest_to_sources": report.cut_links,
+                    "cut_links_closest_to_sinks": report.cut_links_closest_to_sinks,
+                    "critical_links": report.critical_links,
+                    "cut_is_unique": report.cut_is_unique,
                     "best_sink": best["sink"],
                     "best_latency_ms": best["latency_ms"],
+                    "best_one_way_propagation_ms": best["latency_ms"],
+                    "best_propagation_rtt_ms": best["propagation_rtt_ms"],
+                    "best_rtt_ms": best["rtt_ms"],
                     "best_route": best["route"],
                 }
             )

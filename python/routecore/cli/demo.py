@@ -182,8 +182,11 @@ def compute_demo(
 def school_summary(schools: pd.DataFrame, home: str) -> pd.DataFrame:
     """One row per (constellation, policy) of a :func:`~routecore.analyses.school_connectivity`
     table: schools always / never connected, mean connected share, median of the median and
-    95th percentile of the p95 latencies, schools whose main gateway is abroad, and the four
-    most used gateways.
+    95th percentile of the p95 latencies (one-way propagation, kept as ``median_latency_ms`` /
+    ``p95_latency_ms`` and also named ``median_one_way_propagation_ms`` /
+    ``p95_one_way_propagation_ms``), the same as round trips (``median_rtt_ms`` /
+    ``p95_rtt_ms``, with the declared delays when the table has those columns, else twice the
+    propagation), schools whose main gateway is abroad, and the four most used gateways.
 
     >>> import pandas as pd
     >>> schools = pd.DataFrame({"constellation": "s", "policy": "any", "connected_share": [1.0],
@@ -194,6 +197,9 @@ def school_summary(schools: pd.DataFrame, home: str) -> pd.DataFrame:
     """
     import numpy as np
     import pandas as pd
+
+    def stat(values: Any, q: float) -> float:
+        return float(np.nanpercentile(values, q)) if values.notna().any() else float("nan")
 
     rows = []
     for (cname, policy), grp in schools.groupby(["constellation", "policy"], sort=False):
@@ -213,6 +219,10 @@ def school_summary(schools: pd.DataFrame, home: str) -> pd.DataFrame:
                 "p95_latency_ms": float(np.nanpercentile(grp["p95_latency_ms"], 95))
                 if grp["p95_latency_ms"].notna().any()
                 else float("nan"),
+                "median_one_way_propagation_ms": stat(grp["median_latency_ms"], 50),
+                "p95_one_way_propagation_ms": stat(grp["p95_latency_ms"], 95),
+                "median_rtt_ms": stat(grp.get("median_rtt_ms", 2 * grp["median_latency_ms"]), 50),
+                "p95_rtt_ms": stat(grp.get("p95_rtt_ms", 2 * grp["p95_latency_ms"]), 95),
                 "main_gateway_abroad": int(main_abroad.sum()),
                 "gateways": ", ".join(f"{g} {n}" for g, n in top.head(4).items()),
             }
@@ -228,6 +238,8 @@ def scenario_summary(net: Network) -> dict[str, Any]:
     >>> doc["name"], doc["num_nodes"] > 0
     ('central-asia', True)
     """
+    from ..analyses.latency import LATENCY_BASIS, delay_assumptions
+
     nodes, links, meta = net.nodes, net.links, net.meta
     by_kind: dict[str, Any] = {}
     for kind, grp in nodes.groupby("kind", sort=False):
@@ -255,4 +267,10 @@ def scenario_summary(net: Network) -> dict[str, Any]:
             for a in meta.get("assumptions", [])
         ],
         "sources": len(meta.get("sources", [])),
+        "latency": {
+            "basis": LATENCY_BASIS,
+            "rtt": "rtt_ms = 2 x (one-way propagation + declared one-way delays); "
+            "propagation_rtt_ms = 2 x one-way propagation",
+            "declared_delays": delay_assumptions(net).to_dict(),
+        },
     }

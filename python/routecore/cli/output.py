@@ -66,7 +66,7 @@ def _draw_map(result: DemoResult, path: Path) -> None:
         if row["route"]:
             label = (
                 f"{_node_label(net, row['source'])} → {_node_label(net, sink)}, "
-                f"{row['policy']}: {row['latency_ms']:.1f} ms"
+                f"{row['policy']}: {row['latency_ms']:.1f} ms one-way propagation"
             )
             routes[label] = row["route"]
     flows = transit.cases.set_index(["variant", "policy"])["max_flow_gbps"]
@@ -81,7 +81,8 @@ def _draw_map(result: DemoResult, path: Path) -> None:
         ]
         terminals = {
             "terminal_values": dict(zip(shown["school"], shown["median_latency_ms"], strict=True)),
-            "terminal_label": f"School → exchange, median ms\n({first['constellation']}, "
+            "terminal_label": f"School → exchange, median one-way propagation ms\n"
+            f"({first['constellation']}, "
             f"gateways {_policy_words(str(first['policy']), result.home)})",
         }
     network_map(
@@ -89,6 +90,8 @@ def _draw_map(result: DemoResult, path: Path) -> None:
         path=path,
         routes=routes,
         cut_links=base["cut_links"],
+        sink_cut_links=base.get("cut_links_closest_to_sinks"),
+        critical_links=base.get("critical_links"),
         title=f"{net.meta.get('title', net.name)}\nAsia→Europe minimum cut "
         f"({base['variant']}, {base['policy']}), fastest routes, and school latency",
         note="Asia→Europe max flow\n" + note,

@@ -47,6 +47,44 @@ def _route_text(net: Network, route: Sequence[str]) -> str:
     return " → ".join(names)
 
 
+def _cut_cell(row: Any) -> str:
+    """The minimum cut of a transit case for the table: its links, or that it is not unique."""
+    if row.get("cut_is_unique", True):
+        return f"{', '.join(row['cut_links']) or '—'} (unique)"
+    return "not unique: see below"
+
+
+def _cuts_text(cases: Any) -> Any:
+    """For every transit case whose minimum cut is not unique: both canonical cuts and the
+    links in every minimum cut (the only single links whose upgrade raises the max flow)."""
+    from rich.text import Text
+
+    text = Text()
+    for _, row in cases.iterrows():
+        if row.get("cut_is_unique", True):
+            continue
+        every = ", ".join(row["critical_links"])
+        text.append(f"{row['variant']}, {row['policy']}: ", style="bold")
+        text.append(
+            "the minimum cut is NOT unique. Closest to the sources: "
+            f"{', '.join(row['cut_links']) or '—'}; closest to the sinks: "
+            f"{', '.join(row['cut_links_closest_to_sinks']) or '—'} (every minimum cut lies "
+            "between them). In every minimum cut: "
+            + (
+                f"{every} (the only single links whose upgrade raises the max flow)\n"
+                if every
+                else "no link, so no single-link upgrade raises the max flow\n"
+            )
+        )
+    return text
+
+
+_LATENCY_CAPTION = (
+    "ms: one-way propagation (speed of light only, no processing or scheduling delay); "
+    "RTT: round trip, 2 x one-way propagation plus any delay the scenario declares in [delays]"
+)
+
+
 def _transit_table(net: Network, cases: Any) -> Any:
     from rich.table import Table
 
@@ -57,15 +95,16 @@ def _transit_table(net: Network, cases: Any) -> Any:
     t.add_column("routes")
     t.add_column("max flow\nTbit/s", justify="right")
     t.add_column("minimum cut (links)", overflow="fold")
-    t.add_column("fastest", justify="right")
+    t.add_column("fastest: one-way\npropagation / RTT", justify="right")
     for _, row in cases.iterrows():
         _add_row(
             t,
             row["variant"],
             row["policy"],
             _fmt(row["max_flow_gbps"] / 1000, 1),
-            ", ".join(row["cut_links"]),
-            f"{_fmt(row['best_latency_ms'], 1)} ms to {_node_label(net, row['best_sink'])}",
+            _cut_cell(row),
+            f"{_fmt(row['best_latency_ms'], 1)} / {_fmt(2 * row['best_latency_ms'], 1)} ms "
+            f"to {_node_label(net, row['best_sink'])}",
         )
     return t
 
@@ -82,7 +121,10 @@ def _routes_text(net: Network, routes: Any) -> Any:
         seen.add(key)
         text.append(f"{row['policy']} → {_node_label(net, row['sink'])}: ", style="bold")
         if row["route"]:
-            text.append(f"{row['latency_ms']:.1f} ms, {row['length_km']:,.0f} km: ")
+            text.append(
+                f"{row['latency_ms']:.1f} ms one-way propagation "
+                f"({2 * row['latency_ms']:.1f} ms RTT), {row['length_km']:,.0f} km: "
+            )
             text.append(_route_text(net, row["route"]) + "\n", style="dim")
         else:
             text.append("no route\n")
@@ -110,7 +152,7 @@ def _sweep_table(sweeps: dict[str, Any], top: int) -> Any:
     t.add_column("failed link(s)")
     for n in names:
         t.add_column(f"lost Gbit/s\n{n}", justify="right")
-        t.add_column(f"+ms\n{n}", justify="right")
+        t.add_column(f"+ms one-way\n{n}", justify="right")
     for _, row in merged.head(top).iterrows():
         cells = [row["failed"]]
         for n in names:
@@ -122,19 +164,22 @@ def _sweep_table(sweeps: dict[str, Any], top: int) -> Any:
 
 def _school_summary_table(summary: Any, steps: dict[str, int], step_s: float, home: str) -> Any:
     from rich.table import Table
+    from rich.text import Text
 
     counts = sorted(set(steps.values()))
     shown = "/".join(str(c) for c in counts)
     t = Table(
         title=f"Rural schools → internet exchange ({shown} time steps, every {step_s:g} s)",
         title_justify="left",
+        caption=Text(_LATENCY_CAPTION, style="dim"),
+        caption_justify="left",
     )
     t.add_column("system")
     t.add_column("gateways")
     t.add_column("always\nonline", justify="right")
     t.add_column("time\nonline", justify="right")
-    t.add_column("median\nms", justify="right")
-    t.add_column("p95\nms", justify="right")
+    t.add_column("one-way\nms:\nmedian\n/ p95", justify="right")
+    t.add_column("RTT\nms:\nmedian", justify="right")
     t.add_column("main gateway (schools)", overflow="fold")
     for _, row in summary.iterrows():
         _add_row(
@@ -143,8 +188,8 @@ def _school_summary_table(summary: Any, steps: dict[str, int], step_s: float, ho
             _policy_words(str(row["policy"]), home),
             f"{row['always_connected'] / row['schools']:.0%}",
             f"{row['mean_connected_share']:.1%}",
-            _fmt(row["median_latency_ms"], 1),
-            _fmt(row["p95_latency_ms"], 1),
+            f"{_fmt(row['median_latency_ms'], 1)} / {_fmt(row['p95_latency_ms'], 1)}",
+            _fmt(row.get("median_rtt_ms", 2 * row["median_latency_ms"]), 1),
             row["gateways"],
         )
     return t
@@ -152,18 +197,21 @@ def _school_summary_table(summary: Any, steps: dict[str, int], step_s: float, ho
 
 def _siting_table(siting: Any, home: str, top: int) -> Any:
     from rich.table import Table
+    from rich.text import Text
 
     t = Table(
         title=f"Best single in-country gateway site ({home}), by school latency (top {top})",
         title_justify="left",
+        caption=Text(_LATENCY_CAPTION, style="dim"),
+        caption_justify="left",
     )
     for name, justify in [
         ("system", "left"),
         ("rank", "right"),
         ("site", "left"),
         ("time\nonline", "right"),
-        ("median\nms", "right"),
-        ("p95\nms", "right"),
+        ("one-way\nms:\nmedian\n/ p95", "right"),
+        ("RTT\nms:\nmedian", "right"),
         ("worst school\nonline", "right"),
     ]:
         t.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -175,8 +223,8 @@ def _siting_table(siting: Any, home: str, top: int) -> Any:
                 str(row["rank"]),
                 f"{row['name']} ({row['kind']})",
                 f"{row['connected_share']:.1%}",
-                _fmt(row["median_latency_ms"], 1),
-                _fmt(row["p95_latency_ms"], 1),
+                f"{_fmt(row['median_latency_ms'], 1)} / {_fmt(row['p95_latency_ms'], 1)}",
+                _fmt(row.get("median_rtt_ms", 2 * row["median_latency_ms"]), 1),
                 f"{row['worst_school_connected_share']:.0%}",
             )
     return t
@@ -269,12 +317,13 @@ def print_route(console: Console, route: Route) -> None:
     from rich.table import Table
 
     t = Table(
-        title=f"{route.nodes[0]} -> {route.nodes[-1]}: {_fmt(route.latency_ms, 2)} ms, "
+        title=f"{route.nodes[0]} -> {route.nodes[-1]}: {_fmt(route.latency_ms, 2)} ms one-way "
+        f"propagation ({_fmt(2 * route.latency_ms, 2)} ms RTT), "
         f"{_fmt(route.length_km, 0)} km, {len(route.links)} links",
         title_justify="left",
     )
-    for col in ("#", "from", "to", "link", "medium", "km", "ms", "Gbit/s"):
-        t.add_column(col, justify="right" if col in ("#", "km", "ms", "Gbit/s") else "left")
+    for col in ("#", "from", "to", "link", "medium", "km", "ms one-way", "Gbit/s"):
+        t.add_column(col, justify="left" if col in ("from", "to", "link", "medium") else "right")
     for i, hop in enumerate(route.hops(), start=1):
         _add_row(
             t,
@@ -312,12 +361,30 @@ def print_flow(console: Console, report: FlowReport, avoid: Sequence[str]) -> No
         style="bold",
         markup=False,
     )
-    t = Table(title="Minimum cut", title_justify="left")
+    unique = report.cut_is_unique
+    t = Table(
+        title="Minimum cut (unique)"
+        if unique
+        else "Minimum cut closest to the sources (NOT unique)",
+        title_justify="left",
+    )
     for col in ("link", "from", "to", "medium", "Gbit/s"):
         t.add_column(col, justify="right" if col == "Gbit/s" else "left")
     for row in report.cut_rows():
         _add_row(t, row["link"], row["a"], row["b"], row["medium"], _fmt(row["capacity_gbps"], 0))
     console.print(t)
+    if not unique:
+        every = ", ".join(report.critical_links)
+        console.print(
+            "Equally tight cut closest to the sinks: "
+            f"{', '.join(report.cut_links_closest_to_sinks) or '—'}. In every minimum cut: "
+            + (
+                f"{every} (the only single links whose upgrade raises the max flow)."
+                if every
+                else "no link, so no single-link upgrade raises the max flow."
+            ),
+            markup=False,
+        )
     t = Table(title="Busiest links", title_justify="left")
     for col in ("link", "flow Gbit/s", "capacity", "utilisation"):
         t.add_column(col, justify="left" if col == "link" else "right")
@@ -372,6 +439,7 @@ def print_demo_stage(console: Console, stage: str, result: DemoResult) -> None:
     if stage == "transit":
         cases, routes = result.transit.cases, result.transit.routes
         console.print(_transit_table(net, cases))
+        console.print(_cuts_text(cases))
         console.print(_routes_text(net, routes[routes["variant"] == cases.iloc[0]["variant"]]))
         console.print(f"[dim]transit capacity: {seconds:.2f} s[/dim]")
     elif stage == "failures":
