@@ -463,7 +463,9 @@ def test_every_cited_source_and_assumption_exists(net: Network) -> None:
     meta = net.meta
     ids = {s["id"] for s in meta["sources"]} | {a["id"] for a in meta["assumptions"]}
     assert len(ids) == len(meta["sources"]) + len(meta["assumptions"])
-    for table in (net.nodes, net.links):
+    tables = [net.nodes, net.links]
+    tables += [t for v in net.variant_names for t in (net.variant(v).nodes, net.variant(v).links)]
+    for table in tables:
         for cell in table["source"]:
             tokens = [t.strip() for t in cell.split(";")]
             assert tokens and set(tokens) <= ids, cell

@@ -13,7 +13,7 @@ import routecore as rc
 from routecore.scenario import C_KM_PER_MS, Network, load_network
 
 from .oracles import unit_vector
-from .scenario_files import LINKS_CSV, NODES_CSV, SCENARIO_TOML, write_scenario
+from .scenario_files import LINKS_CSV, SCENARIO_TOML, write_scenario
 
 NODES = {  # the tiny scenario's coordinates (scenario_files.NODES_CSV)
     "alpha": (43.25, 76.91),
@@ -180,7 +180,7 @@ def test_added_rows_are_checked_like_the_base_tables(
 
 def test_a_variant_override_is_checked_against_physics(tmp_path: Path) -> None:
     toml = SCENARIO_TOML.replace("capacity_gbps = 20000", "length_km = 100")
-    with pytest.raises(rc.ScenarioError, match="variant 'fast'.*shorter than the great-circle"):
+    with pytest.raises(rc.ScenarioError, match=r"variant 'fast'.*shorter than the great-circle"):
         load(tmp_path, toml=toml)
 
 
