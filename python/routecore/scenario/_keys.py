@@ -193,16 +193,21 @@ did you mean 'remove_links'? (allowed here: description, remove_nodes, remove_li
 add_nodes, add_links)
     """
     _unknown(meta, TOP_KEYS, (), file, lines)
-    for key, allowed in (
+    tables: tuple[tuple[str, Sequence[str]], ...] = (
         ("units", UNIT_KEYS),
         ("parameters", PARAMETER_KEYS),
         ("analysis", ANALYSIS_KEYS),
         ("derived_from", DERIVED_KEYS),
-    ):
+    )
+    for key, allowed in tables:
         if key in meta:
             _table(meta[key], (key,), file, lines)
             _unknown(meta[key], allowed, (key,), file, lines)
-    for key, allowed in (("sources", SOURCE_KEYS), ("assumptions", ASSUMPTION_KEYS)):
+    lists: tuple[tuple[str, Sequence[str]], ...] = (
+        ("sources", SOURCE_KEYS),
+        ("assumptions", ASSUMPTION_KEYS),
+    )
+    for key, allowed in lists:
         if key in meta:
             for i, entry in enumerate(_entries(meta[key], (key,), file, lines)):
                 _unknown(entry, allowed, (key, i), file, lines)
@@ -230,7 +235,11 @@ add_nodes, add_links)
                     here = (*path, "links", link_id)
                     _table(changes, here, file, lines)
                     _unknown(changes, sorted(_LINK_OVERRIDES), here, file, lines)
-            for key, allowed in (("add_nodes", NODE_KEYS), ("add_links", LINK_KEYS)):
+            added: tuple[tuple[str, Sequence[str]], ...] = (
+                ("add_nodes", NODE_KEYS),
+                ("add_links", LINK_KEYS),
+            )
+            for key, allowed in added:
                 if key in spec:
                     for i, entry in enumerate(_entries(spec[key], (*path, key), file, lines)):
                         _unknown(entry, allowed, (*path, key, i), file, lines)
