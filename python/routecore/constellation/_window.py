@@ -48,7 +48,7 @@ def slowest_period_s(constellations: Iterable[Constellation]) -> float:
 
     >>> from routecore.constellation import ONEWEB, STARLINK_SHELL1
     >>> round(slowest_period_s([STARLINK_SHELL1, ONEWEB]))
-    6565
+    6556
     """
     return max((s.period_s for c in constellations for s in c.shells), default=0.0)
 
