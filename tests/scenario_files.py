@@ -11,7 +11,7 @@ NODES_CSV = """\
 id,name,kind,country,lat,lon,source
 alpha,Alpha City,pop,KZ,43.25,76.91,test
 beta,Beta Gateway,gateway,KZ,51.18,71.45,test
-gamma,Gamma,ixp,AZ,40.38,49.89,test
+gamma,Gamma,ixp,AZ,42.38,49.89,test
 delta,Delta School,terminal,KZ,48.0,68.0,
 """
 LINKS_CSV = """\

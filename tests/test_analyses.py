@@ -44,9 +44,10 @@ def transit(net: Network):  # type: ignore[no-untyped-def]
 
 def test_transit_covers_both_variants_and_both_policies(transit) -> None:  # type: ignore[no-untyped-def]
     cases = transit.cases
-    assert set(cases["variant"]) == {"tcfo-4tbps", "tcfo-6tbps"}
+    variants = {"tcfo-4tbps", "tcfo-6tbps", "tcfo-2025", "tcfo-2025-reserve"}
+    assert set(cases["variant"]) == variants
     assert set(cases["policy"]) == {"all routes", "avoid RU"}
-    assert len(cases) == 4
+    assert len(cases) == 2 * len(variants)
 
 
 def test_transit_flow_equals_cut_capacity_and_networkx(net: Network, transit) -> None:  # type: ignore[no-untyped-def]

@@ -208,14 +208,16 @@ def test_demo_writes_map_json_and_csv(tmp_path: Path, capsys: pytest.CaptureFixt
     text = capsys.readouterr().out
     for heading in ("Asia → Europe transit", "single-link failures", "Rural schools"):
         assert heading in text
+    assert "Constellation assumptions" in text  # the preset spread
+    assert "shorter than one orbit" in " ".join(text.split())  # 2 x 600 s is a short window
     assert (out / "map.png").read_bytes()[:8] == PNG_MAGIC
     doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
     cases = doc["transit"]["cases"]
-    assert len(cases) == 4
+    assert len(cases) == 8  # 4 cable variants x 2 policies
     assert all(c["max_flow_gbps"] == pytest.approx(c["cut_capacity_gbps"]) for c in cases)
     assert {r["policy"] for r in doc["schools"]["summary"]} == {"home", "any", "abroad"}
     lines = (out / "schools.csv").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1 + 2 * 3 * 2000  # header + constellations x policies x schools
+    assert len(lines) == 1 + 4 * 3 * 2000  # header + constellation presets x policies x schools
 
 
 def test_demo_json_goes_to_stdout_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

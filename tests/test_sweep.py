@@ -556,10 +556,16 @@ def test_demo_ctrl_c_in_a_sweep_writes_the_finished_part(
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--steps", "3", "--step-s", "600"]) == 130
     captured = capsys.readouterr()
-    assert "interrupted" in captured.err and "2 of 6 time steps" in captured.out
+    # 4 constellation presets x 3 steps (the demo's preset spread runs in the same sweep)
+    assert "interrupted" in captured.err and "2 of 12 time steps" in captured.out
     doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert doc["partial"] is True
-    assert doc["schools"]["steps_done"] == {"Starlink shell 1": 2, "OneWeb": 0}
+    assert doc["schools"]["steps_done"] == {
+        "Starlink shell 1": 2,
+        "Starlink shell 1, bent pipe": 0,
+        "OneWeb": 0,
+        "OneWeb, 55° users": 0,
+    }
     assert doc["gateway_siting"] is None  # skipped after the interrupt
     assert len(doc["failure_sweep"]["all routes"]) == 35  # finished before the interrupt
     lines = (out / "schools.csv").read_text(encoding="utf-8").splitlines()

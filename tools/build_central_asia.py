@@ -40,6 +40,10 @@ KZ_RU_BORDER_GBPS = 4_000.0  # assumption A13
 TAIL_GBPS = 400.0  # assumption A14
 TCFO_KM = 400.0  # totaltele-2019, digitalsilkway (380-400 km)
 TCFO_GBPS = (4_000.0, 6_000.0)  # digitalsilkway "at least 4-6 Tbit/s"; totaltele-2019 (6)
+TCFO_2025_KM = 380.0  # trend-2025-tcfo: Aktau-Sumgait 380 km (2023-2025 design)
+TCFO_2025_GBPS = 400_000.0  # trend-2025-tcfo: "up to 400 Tbit/s" (a design ceiling, A20)
+TCFO_RESERVE_KM = 330.0  # capacitymedia-tcfo: reserve Kuryk-Buzovna ~330 km
+TCFO_RESERVE_GBPS = 400_000.0  # [ASSUMED] as the main cable (A20); not sourced
 SCHOOL_COUNT = 2000
 SCHOOL_SEED = 20240829  # the date of Order No. 529 that allowed the school pilot
 SCHOOL_CLEARANCE_KM = 30.0  # assumption A16
@@ -128,6 +132,19 @@ SOURCES: list[dict[str, str]] = [
         "url": "https://satproviders.com",
     },
     {
+        "id": "trend-2025-tcfo",
+        "title": "Trend 2025-08-06 and 2025-03-04: Trans-Caspian cable, AzerTelecom-Kazakhtelecom "
+        "joint venture, Aktau-Sumgait 380 km, up to 400 Tbit/s, marine survey from 2025-08, "
+        "completion end-2026 (2023-2025 design)",
+        "url": "https://trend.az",
+    },
+    {
+        "id": "capacitymedia-tcfo",
+        "title": "Capacity Media: Trans-Caspian cable with two fibres, Aktau-Siyazan 340 km plus a "
+        "reserve Kuryk-Buzovna link of about 330 km",
+        "url": "https://www.capacitymedia.com",
+    },
+    {
         "id": "order-529",
         "title": "Order No. 529 of 2024-08-29, rules for non-geostationary satellite networks "
         "(2,000-school Starlink pilot)",
@@ -206,7 +223,7 @@ ROUTES: list[tuple[str, str, str, str, float, str, str]] = [
         "fiber",
         BACKBONE_GBPS,
         "Kazakhtelecom",
-        f"{NIH};A10;A12",
+        f"{NIH};A10;A12;A21",
     ),
     (
         "shymkent-kyzylorda",
@@ -215,7 +232,7 @@ ROUTES: list[tuple[str, str, str, str, float, str, str]] = [
         "fiber",
         BACKBONE_GBPS,
         "Kazakhtelecom",
-        f"{NIH};A10;A12",
+        f"{NIH};A10;A12;A21",
     ),
     (
         "kyzylorda-aktobe",
@@ -224,7 +241,7 @@ ROUTES: list[tuple[str, str, str, str, float, str, str]] = [
         "fiber",
         BACKBONE_GBPS,
         "Kazakhtelecom",
-        f"{NIH};A10;A12",
+        f"{NIH};A10;A12;A21",
     ),
     (
         "aktobe-atyrau",
@@ -233,9 +250,9 @@ ROUTES: list[tuple[str, str, str, str, float, str, str]] = [
         "fiber",
         BACKBONE_GBPS,
         "Kazakhtelecom",
-        f"{NIH};A10;A12",
+        f"{NIH};A10;A12;A21",
     ),
-    ("atyrau-aktau", "atyrau", "aktau", "fiber", BACKBONE_GBPS, "", "A07;A10;A12"),
+    ("atyrau-aktau", "atyrau", "aktau", "fiber", BACKBONE_GBPS, "", "A07;A10;A12;A21"),
     ("almaty-karaganda", "almaty", "karaganda", "fiber", BACKBONE_GBPS, "", "A07;A10;A12"),
     ("karaganda-astana", "karaganda", "astana", "fiber", BACKBONE_GBPS, "", "A07;A10;A12"),
     # The Trans-Caspian cable (2019 design; capacity variants in scenario.toml)
@@ -437,7 +454,7 @@ ASSUMPTIONS: list[dict[str, str]] = [
         "subject": "Siyazan landing point coordinates",
         "value": "41.08 N, 49.11 E",
         "basis": "[UNCERTAIN] From memory. The 2019 design lands at Siyazan; the 2023-2025 "
-        "design lands at Sumgait (380 km) and is not modelled.",
+        "design lands at Sumgait (380 km): variants tcfo-2025 and tcfo-2025-reserve (A19, A20).",
     },
     {
         "id": "A06",
@@ -512,8 +529,9 @@ ASSUMPTIONS: list[dict[str, str]] = [
         "value": "Modelled as built, Aktau-Siyazan, 400 km, 4,000 Gbit/s (variant tcfo-6tbps: "
         "6,000 Gbit/s)",
         "basis": "[ASSUMED built] Construction started in 2019 and missed its 2021 target; the "
-        "2023-2025 redesign (up to 400 Tbit/s, Sumgait landing) is due end-2026 and is not "
-        "modelled. Length and both capacity bounds are sourced (digitalsilkway, totaltele-2019).",
+        "2023-2025 redesign (up to 400 Tbit/s, Sumgait landing, due end-2026) is modelled as "
+        "the variants tcfo-2025 and tcfo-2025-reserve (A20). Length and both capacity bounds "
+        "are sourced (digitalsilkway, totaltele-2019).",
     },
     {
         "id": "A16",
@@ -538,6 +556,34 @@ ASSUMPTIONS: list[dict[str, str]] = [
         "value": "sources Khorgos and Urumqi (China border); sinks Frankfurt and Istanbul",
         "basis": "[ASSUMED] As in the project brief: Asia -> Europe transit enters at the "
         "Chinese border and leaves towards the two European hubs.",
+    },
+    {
+        "id": "A19",
+        "subject": "Coordinates of the 2023-2025 cable ends",
+        "value": "Sumgait 40.59 N 49.67 E; Kuryk 43.17 N 51.65 E; Buzovna 40.52 N 50.11 E",
+        "basis": "[UNCERTAIN] From memory; the landings are named in trend-2025-tcfo (Sumgait) "
+        "and capacitymedia-tcfo (Kuryk, Buzovna), their coordinates are not.",
+    },
+    {
+        "id": "A20",
+        "subject": "2023-2025 Trans-Caspian cable (variants tcfo-2025, tcfo-2025-reserve)",
+        "value": f"Aktau-Sumgait {TCFO_2025_KM:g} km, {TCFO_2025_GBPS:,.0f} Gbit/s, replacing the "
+        f"2019 Aktau-Siyazan link; reserve Kuryk-Buzovna {TCFO_RESERVE_KM:g} km, "
+        f"{TCFO_RESERVE_GBPS:,.0f} Gbit/s",
+        "basis": "[ASSUMED built] Due end-2026 (marine survey from 2025-08). Length and 'up to "
+        "400 Tbit/s' are sourced (trend-2025-tcfo), but 400 Tbit/s is a design ceiling, not "
+        "lit capacity; the reserve link's capacity is not sourced and is set equal. Landing "
+        "tails to Baku and Aktau use the backbone figure (A12).",
+    },
+    {
+        "id": "A21",
+        "subject": "Kazakh backbone topology west of Almaty",
+        "value": "A single chain Almaty-Shymkent-Kyzylorda-Aktobe-Atyrau-Aktau, no parallel route",
+        "basis": "[UNCERTAIN] The sources give one route (the National Information Highway, "
+        "kase-2000-nih) and planned new ones without their paths (trend-2023-superhighway; "
+        "the Freedom Telecom West-East line). Operators' parallel fibres were not found. So "
+        "'one failed backbone link cuts off the route avoiding Russia' and a minimum cut on "
+        "backbone links follow from this drawing and the capacity assumption A12.",
     },
 ]
 
@@ -601,6 +647,49 @@ def _route_length_km(a: Site, b: Site, medium: str) -> float:
     return float(max(round(gc * ROUTE_SLACK), METRO_MIN_KM))
 
 
+# The 2023-2025 cable ends, added by the tcfo-2025 variants (A19).
+SUMGAIT = Site("sumgait", "Sumgait", "cable_landing", "AZ", 40.59, 49.67, "trend-2025-tcfo;A19")
+KURYK = Site("kuryk", "Kuryk", "cable_landing", "KZ", 43.17, 51.65, "capacitymedia-tcfo;A19")
+BUZOVNA = Site("buzovna", "Buzovna", "cable_landing", "AZ", 40.52, 50.11, "capacitymedia-tcfo;A19")
+
+
+def _site(site_id: str) -> Site:
+    return next(s for s in SITES if s.id == site_id)
+
+
+AKTAU, BAKU = _site("aktau"), _site("baku")
+
+
+def _site_row(site: Site) -> dict[str, Any]:
+    return dict(site.__dict__)
+
+
+def _link_row(link_id: str, a: Site, b: Site) -> dict[str, Any]:
+    """A landing tail: fibre at great circle x ROUTE_SLACK with the backbone capacity (A12)."""
+    return {
+        "id": link_id,
+        "a": a.id,
+        "b": b.id,
+        "medium": "fiber",
+        "length_km": _route_length_km(a, b, "fiber"),
+        "capacity_gbps": BACKBONE_GBPS,
+        "operator": "",
+        "source": "A10;A12;A20",
+    }
+
+
+_TCFO_2025: dict[str, Any] = {
+    "id": "tcfo-2025",
+    "a": "aktau",
+    "b": "sumgait",
+    "medium": "submarine",
+    "length_km": TCFO_2025_KM,
+    "capacity_gbps": TCFO_2025_GBPS,
+    "operator": "AzerTelecom; Kazakhtelecom",
+    "source": "trend-2025-tcfo;A19;A20",
+}
+
+
 def _meta() -> dict[str, Any]:
     return {
         "name": "central-asia",
@@ -646,6 +735,35 @@ def _meta() -> dict[str, Any]:
             "tcfo-6tbps": {
                 "description": "Trans-Caspian cable at the high design bound, 6 Tbit/s",
                 "links": {"tcfo": {"capacity_gbps": TCFO_GBPS[1]}},
+            },
+            "tcfo-2025": {
+                "description": "Trans-Caspian cable, 2023-2025 design: Aktau-Sumgait 380 km, up "
+                "to 400 Tbit/s, instead of the 2019 Aktau-Siyazan link (A20)",
+                "remove_links": ["tcfo"],
+                "add_nodes": [_site_row(SUMGAIT)],
+                "add_links": [_TCFO_2025, _link_row("sumgait-baku", SUMGAIT, BAKU)],
+            },
+            "tcfo-2025-reserve": {
+                "description": "As tcfo-2025, plus the reserve Kuryk-Buzovna link, about 330 km "
+                "(A20)",
+                "remove_links": ["tcfo"],
+                "add_nodes": [_site_row(s) for s in (SUMGAIT, KURYK, BUZOVNA)],
+                "add_links": [
+                    _TCFO_2025,
+                    _link_row("sumgait-baku", SUMGAIT, BAKU),
+                    _link_row("aktau-kuryk", AKTAU, KURYK),
+                    {
+                        "id": "tcfo-reserve",
+                        "a": "kuryk",
+                        "b": "buzovna",
+                        "medium": "submarine",
+                        "length_km": TCFO_RESERVE_KM,
+                        "capacity_gbps": TCFO_RESERVE_GBPS,
+                        "operator": "AzerTelecom; Kazakhtelecom",
+                        "source": "capacitymedia-tcfo;A19;A20",
+                    },
+                    _link_row("buzovna-baku", BUZOVNA, BAKU),
+                ],
             },
             "no-russia": {
                 "description": "Without the northern route: the Kazakhstan-Russia crossings "

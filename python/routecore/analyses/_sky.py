@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..constellation import Constellation, GroundRole, SnapshotBuilder, access_graph
+from ..constellation import (
+    Constellation,
+    GroundRole,
+    SnapshotBuilder,
+    access_graph,
+    warn_short_window,
+)
 from ..errors import ScenarioError
 from ..executor import (
     ChunkRun,
@@ -118,6 +124,7 @@ def _run_sky(
     threads would leave cores idle in them. Results do not depend on it.
 
     Returns the run and, per block, which constellation and time-step slice it covered."""
+    warn_short_window(named, times, stacklevel=3)  # to the caller of the public analysis
     size = chunk_size or chunk_size_for(len(named) * times.size, executor, local=1)
     chunks, where = [], []
     for cname in named:

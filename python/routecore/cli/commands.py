@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RoutecoreError
+from .demo import DEMO_STEP_S, DEMO_STEPS
 from .parser import build_parser
 
 if TYPE_CHECKING:
@@ -227,8 +228,8 @@ def run_demo(
     scenario: str,
     out: Path,
     *,
-    steps: int = 96,
-    step_s: float = 60.0,
+    steps: int = DEMO_STEPS,
+    step_s: float = DEMO_STEP_S,
     pairs: bool = False,
     threads: int | None = None,
     console: Console | None = None,

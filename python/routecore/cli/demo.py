@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -21,13 +22,39 @@ if TYPE_CHECKING:
     from ..analyses import TransitResult
     from ..scenario import Network
 
-__all__ = ["DemoResult", "ProgressFactory", "compute_demo", "scenario_summary", "school_summary"]
+__all__ = [
+    "DEMO_PRESETS",
+    "DEMO_STEPS",
+    "DEMO_STEP_S",
+    "DemoResult",
+    "ProgressFactory",
+    "assumption_notes",
+    "compute_demo",
+    "preset_spread",
+    "scenario_summary",
+    "school_summary",
+]
 
 ProgressFactory = Callable[[str], contextlib.AbstractContextManager[Callable[[int, int], None]]]
 """Given a sweep's description, a context manager yielding its ``progress(done, total)``."""
 
 DEMO_CONSTELLATIONS = ("Starlink shell 1", "OneWeb")
 """The systems the demo compares, by the names its tables use."""
+
+DEMO_PRESETS: dict[str, str] = {
+    "Starlink shell 1": "starlink-shell1",
+    "Starlink shell 1, bent pipe": "starlink-shell1-bent-pipe",
+    "OneWeb": "oneweb",
+    "OneWeb, 55° users": "oneweb-55",
+}
+"""Table name -> :data:`routecore.constellation.PRESETS` name. The first reading of each system
+(lasers; 35 deg) is the one of :data:`DEMO_CONSTELLATIONS`; the others show the spread."""
+
+DEMO_STEPS = 288
+DEMO_STEP_S = 300.0
+"""The demo's default window: 288 x 300 s = 24 h, about 15 orbits of Starlink shell 1 (95.5 min)
+and 13 of OneWeb (109 min). The former default, 96 x 60 s (1.6 h), is shorter than one OneWeb
+orbit: OneWeb looked "always online" in-country for 95 % of the schools, 82 % over 24 h."""
 
 
 @dataclass
@@ -58,6 +85,13 @@ class DemoResult:
         Wall time per stage: ``transit``, ``failures``, ``schools``, ``siting``.
     partial : bool
         A sweep was stopped by Ctrl-C; what finished is kept, later stages skipped.
+    spread : pandas.DataFrame or None
+        :func:`preset_spread`: availability and latency per constellation preset (reading).
+    systems : dict of str to Constellation
+        The presets the school stage ran, by table name (see :data:`DEMO_PRESETS`).
+    notes : dict of str to list of str
+        Per stage, what a reader must know to trust its table: assumptions that decide the
+        result (:func:`assumption_notes`) and a time window shorter than an orbit.
     """
 
     scenario: str
@@ -72,6 +106,9 @@ class DemoResult:
     siting: pd.DataFrame | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     partial: bool = False
+    spread: pd.DataFrame | None = None
+    systems: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 @contextlib.contextmanager
@@ -82,8 +119,8 @@ def _no_progress(description: str) -> Iterator[Callable[[int, int], None]]:
 def compute_demo(
     scenario: str,
     *,
-    steps: int = 96,
-    step_s: float = 60.0,
+    steps: int = DEMO_STEPS,
+    step_s: float = DEMO_STEP_S,
     pairs: bool = False,
     threads: int | None = None,
     executor: Any = None,
@@ -98,11 +135,19 @@ def compute_demo(
     later stages and sets ``partial``. ``on_stage(name, result)`` is called after each stage
     (``"transit"``, ``"failures"``, ``"schools"``, ``"siting"``), e.g. to print it at once.
 
+    The default window is :data:`DEMO_STEPS` x :data:`DEMO_STEP_S` (24 h). A window shorter than
+    the slowest system's orbit adds a note to ``notes["schools"]`` (the analyses' own
+    :class:`~routecore.constellation.ShortWindowWarning` is not repeated).
+
     Examples
     --------
     >>> result = compute_demo("central-asia", steps=1, step_s=60.0)
     >>> result.partial, sorted(result.sweeps)
     (False, ['all routes', 'avoid RU'])
+    >>> "shorter than one orbit" in result.notes["schools"][0]
+    True
+    >>> "optimistic readings" in result.notes["schools"][-1]
+    True
     """
     import numpy as np
 
@@ -125,6 +170,7 @@ def compute_demo(
         home=str(analysis.get("home_country", "")),
     )
     result.seconds["transit"] = time.perf_counter() - t0
+    result.notes["transit"] = assumption_notes(net, result.transit.cases, None)
     if on_stage:
         on_stage("transit", result)
     sweep_opts: dict[str, Any] = {"threads": threads, "executor": executor}
@@ -142,16 +188,28 @@ def compute_demo(
             result.partial = True
             break
     result.seconds["failures"] = time.perf_counter() - t0
+    result.notes["failures"] = assumption_notes(net, None, result.sweeps)
     if on_stage:
         on_stage("failures", result)
 
-    constellations = dict(zip(DEMO_CONSTELLATIONS, (cs.STARLINK_SHELL1, cs.ONEWEB), strict=True))
+    result.systems = {label: cs.PRESETS[name] for label, name in DEMO_PRESETS.items()}
+    main = {k: v for k, v in result.systems.items() if k in DEMO_CONSTELLATIONS}
+    note = cs.window_note(result.systems, result.times_s)
+    result.notes["schools"] = [note] if note else []
+    result.notes["schools"].append(
+        "the main table uses the optimistic readings, both unsourced: Starlink shell 1 with "
+        "4 laser links on every satellite, OneWeb users down to 35° elevation; the preset table "
+        "shows the other readings, and results.json lists every constellation assumption "
+        "under 'constellations'"
+    )
+    quiet = warnings.catch_warnings()
     if not result.partial:
         t0 = time.perf_counter()
-        with progress("satellite time steps") as report:
+        with progress("satellite time steps") as report, quiet:
+            warnings.simplefilter("ignore", cs.ShortWindowWarning)  # it is in notes["schools"]
             schools = analyses.school_connectivity(
                 net,
-                constellations,
+                result.systems,
                 result.times_s,
                 policies=("home", "any", "abroad"),
                 progress=report,
@@ -160,16 +218,20 @@ def compute_demo(
         result.schools = schools
         result.partial = bool(schools.attrs["partial"])
         if len(schools):
-            result.school_summary = school_summary(schools, result.home)
+            summary = school_summary(schools, result.home)
+            result.school_summary = summary[summary["constellation"].isin(DEMO_CONSTELLATIONS)]
+            result.school_summary = result.school_summary.reset_index(drop=True)
+            result.spread = preset_spread(summary, result.systems)
         result.seconds["schools"] = time.perf_counter() - t0
         if on_stage:
             on_stage("schools", result)
 
     if not result.partial and result.home:
         t0 = time.perf_counter()
-        with progress("gateway sites x time steps") as report:
+        with progress("gateway sites x time steps") as report, warnings.catch_warnings():
+            warnings.simplefilter("ignore", cs.ShortWindowWarning)
             siting = analyses.gateway_siting(
-                net, constellations, result.times_s, mode="single", progress=report, **sweep_opts
+                net, main, result.times_s, mode="single", progress=report, **sweep_opts
             )
         result.siting = siting
         result.partial = bool(siting.attrs["partial"])
@@ -228,6 +290,112 @@ def school_summary(schools: pd.DataFrame, home: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def preset_spread(summary: pd.DataFrame, systems: dict[str, Any]) -> pd.DataFrame:
+    """Availability and latency per constellation preset, for the in-country and any-gateway
+    policies: the spread between the readings of the uncertain constellation figures.
+
+    ``summary`` is :func:`school_summary` of all the presets; ``systems`` maps its constellation
+    names to the presets (:class:`~routecore.constellation.Constellation`).
+
+    >>> import pandas as pd
+    >>> from routecore.constellation import ONEWEB_55
+    >>> summary = pd.DataFrame({"constellation": ["o"], "policy": ["home"], "schools": [4],
+    ...     "always_connected": [1], "mean_connected_share": [0.9], "median_latency_ms": [9.0],
+    ...     "p95_latency_ms": [17.0]})
+    >>> preset_spread(summary, {"o": ONEWEB_55})[["preset", "user_elevation_deg",
+    ...     "laser_links", "always_online_share"]].values.tolist()
+    [['oneweb-55', 55.0, False, 0.25]]
+    """
+    import pandas as pd
+
+    rows = []
+    for rec in summary.to_dict("records"):
+        if rec["policy"] not in ("home", "any") or rec["constellation"] not in systems:
+            continue
+        preset = systems[rec["constellation"]]
+        rows.append(
+            {
+                "system": rec["constellation"],
+                "preset": preset.name,
+                "user_elevation_deg": float(preset.min_elevation_user_deg),
+                "laser_links": bool(preset.has_isl),
+                "policy": rec["policy"],
+                "always_online_share": rec["always_connected"] / max(rec["schools"], 1),
+                "time_online_share": float(rec["mean_connected_share"]),
+                "median_latency_ms": float(rec["median_latency_ms"]),
+                "p95_latency_ms": float(rec["p95_latency_ms"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _cited(ids: Any, links: pd.DataFrame, assumptions: dict[str, Any], word: str) -> list[str]:
+    """Assumption ids cited by the given links whose subject mentions ``word``."""
+    found: set[str] = set()
+    for link in ids:
+        if link in links.index:
+            found.update(t.strip() for t in str(links.at[link, "source"]).split(";"))
+    subject = {k: str(a.get("subject", "")).casefold() for k, a in assumptions.items()}
+    return sorted(k for k in found if k in subject and word in subject[k])
+
+
+def _named(ids: list[str], assumptions: dict[str, Any]) -> str:
+    return "; ".join(f"{k} ({assumptions[k].get('subject', '')})" for k in ids)
+
+
+def assumption_notes(
+    net: Network, cases: pd.DataFrame | None, sweeps: dict[str, pd.DataFrame] | None
+) -> list[str]:
+    """Sentences naming the listed assumptions that decide a transit or failure result.
+
+    For the transit ``cases`` (:func:`~routecore.analyses.transit_capacity`): the assumptions
+    on capacity cited by the links of each minimum cut. For the failure ``sweeps``: the
+    assumptions on topology cited by the single links whose failure cuts off every route.
+
+    >>> from routecore.analyses import transit_capacity
+    >>> from routecore.scenario import load_scenario
+    >>> net = load_scenario("central-asia")
+    >>> notes = assumption_notes(net, transit_capacity(net, variants=["tcfo-2025"]).cases, None)
+    >>> any("almaty-shymkent" in n and "A12" in n for n in notes)
+    True
+    """
+    assumptions = {str(a.get("id")): a for a in net.meta.get("assumptions", [])}
+    notes: list[str] = []
+    if cases is not None and "cut_links" in cases.columns:
+        groups: dict[tuple[str, ...], list[str]] = {}
+        tables: dict[str, pd.DataFrame] = {}
+        for rec in cases.to_dict("records"):
+            variant = str(rec["variant"])
+            if variant not in tables:
+                v = net if variant == "base" else net.variant(variant)
+                tables[variant] = v.links.set_index("id")
+            cut = tuple(rec["cut_links"])
+            ids = _cited(cut, tables[variant], assumptions, "capacity")
+            if ids:
+                groups.setdefault((*cut, "|", *ids), []).append(f"{variant} {rec['policy']}")
+        for key, where in groups.items():
+            split = key.index("|")
+            cut, ids = key[:split], list(key[split + 1 :])
+            notes.append(
+                f"minimum cut {', '.join(cut)} ({', '.join(where)}): its links' capacities "
+                f"cite listed assumptions: {_named(ids, assumptions)}"
+            )
+    links = net.links.set_index("id")
+    for name, sweep in (sweeps or {}).items():
+        if "disconnected" not in sweep.columns:
+            continue
+        cut_off = [f for f, d in zip(sweep["failed"], sweep["disconnected"], strict=True) if d]
+        single = sorted({f[0] for f in cut_off if len(f) == 1})
+        ids = _cited(single, links, assumptions, "topology")
+        if single and ids:
+            notes.append(
+                f"{len(single)} single-link failures cut off every route ({name}): "
+                f"{', '.join(single)}. That follows from the drawn topology, which is an "
+                f"assumption: {_named(ids, assumptions)}"
+            )
+    return notes
 
 
 def scenario_summary(net: Network) -> dict[str, Any]:

@@ -134,6 +134,19 @@ def write_demo_outputs(result: DemoResult, out: Path) -> tuple[dict[str, Any], l
             "per_school_csv": csv_path.name,
         },
         "gateway_siting": None if result.siting is None else _records(result.siting),
+        "window": {"steps": int(result.times_s.size), "step_s": result.step_s},
+        "constellations": {
+            label: {
+                "preset": c.name,
+                "min_elevation_user_deg": c.min_elevation_user_deg,
+                "min_elevation_feeder_deg": c.min_elevation_feeder_deg,
+                "laser_links": c.has_isl,
+                "assumptions": list(c.assumptions),
+            }
+            for label, c in result.systems.items()
+        },
+        "assumption_spread": None if result.spread is None else _records(result.spread),
+        "notes": result.notes,
         "outputs": {
             "map": str(map_path),
             "json": str(json_path),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .demo import DEMO_STEP_S, DEMO_STEPS
+
 __all__ = ["DEFAULT_SCENARIO", "build_parser"]
 
 DEFAULT_SCENARIO = "central-asia"
@@ -76,16 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--steps",
         type=positive_int,
-        default=96,
+        default=DEMO_STEPS,
         metavar="N",
-        help="time steps for the satellite analysis (default 96)",
+        help=f"time steps for the satellite analysis (default {DEMO_STEPS})",
     )
     p.add_argument(
         "--step-s",
         type=float,
-        default=60.0,
+        default=DEMO_STEP_S,
         metavar="SECONDS",
-        help="seconds between time steps (default 60; 96 x 60 s is about one Starlink orbit)",
+        help=f"seconds between time steps (default {DEMO_STEP_S:g}: {DEMO_STEPS} steps make 24 h, "
+        "many orbits of every system; a window shorter than one orbit is flagged)",
     )
     p.add_argument("--pairs", action="store_true", help="also sweep every pair of link failures")
     p.add_argument(

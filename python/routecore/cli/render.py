@@ -422,6 +422,33 @@ def print_headline(console: Console, net: Network) -> None:
     console.print(Panel.fit(headline, border_style="cyan"))
 
 
+def _spread_table(spread: Any, home: str) -> Any:
+    """The constellation presets side by side (the readings of the uncertain figures)."""
+    from rich.table import Table
+
+    t = Table(
+        title="Constellation assumptions: schools per preset (user min. elevation, lasers)",
+        title_justify="left",
+    )
+    t.add_column("system", no_wrap=True)
+    t.add_column("reading", no_wrap=True)
+    t.add_column("gate-\nways")
+    for name in ("always\nonline", "time\nonline", "median\nms", "p95\nms"):
+        t.add_column(name, justify="right")
+    for r in spread.itertuples():
+        _add_row(
+            t,
+            str(r.system).split(",")[0],
+            f"{r.user_elevation_deg:g}°, {'lasers' if r.laser_links else 'bent pipe'}",
+            f"in {home}" if r.policy == "home" else str(r.policy),
+            f"{r.always_online_share:.0%}",
+            f"{r.time_online_share:.1%}",
+            _fmt(r.median_latency_ms),
+            _fmt(r.p95_latency_ms),
+        )
+    return t
+
+
 def print_demo_stage(console: Console, stage: str, result: DemoResult) -> None:
     """Print one finished stage of :func:`~routecore.cli.demo.compute_demo` (its tables and
     its wall time), as the demo passes it to ``on_stage``.
@@ -451,6 +478,8 @@ def print_demo_stage(console: Console, stage: str, result: DemoResult) -> None:
             console.print(
                 _school_summary_table(result.school_summary, steps, result.step_s, result.home)
             )
+        if result.spread is not None and len(result.spread):
+            console.print(_spread_table(result.spread, result.home))
         cut = _cut({"": result.schools})
         console.print(f"[dim]school connectivity: {seconds:.2f} s{cut}[/dim]")
     elif stage == "siting" and result.siting is not None:
@@ -458,3 +487,7 @@ def print_demo_stage(console: Console, stage: str, result: DemoResult) -> None:
             console.print(_siting_table(result.siting, result.home, top=5))
         cut = _cut({"": result.siting})
         console.print(f"[dim]gateway siting: {seconds:.2f} s{cut}[/dim]")
+    from rich.text import Text
+
+    for note in result.notes.get(stage, []):
+        console.print(Text.assemble(("note: ", "yellow"), note))

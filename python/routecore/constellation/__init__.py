@@ -56,7 +56,15 @@ from ._model import (
     Shell,
     orbital_period_s,
 )
-from ._presets import ONEWEB, STARLINK_SHELL1
+from ._presets import (
+    ONEWEB,
+    ONEWEB_35,
+    ONEWEB_55,
+    PRESETS,
+    STARLINK_SHELL1,
+    STARLINK_SHELL1_BENT_PIPE,
+    STARLINK_SHELL1_LASER,
+)
 from ._snapshot import (
     GroundRole,
     Medium,
@@ -67,14 +75,26 @@ from ._snapshot import (
     time_grid,
 )
 from ._visibility import VisiblePairs, visible_pairs
+from ._window import (
+    ShortWindowWarning,
+    slowest_period_s,
+    warn_short_window,
+    window_note,
+    window_s,
+)
 
 __all__ = [
     "EARTH_RADIUS_KM",
     "EARTH_ROTATION_RAD_S",
     "MU_EARTH_KM3_S2",
     "ONEWEB",
+    "ONEWEB_35",
+    "ONEWEB_55",
+    "PRESETS",
     "SPEED_OF_LIGHT_KM_S",
     "STARLINK_SHELL1",
+    "STARLINK_SHELL1_BENT_PIPE",
+    "STARLINK_SHELL1_LASER",
     "AccessGraph",
     "Constellation",
     "ConstellationError",
@@ -83,6 +103,7 @@ __all__ = [
     "Medium",
     "RadioLinks",
     "Shell",
+    "ShortWindowWarning",
     "Snapshot",
     "SnapshotBuilder",
     "VisiblePairs",
@@ -101,6 +122,7 @@ __all__ = [
     "satellite_eci_km",
     "satellite_layout",
     "slant_range_km",
+    "slowest_period_s",
     "snapshot",
     "snapshots",
     "subsatellite_lat_lon",
@@ -108,4 +130,7 @@ __all__ = [
     "user_links",
     "visibility_mask",
     "visible_pairs",
+    "warn_short_window",
+    "window_note",
+    "window_s",
 ]

@@ -2,13 +2,34 @@
 
 Figures marked **[UNCERTAIN]** were not confirmed by a source; each one is listed in the preset's
 ``assumptions``. Change them with :func:`dataclasses.replace`.
+
+Two choices move the answers most and are not settled by a source, so each has a preset per
+reading (:data:`PRESETS` lists them all):
+
+* Starlink shell 1 with laser links (:data:`STARLINK_SHELL1_LASER`, every satellite in a +grid)
+  or bent pipe (:data:`STARLINK_SHELL1_BENT_PIPE`, no lasers: most v1.0 shell-1 satellites were
+  launched without them). ``isl_capacity_gbps=None`` is the bent-pipe reading.
+* OneWeb's minimum user elevation, 35 deg (:data:`ONEWEB_35`) or 55 deg (:data:`ONEWEB_55`).
+
+The historical names keep their readings: :data:`STARLINK_SHELL1` is the laser reading and
+:data:`ONEWEB` the 35 deg reading (both the optimistic ends; the demo shows the spread).
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from ._model import Constellation, Shell
 
-__all__ = ["ONEWEB", "STARLINK_SHELL1"]
+__all__ = [
+    "ONEWEB",
+    "ONEWEB_35",
+    "ONEWEB_55",
+    "PRESETS",
+    "STARLINK_SHELL1",
+    "STARLINK_SHELL1_BENT_PIPE",
+    "STARLINK_SHELL1_LASER",
+]
 
 STARLINK_SHELL1 = Constellation(
     name="starlink-shell1",
@@ -45,14 +66,35 @@ STARLINK_SHELL1 = Constellation(
         "[UNCERTAIN] Feeder capacity 20 Gbit/s per gateway-satellite link (estimate / forum).",
         "User link capacity 0.2 Gbit/s is the per-school figure, not a per-beam (~1 Gbit/s "
         "[UNCERTAIN]) or per-satellite (~20 Gbit/s, estimate) figure.",
-        "Every satellite has 4 +grid laser links (Gen1 shell-1 satellites launched before 2021 "
-        "had none).",
+        "[UNCERTAIN] Laser reading (optimistic): every satellite has 4 +grid laser links at 100 "
+        "Gbit/s, although most v1.0 shell-1 satellites (launched before 2021) had none; "
+        "STARLINK_SHELL1_BENT_PIPE is the other reading.",
     ),
 )
-"""Starlink shell 1: Walker delta 53 deg: 1584/72/1 at 550 km, with +grid laser ISLs.
+"""Starlink shell 1: Walker delta 53 deg: 1584/72/1 at 550 km, with +grid laser ISLs (the laser
+reading; the same object as :data:`STARLINK_SHELL1_LASER`).
 
 Sources and assumptions are in the object's ``sources`` and ``assumptions`` fields.
 """
+
+STARLINK_SHELL1_LASER = STARLINK_SHELL1
+"""Starlink shell 1, laser reading: 4 +grid laser links per satellite (optimistic: ISL ~100
+Gbit/s per link is sourced, computerworld.pl 2024; that every shell-1 satellite carries them is
+not)."""
+
+STARLINK_SHELL1_BENT_PIPE = dataclasses.replace(
+    STARLINK_SHELL1,
+    name="starlink-shell1-bent-pipe",
+    isl_capacity_gbps=None,
+    assumptions=(
+        *STARLINK_SHELL1.assumptions[:-1],
+        "[UNCERTAIN] Bent-pipe reading: no laser links, as for most v1.0 shell-1 satellites "
+        "(launched before 2021 without lasers); a terminal and a gateway must see the same "
+        "satellite. STARLINK_SHELL1_LASER is the other reading.",
+    ),
+)
+"""Starlink shell 1, bent-pipe reading: the same shell and radio figures, no inter-satellite
+links (a school's traffic goes up and straight down to a gateway the same satellite sees)."""
 
 ONEWEB = Constellation(
     name="oneweb",
@@ -82,9 +124,10 @@ ONEWEB = Constellation(
         "2020)."
     ),
     assumptions=(
-        "[UNCERTAIN] Minimum elevation 35 deg for users and gateways: no source found; the fact "
-        "sheet gives 25-50 deg as the sensitivity range (Hypatia uses 10 deg for Telesat, 30 deg "
-        "for Kuiper). 35 deg keeps coverage continuous at the equator for 12 x 49 at 1,200 km.",
+        "[UNCERTAIN] Minimum elevation 35 deg for users and gateways (optimistic): no source "
+        "found; the fact sheet gives 25-50 deg as the sensitivity range (Hypatia uses 10 deg for "
+        "Telesat, 30 deg for Kuiper). 35 deg keeps coverage continuous at the equator for 12 x 49 "
+        "at 1,200 km. ONEWEB_55 is the 55 deg user reading.",
         "[UNCERTAIN] Walker star pattern (ascending nodes spread over 180 deg), as usual for "
         "near-polar shells; a 360 deg spread would put pairs of planes almost on top of each "
         "other. Phasing F = 0 as in StarPerf.",
@@ -96,8 +139,33 @@ ONEWEB = Constellation(
         "No inter-satellite links (Gen1 is a bent-pipe system; not in the fact sheet).",
     ),
 )
-"""OneWeb Gen1: Walker star 87.9 deg: 588/12/0 at 1,200 km, bent pipe (no ISLs).
+"""OneWeb Gen1: Walker star 87.9 deg: 588/12/0 at 1,200 km, bent pipe (no ISLs), users down to
+35 deg elevation (the 35 deg reading; the same object as :data:`ONEWEB_35`).
 
 The issue text says "18 planes x ~36/40"; the sourced figure in the fact sheet is 12 x 49 = 588,
 which is used here. Sources and assumptions are in the ``sources`` and ``assumptions`` fields.
 """
+
+ONEWEB_35 = ONEWEB
+"""OneWeb, 35 deg reading: users (and gateways) down to 35 deg elevation (optimistic; no
+source)."""
+
+ONEWEB_55 = dataclasses.replace(
+    ONEWEB,
+    name="oneweb-55",
+    min_elevation_user_deg=55.0,
+    assumptions=(
+        "[UNCERTAIN] Minimum user elevation 55 deg: the figure public OneWeb models use (as "
+        "issue 11 reports; not in the fact sheet, which found no source and gives 25-50 deg as "
+        "the range). Gateways keep 35 deg [UNCERTAIN]. ONEWEB_35 is the 35 deg reading.",
+        *ONEWEB.assumptions[1:],
+    ),
+)
+"""OneWeb, 55 deg reading: users only above 55 deg elevation, gateways above 35 deg; everything
+else as :data:`ONEWEB`."""
+
+PRESETS: dict[str, Constellation] = {
+    c.name: c for c in (STARLINK_SHELL1_LASER, STARLINK_SHELL1_BENT_PIPE, ONEWEB_35, ONEWEB_55)
+}
+"""Every preset by its ``name``: ``starlink-shell1`` (laser), ``starlink-shell1-bent-pipe``,
+``oneweb`` (35 deg) and ``oneweb-55``."""

@@ -36,6 +36,20 @@ network by name::
     remove_nodes = []                 # node ids (their links go too)
     [variants.tcfo-6tbps.links.tcfo]  # per-link overrides: capacity_gbps, length_km,
     capacity_gbps = 6000              # latency_ms, operator, source
+    [[variants.tcfo-2025.add_nodes]]  # new places: the nodes.csv columns
+    [[variants.tcfo-2025.add_links]]  # new links: the links.csv columns
+
+Added rows are checked like the CSV rows, and errors name the variant. Every key of
+``scenario.toml`` must be one the format defines (at every level); an unknown key is refused
+with its line and the closest valid key, so ``remove_link`` cannot silently do nothing. An
+optional ``[delays]`` table holds numbers >= 0 (ms) and an ``assumption`` id.
+
+Links are checked against physics: ``length_km`` may not be shorter than the great-circle
+distance between the ends (tolerance 1 km or 0.6 %, the sphere-versus-ellipsoid error), and a
+given ``latency_ms`` may not beat light over ``length_km`` (c / ``fiber_group_index`` for fibre
+and submarine cable, c for the others). An empty ``length_km`` becomes the great-circle distance,
+times ``parameters.route_slack`` (default :data:`DEFAULT_ROUTE_SLACK`, 1.3) for fibre and
+submarine cable.
 
 ``[analysis]`` names the nodes the analyses use by default (``internet_exchanges``,
 ``transit_sources``, ``transit_sinks``; each a list of node ids), the ``home_country`` whose
@@ -67,6 +81,7 @@ from ..geo import C_KM_PER_MS, DEFAULT_FIBER_GROUP_INDEX, EARTH_RADIUS_KM, great
 from ._files import bundled_scenarios, load_network, load_scenario
 from ._model import Network
 from ._schema import (
+    DEFAULT_ROUTE_SLACK,
     GUIDED_MEDIA,
     LINK_COLUMNS,
     MEDIA,
@@ -78,6 +93,7 @@ from ._schema import (
 __all__ = [
     "C_KM_PER_MS",
     "DEFAULT_FIBER_GROUP_INDEX",
+    "DEFAULT_ROUTE_SLACK",
     "EARTH_RADIUS_KM",
     "GUIDED_MEDIA",
     "LINK_COLUMNS",

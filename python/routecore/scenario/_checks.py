@@ -15,8 +15,29 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ScenarioError
-from ..geo import DEFAULT_FIBER_GROUP_INDEX
-from ._schema import _COUNTRY, _LINK_OVERRIDES, _UNITS, MEDIA, NODE_KINDS, derived_latency_ms
+from ..geo import C_KM_PER_MS, DEFAULT_FIBER_GROUP_INDEX, great_circle_km
+from ._schema import (
+    _COUNTRY,
+    _LINK_OVERRIDES,
+    _UNITS,
+    DEFAULT_ROUTE_SLACK,
+    GUIDED_MEDIA,
+    MEDIA,
+    NODE_KINDS,
+    derived_latency_ms,
+)
+
+LENGTH_TOLERANCE_KM = 1.0
+"""A given ``length_km`` may fall short of the great-circle distance by this much (rounding)..."""
+
+LENGTH_TOLERANCE_REL = 0.006
+"""...or by this share of it, whichever is larger: the spherical great-circle distance differs
+from the WGS-84 ellipsoidal one by up to about 0.5 %, so a length measured on the ellipsoid may
+be that much shorter."""
+
+LATENCY_TOLERANCE_MS = 0.0005
+"""A given ``latency_ms`` may fall short of the speed-of-light bound by this much (a value
+rounded to 3 decimals), besides a relative 1e-9 for floating-point error."""
 
 try:
     import pandas as pd
@@ -166,25 +187,42 @@ def _normalise_nodes(df: pd.DataFrame, where: _Where) -> pd.DataFrame:
 
 
 def _normalise_links(
-    df: pd.DataFrame, node_ids: pd.Index, fiber_index: float, where: _Where
+    df: pd.DataFrame,
+    node_ids: pd.Index,
+    fiber_index: float,
+    where: _Where,
+    *,
+    lat: npt.NDArray[np.float64] | None = None,
+    lon: npt.NDArray[np.float64] | None = None,
+    route_slack: float = DEFAULT_ROUTE_SLACK,
 ) -> pd.DataFrame:
+    """Normalise a link table; with node coordinates (``lat``/``lon`` by node row) also fill a
+    missing length from the great-circle distance (x ``route_slack`` for fibre and submarine
+    cable) and reject lengths below the great-circle distance and latencies below the
+    speed-of-light bound of the medium."""
     a = _text_column(df, "a", where, required=True)
     b = _text_column(df, "b", where, required=True)
+    rows = []
     for column, ends in (("a", a), ("b", b)):
         pos = node_ids.get_indexer(ends)
         bad = np.flatnonzero(pos < 0)
         if bad.size:
             i = int(bad[0])
             raise where.error(i, column, f"unknown node id {ends[i]!r}")
+        rows.append(pos)
     loops = np.flatnonzero(a == b)
     if loops.size:
         i = int(loops[0])
         raise where.error(i, "b", f"the link joins {a[i]!r} to itself")
     medium = _text_column(df, "medium", where, required=True)
     _check_choice(medium, MEDIA, "medium", where)
-    length = _float_column(df, "length_km", where, required=True)
+    length = _float_column(df, "length_km", where, required=lat is None or lon is None)
     capacity = _float_column(df, "capacity_gbps", where, required=True)
     latency = _float_column(df, "latency_ms", where, required=False)
+    if lat is not None and lon is not None:
+        _check_physics(
+            length, latency, medium, (a, b), rows, (lat, lon), fiber_index, route_slack, where
+        )
     if "latency_given" in df.columns and df["latency_given"].dtype == bool:
         given = df["latency_given"].to_numpy(dtype=bool) & ~np.isnan(latency)
     else:
@@ -208,6 +246,47 @@ def _normalise_links(
         }
     )
     return _with_extras(out, df)
+
+
+def _check_physics(
+    length: npt.NDArray[np.float64],
+    latency: npt.NDArray[np.float64],
+    medium: npt.NDArray[np.object_],
+    ends: tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]],
+    rows: list[npt.NDArray[np.intp]],
+    coords: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+    fiber_index: float,
+    route_slack: float,
+    where: _Where,
+) -> None:
+    """Fill missing lengths (in place) and check lengths and latencies against physics."""
+    lat, lon = coords
+    gc = great_circle_km(lat[rows[0]], lon[rows[0]], lat[rows[1]], lon[rows[1]])
+    guided = np.isin(medium, list(GUIDED_MEDIA))
+    missing = np.isnan(length)
+    length[missing] = (gc * np.where(guided, route_slack, 1.0))[missing]
+    tol = np.maximum(LENGTH_TOLERANCE_KM, LENGTH_TOLERANCE_REL * gc)
+    short = np.flatnonzero(length < gc - tol)
+    if short.size:
+        i = int(short[0])
+        raise where.error(
+            i,
+            "length_km",
+            f"{length[i]:g} km is shorter than the great-circle distance between "
+            f"{ends[0][i]!r} and {ends[1][i]!r}, {gc[i]:.1f} km (bound {gc[i] - tol[i]:.1f} km "
+            f"after a tolerance of 1 km or 0.6 %)",
+        )
+    bound = length * np.where(guided, fiber_index, 1.0) / C_KM_PER_MS
+    fast = np.flatnonzero(latency < bound * (1 - 1e-9) - LATENCY_TOLERANCE_MS)  # NaN: no
+    if fast.size:
+        i = int(fast[0])
+        speed = f"c / {fiber_index:g} in glass" if guided[i] else "c in vacuum"
+        raise where.error(
+            i,
+            "latency_ms",
+            f"{latency[i]:g} ms is faster than light: {length[i]:g} km of {medium[i]} needs at "
+            f"least {bound[i]:.3f} ms one way at {speed}",
+        )
 
 
 def _fill_link_ids(
@@ -253,6 +332,9 @@ def _check_meta_basics(meta: dict[str, Any], where: _Where) -> float:
         raise where.error(
             None, "parameters.fiber_group_index", f"{index!r} must be a number in [1, 3)"
         )
+    slack = params.get("route_slack", DEFAULT_ROUTE_SLACK)
+    if isinstance(slack, bool) or not isinstance(slack, int | float) or not 1.0 <= slack <= 10.0:
+        raise where.error(None, "parameters.route_slack", f"{slack!r} must be a number in [1, 10]")
     return float(index)
 
 

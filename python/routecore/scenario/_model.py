@@ -21,7 +21,9 @@ from ._checks import (
     _Where,
 )
 from ._csv import _csv_text, _links_for_file, _write_atomically
-from ._schema import _LINK_FILE_COLUMNS, NODE_COLUMNS, NODE_KINDS
+from ._keys import TomlLines, check_keys
+from ._schema import _LINK_FILE_COLUMNS, DEFAULT_ROUTE_SLACK, NODE_COLUMNS, NODE_KINDS
+from ._variants import variant_tables
 
 try:
     import pandas as pd
@@ -73,7 +75,7 @@ class Network:
     (['a--b'], 6.366)
     """
 
-    __slots__ = ("_links", "_meta", "_node_pos", "_nodes", "_toml")
+    __slots__ = ("_file", "_lines", "_links", "_meta", "_node_pos", "_nodes", "_toml")
 
     def __init__(
         self,
@@ -92,12 +94,25 @@ class Network:
         meta_dict: dict[str, Any] = (
             copy.deepcopy(dict(meta)) if meta is not None else {"name": "unnamed"}
         )
+        self._lines = TomlLines(_toml[0]) if _toml is not None else None
+        self._file = w_meta.file
+        check_keys(meta_dict, w_meta.file, self._lines)
         fiber_index = _check_meta_basics(meta_dict, w_meta)
         self._nodes = _normalise_nodes(nodes, w_nodes)
         self._node_pos = pd.Index(self._nodes["id"].to_numpy(dtype=object))
-        self._links = _normalise_links(links, self._node_pos, fiber_index, w_links)
+        self._links = _normalise_links(
+            links,
+            self._node_pos,
+            fiber_index,
+            w_links,
+            lat=self._nodes["lat"].to_numpy(),
+            lon=self._nodes["lon"].to_numpy(),
+            route_slack=_route_slack(meta_dict),
+        )
         _check_meta_references(meta_dict, set(self._node_pos), set(self._links["id"]), w_meta)
         self._meta = meta_dict
+        for name in self.variant_names:  # each variant is checked like the base tables
+            self.variant(name)
         # The file text is written back verbatim (comments and all) while meta is unchanged.
         self._toml = _toml
 
@@ -311,31 +326,23 @@ class Network:
         if name not in variants:
             known = ", ".join(variants) or "none"
             raise ScenarioError(f"unknown variant {name!r} (the scenario defines: {known})")
-        spec: dict[str, Any] = variants[name]
-        nodes = self._nodes.copy()
-        links = self._links.copy()
-        drop_nodes = set(spec.get("remove_nodes", []))
-        if drop_nodes:
-            nodes = nodes[~nodes["id"].isin(drop_nodes)]
-            links = links[~(links["a"].isin(drop_nodes) | links["b"].isin(drop_nodes))]
-        drop_links = set(spec.get("remove_links", []))
-        if drop_links:
-            links = links[~links["id"].isin(drop_links)]
-        for link_id, changes in spec.get("links", {}).items():
-            rows = links.index[links["id"] == link_id]
-            for field, value in changes.items():
-                links.loc[rows, field] = value
-                if field == "latency_ms":
-                    links.loc[rows, "latency_given"] = True
-        meta: dict[str, Any] = copy.deepcopy(
-            {k: v for k, v in self._meta.items() if k != "variants"}
+        nodes, links, meta = variant_tables(
+            self._nodes,
+            self._links,
+            self._meta,
+            name,
+            file=self._file,
+            lines=self._lines,
+            fiber_index=self.fiber_group_index,
+            route_slack=_route_slack(self._meta),
         )
-        meta["derived_from"] = {"scenario": self.name, "variant": name}
-        analysis = meta.get("analysis", {})
-        for key in ("internet_exchanges", "transit_sources", "transit_sinks"):
-            if key in analysis:
-                analysis[key] = [n for n in analysis[key] if n not in drop_nodes]
-        return Network(nodes.reset_index(drop=True), links.reset_index(drop=True), meta)
+        label = f"{self._file}: variant {name!r}"
+        return Network(
+            nodes,
+            links,
+            meta,
+            _where=(_Where(f"{label}, nodes"), _Where(f"{label}, links"), _Where(self._file)),
+        )
 
     def with_links(self, links: pd.DataFrame) -> Network:
         """A network with the same nodes and metadata and a new link table."""
@@ -372,3 +379,8 @@ class Network:
                 'saving changed scenario metadata needs tomli-w: pip install "routecore[geo]"'
             ) from exc
         return str(tomli_w.dumps(self._meta))
+
+
+def _route_slack(meta: Mapping[str, Any]) -> float:
+    params: dict[str, Any] = meta.get("parameters", {})
+    return float(params.get("route_slack", DEFAULT_ROUTE_SLACK))

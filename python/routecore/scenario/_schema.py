@@ -10,6 +10,7 @@ import numpy.typing as npt
 from ..geo import C_KM_PER_MS, DEFAULT_FIBER_GROUP_INDEX
 
 __all__ = [
+    "DEFAULT_ROUTE_SLACK",
     "GUIDED_MEDIA",
     "LINK_COLUMNS",
     "MEDIA",
@@ -51,6 +52,13 @@ LINK_COLUMNS = (
 
 
 _LINK_FILE_COLUMNS = tuple(c for c in LINK_COLUMNS if c != "latency_given")
+
+
+DEFAULT_ROUTE_SLACK = 1.3
+"""Fibre route length / great-circle distance used to fill an empty ``length_km`` of a fibre or
+submarine link (``parameters.route_slack`` overrides it). [UNCERTAIN, typical engineering value]
+Fibre paths run about 1.2-1.5 x the great circle (domain fact sheet, section 7); radio and laser
+links get the great-circle distance itself."""
 
 
 _UNITS = {"length": "km", "capacity": "Gbit/s", "latency": "ms"}
