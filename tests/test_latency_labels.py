@@ -98,7 +98,7 @@ def test_transit_round_trips_count_the_hops_of_each_route(net: Network) -> None:
         ({**DELAYS, "per_hop": 1.0}, "delays.per_hop"),
         ({**DELAYS, "assumption": "nope"}, "delays.assumption"),
         ({"per_hop_ms": 1.0}, "delays.assumption"),
-        ([1.0], "'delays'.* must be a table"),
+        ([1.0], "'delays': must be a table"),
     ],
 )
 def test_bad_delays_are_refused_naming_the_key(small: Network, delays: object, words: str) -> None:
