@@ -166,6 +166,8 @@ def edge_endpoints(
     arc ids is refused before any id array is converted or scanned (which would allocate a copy
     per array).
     """
+    refuse_bool_ids(src, "src", "a node id")
+    refuse_bool_ids(dst, "dst", "a node id")
     src_arr = as_array(src, "src")
     dst_arr = as_array(dst, "dst")
     for name, arr in (("src", src_arr), ("dst", dst_arr)):

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import _core
-from .._validation import edge_values, node_id_array, thread_count
+from .._validation import edge_values, node_id_array, read_only_view, thread_count
 from ..graph import Graph, graph_from_csr
 from ._geometry import (
     FloatArray,
@@ -321,9 +321,10 @@ class SnapshotBuilder:
         weight[ground] = self.ground_latency
         np.multiply(length[bounds[1] :], MS_PER_KM, out=weight[bounds[1] :])
         medium = np.repeat(np.array([kind.value for kind in Medium], dtype=np.int8), sizes)
-        arrays = (src, dst, medium, length, elevation, sat, weight)
-        for arr in arrays:
-            arr.flags.writeable = False
+        # Read-only views: the lazily built graph trusts src/dst, so no caller may edit them.
+        arrays = tuple(
+            read_only_view(arr) for arr in (src, dst, medium, length, elevation, sat, weight)
+        )
         capacity = (
             self.ground_capacity,
             c.user_link_capacity_gbps,
