@@ -328,7 +328,9 @@ def test_snapshot_arrays_cannot_be_made_writeable() -> None:
     views of read-only memory."""
     from routecore import constellation as cs
 
-    snap = cs.snapshot(cs.ONEWEB, 0.0, [0.0, 10.0], [0.0, 10.0], [cs.GroundRole.GATEWAY, cs.GroundRole.TERMINAL])
+    snap = cs.snapshot(
+        cs.ONEWEB, 0.0, [0.0, 10.0], [0.0, 10.0], [cs.GroundRole.GATEWAY, cs.GroundRole.TERMINAL]
+    )
     assert snap.graph.num_edges == snap.src.shape[0]
     for name in ("src", "dst", "medium", "length_km", "latency_ms", "satellite_ecef_km"):
         arr = getattr(snap, name)

@@ -322,9 +322,8 @@ class SnapshotBuilder:
         np.multiply(length[bounds[1] :], MS_PER_KM, out=weight[bounds[1] :])
         medium = np.repeat(np.array([kind.value for kind in Medium], dtype=np.int8), sizes)
         # Read-only views: the lazily built graph trusts src/dst, so no caller may edit them.
-        arrays = tuple(
-            read_only_view(arr) for arr in (src, dst, medium, length, elevation, sat, weight)
-        )
+        ro = read_only_view
+        arrays = (ro(src), ro(dst), ro(medium), ro(length), ro(elevation), ro(sat), ro(weight))
         capacity = (
             self.ground_capacity,
             c.user_link_capacity_gbps,
