@@ -90,6 +90,19 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph | nx.MultiGraph:
     return g
 
 
+def _plain_array(arr: Any, dtypes: tuple[type, ...]) -> bool:
+    """An exact ndarray (no subclass) of one of ``dtypes``, native-endian and with the dtype's
+    own flags: a corrupted pickle can rebuild a dtype that compares equal to int32 yet claims to
+    hold object references, which numpy then mishandles."""
+    if type(arr) is not np.ndarray:
+        return False
+    dt = arr.dtype
+    return any(
+        dt == d and dt.isnative and dt.flags == np.dtype(d).flags and dt.fields is None
+        for d in dtypes
+    )
+
+
 def check_csr_state(
     num_edges: Any,
     directed: Any,
@@ -114,7 +127,7 @@ def check_csr_state(
     if type(directed) is not bool or type(num_edges) is not int:
         raise fail("directed must be a bool and num_edges an int")
     for name, arr in (("first_out", first_out), ("head", head), ("arc_edge", arc_edge)):
-        if type(arr) is not np.ndarray or arr.ndim != 1 or arr.dtype != np.int32:
+        if not _plain_array(arr, (np.int32,)) or arr.ndim != 1:
             raise fail(f"{name} must be a 1-D int32 array")
         if not arr.flags.c_contiguous:
             raise fail(f"{name} must be C-contiguous")
@@ -171,7 +184,7 @@ def check_csr_state(
     ):
         if arr is None:
             continue
-        if type(arr) is not np.ndarray or arr.shape != (num_arcs,) or arr.dtype not in dtypes:
+        if not _plain_array(arr, dtypes) or arr.shape != (num_arcs,):
             raise fail(f"{name} must be an array with one value per arc")
         if not arr.flags.c_contiguous:
             raise fail(f"{name} must be C-contiguous")

@@ -35,6 +35,7 @@ from ._validation import (
     flag,
     read_only_view,
 )
+from .errors import GraphError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -469,17 +470,13 @@ def graph_from_csr(
     return graph
 
 
-def _from_state(
-    num_edges: int,
-    directed: bool,
-    first_out: Int32Array,
-    head: Int32Array,
-    arc_edge: Int32Array,
-    arc_weight: npt.NDArray[np.float64] | None,
-    arc_capacity: CapacityArray | None,
-) -> Graph:
-    """Unpickle a graph (the name is part of the pickle format: keep it)."""
-    check_csr_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
+def _from_state(*state: Any) -> Graph:
+    """Unpickle a graph (the name is part of the pickle format: keep it) from its state
+    ``(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)``, checked
+    first: a corrupted pickle, a wrong field count included, is a :class:`GraphError`."""
+    if len(state) != 7:
+        raise GraphError(f"corrupt graph state: expected 7 fields, got {len(state)}")
+    check_csr_state(*state)
     graph = Graph.__new__(Graph)
-    graph._set_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
+    graph._set_state(*state)
     return graph
