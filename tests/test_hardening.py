@@ -171,6 +171,43 @@ def test_non_contiguous_state_is_refused() -> None:
         graph_from_csr(first_out, swapped, arc_edge, num_edges=num_edges, directed=directed)
 
 
+FLAGGED_DTYPE = """
+import numpy as np
+import routecore as rc
+from routecore.graph import _from_state
+dtype = np.dtype("i4")
+make, args, state = dtype.__reduce__()
+flagged = make(*args)
+flagged.__setstate__(state[:-1] + (45,))  # what a corrupted pickle can do: "holds objects"
+head = np.ndarray.__new__(np.ndarray, (0,), "b")
+head.__setstate__((1, (2,), flagged, False, bytes(8)))  # zeros: numpy's decref skips NULL
+print(head.dtype == np.int32, head.dtype.hasobject)
+try:
+    _from_state(2, True, np.array([0, 2, 2, 2], np.int32), head, np.array([0, 1], np.int32),
+                None, None)
+except rc.GraphError as exc:
+    print(exc)
+"""
+
+
+def test_pickled_dtype_claiming_object_references_is_refused() -> None:
+    """Found by fuzz/fuzz_pickle.py: a corrupted pickle rebuilds a dtype that compares equal
+    to int32 but is flagged as holding object references; numpy's ufuncs then fail with
+    internal errors. The state check refuses it (in a child process: numpy's own handling of
+    such arrays is not to be trusted)."""
+    out = subprocess.run(
+        [sys.executable, "-c", FLAGGED_DTYPE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.stdout.splitlines() == [
+        "True True",
+        "corrupt graph state: head must be a 1-D int32 array",
+    ], (out.stdout, out.stderr)
+
+
 def test_unpickled_graph_answers_like_the_original() -> None:
     """The check accepts exactly the state the CSR build makes: a pickled graph (self-loops
     and parallel edges included) comes back equal and gives the same flows and lengths."""
