@@ -105,8 +105,10 @@ class Graph:
     Raises
     ------
     GraphError
-        Arrays of different lengths, ids out of range, non-integer ids, negative / NaN /
-        infinite weights or capacities, or a graph too large for 32-bit ids.
+        Arrays of different lengths, ids out of range, non-integer ids (bools included),
+        negative / NaN / infinite weights or capacities, weights totalling more than
+        :data:`routecore._validation.MAX_WEIGHT_TOTAL` (a quarter of the float64 maximum, so
+        that no path length can overflow), masked arrays, or a graph too large for 32-bit ids.
     TypeError
         ``directed`` is not a bool.
 
