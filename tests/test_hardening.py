@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import routecore as rc
 from routecore._validation import MAX_WEIGHT_TOTAL
+from routecore.batch import max_flow_under_failures
 from routecore.graph import _from_state, csr_view, graph_from_csr
 
 FLOAT_MAX = float(np.finfo(np.float64).max)
@@ -485,5 +486,7 @@ def test_float_capacity_overflow_has_its_own_message() -> None:
     with pytest.raises(rc.GraphError, match="float capacities too large") as info:
         rc.max_flow(g, 0, 1)
     assert "use floats" not in str(info.value)
+    with pytest.raises(rc.GraphError, match="case 0: float capacities too large"):
+        max_flow_under_failures(g, 0, 1, [[]])
     with pytest.raises(rc.GraphError, match="integer capacities too large"):
         rc.max_flow(rc.Graph(2, [0, 0], [1, 1], capacity=[2**62, 2**62]), 0, 1)
