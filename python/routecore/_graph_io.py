@@ -146,34 +146,32 @@ def check_csr_state(
         raise fail("first_out is not non-decreasing")
     if num_arcs and (head.min() < 0 or head.max() >= n):
         raise fail("a head is not a node id")
-    forward = arc_edge >= 0
-    edge = np.where(forward, arc_edge, ~arc_edge)  # in [0, 2**31) for any int32
-    for arcs, which in ((forward, "forward"), (~forward, "backward")):
-        if directed and which == "backward":
-            if arcs.any():
-                raise fail("a directed graph has a backward arc")
-            continue
-        ids = edge[arcs]
-        if ids.size != num_edges or (num_edges and int(ids.max()) >= num_edges):
-            raise fail(f"arc_edge does not name every edge's {which} arc exactly once")
-        if np.any(np.bincount(ids, minlength=num_edges) != 1):
-            raise fail(f"arc_edge does not name every edge's {which} arc exactly once")
+    # Each arc's key: 2 e for the forward arc of edge e, 2 e + 1 for its backward arc
+    # (x ^ (x >> 31) is ~x for a negative int32 x). The keys must be all of 0 .. 2m - 1
+    # (undirected) or all even ones below 2m (directed), each once.
+    backward = arc_edge < 0
+    if directed and backward.any():
+        raise fail("a directed graph has a backward arc")
+    edge = (arc_edge ^ (arc_edge >> 31)).astype(np.int64)
+    key = 2 * edge + backward
+    slot = edge if directed else key
+    slots = num_arcs  # == num_edges (directed) or 2 * num_edges
+    if num_arcs and (int(slot.max()) >= slots or np.any(np.bincount(slot, minlength=slots) != 1)):
+        raise fail("arc_edge does not name every edge's arcs exactly once")
+    arc_of = np.empty(slots, dtype=np.int64)
+    arc_of[slot] = np.arange(num_arcs, dtype=np.int64)
+    fwd_arc, back_arc = (arc_of, arc_of) if directed else (arc_of[0::2], arc_of[1::2])
     # Each edge's arcs where the build puts them: tails and heads consistent between the two
-    # arcs of an undirected edge, and the arcs of each node in edge-id order (the forward arc
-    # of a self-loop first), which makes the arrays those of the stable counting sort.
-    tail = np.repeat(np.arange(n, dtype=np.int32), counts)
-    fwd_arc = np.empty(num_edges, dtype=np.int64)
-    fwd_arc[edge[forward]] = np.flatnonzero(forward)
-    back_arc = fwd_arc
+    # arcs of an undirected edge, and the arcs of each node in key order (edge-id order, the
+    # forward arc of a self-loop first), which makes the arrays those of the stable counting
+    # sort.
     if not directed:
-        back_arc = np.empty(num_edges, dtype=np.int64)
-        back_arc[edge[~forward]] = np.flatnonzero(~forward)
+        tail = np.repeat(np.arange(n, dtype=np.int32), counts)
         if not (
             np.array_equal(tail[back_arc], head[fwd_arc])
             and np.array_equal(head[back_arc], tail[fwd_arc])
         ):
             raise fail("a backward arc is not the reverse of its edge's forward arc")
-    key = 2 * edge.astype(np.int64) + ~forward
     starts_node = np.zeros(num_arcs + 1, dtype=bool)
     starts_node[first_out] = True
     if np.any((np.diff(key) <= 0) & ~starts_node[1:-1]):
@@ -196,6 +194,6 @@ def check_csr_state(
             raise fail(f"{name} differs between the two arcs of an undirected edge")
     if arc_weight is not None:
         try:
-            check_weight_total(arc_weight[forward], "arc_weight")
+            check_weight_total(arc_weight[fwd_arc], "arc_weight")
         except GraphError as exc:
             raise fail(str(exc)) from None
