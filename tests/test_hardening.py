@@ -490,3 +490,17 @@ def test_float_capacity_overflow_has_its_own_message() -> None:
         max_flow_under_failures(g, 0, 1, [[]])
     with pytest.raises(rc.GraphError, match="integer capacities too large"):
         rc.max_flow(rc.Graph(2, [0, 0], [1, 1], capacity=[2**62, 2**62]), 0, 1)
+
+
+def test_snapshot_graph_build_checks_node_ids_first() -> None:
+    """The constellation's internal graph build writes where its node ids point (C++), so it
+    checks them first: an id out of range (e.g. from a replaced builder attribute) is a
+    GraphError, not a write out of bounds."""
+    from routecore.constellation._snapshot import _graph_from_edges
+
+    src = np.array([0, 1], dtype=np.int32)
+    dst = np.array([1, 7], dtype=np.int32)
+    with pytest.raises(rc.GraphError, match=r"dst\[1\] = 7 is not a node id"):
+        _graph_from_edges(3, src, dst, np.ones(2), None, directed=False, threads=1)
+    g = _graph_from_edges(3, src, dst[::-1] % 3, np.ones(2), None, directed=False, threads=2)
+    assert g == rc.Graph(3, src, dst[::-1] % 3, weight=np.ones(2), directed=False)

@@ -344,9 +344,12 @@ def _graph_from_edges(
     threads: int,
 ) -> Graph:
     """The Graph ``Graph(num_nodes, src, dst, weight=, capacity=, directed=)`` of edge arrays
-    that this package assembled itself (node ids in range, values finite and >= 0), without
-    checking them again; the CSR is built on ``threads`` threads (``routecore/csr.h``,
-    the same arrays as the serial build)."""
+    that this package assembled itself (values finite and >= 0, checked with the CSR by
+    graph_from_csr); the CSR is built on ``threads`` threads (``routecore/csr.h``, the same
+    arrays as the serial build). The node ids are checked first (O(num_edges)): the C++ build
+    writes where they point, and a builder's public attributes can be replaced."""
+    src = node_id_array(src, num_nodes, "src")
+    dst = node_id_array(dst, num_nodes, "dst")
     first_out, head, arc_edge, arc_weight, arc_capacity = _core.build_csr_parallel(
         num_nodes, src, dst, directed, weight, capacity, threads
     )
