@@ -380,7 +380,7 @@ def test_tree_methods(el: EdgeList, data: st.DataObject) -> None:
     data=st.data(),
 )
 def test_huge_weights_agree_or_are_refused(el: EdgeList, scale: float, data: st.DataObject) -> None:
-    """Weights near the float64 maximum: a total that overflows is refused (naming weight);
+    """Weights near the float64 maximum: a total above MAX_WEIGHT_TOTAL is refused (naming weight);
     otherwise no length overflows, and every method reports the same lengths, reachability
     and nearest sources (an overflowed length used to read as inf in one method and as a path
     of length inf in another)."""

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import routecore as rc
+from routecore._validation import MAX_WEIGHT_TOTAL
 
 BAD_IDS = (-1, -(2**31), 2**31 - 1, 2**31, 2**32, 2**63 - 1, -(2**63))
 """Out-of-range ids for graphs with fewer than 2**31 - 1 nodes (all of these graphs)."""
@@ -405,8 +406,9 @@ def outcome(call: Callable[[], Any], variant: Variant, name: str, *inputs: Any) 
 
 
 # ------------------------------------------------------------------------- huge values
-FLOAT_MAX = Fraction(float(np.finfo(np.float64).max))
-"""The float64 maximum, exactly: a weight total must stay below it."""
+FLOAT_MAX = Fraction(MAX_WEIGHT_TOTAL)
+"""The largest accepted weight total (a quarter of the float64 maximum: see
+``routecore._validation.MAX_WEIGHT_TOTAL``), exactly."""
 
 
 def exact_sum(values: np.ndarray) -> Fraction:
@@ -452,7 +454,7 @@ def accepts_ids(arr: np.ndarray, n: int, length: int | None) -> bool:
 
 def accepts_values(arr: np.ndarray, length: int, kind: str) -> bool:
     """Per-edge weights/capacities: 1-D of the right length, bool/int/float, finite, >= 0,
-    integers within int64; weights also with a total below the float64 maximum."""
+    integers within int64; weights also with a total below :data:`FLOAT_MAX`."""
     if arr.shape != (length,):
         return False
     if arr.dtype.kind in "biu":

@@ -121,11 +121,10 @@ FlowLayoutArrays py_build_flow_layout(const carray<arc_id>& first_out, const car
   auto hd = as_mut_span(l_head);
   auto si = as_mut_span(sister);
   std::vector<arc_id> loops;
-  {
-    py::gil_scoped_release release;
+  without_gil([&]() {
     build_flow_layout(g, directed, fo, hd, si);
     loops = flow_layout_loop_arcs(g, directed, directed ? fo.data() : g.first_out, si.data());
-  }
+  });
   auto loop_arcs = new_array<arc_id>(static_cast<py::ssize_t>(loops.size()));
   std::copy(loops.begin(), loops.end(), loop_arcs.mutable_data());
   if (!directed) return {py::none(), py::none(), std::move(sister), std::move(loop_arcs)};

@@ -75,10 +75,7 @@ py::tuple py_build_reverse_csr(const carray<arc_id>& first_out, const carray<nod
   auto fo = as_mut_span(r_first_out);
   auto hd = as_mut_span(r_head);
   auto ae = as_mut_span(r_arc_edge);
-  {
-    py::gil_scoped_release release;
-    build_reverse_csr(g, fo, hd, ae);
-  }
+  without_gil([&]() { build_reverse_csr(g, fo, hd, ae); });
   return py::make_tuple(r_first_out, r_head, r_arc_edge);
 }
 

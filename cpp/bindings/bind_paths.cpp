@@ -161,10 +161,7 @@ py::object py_tree_routes(const carray<node_id>& parent, const carray<edge_id>& 
   const auto pe = as_span(pred_edge);
   const auto ns = as_span(nodes);
   bool ok = false;
-  {
-    py::gil_scoped_release release;
-    ok = tree_routes(pa, pe, ns, travel_to_root, offsets, edges, route_nodes);
-  }
+  without_gil([&]() { ok = tree_routes(pa, pe, ns, travel_to_root, offsets, edges, route_nodes); });
   if (!ok) return py::none();
   return py::make_tuple(to_array(offsets), to_array(edges), to_array(route_nodes));
 }

@@ -8,12 +8,18 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cxxabi.h>
+
 #include <chrono>
+#include <exception>
 #include <future>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
+#include <type_traits>
 #include <utility>
 
 #include "routecore/csr.h"
@@ -80,49 +86,142 @@ inline FlowLayout make_flow_layout(const CsrView& g, bool directed,
                     std::span<const arc_id>(loop_arcs.data(), loop_arcs.size())};
 }
 
-// Runs fn(cancel) on a helper thread with the GIL released. Every 20 ms the calling thread
-// takes the GIL back briefly and asks Python whether a signal is pending; on Ctrl-C it sets the
-// cancel flag, waits for fn to stop, and re-raises KeyboardInterrupt. C++ exceptions from fn are
-// propagated (pybind11 maps std::invalid_argument to ValueError, std::bad_alloc to MemoryError).
-// `work` is a rough operation count (e.g. arcs scanned); below ~1e5 the call runs inline on this
-// thread (still without the GIL), since a helper thread would cost more than the work. If the
-// helper thread cannot be started (std::system_error: thread or address-space limits), the call
-// also runs inline, without Ctrl-C polling, rather than failing.
+// --- The GIL, Ctrl-C and interpreter shutdown ----------------------------------------------
+//
+// Long calls give up the GIL (PyEval_SaveThread) and take it back only through restore_gil,
+// never in a destructor. The reason is interpreter shutdown: a daemon thread still inside a
+// call when the main thread exits is ended by CPython (3.11 - 3.13) with pthread_exit as soon as
+// it asks for the GIL, and the forced unwinding that pthread_exit starts aborts the process
+// (SIGABRT) when it meets a noexcept frame such as gil_scoped_release's destructor or a
+// catch (...) that does not rethrow. restore_gil instead parks such a thread for good (it can
+// never run Python again; the process exit ends it), both when finalization has already begun
+// and when it begins while the thread waits for the GIL.
+
+inline bool python_finalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing() != 0;
+#else
+  return _Py_IsFinalizing() != 0;
+#endif
+}
+
+[[noreturn]] inline void park_forever() {
+  for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
+// Takes back the GIL given up by PyEval_SaveThread (see above).
+inline void restore_gil(PyThreadState* state) {
+  if (python_finalizing()) park_forever();
+  try {
+    PyEval_RestoreThread(state);
+  } catch (abi::__forced_unwind&) {
+    park_forever();  // never returns, so the unwinding never finishes (nor aborts)
+  }
+}
+
+// fn() without the GIL, for calls that need no Ctrl-C polling (O(num_arcs) builds).
+template <class Fn>
+auto without_gil(Fn&& fn) -> decltype(fn()) {
+  PyThreadState* state = PyEval_SaveThread();
+  try {
+    if constexpr (std::is_void_v<decltype(fn())>) {
+      fn();
+      restore_gil(state);
+    } else {
+      auto r = fn();
+      restore_gil(state);
+      return r;
+    }
+  } catch (abi::__forced_unwind&) {
+    throw;
+  } catch (...) {
+    restore_gil(state);
+    throw;
+  }
+}
+
+// Ctrl-C polling from the thread that gave up the GIL: every poll_interval at most, take the GIL
+// back, let Python run its signal handlers, give the GIL up again. Returns true (cancel) when a
+// handler raised (KeyboardInterrupt stays pending) or the interpreter is shutting down.
+struct SignalPoll {
+  static constexpr std::chrono::milliseconds interval{20};
+  PyThreadState* state = nullptr;
+  std::chrono::steady_clock::time_point next = std::chrono::steady_clock::now() + interval;
+
+  bool poll() {
+    next = std::chrono::steady_clock::now() + interval;
+    if (python_finalizing()) return true;
+    restore_gil(state);
+    const bool raised = PyErr_CheckSignals() != 0;
+    state = PyEval_SaveThread();
+    return raised;
+  }
+
+  // Cancel's poll hook (parallel.h), throttled by the clock.
+  static bool hook(void* context) {
+    auto* self = static_cast<SignalPoll*>(context);
+    return std::chrono::steady_clock::now() >= self->next && self->poll();
+  }
+};
+
+// Runs fn(cancel) with the GIL released while still honouring Ctrl-C, whatever the input size.
+// `work` is a rough operation count (e.g. arcs scanned): from ~1e5 on, fn runs on a helper
+// thread while this thread polls Python for signals every 20 ms; below that (a helper thread
+// would cost more than the work) fn runs on this thread and the Cancel flag itself polls (every
+// few thousand steps of any solver loop, at most every 20 ms). If the helper thread cannot be
+// started (std::system_error: thread or address-space limits), fn also runs on this thread.
+// On Ctrl-C the cancel flag is set, fn stops early and its partial result is discarded, and
+// KeyboardInterrupt is raised. C++ exceptions from fn are propagated (pybind11 maps
+// std::invalid_argument to ValueError, std::bad_alloc to MemoryError).
 template <class Fn>
 auto run_interruptible(std::int64_t work, Fn&& fn) -> decltype(fn(std::declval<const Cancel&>())) {
-  Cancel cancel;
   using R = decltype(fn(std::declval<const Cancel&>()));
+  Cancel cancel;
+  SignalPoll signals;
+  std::optional<R> value;
+  std::exception_ptr error;
+  auto run_here = [&]() {
+    cancel.set_poll(&SignalPoll::hook, &signals);
+    try {
+      value.emplace(fn(std::as_const(cancel)));
+    } catch (abi::__forced_unwind&) {
+      throw;
+    } catch (...) {
+      error = std::current_exception();
+    }
+  };
+  signals.state = PyEval_SaveThread();
   if (work < 100000) {
-    py::gil_scoped_release release;
-    return fn(std::as_const(cancel));
-  }
-  std::future<R> result;
-  {
-    py::gil_scoped_release release;
+    run_here();
+  } else {
+    std::future<R> result;
     try {
       result = std::async(std::launch::async, [&]() { return fn(std::as_const(cancel)); });
     } catch (const std::system_error&) {
-      return fn(std::as_const(cancel));
     }
-    while (result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
-      py::gil_scoped_acquire acquire;
-      if (PyErr_CheckSignals() != 0) {
-        cancel.request();
-        py::gil_scoped_release again;
-        result.wait();
-        break;
+    if (!result.valid()) {
+      run_here();
+    } else {
+      while (result.wait_for(SignalPoll::interval) != std::future_status::ready) {
+        if (signals.poll()) {
+          cancel.request();
+          break;
+        }
+      }
+      try {
+        value.emplace(result.get());  // waits for a cancelled fn to stop
+      } catch (abi::__forced_unwind&) {
+        throw;
+      } catch (...) {
+        error = std::current_exception();
       }
     }
   }
-  if (PyErr_Occurred() != nullptr) {
-    // Discard the partial result; the signal handler's exception (KeyboardInterrupt) stands.
-    try {
-      result.get();
-    } catch (...) {
-    }
-    throw py::error_already_set();
-  }
-  return result.get();
+  restore_gil(signals.state);
+  // A signal handler's exception (KeyboardInterrupt) stands; the partial result is discarded.
+  if (PyErr_Occurred() != nullptr) throw py::error_already_set();
+  if (error) std::rethrow_exception(error);
+  return std::move(*value);
 }
 
 }  // namespace routecore::bindings

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import MAX_ID_COUNT, as_array, choice
+from ._validation import MAX_ID_COUNT, as_array, check_weight_total, choice
 from .errors import GraphError
 
 if TYPE_CHECKING:
@@ -90,6 +90,19 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph | nx.MultiGraph:
     return g
 
 
+def _plain_array(arr: Any, dtypes: tuple[type, ...]) -> bool:
+    """An exact ndarray (no subclass) of one of ``dtypes``, native-endian and with the dtype's
+    own flags: a corrupted pickle can rebuild a dtype that compares equal to int32 yet claims to
+    hold object references, which numpy then mishandles."""
+    if type(arr) is not np.ndarray:
+        return False
+    dt = arr.dtype
+    return any(
+        dt == d and dt.isnative and dt.flags == np.dtype(d).flags and dt.fields is None
+        for d in dtypes
+    )
+
+
 def check_csr_state(
     num_edges: Any,
     directed: Any,
@@ -99,47 +112,88 @@ def check_csr_state(
     arc_weight: Any,
     arc_capacity: Any,
 ) -> None:
-    """Check unpickled CSR arrays against the contract of ``csr.h`` before C++ ever reads them.
+    """Check CSR arrays against every invariant the algorithms rely on, before C++ reads them.
 
-    Unpickling is only as safe as the pickle's source, but a corrupted or hand-edited state
-    must end in a :class:`GraphError`, not in out-of-bounds reads. O(num_arcs), vectorised.
+    Run on every Graph that is not built by ``Graph(...)`` itself: unpickled state and
+    :func:`~routecore.graph.graph_from_csr`. Accepted arrays are exactly the arrays the CSR
+    build (``csr.h``) makes from the graph's edges, so a corrupted or hand-edited state ends in
+    a :class:`GraphError` naming the broken invariant, never in out-of-bounds reads, endless
+    loops or wrong flows. O(num_arcs) time and memory, vectorised.
     """
 
     def fail(what: str) -> GraphError:
         return GraphError(f"corrupt graph state: {what}")
 
-    if not isinstance(directed, bool) or not isinstance(num_edges, int):
+    if type(directed) is not bool or type(num_edges) is not int:
         raise fail("directed must be a bool and num_edges an int")
     for name, arr in (("first_out", first_out), ("head", head), ("arc_edge", arc_edge)):
-        if not isinstance(arr, np.ndarray) or arr.ndim != 1 or arr.dtype != np.int32:
+        if not _plain_array(arr, (np.int32,)) or arr.ndim != 1:
             raise fail(f"{name} must be a 1-D int32 array")
+        if not arr.flags.c_contiguous:
+            raise fail(f"{name} must be C-contiguous")
     num_arcs = head.shape[0]
     if not 0 <= num_edges <= MAX_ID_COUNT or num_arcs != (num_edges if directed else 2 * num_edges):
         raise fail(f"{num_arcs} arcs do not match {num_edges} edges")
     if arc_edge.shape != head.shape:
         raise fail("head and arc_edge differ in length")
     n = first_out.shape[0] - 1
-    if n < 0 or first_out[0] != 0 or first_out[-1] != num_arcs or np.any(np.diff(first_out) < 0):
-        raise fail("first_out is not a non-decreasing offset array from 0 to the arc count")
+    if n < 0 or n > MAX_ID_COUNT:
+        raise fail("first_out must have num_nodes + 1 entries")
+    if first_out[0] != 0 or first_out[-1] != num_arcs:
+        raise fail("first_out must start at 0 and end at the arc count")
+    counts = np.diff(first_out)
+    if np.any(counts < 0):
+        raise fail("first_out is not non-decreasing")
     if num_arcs and (head.min() < 0 or head.max() >= n):
         raise fail("a head is not a node id")
-    forward = arc_edge >= 0
-    if not np.array_equal(np.sort(arc_edge[forward]), np.arange(num_edges, dtype=np.int32)):
-        raise fail("arc_edge does not name every edge exactly once")
-    if directed:
-        if not forward.all():
-            raise fail("a directed graph has a backward arc")
-    elif not np.array_equal(np.sort(~arc_edge[~forward]), np.arange(num_edges, dtype=np.int32)):
-        raise fail("arc_edge does not name every edge's backward arc exactly once")
+    # Each arc's key: 2 e for the forward arc of edge e, 2 e + 1 for its backward arc
+    # (x ^ (x >> 31) is ~x for a negative int32 x). The keys must be all of 0 .. 2m - 1
+    # (undirected) or all even ones below 2m (directed), each once.
+    backward = arc_edge < 0
+    if directed and backward.any():
+        raise fail("a directed graph has a backward arc")
+    edge = (arc_edge ^ (arc_edge >> 31)).astype(np.int64)
+    key = 2 * edge + backward
+    slot = edge if directed else key
+    slots = num_arcs  # == num_edges (directed) or 2 * num_edges
+    if num_arcs and (int(slot.max()) >= slots or np.any(np.bincount(slot, minlength=slots) != 1)):
+        raise fail("arc_edge does not name every edge's arcs exactly once")
+    arc_of = np.empty(slots, dtype=np.int64)
+    arc_of[slot] = np.arange(num_arcs, dtype=np.int64)
+    fwd_arc, back_arc = (arc_of, arc_of) if directed else (arc_of[0::2], arc_of[1::2])
+    # Each edge's arcs where the build puts them: tails and heads consistent between the two
+    # arcs of an undirected edge, and the arcs of each node in key order (edge-id order, the
+    # forward arc of a self-loop first), which makes the arrays those of the stable counting
+    # sort.
+    if not directed:
+        tail = np.repeat(np.arange(n, dtype=np.int32), counts)
+        if not (
+            np.array_equal(tail[back_arc], head[fwd_arc])
+            and np.array_equal(head[back_arc], tail[fwd_arc])
+        ):
+            raise fail("a backward arc is not the reverse of its edge's forward arc")
+    starts_node = np.zeros(num_arcs + 1, dtype=bool)
+    starts_node[first_out] = True
+    if np.any((np.diff(key) <= 0) & ~starts_node[1:-1]):
+        raise fail("the arcs of a node are not in edge-id order")
     for name, arr, dtypes in (
         ("arc_weight", arc_weight, (np.float64,)),
         ("arc_capacity", arc_capacity, (np.int64, np.float64)),
     ):
         if arr is None:
             continue
-        if not isinstance(arr, np.ndarray) or arr.shape != (num_arcs,) or arr.dtype not in dtypes:
+        if not _plain_array(arr, dtypes) or arr.shape != (num_arcs,):
             raise fail(f"{name} must be an array with one value per arc")
+        if not arr.flags.c_contiguous:
+            raise fail(f"{name} must be C-contiguous")
         if arr.dtype.kind == "f" and not np.all(np.isfinite(arr) & (arr >= 0)):
             raise fail(f"{name} has a negative or non-finite value")
         if arr.dtype.kind == "i" and np.any(arr < 0):
             raise fail(f"{name} has a negative value")
+        if not np.array_equal(arr[fwd_arc], arr[back_arc]):
+            raise fail(f"{name} differs between the two arcs of an undirected edge")
+    if arc_weight is not None:
+        try:
+            check_weight_total(arc_weight[fwd_arc], "arc_weight")
+        except GraphError as exc:
+            raise fail(str(exc)) from None

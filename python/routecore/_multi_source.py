@@ -124,7 +124,7 @@ def shortest_path_tree(
     length, root, pred_edge, parent = _multi_source(
         graph, sources, weight, forbidden_nodes, forbidden_edges, reverse, True
     )
-    read_only(length, root, pred_edge, parent)
+    length, root, pred_edge, parent = read_only(length, root, pred_edge, parent)
     return ShortestPathTree(length, root, pred_edge, parent, reverse, graph.num_edges)
 
 

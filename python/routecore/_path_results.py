@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._validation import as_array, demand_values, node_id, node_id_array
+from ._validation import as_array, demand_values, node_id, node_id_array, read_only_view
 from .errors import GraphError
 
 __all__ = ["Path", "ShortestPathTree", "make_path", "read_only"]
@@ -67,15 +67,15 @@ class Path:
         )
 
 
-def read_only(*arrays: npt.NDArray[Any]) -> None:
-    """Mark result arrays read-only (results are immutable)."""
-    for arr in arrays:
-        arr.flags.writeable = False
+def read_only(*arrays: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], ...]:
+    """Result arrays as read-only views (results are immutable: numpy refuses to make them
+    writeable again; see :func:`routecore._validation.read_only_view`)."""
+    return tuple(read_only_view(arr) for arr in arrays)
 
 
 def make_path(nodes: Int32Array, edges: Int32Array, length: float) -> Path:
-    """A :class:`Path` over ``nodes`` and ``edges`` (which become read-only)."""
-    read_only(nodes, edges)
+    """A :class:`Path` over ``nodes`` and ``edges`` (kept as read-only views)."""
+    nodes, edges = read_only(nodes, edges)
     return Path(nodes, edges, float(length))
 
 

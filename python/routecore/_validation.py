@@ -44,12 +44,69 @@ MAX_FLOW_EDGES = MAX_ID_COUNT // 2
 """Largest edge count max-flow accepts: its residual network has two arcs per edge (directed or
 undirected), and residual arc ids are int32 too."""
 
+MAX_WEIGHT_TOTAL = float(np.finfo(np.float64).max) / 4
+"""Largest accepted sum of a graph's weights (each edge once), about 4.49e307.
+
+Why a quarter of the float64 maximum ``F``: every number a search computes is a float sum of
+weights along at most three simple paths (a path length; bidirectional search's
+``dist_f[u] + w(u, v) + dist_b[v]``), so its exact value is at most ``3 S`` for the exact weight
+total ``S``. A float sum of ``k`` non-negative terms, in any order, is at most ``(1 + u)**(k-1)``
+times the exact sum (``u = 2**-53``), and ``k < 2**33`` with 32-bit ids, so rounding adds less
+than a factor ``1 + 2**-19``; the check's own sum ``W`` is off from ``S`` by less than that
+factor too. ``W <= F / 4`` therefore keeps every such sum below ``3 (1 + 2**-19)**2 F / 4 < F``:
+no summation order can overflow to ``inf`` (which would read as "unreachable")."""
+
 Int32Array = npt.NDArray[np.int32]
 Float64Array = npt.NDArray[np.float64]
 
 
+def read_only_view(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """A read-only view of ``arr``, whose memory the caller hands over (``arr`` itself is made
+    read-only too and must not be handed out). numpy refuses ``writeable = True`` on a view of a
+    read-only base, so arrays that C++ code reads, or that results keep, cannot be switched back
+    to writeable and edited behind the core's back. No copy.
+
+    >>> v = read_only_view(np.arange(3))
+    >>> v.flags.writeable = True
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot set WRITEABLE flag to True of this array
+    """
+    arr.flags.writeable = False
+    view = arr.view()
+    view.flags.writeable = False
+    return view
+
+
+def _item_types(values: Any) -> set[type] | None:
+    """The types of a list's or tuple's items (``None`` for anything else, e.g. an array):
+    numpy converts ``[0, True]`` to int64 and ``[1, 2**63]`` to float64 silently, so the
+    checks below look at what the caller actually wrote. ``map(type, ...)`` runs in C."""
+    if isinstance(values, list | tuple):
+        return set(map(type, values))
+    return None
+
+
+def refuse_bool_ids(values: Any, name: str, what: str) -> None:
+    """Refuse ``True`` / ``False`` mixed with other items in ids given as a list or tuple (numpy
+    would read them as 1 and 0; a list of bools only is a boolean array, judged by dtype)."""
+    types = _item_types(values)
+    if types is not None and types & {bool, np.bool_} and types - {bool, np.bool_}:
+        i = next(i for i, x in enumerate(values) if isinstance(x, bool | np.bool_))
+        raise GraphError(f"{name}[{i}] = {values[i]!r} is a bool, not {what} (an integer)")
+
+
 def as_array(values: Any, name: str) -> np.ndarray[Any, Any]:
-    """``np.asarray(values)``, refusing what numpy cannot turn into an array of numbers."""
+    """``np.asarray(values)``, refusing what numpy cannot turn into an array of numbers.
+
+    Masked arrays are refused: numpy's conversion drops the mask, so masked-out entries would
+    silently count as data.
+    """
+    if isinstance(values, np.ma.MaskedArray):
+        raise GraphError(
+            f"{name}: masked arrays are not accepted (their mask would be ignored); pass "
+            "arr.filled(value) or arr.compressed() instead"
+        )
     try:
         arr = np.asarray(values)
     except Exception as exc:  # numpy raises many types for ragged or odd input
@@ -79,6 +136,7 @@ def check_count(value: Any, name: str) -> int:
 
 def node_id_array(values: Any, num_nodes: int, name: str) -> Int32Array:
     """Integer node ids as a 1-D C-contiguous int32 array, each in ``[0, num_nodes)``."""
+    refuse_bool_ids(values, name, "a node id")
     arr = as_array(values, name)
     if arr.ndim != 1:
         raise GraphError(f"{name}: expected a 1-D array of node ids, got shape {arr.shape}")
@@ -108,6 +166,8 @@ def edge_endpoints(
     arc ids is refused before any id array is converted or scanned (which would allocate a copy
     per array).
     """
+    refuse_bool_ids(src, "src", "a node id")
+    refuse_bool_ids(dst, "dst", "a node id")
     src_arr = as_array(src, "src")
     dst_arr = as_array(dst, "dst")
     for name, arr in (("src", src_arr), ("dst", dst_arr)):
@@ -148,6 +208,7 @@ def node_ids(values: Any, num_nodes: int, name: str) -> tuple[Int32Array, bool]:
     """A scalar node id or a sequence of them; returns (ids, was_scalar)."""
     if isinstance(values, int | np.integer):  # the common case, without an array round trip
         return np.array([node_id(values, num_nodes, name)], dtype=np.int32), True
+    refuse_bool_ids(values, name, "a node id")
     arr = as_array(values, name) if not isinstance(values, str | bytes) else None
     if arr is None or arr.ndim == 0:
         return np.array([node_id(values, num_nodes, name)], dtype=np.int32), True
@@ -168,6 +229,18 @@ def edge_values(
     """
     plural = "weights" if kind == "weight" else "capacities"
     arr = as_array(values, name)
+    types = _item_types(values)
+    if types is not None and int in types and arr.dtype.kind in "fu":
+        # Python ints numpy could not keep as int64: it rounded them to floats (or, all
+        # non-negative, made uint64, checked below). Refuse rather than lose digits.
+        big = next(
+            (i for i, x in enumerate(values) if type(x) is int and not -(2**63) <= x < 2**63), None
+        )
+        if big is not None:
+            raise GraphError(
+                f"{name}[{big}] = {values[big]} does not fit in int64; integer {plural} are "
+                "kept exact, so give them within +-2**63 (or give floats)"
+            )
     if arr.ndim != 1:
         raise GraphError(f"{name}: expected a 1-D array with one {kind} per edge, got {arr.shape}")
     if arr.shape[0] != num_edges:
@@ -197,22 +270,27 @@ def edge_values(
         what = "NaN" if np.isnan(v) else ("infinite" if np.isinf(v) else "negative")
         raise GraphError(f"{name}[{i}] = {v} is {what}; {plural} must be finite and >= 0")
     if kind == "weight":
-        # Every path length is a sum of distinct edges' weights (shortest paths are simple), so a
-        # finite total rules out lengths that overflow to inf and would read as "unreachable".
-        with np.errstate(over="ignore"):
-            total = floats.sum()
-        if not np.isfinite(total):
-            raise GraphError(
-                f"{name}: the weights add up to more than the float64 maximum (about 1.8e308), "
-                "so path lengths could overflow; scale them down"
-            )
+        check_weight_total(floats, name)
     return floats
+
+
+def check_weight_total(weights: Float64Array, name: str) -> None:
+    """Refuse weights (one per edge, finite, >= 0) whose total exceeds
+    :data:`MAX_WEIGHT_TOTAL`, so that no path length can overflow in any summation order."""
+    with np.errstate(over="ignore"):
+        total = float(weights.sum())
+    if not total <= MAX_WEIGHT_TOTAL:  # also catches inf
+        raise GraphError(
+            f"{name}: the weights add up to {total:.4g}, more than {MAX_WEIGHT_TOTAL:.4g} (a "
+            "quarter of the float64 maximum), so path lengths could overflow; scale them down"
+        )
 
 
 def node_mask(values: Any, num_nodes: int, name: str) -> npt.NDArray[np.uint8] | None:
     """A boolean mask of length ``num_nodes`` or an array of node ids, as a uint8 mask."""
     if values is None:
         return None
+    refuse_bool_ids(values, name, "a node id")
     arr = as_array(values, name)
     if arr.dtype == np.bool_:
         if arr.shape != (num_nodes,):
@@ -302,6 +380,7 @@ def edge_mask(values: Any, num_edges: int, name: str) -> npt.NDArray[np.bool_] |
     ``None`` when the set is empty."""
     if values is None:
         return None
+    refuse_bool_ids(values, name, "an edge id")
     arr = as_array(values, name)
     if arr.dtype == np.bool_:
         if arr.shape != (num_edges,):
@@ -353,6 +432,8 @@ def failure_cases(
             "failed must be a 2-D array of edge ids (one row per case, -1 for padding) or a "
             f"sequence of sequences of edge ids, got {type(failed).__name__}"
         ) from None
+    for i, row in enumerate(cases):
+        refuse_bool_ids(row, f"failed[{i}]", "an edge id")
     rows = [as_array(row, f"failed[{i}]") for i, row in enumerate(cases)]
     offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([r.size for r in rows], out=offsets[1:])

@@ -148,6 +148,11 @@ def max_flow_under_failures(
             *graph.flow_layout(),
         )
     overflow = np.flatnonzero(status == 1)
+    if overflow.size and cap.dtype.kind == "f":
+        raise GraphError(
+            f"case {int(overflow[0])}: float capacities too large: the total leaving the "
+            "sources or entering the sinks overflows float64; scale the capacities down"
+        )
     if overflow.size:
         raise GraphError(
             f"case {int(overflow[0])}: integer capacities too large for an int64 flow value "

@@ -404,6 +404,12 @@ def _solve(
         out = _core.max_flow_float64(arc_capacity=cap_f, **args)
     status, used, value, edge_flow = out.status, out.method, out.value, out.edge_flow
     side, cut, s_total, t_total = out.source_side, out.cut_edges, out.source_total, out.sink_total
+    if status == "overflow" and arc_capacity.dtype.kind == "f":
+        raise GraphError(
+            "float capacities too large: the total capacity leaving the sources "
+            f"({s_total:.4g}) or entering the sinks ({t_total:.4g}) overflows float64; scale "
+            "the capacities down"
+        )
     if status == "overflow":
         raise GraphError(
             "integer capacities too large: the total capacity leaving the sources "

@@ -27,7 +27,15 @@ import numpy.typing as npt
 
 from . import _core
 from ._graph_io import check_csr_state, from_networkx, from_scipy, to_networkx
-from ._validation import check_count, check_flow_size, edge_endpoints, edge_values, flag
+from ._validation import (
+    check_count,
+    check_flow_size,
+    edge_endpoints,
+    edge_values,
+    flag,
+    read_only_view,
+)
+from .errors import GraphError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -97,8 +105,10 @@ class Graph:
     Raises
     ------
     GraphError
-        Arrays of different lengths, ids out of range, non-integer ids, negative / NaN /
-        infinite weights or capacities, or a graph too large for 32-bit ids.
+        Arrays of different lengths, ids out of range, non-integer ids (bools included),
+        negative / NaN / infinite weights or capacities, weights totalling more than
+        :data:`routecore._validation.MAX_WEIGHT_TOTAL` (a quarter of the float64 maximum, so
+        that no path length can overflow), masked arrays, or a graph too large for 32-bit ids.
     TypeError
         ``directed`` is not a bool.
 
@@ -141,8 +151,8 @@ class Graph:
         c = None if capacity is None else edge_values(capacity, m, "capacity", kind="capacity")
         first_out, head, arc_edge = _core.build_csr(n, src_ids, dst_ids, directed)
         self._set_state(m, directed, first_out, head, arc_edge, None, None)
-        self._arc_weight = None if w is None else _read_only(self.arc_values(w))
-        self._arc_capacity = None if c is None else _read_only(self.arc_values(c))
+        self._arc_weight = None if w is None else read_only_view(self.arc_values(w))
+        self._arc_capacity = None if c is None else read_only_view(self.arc_values(c))
 
     def _set_state(
         self,
@@ -154,16 +164,15 @@ class Graph:
         arc_weight: npt.NDArray[np.float64] | None,
         arc_capacity: CapacityArray | None,
     ) -> None:
-        for arr in (first_out, head, arc_edge, arc_weight, arc_capacity):
-            if arr is not None:
-                arr.flags.writeable = False
+        # Only read-only views are kept (and so handed out): numpy refuses to make them
+        # writeable again, so no caller can edit the arrays C++ reads.
         self._num_edges = num_edges
         self._directed = directed
-        self._first_out = first_out
-        self._head = head
-        self._arc_edge = arc_edge
-        self._arc_weight = arc_weight
-        self._arc_capacity = arc_capacity
+        self._first_out = read_only_view(first_out)
+        self._head = read_only_view(head)
+        self._arc_edge = read_only_view(arc_edge)
+        self._arc_weight = None if arc_weight is None else read_only_view(arc_weight)
+        self._arc_capacity = None if arc_capacity is None else read_only_view(arc_capacity)
         # Reverse CSR (first_out, head, arc_edge) and weights in its arc order, built lazily.
         self._reverse: ReverseCsr | None = None
         # Residual arc layout of max-flow (first_out, head, sister, loop_arcs), built lazily.
@@ -285,10 +294,12 @@ class Graph:
                             weight[np.where(arc_edge < 0, ~arc_edge, arc_edge)]
                         )
                     )
-                    for arr in (first_out, head, arc_edge, arc_weight):
-                        if arr is not None:
-                            arr.flags.writeable = False
-                    self._reverse = (first_out, head, arc_edge, arc_weight)
+                    self._reverse = (
+                        read_only_view(first_out),
+                        read_only_view(head),
+                        read_only_view(arc_edge),
+                        None if arc_weight is None else read_only_view(arc_weight),
+                    )
         return self._reverse
 
     def flow_layout(self) -> FlowLayout:
@@ -324,10 +335,15 @@ class Graph:
                     first_out, head = built.first_out, built.head
                     sister, loop_arcs = built.sister, built.loop_arcs
                     if first_out is None or head is None:
-                        first_out, head = self._first_out, self._head
-                    for arr in (first_out, head, sister, loop_arcs):
-                        arr.flags.writeable = False
-                    self._flow_layout = (first_out, head, sister, loop_arcs)
+                        first_out, head = self._first_out, self._head  # already read-only
+                    else:
+                        first_out, head = read_only_view(first_out), read_only_view(head)
+                    self._flow_layout = (
+                        first_out,
+                        head,
+                        read_only_view(sister),
+                        read_only_view(loop_arcs),
+                    )
         return self._flow_layout
 
     # ----------------------------------------------------------------------- conversions
@@ -405,11 +421,6 @@ class Graph:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _read_only(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    arr.flags.writeable = False
-    return arr
-
-
 def _same_optional(a: npt.NDArray[Any] | None, b: npt.NDArray[Any] | None) -> bool:
     if a is None or b is None:
         return a is b
@@ -435,7 +446,8 @@ def capacity_sum(graph: Graph) -> float:
     (residual_network.h). Computed once per graph."""
     if graph._capacity_bound is None:
         cap = graph._arc_capacity
-        graph._capacity_bound = -1.0 if cap is None else float(cap.sum(dtype=np.float64))
+        with np.errstate(over="ignore"):  # an infinite bound is only a bound
+            graph._capacity_bound = -1.0 if cap is None else float(cap.sum(dtype=np.float64))
     return graph._capacity_bound
 
 
@@ -449,25 +461,24 @@ def graph_from_csr(
     arc_weight: npt.NDArray[np.float64] | None = None,
     arc_capacity: CapacityArray | None = None,
 ) -> Graph:
-    """The trusted constructor: a :class:`Graph` adopting CSR arrays (made read-only, not
-    copied) that obey the contract of ``csr.h`` as :class:`CsrView` documents it. Nothing is
-    checked: use it only for arrays this package built or checked itself."""
+    """A :class:`Graph` adopting CSR arrays (made read-only, not copied) that obey the
+    contract of ``csr.h`` as :class:`CsrView` documents it, for arrays this package built
+    itself. They are still checked against every invariant the algorithms rely on
+    (``_graph_io.check_csr_state``, O(num_arcs)), so a bug upstream ends in a
+    :class:`~routecore.GraphError`, not in a crash or an endless loop."""
+    check_csr_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
     graph = Graph.__new__(Graph)
     graph._set_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
     return graph
 
 
-def _from_state(
-    num_edges: int,
-    directed: bool,
-    first_out: Int32Array,
-    head: Int32Array,
-    arc_edge: Int32Array,
-    arc_weight: npt.NDArray[np.float64] | None,
-    arc_capacity: CapacityArray | None,
-) -> Graph:
-    """Unpickle a graph (the name is part of the pickle format: keep it)."""
-    check_csr_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
+def _from_state(*state: Any) -> Graph:
+    """Unpickle a graph (the name is part of the pickle format: keep it) from its state
+    ``(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)``, checked
+    first: a corrupted pickle, a wrong field count included, is a :class:`GraphError`."""
+    if len(state) != 7:
+        raise GraphError(f"corrupt graph state: expected 7 fields, got {len(state)}")
+    check_csr_state(*state)
     graph = Graph.__new__(Graph)
-    graph._set_state(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)
+    graph._set_state(*state)
     return graph

@@ -27,11 +27,35 @@ namespace routecore {
 
 class Cancel {
  public:
+  using PollFn = bool (*)(void* context);
+
   void request() { requested_.store(true, std::memory_order_relaxed); }
-  bool requested() const { return requested_.load(std::memory_order_relaxed); }
+
+  // True once cancellation was requested. On the thread that installed a poll (set_poll), also
+  // runs poll(context) and cancels when it returns true: the binding layer uses this to ask
+  // Python about Ctrl-C while a computation runs on the calling thread itself, so that every
+  // polling loop can be interrupted whatever the input size. The poll throttles itself.
+  bool requested() const {
+    if (requested_.load(std::memory_order_relaxed)) return true;
+    if (poll_ != nullptr && std::this_thread::get_id() == owner_ && poll_(context_)) {
+      requested_.store(true, std::memory_order_relaxed);
+      return true;
+    }
+    return false;
+  }
+
+  // Installs `poll` for the calling thread (other threads never run it).
+  void set_poll(PollFn poll, void* context) {
+    poll_ = poll;
+    context_ = context;
+    owner_ = std::this_thread::get_id();
+  }
 
  private:
-  std::atomic<bool> requested_{false};
+  mutable std::atomic<bool> requested_{false};
+  PollFn poll_ = nullptr;
+  void* context_ = nullptr;
+  std::thread::id owner_{};
 };
 
 // Number of hardware threads, at least 1.

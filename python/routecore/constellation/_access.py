@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .._validation import thread_count
+from .._validation import read_only_view, thread_count
 from ..graph import Graph
 from ._snapshot import Medium, Snapshot, _graph_from_edges
 
@@ -84,5 +84,4 @@ def access_graph(snap: Snapshot, *, threads: int | None = None) -> AccessGraph:
     medium = np.concatenate(
         [snap.medium[user], snap.medium[feeder], snap.medium[isl], snap.medium[isl]]
     )
-    medium.flags.writeable = False
-    return AccessGraph(graph, medium)
+    return AccessGraph(graph, read_only_view(medium))

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .._validation import read_only_view
 from ..geo import EARTH_RADIUS_KM
 from ._model import (
     EARTH_ROTATION_RAD_S,
@@ -142,9 +143,7 @@ def _elements(constellation: Constellation) -> _Elements:
         np.concatenate(u0),
         np.concatenate(motion),
     )
-    for arr in arrays:
-        arr.flags.writeable = False
-    return _Elements(*arrays)
+    return _Elements(*(read_only_view(arr) for arr in arrays))
 
 
 def satellite_layout(

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import _core
-from .._validation import edge_values, node_id_array, thread_count
+from .._validation import edge_values, node_id_array, read_only_view, thread_count
 from ..graph import Graph, graph_from_csr
 from ._geometry import (
     FloatArray,
@@ -321,9 +321,9 @@ class SnapshotBuilder:
         weight[ground] = self.ground_latency
         np.multiply(length[bounds[1] :], MS_PER_KM, out=weight[bounds[1] :])
         medium = np.repeat(np.array([kind.value for kind in Medium], dtype=np.int8), sizes)
-        arrays = (src, dst, medium, length, elevation, sat, weight)
-        for arr in arrays:
-            arr.flags.writeable = False
+        # Read-only views: the lazily built graph trusts src/dst, so no caller may edit them.
+        ro = read_only_view
+        arrays = (ro(src), ro(dst), ro(medium), ro(length), ro(elevation), ro(sat), ro(weight))
         capacity = (
             self.ground_capacity,
             c.user_link_capacity_gbps,
@@ -344,9 +344,12 @@ def _graph_from_edges(
     threads: int,
 ) -> Graph:
     """The Graph ``Graph(num_nodes, src, dst, weight=, capacity=, directed=)`` of edge arrays
-    that this package assembled itself (node ids in range, values finite and >= 0), without
-    checking them again; the CSR is built on ``threads`` threads (``routecore/csr.h``,
-    the same arrays as the serial build)."""
+    that this package assembled itself (values finite and >= 0, checked with the CSR by
+    graph_from_csr); the CSR is built on ``threads`` threads (``routecore/csr.h``, the same
+    arrays as the serial build). The node ids are checked first (O(num_edges)): the C++ build
+    writes where they point, and a builder's public attributes can be replaced."""
+    src = node_id_array(src, num_nodes, "src")
+    dst = node_id_array(dst, num_nodes, "dst")
     first_out, head, arc_edge, arc_weight, arc_capacity = _core.build_csr_parallel(
         num_nodes, src, dst, directed, weight, capacity, threads
     )
