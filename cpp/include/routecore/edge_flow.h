@@ -150,7 +150,9 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
               } else {
                 f = c;  // exactly saturated unless some capacity is left unused
                 if (unused > 0) {
-                  f = std::min(c, left - unused);
+                  // Rounding can leave `left - unused` a hair below zero; the flow stays
+                  // within [0, c] like every other edge's.
+                  f = std::clamp<Cap>(left - unused, Cap{0}, c);
                   left -= f;
                 }
               }
