@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import ScenarioError
 from ._checks import _Where
-from ._csv import _read_csv
+from ._csv import _read_csv, _read_file_text, _recover_interrupted_save
 from ._model import Network
 
 __all__ = ["bundled_scenarios", "load_network", "load_scenario"]
@@ -22,7 +22,9 @@ def load_network(directory: str | os.PathLike[str]) -> Network:
     ------
     ScenarioError
         A missing or malformed file, or any problem :class:`Network` checks; the message names
-        the file, row, line and column.
+        the file, row, line and column. Only regular files (or symlinks to them) of at most
+        :data:`~routecore.scenario._csv.MAX_FILE_BYTES` are read: a FIFO, a device, a
+        directory or a larger file is refused before it is read.
 
     Examples
     --------
@@ -35,18 +37,17 @@ def load_network(directory: str | os.PathLike[str]) -> Network:
     root = Path(directory)
     if not root.is_dir():
         raise ScenarioError(f"{root}: not a scenario directory", file=str(root))
+    _recover_interrupted_save(root)
     toml_path = root / "scenario.toml"
     label = str(toml_path)
-    try:
-        toml_text = toml_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{label}: file not found", file=label) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{label}: not UTF-8 text ({exc})", file=label) from None
+    toml_text = _read_file_text(toml_path)
     try:
         meta = tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{label}: not valid TOML: {exc}", file=label) from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        raise ScenarioError(f"{label}: not valid TOML: nested too deeply", file=label) from None
     nodes, w_nodes = _read_csv(root / "nodes.csv")
     links, w_links = _read_csv(root / "links.csv")
     return Network(
