@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -186,19 +187,73 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _dask_client(address: str) -> Iterator[Any]:
-    """A ``dask.distributed.Client`` connected to ``address``, closed afterwards."""
+    """A ``dask.distributed.Client`` connected to ``address``, closed afterwards.
+
+    Connecting has one overall deadline, Dask's ``distributed.comm.timeouts.connect`` (30 s by
+    default; e.g. ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s``): Dask's own timeout does not
+    cover a peer that accepts and then stays silent, and a peer that is not a Dask scheduler
+    can fail in any way (a garbage frame length once asked for exbibytes), so every failure
+    becomes a :class:`CliError`.
+    """
     try:
+        import dask
         import distributed
+        from dask.utils import parse_timedelta
     except ImportError:
         raise CliError('--scheduler needs Dask: pip install "routecore[dask]"') from None
+    deadline_s = float(parse_timedelta(dask.config.get("distributed.comm.timeouts.connect")))
+    _probe_scheduler(address, deadline_s)
     try:
-        connect: Callable[..., Any] = distributed.Client
-        # Connection timeout: Dask's distributed.comm.timeouts.connect (30 s by default).
-        client = connect(address)
+        client = distributed.Client(address, timeout=deadline_s, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise CliError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
         yield client
+
+
+def _probe_scheduler(address: str, deadline_s: float) -> None:
+    """Ask ``address`` who it is, within ``deadline_s``; a :class:`CliError` unless a Dask
+    scheduler answers.
+
+    The question runs on its own event loop in a daemon thread: a peer that is not a Dask
+    scheduler can fail in any way (a garbage frame length once asked for exbibytes of memory)
+    or never answer, and neither may reach the caller as anything but one line.
+    """
+    import asyncio
+
+    from distributed.comm import connect
+
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    async def ask() -> Any:
+        comm = await connect(address, timeout=deadline_s)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    def run() -> None:
+        try:
+            outcome["answer"] = asyncio.run(asyncio.wait_for(ask(), deadline_s))
+        except TimeoutError:
+            outcome["error"] = f"no answer within {deadline_s:g} s"
+        except BaseException as exc:  # noqa: BLE001 - any failure is reported as one line
+            outcome["error"] = _one_line(str(exc))[:200] or type(exc).__name__
+        finally:
+            done.set()
+
+    # A daemon thread, so that an attempt that ignores its deadline cannot keep us waiting.
+    threading.Thread(target=run, name="routecore-dask-probe", daemon=True).start()
+    prefix = f"cannot reach the Dask scheduler at {address}"
+    if not done.wait(deadline_s + 1.0):
+        raise CliError(f"{prefix}: no answer within {deadline_s:g} s")
+    if "error" in outcome:
+        raise CliError(f"{prefix}: {outcome['error']}")
+    answer = outcome.get("answer")
+    if not (isinstance(answer, dict) and answer.get("type") == "Scheduler"):
+        raise CliError(f"{prefix}: the peer answered, but not as a Dask scheduler")
 
 
 def _progress_bars(
