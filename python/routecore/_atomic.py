@@ -63,9 +63,12 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     hello ['a.txt']
     """
     target = Path(target)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=f".tmp{target.suffix}", dir=target.parent
-    )
+    try:
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=f".tmp{target.suffix}", dir=target.parent
+        )
+    except OSError as exc:
+        raise _about(exc, target) from exc
     tmp = Path(name)
     try:
         os.close(fd)
@@ -74,9 +77,16 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        raise _about(exc, target) from exc
     finally:
         tmp.unlink(missing_ok=True)
     fsync_directory(target.parent)
+
+
+def _about(exc: OSError, target: Path) -> OSError:
+    # Name the file the caller asked for, not the temporary one.
+    return OSError(exc.errno, exc.strerror or str(exc), str(target))
 
 
 def write_atomic(target: str | os.PathLike[str], data: str | bytes) -> Path:
@@ -86,8 +96,8 @@ def write_atomic(target: str | os.PathLike[str], data: str | bytes) -> Path:
     Raises
     ------
     OSError
-        The directory is missing or not writable, the disk is full, ...; ``target`` is then
-        unchanged and no temporary file is left behind.
+        The directory is missing or not writable, the disk is full, ... (``filename`` is
+        ``target``); ``target`` is then unchanged and no temporary file is left behind.
 
     Examples
     --------

@@ -52,6 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # RoutecoreError covers ScenarioError, whose message names the file, row and column.
         print(f"routecore: error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:
+        # Writing an output: a read-only directory, a full disk, a path through a file. The
+        # writers are atomic (routecore._atomic), so nothing half-written is left behind.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"routecore: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("routecore: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -143,12 +149,23 @@ def _cmd_flow(args: argparse.Namespace) -> int:
     return 0
 
 
+MAP_FORMATS = ("png", "svg", "pdf")
+"""The file types ``routecore map --out`` writes, chosen by the file name's suffix."""
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
     from ..plotting import network_map
 
+    out: Path = args.out
+    if out.is_dir():
+        raise CliError(f"--out {out} is a directory; give a file name such as {out / 'map.png'}")
+    if out.suffix[1:].lower() not in MAP_FORMATS:
+        raise CliError(
+            f"--out {out}: the name must end in {', '.join('.' + f for f in MAP_FORMATS)}"
+        )
     net = _load(args)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    network_map(net, path=args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    network_map(net, path=out)
     _console(args).print(f"wrote {args.out}", markup=False)
     return 0
 
@@ -156,10 +173,6 @@ def _cmd_map(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .output import emit_json
 
-    if args.steps < 1:
-        raise CliError(f"--steps must be >= 1, got {args.steps}")
-    if not args.step_s > 0:
-        raise CliError(f"--step-s must be > 0, got {args.step_s}")
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         executor = stack.enter_context(_dask_client(args.scheduler)) if args.scheduler else None
@@ -172,6 +185,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             threads=args.threads,
             console=_console(args),
             executor=executor,
+            force=args.force,
         )
     doc["elapsed_s"] = round(time.perf_counter() - started, 2)
     if args.json:
@@ -288,6 +302,7 @@ def run_demo(
     threads: int | None = None,
     console: Console | None = None,
     executor: Any = None,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Run the demo's analyses (:func:`~routecore.cli.demo.compute_demo`), print each stage
     as it finishes, write ``map.png``, ``results.json`` and ``schools.csv`` into ``out``;
@@ -296,16 +311,25 @@ def run_demo(
     The sweeps show a progress bar and run on ``executor`` when one is given (see
     :mod:`routecore.executor`). Ctrl-C during a sweep stops the demo after that sweep: its
     finished part is printed and written, later analyses are skipped, and the document has
-    ``"partial": true``."""
+    ``"partial": true``. Ctrl-C at any later point keeps what finished in the same way; the
+    results are written first and the map last (see
+    :func:`~routecore.cli.output.write_demo_outputs`).
+
+    ``out`` is checked before anything runs: a :class:`CliError` if it is a file or holds
+    one of the demo's file names that routecore did not write there (``force`` replaces
+    them). Every file is written atomically."""
     from rich.console import Console
 
     from ..scenario import load_scenario
     from .demo import compute_demo
-    from .output import write_demo_outputs
+    from .output import OutputError, claim_output_dir, write_demo_outputs
     from .render import print_demo_stage, print_headline
 
     console = console or Console(highlight=False)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        claim_output_dir(out, force=force)
+    except OutputError as exc:
+        raise CliError(str(exc)) from None
     print_headline(console, load_scenario(scenario))
     result = compute_demo(
         scenario,
@@ -317,7 +341,7 @@ def run_demo(
         progress=_progress_bars(console),
         on_stage=lambda stage, partial: print_demo_stage(console, stage, partial),
     )
-    doc, written = write_demo_outputs(result, out)
+    doc, written = write_demo_outputs(result, out, force=True)  # claimed above
     console.print(f"wrote {', '.join(written)}", markup=False)
     return doc
 

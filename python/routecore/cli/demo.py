@@ -95,7 +95,8 @@ def compute_demo(
 
     The sweeps run on ``executor`` when one is given (see :mod:`routecore.executor`) and report
     to ``progress(description)``. Ctrl-C during a sweep keeps its finished part, skips the
-    later stages and sets ``partial``. ``on_stage(name, result)`` is called after each stage
+    later stages and sets ``partial``; Ctrl-C elsewhere in a stage after the first keeps the
+    stages before it, likewise. ``on_stage(name, result)`` is called after each stage
     (``"transit"``, ``"failures"``, ``"schools"``, ``"siting"``), e.g. to print it at once.
 
     Examples
@@ -115,6 +116,7 @@ def compute_demo(
     analysis = net.meta.get("analysis", {})
     avoid = list(analysis.get("avoid_countries", []))
 
+    # Before the first stage finishes there is nothing to keep: Ctrl-C then propagates.
     t0 = time.perf_counter()
     result = DemoResult(
         scenario=scenario,
@@ -125,31 +127,27 @@ def compute_demo(
         home=str(analysis.get("home_country", "")),
     )
     result.seconds["transit"] = time.perf_counter() - t0
-    if on_stage:
-        on_stage("transit", result)
     sweep_opts: dict[str, Any] = {"threads": threads, "executor": executor}
-
-    # The failure sweep, on the base network with all routes and without the avoided ones.
-    t0 = time.perf_counter()
-    cases: dict[str, dict[str, Any]] = {"all routes": {}}
-    if avoid:
-        cases[f"avoid {', '.join(avoid)}"] = {"avoid_countries": avoid}
-    for name, extra in cases.items():
-        with progress(f"link failures, {name}") as report:
-            sweep = analyses.failure_sweep(net, pairs=pairs, progress=report, **sweep_opts, **extra)
-        result.sweeps[name] = sweep
-        if sweep.attrs["partial"]:
-            result.partial = True
-            break
-    result.seconds["failures"] = time.perf_counter() - t0
-    if on_stage:
-        on_stage("failures", result)
-
     constellations = dict(zip(DEMO_CONSTELLATIONS, (cs.STARLINK_SHELL1, cs.ONEWEB), strict=True))
-    if not result.partial:
-        t0 = time.perf_counter()
+
+    def failures() -> None:
+        # The failure sweep, on the base network with all routes and without the avoided ones.
+        cases: dict[str, dict[str, Any]] = {"all routes": {}}
+        if avoid:
+            cases[f"avoid {', '.join(avoid)}"] = {"avoid_countries": avoid}
+        for name, extra in cases.items():
+            with progress(f"link failures, {name}") as report:
+                sweep = analyses.failure_sweep(
+                    net, pairs=pairs, progress=report, **sweep_opts, **extra
+                )
+            result.sweeps[name] = sweep
+            if sweep.attrs["partial"]:
+                result.partial = True
+                return
+
+    def schools() -> None:
         with progress("satellite time steps") as report:
-            schools = analyses.school_connectivity(
+            table = analyses.school_connectivity(
                 net,
                 constellations,
                 result.times_s,
@@ -157,25 +155,39 @@ def compute_demo(
                 progress=report,
                 **sweep_opts,
             )
-        result.schools = schools
-        result.partial = bool(schools.attrs["partial"])
-        if len(schools):
-            result.school_summary = school_summary(schools, result.home)
-        result.seconds["schools"] = time.perf_counter() - t0
-        if on_stage:
-            on_stage("schools", result)
+        summary = school_summary(table, result.home) if len(table) else None
+        result.schools, result.school_summary = table, summary
+        result.partial = bool(table.attrs["partial"])
 
-    if not result.partial and result.home:
-        t0 = time.perf_counter()
+    def siting() -> None:
         with progress("gateway sites x time steps") as report:
-            siting = analyses.gateway_siting(
+            table = analyses.gateway_siting(
                 net, constellations, result.times_s, mode="single", progress=report, **sweep_opts
             )
-        result.siting = siting
-        result.partial = bool(siting.attrs["partial"])
-        result.seconds["siting"] = time.perf_counter() - t0
-        if on_stage:
-            on_stage("siting", result)
+        result.siting = table
+        result.partial = bool(table.attrs["partial"])
+
+    # Each stage runs only when the ones before it finished; Ctrl-C anywhere in a stage (or in
+    # on_stage) keeps what the earlier stages computed and marks the result partial.
+    stages: list[tuple[str, Callable[[], None] | None]] = [
+        ("transit", None),  # computed above
+        ("failures", failures),
+        ("schools", schools),
+    ]
+    if result.home:
+        stages.append(("siting", siting))
+    for name, run in stages:
+        if result.partial:
+            break
+        try:
+            if run is not None:
+                t0 = time.perf_counter()
+                run()
+                result.seconds[name] = time.perf_counter() - t0
+            if on_stage:
+                on_stage(name, result)
+        except KeyboardInterrupt:
+            result.partial = True
     return result
 
 
