@@ -60,9 +60,11 @@ def safe_csv_cell(value: Any) -> Any:
 
 def _safe_csv_text(df: Any) -> str:
     """``df`` as CSV text, its text cells (object columns and column names) neutralised."""
+    import pandas as pd
+
     out = df.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(out[column]):  # text: object or string dtype
             out[column] = out[column].map(safe_csv_cell)
     out.columns = [safe_csv_cell(str(c)) for c in out.columns]
     text: str = out.to_csv(index=False, lineterminator="\n")
