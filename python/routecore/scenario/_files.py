@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import stat
 import tomllib
 from pathlib import Path
 
@@ -35,8 +36,9 @@ def load_network(directory: str | os.PathLike[str]) -> Network:
     True
     """
     root = Path(directory)
-    if not root.is_dir():
-        raise ScenarioError(f"{root}: not a scenario directory", file=str(root))
+    problem = _not_a_directory(root)
+    if problem:
+        raise ScenarioError(f"{root}: {problem}", file=str(root))
     _recover_interrupted_save(root)
     toml_path = root / "scenario.toml"
     label = str(toml_path)
@@ -57,6 +59,18 @@ def load_network(directory: str | os.PathLike[str]) -> Network:
         _where=(w_nodes, w_links, _Where(label)),
         _toml=(toml_text, copy.deepcopy(meta)),
     )
+
+
+def _not_a_directory(path: Path) -> str:
+    """Why ``path`` is not a directory ("" if it is); never raises (a name too long, a
+    symlink loop, a denied search permission are reasons like any other)."""
+    try:
+        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return "not a scenario directory (no such directory)"
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        return f"not a scenario directory ({getattr(exc, 'strerror', None) or exc})"
+    return "" if is_dir else "not a scenario directory"
 
 
 def _bundled_root() -> Path:
@@ -89,7 +103,7 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> Network:
     'central-asia'
     """
     path = Path(name_or_path)
-    if path.is_dir():
+    if not _not_a_directory(path):
         return load_network(path)
     key = str(name_or_path)
     if key in bundled_scenarios():
