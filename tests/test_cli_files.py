@@ -36,7 +36,9 @@ def demo(scenario: Path, out: Path, *extra: str) -> int:
 
 
 def hidden_leftovers(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir() if p.name.startswith(".") and p.name != MANIFEST)
+    return sorted(
+        p.name for p in directory.iterdir() if p.name.startswith(".") and p.name != MANIFEST
+    )
 
 
 # --- Ctrl-C at every stage keeps what finished (item 6) ---------------------------------------
@@ -127,9 +129,9 @@ def test_demo_replaces_its_own_files_on_a_second_run(tiny: Path, tmp_path: Path)
     assert demo(tiny, out) == 0
     first = (out / "results.json").read_text()
     assert demo(tiny, out) == 0
-    assert json.loads((out / "results.json").read_text())["scenario"] == json.loads(first)[
-        "scenario"
-    ]
+    assert (
+        json.loads((out / "results.json").read_text())["scenario"] == json.loads(first)["scenario"]
+    )
     assert sorted(json.loads((out / MANIFEST).read_text())["files"]) == sorted(
         ["results.json", "schools.csv", "map.png"]
     )
@@ -316,7 +318,10 @@ def test_scheduler_that_is_not_dask_is_the_one_line_error_within_the_deadline(
 ) -> None:
     dask = pytest.importorskip("dask")
     pytest.importorskip("distributed")
-    with tcp_server(answer) as address, dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+    with (
+        tcp_server(answer) as address,
+        dask.config.set({"distributed.comm.timeouts.connect": "1s"}),
+    ):
         started = time.monotonic()
         code = demo(tiny, tmp_path / "out", "--scheduler", address)
         elapsed = time.monotonic() - started

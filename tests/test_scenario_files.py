@@ -30,7 +30,7 @@ def load_within(root: Path, seconds: float = 20.0) -> Network:
     def run() -> None:
         try:
             outcome["net"] = load_network(root)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test below
+        except BaseException as exc:  # handed to the test below
             outcome["error"] = exc
 
     thread = threading.Thread(target=run, daemon=True)
@@ -211,9 +211,7 @@ def _two_scenarios(tmp_path: Path) -> tuple[Path, Network, Network]:
     old = load_network(root)
     toml = SCENARIO_TOML.replace('description = "four nodes"', 'description = "changed"')
     new = load_network(
-        write_scenario(
-            tmp_path / "new", links=LINKS_CSV.replace("10000", "12345"), toml=toml
-        )
+        write_scenario(tmp_path / "new", links=LINKS_CSV.replace("10000", "12345"), toml=toml)
     )
     (root / "README.md").write_text("mine")  # other files are never touched
     return root, old, new
@@ -275,7 +273,7 @@ def test_a_save_failing_at_any_step_leaves_the_old_scenario(
 def test_a_save_killed_after_it_committed_is_finished_by_the_next_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moved: int
 ) -> None:
-    root, old, new = _two_scenarios(tmp_path)
+    root, _old, new = _two_scenarios(tmp_path)
 
     class Killed(BaseException):
         pass
@@ -312,7 +310,7 @@ def test_a_save_killed_before_it_committed_is_discarded_by_the_next_save(
 def test_a_committed_leftover_that_cannot_be_finished_is_a_scenario_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root, old, new = _two_scenarios(tmp_path)
+    root, _old, _new = _two_scenarios(tmp_path)
     stale = root / ".routecore-save-abc123"
     stale.mkdir()
     (stale / "COMMITTED").write_text("")
@@ -327,7 +325,7 @@ def test_a_committed_leftover_that_cannot_be_finished_is_a_scenario_error(
 
 
 def test_save_keeps_file_modes(tmp_path: Path) -> None:
-    root, old, new = _two_scenarios(tmp_path)
+    root, _old, new = _two_scenarios(tmp_path)
     (root / "nodes.csv").chmod(0o640)
     new.save(root)
     assert (root / "nodes.csv").stat().st_mode & 0o777 == 0o640

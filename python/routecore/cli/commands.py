@@ -218,7 +218,8 @@ def _dask_client(address: str) -> Iterator[Any]:
     deadline_s = float(parse_timedelta(dask.config.get("distributed.comm.timeouts.connect")))
     _probe_scheduler(address, deadline_s)
     try:
-        client = distributed.Client(address, timeout=deadline_s, set_as_default=False)
+        make_client: Callable[..., Any] = distributed.Client
+        client = make_client(address, timeout=deadline_s, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise CliError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
@@ -235,8 +236,9 @@ def _probe_scheduler(address: str, deadline_s: float) -> None:
     """
     import asyncio
 
-    from distributed.comm import connect
+    from distributed.comm import core
 
+    connect: Callable[..., Any] = core.connect
     outcome: dict[str, Any] = {}
     done = threading.Event()
 
@@ -253,7 +255,7 @@ def _probe_scheduler(address: str, deadline_s: float) -> None:
             outcome["answer"] = asyncio.run(asyncio.wait_for(ask(), deadline_s))
         except TimeoutError:
             outcome["error"] = f"no answer within {deadline_s:g} s"
-        except BaseException as exc:  # noqa: BLE001 - any failure is reported as one line
+        except BaseException as exc:  # any failure is reported as one line
             outcome["error"] = _one_line(str(exc))[:200] or type(exc).__name__
         finally:
             done.set()

@@ -137,7 +137,9 @@ def _check_choice(
     bad = np.flatnonzero(~np.isin(values, np.asarray(allowed, dtype=object)))
     if bad.size:
         i = int(bad[0])
-        raise where.error(i, column, f"unknown {column} {_excerpt(values[i])}; use one of {allowed}")
+        raise where.error(
+            i, column, f"unknown {column} {_excerpt(values[i])}; use one of {allowed}"
+        )
 
 
 def _check_unique(values: npt.NDArray[np.object_], column: str, where: _Where) -> None:
@@ -146,7 +148,9 @@ def _check_unique(values: npt.NDArray[np.object_], column: str, where: _Where) -
         first = seen.setdefault(v, i)
         if first != i:
             other = f"row {first + 1}" if where.lines is not None else f"row {first}"
-            raise where.error(i, column, f"duplicate {column} {_excerpt(v)} (already used by {other})")
+            raise where.error(
+                i, column, f"duplicate {column} {_excerpt(v)} (already used by {other})"
+            )
 
 
 def _normalise_nodes(df: pd.DataFrame, where: _Where) -> pd.DataFrame:
@@ -158,7 +162,9 @@ def _normalise_nodes(df: pd.DataFrame, where: _Where) -> pd.DataFrame:
     countries = _text_column(df, "country", where, required=True)
     for i, c in enumerate(countries):
         if not _COUNTRY.fullmatch(c):
-            raise where.error(i, "country", f"{_excerpt(c)} is not an ISO 3166-1 alpha-2 code like 'KZ'")
+            raise where.error(
+                i, "country", f"{_excerpt(c)} is not an ISO 3166-1 alpha-2 code like 'KZ'"
+            )
     lat = _float_column(
         df, "lat", where, required=True, low=-90, high=90, rule="must be within [-90, 90]"
     )

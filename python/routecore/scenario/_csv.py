@@ -217,8 +217,6 @@ def _csv_text(df: pd.DataFrame, known: Sequence[str]) -> str:
     return buf.getvalue()
 
 
-
-
 # Saving a scenario all-or-nothing.
 #
 # save writes the new files into a staging directory inside the target, backs up (hard-links)
