@@ -105,11 +105,11 @@ def _make(path: Path, name: str, fdp: atheris.FuzzedDataProvider, root: Path) ->
     elif kind == 8:
         path.symlink_to(root)  # the directory itself
     elif kind == 9:
-        other = root / f".real-{name}"
+        other = root / f".real-{path.parent.name}-{name}"
         other.write_bytes(seed)
         path.symlink_to(other)
     elif kind == 10:
-        fifo = root / f".fifo-{name}"
+        fifo = root / f".fifo-{path.parent.name}-{name}"
         os.mkfifo(fifo)
         path.symlink_to(fifo)
     # kind 11: nothing at all
