@@ -29,7 +29,8 @@ from _instrument import instrument_package
 
 import routecore
 import routecore.scenario
-from routecore.scenario import ScenarioError, load_network
+from routecore.errors import ScenarioError
+from routecore.scenario import load_network
 
 instrument_package(routecore)
 

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 budget="${1:-60}"
 python="${PYTHON:-python}"
-harnesses=(fuzz/fuzz_graph.py fuzz/fuzz_scenario.py fuzz/fuzz_pickle.py)
+harnesses=(fuzz/fuzz_graph.py fuzz/fuzz_scenario.py fuzz/fuzz_scenario_dir.py fuzz/fuzz_pickle.py)
 
 if ! "$python" -c "import atheris, routecore" 2>/dev/null; then
   echo "fuzz/run.sh: $python cannot import atheris and routecore; pip install -e '.[fuzz]'" >&2

@@ -379,7 +379,15 @@ def network_map(
         )
     _label_nodes(ax, nodes, big, extent)
     if path is not None:
-        fig.savefig(path)
+        from pathlib import Path
+
+        import matplotlib as mpl
+
+        from ._atomic import atomic_path
+
+        # Written atomically (routecore._atomic); the format follows path's suffix as before.
+        with atomic_path(path) as part:
+            fig.savefig(part, format=Path(path).suffix[1:] or mpl.rcParams["savefig.format"])
     return fig
 
 

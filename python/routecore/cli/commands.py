@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -51,6 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, RoutecoreError) as exc:
         # RoutecoreError covers ScenarioError, whose message names the file, row and column.
         print(f"routecore: error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        # Writing an output: a read-only directory, a full disk, a path through a file. The
+        # writers are atomic (routecore._atomic), so nothing half-written is left behind.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"routecore: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("routecore: interrupted", file=sys.stderr)
@@ -143,12 +150,23 @@ def _cmd_flow(args: argparse.Namespace) -> int:
     return 0
 
 
+MAP_FORMATS = ("png", "svg", "pdf")
+"""The file types ``routecore map --out`` writes, chosen by the file name's suffix."""
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
     from ..plotting import network_map
 
+    out: Path = args.out
+    if out.is_dir():
+        raise CliError(f"--out {out} is a directory; give a file name such as {out / 'map.png'}")
+    if out.suffix[1:].lower() not in MAP_FORMATS:
+        raise CliError(
+            f"--out {out}: the name must end in {', '.join('.' + f for f in MAP_FORMATS)}"
+        )
     net = _load(args)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    network_map(net, path=args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    network_map(net, path=out)
     _console(args).print(f"wrote {args.out}", markup=False)
     return 0
 
@@ -156,10 +174,6 @@ def _cmd_map(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .output import emit_json
 
-    if args.steps < 1:
-        raise CliError(f"--steps must be >= 1, got {args.steps}")
-    if not args.step_s > 0:
-        raise CliError(f"--step-s must be > 0, got {args.step_s}")
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         executor = stack.enter_context(_dask_client(args.scheduler)) if args.scheduler else None
@@ -172,6 +186,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             threads=args.threads,
             console=_console(args),
             executor=executor,
+            force=args.force,
         )
     doc["elapsed_s"] = round(time.perf_counter() - started, 2)
     if args.json:
@@ -187,19 +202,75 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _dask_client(address: str) -> Iterator[Any]:
-    """A ``dask.distributed.Client`` connected to ``address``, closed afterwards."""
+    """A ``dask.distributed.Client`` connected to ``address``, closed afterwards.
+
+    Connecting has one overall deadline, Dask's ``distributed.comm.timeouts.connect`` (30 s by
+    default; e.g. ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s``): Dask's own timeout does not
+    cover a peer that accepts and then stays silent, and a peer that is not a Dask scheduler
+    can fail in any way (a garbage frame length once asked for exbibytes), so every failure
+    becomes a :class:`CliError`.
+    """
     try:
+        import dask
         import distributed
+        from dask.utils import parse_timedelta
     except ImportError:
         raise CliError('--scheduler needs Dask: pip install "routecore[dask]"') from None
+    deadline_s = float(parse_timedelta(dask.config.get("distributed.comm.timeouts.connect")))
+    _probe_scheduler(address, deadline_s)
     try:
-        connect: Callable[..., Any] = distributed.Client
-        # Connection timeout: Dask's distributed.comm.timeouts.connect (30 s by default).
-        client = connect(address)
+        make_client: Callable[..., Any] = distributed.Client
+        client = make_client(address, timeout=deadline_s, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise CliError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
         yield client
+
+
+def _probe_scheduler(address: str, deadline_s: float) -> None:
+    """Ask ``address`` who it is, within ``deadline_s``; a :class:`CliError` unless a Dask
+    scheduler answers.
+
+    The question runs on its own event loop in a daemon thread: a peer that is not a Dask
+    scheduler can fail in any way (a garbage frame length once asked for exbibytes of memory)
+    or never answer, and neither may reach the caller as anything but one line.
+    """
+    import asyncio
+
+    from distributed.comm import core
+
+    connect: Callable[..., Any] = core.connect
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    async def ask() -> Any:
+        comm = await connect(address, timeout=deadline_s)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    def run() -> None:
+        try:
+            outcome["answer"] = asyncio.run(asyncio.wait_for(ask(), deadline_s))
+        except TimeoutError:
+            outcome["error"] = f"no answer within {deadline_s:g} s"
+        except BaseException as exc:  # any failure is reported as one line
+            outcome["error"] = _one_line(str(exc))[:200] or type(exc).__name__
+        finally:
+            done.set()
+
+    # A daemon thread, so that an attempt that ignores its deadline cannot keep us waiting.
+    threading.Thread(target=run, name="routecore-dask-probe", daemon=True).start()
+    prefix = f"cannot reach the Dask scheduler at {address}"
+    if not done.wait(deadline_s + 1.0):
+        raise CliError(f"{prefix}: no answer within {deadline_s:g} s")
+    if "error" in outcome:
+        raise CliError(f"{prefix}: {outcome['error']}")
+    answer = outcome.get("answer")
+    if not (isinstance(answer, dict) and answer.get("type") == "Scheduler"):
+        raise CliError(f"{prefix}: the peer answered, but not as a Dask scheduler")
 
 
 def _progress_bars(
@@ -234,6 +305,7 @@ def run_demo(
     threads: int | None = None,
     console: Console | None = None,
     executor: Any = None,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Run the demo's analyses (:func:`~routecore.cli.demo.compute_demo`), print each stage
     as it finishes, write ``map.png``, ``results.json`` and ``schools.csv`` into ``out``;
@@ -242,16 +314,25 @@ def run_demo(
     The sweeps show a progress bar and run on ``executor`` when one is given (see
     :mod:`routecore.executor`). Ctrl-C during a sweep stops the demo after that sweep: its
     finished part is printed and written, later analyses are skipped, and the document has
-    ``"partial": true``."""
+    ``"partial": true``. Ctrl-C at any later point keeps what finished in the same way; the
+    results are written first and the map last (see
+    :func:`~routecore.cli.output.write_demo_outputs`).
+
+    ``out`` is checked before anything runs: a :class:`CliError` if it is a file or holds
+    one of the demo's file names that routecore did not write there (``force`` replaces
+    them). Every file is written atomically."""
     from rich.console import Console
 
     from ..scenario import load_scenario
     from .demo import compute_demo
-    from .output import write_demo_outputs
+    from .output import OutputError, claim_output_dir, write_demo_outputs
     from .render import print_demo_stage, print_headline
 
     console = console or Console(highlight=False)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        claim_output_dir(out, force=force)
+    except OutputError as exc:
+        raise CliError(str(exc)) from None
     print_headline(console, load_scenario(scenario))
     result = compute_demo(
         scenario,
@@ -263,7 +344,7 @@ def run_demo(
         progress=_progress_bars(console),
         on_stage=lambda stage, partial: print_demo_stage(console, stage, partial),
     )
-    doc, written = write_demo_outputs(result, out)
+    doc, written = write_demo_outputs(result, out, force=True)  # claimed above
     console.print(f"wrote {', '.join(written)}", markup=False)
     return doc
 

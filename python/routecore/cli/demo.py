@@ -132,7 +132,8 @@ def compute_demo(
 
     The sweeps run on ``executor`` when one is given (see :mod:`routecore.executor`) and report
     to ``progress(description)``. Ctrl-C during a sweep keeps its finished part, skips the
-    later stages and sets ``partial``. ``on_stage(name, result)`` is called after each stage
+    later stages and sets ``partial``; Ctrl-C elsewhere in a stage after the first keeps the
+    stages before it, likewise. ``on_stage(name, result)`` is called after each stage
     (``"transit"``, ``"failures"``, ``"schools"``, ``"siting"``), e.g. to print it at once.
 
     The default window is :data:`DEMO_STEPS` x :data:`DEMO_STEP_S` (24 h). A window shorter than
@@ -160,6 +161,7 @@ def compute_demo(
     analysis = net.meta.get("analysis", {})
     avoid = list(analysis.get("avoid_countries", []))
 
+    # Before the first stage finishes there is nothing to keep: Ctrl-C then propagates.
     t0 = time.perf_counter()
     result = DemoResult(
         scenario=scenario,
@@ -171,43 +173,38 @@ def compute_demo(
     )
     result.seconds["transit"] = time.perf_counter() - t0
     result.notes["transit"] = assumption_notes(net, result.transit.cases, None)
-    if on_stage:
-        on_stage("transit", result)
     sweep_opts: dict[str, Any] = {"threads": threads, "executor": executor}
-
-    # The failure sweep, on the base network with all routes and without the avoided ones.
-    t0 = time.perf_counter()
-    cases: dict[str, dict[str, Any]] = {"all routes": {}}
-    if avoid:
-        cases[f"avoid {', '.join(avoid)}"] = {"avoid_countries": avoid}
-    for name, extra in cases.items():
-        with progress(f"link failures, {name}") as report:
-            sweep = analyses.failure_sweep(net, pairs=pairs, progress=report, **sweep_opts, **extra)
-        result.sweeps[name] = sweep
-        if sweep.attrs["partial"]:
-            result.partial = True
-            break
-    result.seconds["failures"] = time.perf_counter() - t0
-    result.notes["failures"] = assumption_notes(net, None, result.sweeps)
-    if on_stage:
-        on_stage("failures", result)
-
     result.systems = {label: cs.PRESETS[name] for label, name in DEMO_PRESETS.items()}
     main = {k: v for k, v in result.systems.items() if k in DEMO_CONSTELLATIONS}
-    note = cs.window_note(result.systems, result.times_s)
-    result.notes["schools"] = [note] if note else []
-    result.notes["schools"].append(
-        "the main table uses the optimistic readings, both unsourced: Starlink shell 1 with "
-        "4 laser links on every satellite, OneWeb users down to 35° elevation; the preset table "
-        "shows the other readings, and results.json lists every constellation assumption "
-        "under 'constellations'"
-    )
-    quiet = warnings.catch_warnings()
-    if not result.partial:
-        t0 = time.perf_counter()
-        with progress("satellite time steps") as report, quiet:
+
+    def failures() -> None:
+        # The failure sweep, on the base network with all routes and without the avoided ones.
+        cases: dict[str, dict[str, Any]] = {"all routes": {}}
+        if avoid:
+            cases[f"avoid {', '.join(avoid)}"] = {"avoid_countries": avoid}
+        for name, extra in cases.items():
+            with progress(f"link failures, {name}") as report:
+                sweep = analyses.failure_sweep(
+                    net, pairs=pairs, progress=report, **sweep_opts, **extra
+                )
+            result.sweeps[name] = sweep
+            if sweep.attrs["partial"]:
+                result.partial = True
+                break
+        result.notes["failures"] = assumption_notes(net, None, result.sweeps)
+
+    def schools() -> None:
+        note = cs.window_note(result.systems, result.times_s)
+        result.notes["schools"] = [note] if note else []
+        result.notes["schools"].append(
+            "the main table uses the optimistic readings, both unsourced: Starlink shell 1 with "
+            "4 laser links on every satellite, OneWeb users down to 35° elevation; the preset "
+            "table shows the other readings, and results.json lists every constellation "
+            "assumption under 'constellations'"
+        )
+        with progress("satellite time steps") as report, warnings.catch_warnings():
             warnings.simplefilter("ignore", cs.ShortWindowWarning)  # it is in notes["schools"]
-            schools = analyses.school_connectivity(
+            table = analyses.school_connectivity(
                 net,
                 result.systems,
                 result.times_s,
@@ -215,29 +212,44 @@ def compute_demo(
                 progress=report,
                 **sweep_opts,
             )
-        result.schools = schools
-        result.partial = bool(schools.attrs["partial"])
-        if len(schools):
-            summary = school_summary(schools, result.home)
-            result.school_summary = summary[summary["constellation"].isin(DEMO_CONSTELLATIONS)]
-            result.school_summary = result.school_summary.reset_index(drop=True)
+        result.schools = table
+        result.partial = bool(table.attrs["partial"])
+        if len(table):
+            summary = school_summary(table, result.home)
+            shown = summary[summary["constellation"].isin(DEMO_CONSTELLATIONS)]
+            result.school_summary = shown.reset_index(drop=True)
             result.spread = preset_spread(summary, result.systems)
-        result.seconds["schools"] = time.perf_counter() - t0
-        if on_stage:
-            on_stage("schools", result)
 
-    if not result.partial and result.home:
-        t0 = time.perf_counter()
+    def siting() -> None:
         with progress("gateway sites x time steps") as report, warnings.catch_warnings():
             warnings.simplefilter("ignore", cs.ShortWindowWarning)
-            siting = analyses.gateway_siting(
+            table = analyses.gateway_siting(
                 net, main, result.times_s, mode="single", progress=report, **sweep_opts
             )
-        result.siting = siting
-        result.partial = bool(siting.attrs["partial"])
-        result.seconds["siting"] = time.perf_counter() - t0
-        if on_stage:
-            on_stage("siting", result)
+        result.siting = table
+        result.partial = bool(table.attrs["partial"])
+
+    # Each stage runs only when the ones before it finished; Ctrl-C anywhere in a stage (or in
+    # on_stage) keeps what the earlier stages computed and marks the result partial.
+    stages: list[tuple[str, Callable[[], None] | None]] = [
+        ("transit", None),  # computed above
+        ("failures", failures),
+        ("schools", schools),
+    ]
+    if result.home:
+        stages.append(("siting", siting))
+    for name, run in stages:
+        if result.partial:
+            break
+        try:
+            if run is not None:
+                t0 = time.perf_counter()
+                run()
+                result.seconds[name] = time.perf_counter() - t0
+            if on_stage:
+                on_stage(name, result)
+        except KeyboardInterrupt:
+            result.partial = True
     return result
 
 

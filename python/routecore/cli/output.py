@@ -1,5 +1,11 @@
 """The command line's files and JSON: plain-JSON conversion, and the demo's outputs (the
-``results.json`` document, the map and the per-school CSV)."""
+``results.json`` document, the per-school CSV and the map).
+
+Every file is written atomically (:mod:`routecore._atomic`). The demo claims its output
+directory with a manifest, :data:`MANIFEST`, listing the files it writes there, and refuses
+to replace a file of the same name that it did not write (unless forced). Text cells of CSV
+outputs that a spreadsheet would run as a formula are neutralised (:func:`safe_csv_cell`).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +15,105 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._atomic import write_atomic
 from .demo import scenario_summary
 from .render import _node_label, _policy_words
 
 if TYPE_CHECKING:
     from .demo import DemoResult
 
-__all__ = ["emit_json", "jsonable", "write_demo_outputs"]
+__all__ = [
+    "DEMO_FILES",
+    "MANIFEST",
+    "OutputError",
+    "claim_output_dir",
+    "emit_json",
+    "jsonable",
+    "safe_csv_cell",
+    "write_demo_outputs",
+]
+
+MANIFEST = ".routecore-out.json"
+"""The file in a demo output directory that lists the files routecore wrote there."""
+
+DEMO_FILES = ("results.json", "schools.csv", "map.png")
+"""The demo's outputs, in the order they are written (the slow map last)."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OutputError(Exception):
+    """An output directory or file routecore must not write to (the CLI's one-line error)."""
+
+
+def safe_csv_cell(value: Any) -> Any:
+    """``value`` with a ``'`` in front if it is text a spreadsheet would run as a formula
+    (starting with ``= + - @``, a tab or a carriage return); numbers and other text unchanged.
+
+    >>> safe_csv_cell("=SUM(A1:A9)"), safe_csv_cell("-5"), safe_csv_cell(-5.0)
+    ("'=SUM(A1:A9)", "'-5", -5.0)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _safe_csv_text(df: Any) -> str:
+    """``df`` as CSV text, its text cells (object columns and column names) neutralised."""
+    import pandas as pd
+
+    out = df.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):  # text: object or string dtype
+            out[column] = out[column].map(safe_csv_cell)
+    out.columns = [safe_csv_cell(str(c)) for c in out.columns]
+    text: str = out.to_csv(index=False, lineterminator="\n")
+    return text
+
+
+def claim_output_dir(out: Path, *, force: bool = False) -> None:
+    """Make ``out`` the demo's output directory: create it, refuse when it is not a directory
+    or holds one of :data:`DEMO_FILES` that routecore did not write (unless ``force``), and
+    record the claim in :data:`MANIFEST`.
+
+    Raises
+    ------
+    OutputError
+        ``out`` is a file, or it holds a file routecore would replace but did not write.
+    OSError
+        ``out`` cannot be created or written.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "results.json").write_text("{}")
+    ...     claim_output_dir(Path(tmp))
+    Traceback (most recent call last):
+    routecore.cli.output.OutputError: .../results.json exists and routecore did not write it; ...
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} is a file; --out names the directory to write into")
+    out.mkdir(parents=True, exist_ok=True)
+    ours = _files_we_wrote(out)
+    for name in DEMO_FILES:
+        path = out / name
+        if (path.exists() or path.is_symlink()) and name not in ours and not force:
+            raise OutputError(
+                f"{path} exists and routecore did not write it; choose another --out "
+                "directory or pass --force to replace it"
+            )
+        if path.is_dir() and not path.is_symlink():
+            raise OutputError(f"{path} is a directory; choose another --out directory")
+    manifest = {"written_by": "routecore demo", "files": list(DEMO_FILES)}
+    write_atomic(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+
+
+def _files_we_wrote(out: Path) -> set[str]:
+    try:
+        doc = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    files = doc.get("files") if isinstance(doc, dict) else None
+    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else set()
 
 
 def jsonable(value: Any) -> Any:
@@ -99,9 +197,18 @@ def _draw_map(result: DemoResult, path: Path) -> None:
     )
 
 
-def write_demo_outputs(result: DemoResult, out: Path) -> tuple[dict[str, Any], list[str]]:
-    """Write ``map.png``, ``schools.csv`` (when the school stage ran) and ``results.json``
-    into ``out`` (created if needed); returns the JSON document and the paths written.
+def write_demo_outputs(
+    result: DemoResult, out: Path, *, force: bool = False
+) -> tuple[dict[str, Any], list[str]]:
+    """Write ``results.json``, ``schools.csv`` (when the school stage ran) and ``map.png``
+    into ``out`` (claimed with :func:`claim_output_dir`), in that order; returns the JSON
+    document and the paths written.
+
+    Each file is written atomically. The results come first and the slow map last, so that
+    a failure or Ctrl-C while the map is drawn keeps them: ``results.json`` is then written
+    again without the map (``"outputs": {"map": null}``); after Ctrl-C it says
+    ``"partial": true`` and the document is returned, other errors propagate. A file of an
+    earlier run that these results do not replace (``schools.csv``, ``map.png``) is removed.
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -110,11 +217,10 @@ def write_demo_outputs(result: DemoResult, out: Path) -> tuple[dict[str, Any], l
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     doc, written = write_demo_outputs(result, Path(tmp))
     >>> doc["partial"], [Path(p).name for p in written]
-    (False, ['map.png', 'results.json', 'schools.csv'])
+    (False, ['results.json', 'schools.csv', 'map.png'])
     """
-    out.mkdir(parents=True, exist_ok=True)
-    map_path, csv_path, json_path = out / "map.png", out / "schools.csv", out / "results.json"
-    _draw_map(result, map_path)
+    claim_output_dir(out, force=force)
+    json_path, csv_path, map_path = (out / name for name in DEMO_FILES)
     transit, schools, summary = result.transit, result.schools, result.school_summary
     doc: dict[str, Any] = {
         "scenario": scenario_summary(result.net),
@@ -153,11 +259,27 @@ def write_demo_outputs(result: DemoResult, out: Path) -> tuple[dict[str, Any], l
             "schools_csv": None if schools is None else str(csv_path),
         },
     }
-    written = [str(map_path), str(json_path)]
+    written = [str(json_path)]
     if schools is not None:
-        schools.to_csv(csv_path, index=False)
+        write_atomic(csv_path, _safe_csv_text(schools))
         written.append(str(csv_path))
-    json_path.write_text(
-        json.dumps(jsonable(doc), indent=2, allow_nan=False) + "\n", encoding="utf-8"
-    )
+    else:
+        csv_path.unlink(missing_ok=True)  # an earlier run's, which these results do not match
+    write_atomic(json_path, _json_text(doc))
+    try:
+        _draw_map(result, map_path)
+    except BaseException as exc:
+        # Keep the results; say there is no map, and drop an earlier run's map.
+        doc["outputs"]["map"] = None
+        doc["partial"] = doc["partial"] or isinstance(exc, KeyboardInterrupt)
+        map_path.unlink(missing_ok=True)
+        write_atomic(json_path, _json_text(doc))
+        if not isinstance(exc, KeyboardInterrupt):
+            raise
+        return doc, written
+    written.append(str(map_path))
     return doc, written
+
+
+def _json_text(doc: Any) -> str:
+    return json.dumps(jsonable(doc), indent=2, allow_nan=False) + "\n"

@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from .demo import DEMO_STEP_S, DEMO_STEPS
 
-__all__ = ["DEFAULT_SCENARIO", "build_parser"]
+__all__ = ["DEFAULT_SCENARIO", "MAX_STEPS", "MAX_THREADS", "build_parser"]
 
 DEFAULT_SCENARIO = "central-asia"
 """The scenario every command reads unless told otherwise."""
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number >= 1 (counts such as ``--threads`` and ``--steps``).
+MAX_STEPS = 100_000
+"""The most time steps ``demo --steps`` takes (about 69 days at 60 s a step): each step is a
+satellite snapshot per constellation, so a larger count would only exhaust memory or time."""
+
+MAX_THREADS = 1024
+"""The most threads ``--threads`` takes."""
+
+
+def positive_int(text: str, high: int | None = None) -> int:
+    """An argparse type: a whole number >= 1 (counts such as ``--threads`` and ``--steps``),
+    and at most ``high`` when given.
 
     >>> positive_int("4")
     4
     >>> positive_int("0")
     Traceback (most recent call last):
     argparse.ArgumentTypeError: must be a whole number >= 1, got '0'
+    >>> positive_int(str(10**12), high=MAX_STEPS)
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: must be at most 100000, got '1000000000000'
     """
     try:
         value = int(text)
@@ -28,6 +41,34 @@ def positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    if high is not None and value > high:
+        raise argparse.ArgumentTypeError(f"must be at most {high}, got {text!r}")
+    return value
+
+
+def _steps(text: str) -> int:
+    return positive_int(text, MAX_STEPS)
+
+
+def _threads(text: str) -> int:
+    return positive_int(text, MAX_THREADS)
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds > 0 (``--step-s``).
+
+    >>> positive_seconds("60")
+    60.0
+    >>> positive_seconds("inf")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: must be a finite number > 0, got 'inf'
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}")
     return value
 
 
@@ -73,18 +114,25 @@ def build_parser() -> argparse.ArgumentParser:
         default="routecore-out",
         type=Path,
         metavar="DIR",
-        help="output directory (default ./routecore-out)",
+        help="output directory (default ./routecore-out); routecore only replaces files "
+        "it wrote there itself",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace results.json, schools.csv and map.png in DIR even if routecore did "
+        "not write them",
     )
     p.add_argument(
         "--steps",
-        type=positive_int,
+        type=_steps,
         default=DEMO_STEPS,
         metavar="N",
         help=f"time steps for the satellite analysis (default {DEMO_STEPS})",
     )
     p.add_argument(
         "--step-s",
-        type=float,
+        type=positive_seconds,
         default=DEMO_STEP_S,
         metavar="SECONDS",
         help=f"seconds between time steps (default {DEMO_STEP_S:g}: {DEMO_STEPS} steps make 24 h, "
@@ -93,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pairs", action="store_true", help="also sweep every pair of link failures")
     p.add_argument(
         "--threads",
-        type=positive_int,
+        type=_threads,
         default=None,
         metavar="N",
         help="threads for batched searches (default: all cores; 1 per task with --scheduler)",
@@ -159,5 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
         "map", help="draw a scenario map (PNG)", description="Draw the scenario's places and links."
     )
     scenario_opts(p)
-    p.add_argument("--out", "-o", default="map.png", type=Path, metavar="FILE")
+    p.add_argument(
+        "--out",
+        "-o",
+        default="map.png",
+        type=Path,
+        metavar="FILE",
+        help="the image to write: .png (default map.png), .svg or .pdf",
+    )
     return parser

@@ -60,10 +60,12 @@ checks (``_schema``, ``_checks``) and the files (``_csv``, ``_files``). The phys
 and :func:`great_circle_km` are :mod:`routecore.geo`'s, re-exported here.
 
 Loading checks everything and raises :class:`~routecore.errors.ScenarioError` naming the file,
-row, line and column of the first problem. :meth:`Network.save` writes each file to a temporary
-file in the target directory and moves it into place with :func:`os.replace`, so a crash never
-leaves a half-written file; ``scenario.toml`` is written back byte for byte (comments included)
-unless the metadata changed.
+row, line and column of the first problem; only regular files of at most 64 MiB are read.
+:meth:`Network.save` replaces the three files all together or not at all (a crash never leaves
+a half-written file or a mix of old and new); ``scenario.toml`` is written back byte for byte
+(comments included) unless the metadata changed. A text cell starting with ``= + - @`` or
+``'`` is saved with one ``'`` in front (a spreadsheet then shows it as text) and read back
+without it.
 
 Examples
 --------

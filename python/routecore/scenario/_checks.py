@@ -126,15 +126,30 @@ def _float_column(
             # float() parses exactly the shortest repr that save() writes, so files round-trip.
             out[i] = float(v.strip() if isinstance(v, str) else v)
         except (TypeError, ValueError):
-            raise where.error(i, column, f"{v!r} is not a number ({rule})") from None
+            raise where.error(i, column, f"{_excerpt(v)} is not a number ({rule})") from None
         x = float(out[i])
         if not (math.isfinite(x) and low <= x <= high):
             raise where.error(i, column, f"{x!r} is out of range; it {rule}")
     return out
 
 
+def _excerpt(value: Any, limit: int = 40) -> str:
+    """``value`` quoted for an error message, cut to ``limit`` characters: a message never
+    echoes more than a short excerpt of a file it was pointed at.
+
+    >>> _excerpt("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (100 characters)"
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit] + '...'!r} ({len(text)} characters)"
+
+
 def _cols(df: pd.DataFrame) -> str:
-    return ", ".join(str(c) for c in df.columns) or "none"
+    names = [_excerpt(c, 20) for c in df.columns[:8]]
+    more = f" and {len(df.columns) - 8} more" if len(df.columns) > 8 else ""
+    return ", ".join(names) + more or "none"
 
 
 def _check_choice(
@@ -143,7 +158,9 @@ def _check_choice(
     bad = np.flatnonzero(~np.isin(values, np.asarray(allowed, dtype=object)))
     if bad.size:
         i = int(bad[0])
-        raise where.error(i, column, f"unknown {column} {values[i]!r}; use one of {allowed}")
+        raise where.error(
+            i, column, f"unknown {column} {_excerpt(values[i])}; use one of {allowed}"
+        )
 
 
 def _check_unique(values: npt.NDArray[np.object_], column: str, where: _Where) -> None:
@@ -152,7 +169,9 @@ def _check_unique(values: npt.NDArray[np.object_], column: str, where: _Where) -
         first = seen.setdefault(v, i)
         if first != i:
             other = f"row {first + 1}" if where.lines is not None else f"row {first}"
-            raise where.error(i, column, f"duplicate {column} {v!r} (already used by {other})")
+            raise where.error(
+                i, column, f"duplicate {column} {_excerpt(v)} (already used by {other})"
+            )
 
 
 def _normalise_nodes(df: pd.DataFrame, where: _Where) -> pd.DataFrame:
@@ -164,7 +183,9 @@ def _normalise_nodes(df: pd.DataFrame, where: _Where) -> pd.DataFrame:
     countries = _text_column(df, "country", where, required=True)
     for i, c in enumerate(countries):
         if not _COUNTRY.fullmatch(c):
-            raise where.error(i, "country", f"{c!r} is not an ISO 3166-1 alpha-2 code like 'KZ'")
+            raise where.error(
+                i, "country", f"{_excerpt(c)} is not an ISO 3166-1 alpha-2 code like 'KZ'"
+            )
     lat = _float_column(
         df, "lat", where, required=True, low=-90, high=90, rule="must be within [-90, 90]"
     )
@@ -208,12 +229,12 @@ def _normalise_links(
         bad = np.flatnonzero(pos < 0)
         if bad.size:
             i = int(bad[0])
-            raise where.error(i, column, f"unknown node id {ends[i]!r}")
+            raise where.error(i, column, f"unknown node id {_excerpt(ends[i])}")
         rows.append(pos)
     loops = np.flatnonzero(a == b)
     if loops.size:
         i = int(loops[0])
-        raise where.error(i, "b", f"the link joins {a[i]!r} to itself")
+        raise where.error(i, "b", f"the link joins {_excerpt(a[i])} to itself")
     medium = _text_column(df, "medium", where, required=True)
     _check_choice(medium, MEDIA, "medium", where)
     length = _float_column(df, "length_km", where, required=lat is None or lon is None)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 import os
+import stat
 import tomllib
 from pathlib import Path
 
 from ..errors import ScenarioError
 from ._checks import _Where
-from ._csv import _read_csv
+from ._csv import _read_csv, _read_file_text, _recover_interrupted_save
 from ._model import Network
 
 __all__ = ["bundled_scenarios", "load_network", "load_scenario"]
@@ -22,7 +23,9 @@ def load_network(directory: str | os.PathLike[str]) -> Network:
     ------
     ScenarioError
         A missing or malformed file, or any problem :class:`Network` checks; the message names
-        the file, row, line and column.
+        the file, row, line and column. Only regular files (or symlinks to them) of at most
+        :data:`~routecore.scenario._csv.MAX_FILE_BYTES` are read: a FIFO, a device, a
+        directory or a larger file is refused before it is read.
 
     Examples
     --------
@@ -33,20 +36,20 @@ def load_network(directory: str | os.PathLike[str]) -> Network:
     True
     """
     root = Path(directory)
-    if not root.is_dir():
-        raise ScenarioError(f"{root}: not a scenario directory", file=str(root))
+    problem = _not_a_directory(root)
+    if problem:
+        raise ScenarioError(f"{root}: {problem}", file=str(root))
+    _recover_interrupted_save(root)
     toml_path = root / "scenario.toml"
     label = str(toml_path)
-    try:
-        toml_text = toml_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{label}: file not found", file=label) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{label}: not UTF-8 text ({exc})", file=label) from None
+    toml_text = _read_file_text(toml_path)
     try:
         meta = tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{label}: not valid TOML: {exc}", file=label) from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        raise ScenarioError(f"{label}: not valid TOML: nested too deeply", file=label) from None
     nodes, w_nodes = _read_csv(root / "nodes.csv")
     links, w_links = _read_csv(root / "links.csv")
     return Network(
@@ -56,6 +59,18 @@ def load_network(directory: str | os.PathLike[str]) -> Network:
         _where=(w_nodes, w_links, _Where(label)),
         _toml=(toml_text, copy.deepcopy(meta)),
     )
+
+
+def _not_a_directory(path: Path) -> str:
+    """Why ``path`` is not a directory ("" if it is); never raises (a name too long, a
+    symlink loop, a denied search permission are reasons like any other)."""
+    try:
+        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return "not a scenario directory (no such directory)"
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        return f"not a scenario directory ({getattr(exc, 'strerror', None) or exc})"
+    return "" if is_dir else "not a scenario directory"
 
 
 def _bundled_root() -> Path:
@@ -88,7 +103,7 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> Network:
     'central-asia'
     """
     path = Path(name_or_path)
-    if path.is_dir():
+    if not _not_a_directory(path):
         return load_network(path)
     key = str(name_or_path)
     if key in bundled_scenarios():

@@ -20,7 +20,7 @@ from ._checks import (
     _normalise_nodes,
     _Where,
 )
-from ._csv import _csv_text, _links_for_file, _write_atomically
+from ._csv import _csv_text, _links_for_file, _save_scenario_files
 from ._keys import TomlLines, check_keys
 from ._schema import _LINK_FILE_COLUMNS, DEFAULT_ROUTE_SLACK, NODE_COLUMNS, NODE_KINDS
 from ._variants import variant_tables
@@ -359,15 +359,25 @@ class Network:
     def save(self, directory: str | os.PathLike[str]) -> Path:
         """Write the scenario into ``directory`` (created if needed); returns its path.
 
-        Each file is written to a temporary file in ``directory`` first and then moved into
-        place with :func:`os.replace`, so readers never see a partly written file.
+        The save is all-or-nothing: the new files are written and flushed into a staging
+        directory inside ``directory`` and moved into place only when all are complete; if a
+        move fails, the files already moved are put back. A save killed midway is finished
+        (or, if it had not committed, discarded) by the next save or load of ``directory``,
+        which also removes temporary files an earlier version left. Other files in
+        ``directory`` are not touched.
+
+        Raises
+        ------
+        OSError
+            The directory cannot be created or written (read-only, disk full); the scenario
+            files in it are then unchanged.
         """
         texts = {
             "nodes.csv": _csv_text(self._nodes, NODE_COLUMNS),
             "links.csv": _csv_text(_links_for_file(self._links), _LINK_FILE_COLUMNS),
             "scenario.toml": self._toml_text(),
         }
-        return _write_atomically(Path(directory), texts)
+        return _save_scenario_files(Path(directory), texts)
 
     def _toml_text(self) -> str:
         if self._toml is not None and self._toml[1] == self._meta:
