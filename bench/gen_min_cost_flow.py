@@ -4,8 +4,8 @@ NETGEN instances come from ``pynetgen`` (a pure-Python port of Klingman, Napier 
 with NETGEN-8-style parameters chosen here: ``n`` nodes, ``8 n`` arcs, ``sqrt(n)`` sources and
 sinks, total supply ``1000 sqrt(n)``, costs 1..10,000, capacities 1..1,000, 30 % of skeleton arcs
 at the highest cost. These are *our* settings, not LEMON's parameter files, so the optimal costs
-differ from LEMON's published netgen_8_* values. The grid family is ``pynetgen.grid_generate``
-(a GRIDGEN-style grid: rows x columns of transshipment nodes, a master source and sink).
+differ from LEMON's published netgen_8_* values. The grid family (``gridgen``) is a GRIDGEN-style
+grid generator of our own, described at the function.
 Instances are generated once per process and cached in memory.
 """
 
@@ -97,24 +97,37 @@ def netgen8(num_nodes: int, seed: int = 13502460) -> McfInstance:
 
 
 @functools.cache
-def grid(rows: int, columns: int, seed: int = 13502460) -> McfInstance:
-    """A GRIDGEN-style grid from pynetgen: rows x columns, diagonal and reverse arcs."""
-    import pynetgen
+def gridgen(rows: int, columns: int, seed: int = 1) -> McfInstance:
+    """A GRIDGEN-style grid of our own (numpy; not Bertsekas' GRIDGEN code or its RNG).
 
-    gen = functools.partial(
-        pynetgen.grid_generate,
-        seed=seed,
-        rows=rows,
-        columns=columns,
-        skeleton=max(1, rows // 8),
-        diagonal=1,
-        reverse=1,
-        mincost=1,
-        maxcost=10000,
-        supply=1000 * rows,
-        hicost=30,
-        capacitated=100,
-        mincap=1,
-        maxcap=1000,
+    ``rows x columns`` nodes, an arc to each of the four grid neighbours (about 4 arcs per
+    node), costs 1..10,000 and capacities 1..1,000 drawn uniformly; ``rows`` sources in the
+    first column and ``rows`` sinks in the last, 1,000 units each. A skeleton keeps it feasible:
+    the vertical arcs of the first and last column and the arcs along row 0 have capacity equal
+    to the total supply (like NETGEN's skeleton arcs).
+    """
+    rng = np.random.default_rng(seed)
+    ids = np.arange(rows * columns).reshape(rows, columns)
+    pairs = [
+        (ids[:, :-1], ids[:, 1:]),  # right
+        (ids[:, 1:], ids[:, :-1]),  # left
+        (ids[:-1, :], ids[1:, :]),  # down
+        (ids[1:, :], ids[:-1, :]),  # up
+    ]
+    tail = np.concatenate([a.ravel() for a, _ in pairs]).astype(np.int32)
+    head = np.concatenate([b.ravel() for _, b in pairs]).astype(np.int32)
+    m = tail.size
+    cost = rng.integers(1, 10001, m, dtype=np.int64)
+    capacity = rng.integers(1, 1001, m, dtype=np.int64)
+    total = 1000 * rows
+    col_t, col_h = tail % columns, head % columns
+    row_t, row_h = tail // columns, head // columns
+    vertical = col_t == col_h
+    skeleton = (vertical & ((col_t == 0) | (col_t == columns - 1))) | (
+        ~vertical & (row_t == 0) & (row_h == 0)
     )
-    return _generated(f"grid_{rows}x{columns}", gen)
+    capacity[skeleton] = total
+    supply = np.zeros(rows * columns, dtype=np.int64)
+    supply[ids[:, 0]] += 1000
+    supply[ids[:, -1]] -= 1000
+    return McfInstance(f"grid_{rows}x{columns}", rows * columns, tail, head, capacity, cost, supply)

@@ -242,39 +242,41 @@ class NetworkSimplex {
       path_.push_back(w);
       if (w == u_out) break;
     }
-    // The subtree in its old preorder, with positions.
+    // Potentials: the subtree shifts by one constant so that the entering arc gets rc = 0.
+    const i32 x0 = path_[0];
+    const i64 rc = reduced_cost(in);
+    const i64 sigma = tail_[in] == x0 ? -rc : rc;
+    // One pass over the subtree in its old preorder: positions, and the potential shift.
     buf_.resize(static_cast<std::size_t>(size));
     i32 w = u_out;
     for (i32 i = 0; i < size; ++i) {
       buf_[static_cast<std::size_t>(i)] = w;
       pos_[w] = i;
+      pi_[w] += sigma;
       w = thread_[w];
     }
     const i32 before = rev_thread_[u_out];
     const i32 after = w;  // thread_ of the subtree's last node
-    // New preorder: x0's old subtree, then for each x_i its old subtree minus x_{i-1}'s, which
-    // is two contiguous pieces of the old preorder.
-    next_buf_.clear();
-    auto append = [&](i32 from, i32 to) {  // positions from .. to, inclusive
-      for (i32 i = from; i <= to; ++i) next_buf_.push_back(buf_[static_cast<std::size_t>(i)]);
-    };
-    const i32 x0 = path_[0];
-    append(pos_[x0], pos_[x0] + succ_num_[x0] - 1);
-    for (std::size_t i = 1; i < path_.size(); ++i) {
-      const i32 x = path_[i];
-      const i32 prev = path_[i - 1];
-      append(pos_[x], pos_[prev] - 1);
-      append(pos_[prev] + succ_num_[prev], pos_[x] + succ_num_[x] - 1);
-    }
-    // Cut the subtree out of the thread and splice its new preorder in after v_in.
+    // Cut the subtree out of the thread; its new preorder goes in after v_in. That preorder is
+    // x0's old subtree, then for each x_i its old subtree minus x_{i-1}'s: two contiguous
+    // pieces of the old preorder. Links inside a piece stay; only the seams are rewritten.
     thread_[before] = after;
     rev_thread_[after] = before;
     const i32 next = thread_[v_in];
     i32 last = v_in;
-    for (i32 x : next_buf_) {
-      thread_[last] = x;
-      rev_thread_[x] = last;
-      last = x;
+    auto link = [&](i32 from, i32 to) {  // positions from .. to, inclusive
+      if (from > to) return;
+      const i32 head = buf_[static_cast<std::size_t>(from)];
+      thread_[last] = head;
+      rev_thread_[head] = last;
+      last = buf_[static_cast<std::size_t>(to)];
+    };
+    link(pos_[x0], pos_[x0] + succ_num_[x0] - 1);
+    for (std::size_t i = 1; i < path_.size(); ++i) {
+      const i32 x = path_[i];
+      const i32 prev = path_[i - 1];
+      link(pos_[x], pos_[prev] - 1);
+      link(pos_[prev] + succ_num_[prev], pos_[x] + succ_num_[x] - 1);
     }
     thread_[last] = next;
     rev_thread_[next] = last;
@@ -294,12 +296,8 @@ class NetworkSimplex {
     parent_[x0] = v_in;
     pred_[x0] = in;
     pred_up_[x0] = tail_[in] == x0 ? 1 : 0;
-    // Arc states, then potentials: the subtree shifts so that the entering arc has rc = 0.
     state_[in] = kTree;
     state_[out] = flow_[out] == 0 ? kLower : kUpper;
-    const i64 rc = reduced_cost(in);
-    const i64 sigma = tail_[in] == x0 ? -rc : rc;
-    for (i32 x : next_buf_) pi_[x] += sigma;
   }
 
   i32 n_;
@@ -327,7 +325,6 @@ class NetworkSimplex {
   std::vector<i32> pos_;
   std::vector<i32> path_;
   std::vector<i32> buf_;
-  std::vector<i32> next_buf_;
   i32 block_ = 10;
   i32 next_arc_ = 0;
 };
