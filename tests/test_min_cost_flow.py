@@ -58,9 +58,7 @@ def test_matches_lemon_network_simplex(p: McfProblem) -> None:
     check(p, solve(p), *lemon_min_cost(p))
 
 
-def _with_terminals(
-    p: McfProblem, sources: list[int], sinks: list[int], demand: int
-) -> McfProblem:
+def _with_terminals(p: McfProblem, sources: list[int], sinks: list[int], demand: int) -> McfProblem:
     """The sources/sinks problem as a supplies problem on two extra nodes (for the oracle)."""
     n = p.num_nodes
     k = len(sources) + len(sinks)

@@ -355,6 +355,7 @@ def min_cost_flow(
     flow = arc_flow[:m] if graph.directed else arc_flow[:m] - arc_flow[m : 2 * m]
     pi = out.potential[:n]
     if exact:
+        assert out.cost is not None  # set whenever the status is optimal
         total: int | float = int(out.cost)
         potentials: npt.NDArray[Any] = pi
     else:
