@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "routecore/network_simplex.h"
@@ -68,7 +69,9 @@ class NetworkSimplex {
     thread_.resize(nodes);
     rev_thread_.resize(nodes);
     succ_num_.assign(nodes, 1);
-    pos_.assign(nodes, 0);
+    last_succ_.resize(nodes);
+    for (i32 v = 0; v < n_; ++v) last_succ_[v] = v;
+    last_succ_[root_] = n_ > 0 ? n_ - 1 : root_;
     // The big-M start: the artificial arcs form a star around the root, strongly feasible
     // (an arc with zero flow points towards the root).
     for (i32 v = 0; v < n_; ++v) {
@@ -246,40 +249,44 @@ class NetworkSimplex {
     const i32 x0 = path_[0];
     const i64 rc = reduced_cost(in);
     const i64 sigma = tail_[in] == x0 ? -rc : rc;
-    // One pass over the subtree in its old preorder: positions, and the potential shift.
-    buf_.resize(static_cast<std::size_t>(size));
-    i32 w = u_out;
-    for (i32 i = 0; i < size; ++i) {
-      buf_[static_cast<std::size_t>(i)] = w;
-      pos_[w] = i;
-      pi_[w] += sigma;
-      w = thread_[w];
-    }
+    for (i32 w = u_out, i = 0; i < size; ++i, w = thread_[w]) pi_[w] += sigma;
+    // The new preorder of the subtree is x0's old subtree, then for each x_i its old subtree
+    // minus x_{i-1}'s: the piece from x_i to just before x_{i-1}, and the piece after
+    // x_{i-1}'s last node up to x_i's last node (possibly empty). Links inside a piece stay;
+    // only the seams are rewritten.
+    const i32 old_last = last_succ_[u_out];
     const i32 before = rev_thread_[u_out];
-    const i32 after = w;  // thread_ of the subtree's last node
-    // Cut the subtree out of the thread; its new preorder goes in after v_in. That preorder is
-    // x0's old subtree, then for each x_i its old subtree minus x_{i-1}'s: two contiguous
-    // pieces of the old preorder. Links inside a piece stay; only the seams are rewritten.
-    thread_[before] = after;
-    rev_thread_[after] = before;
-    const i32 next = thread_[v_in];
-    i32 last = v_in;
-    auto link = [&](i32 from, i32 to) {  // positions from .. to, inclusive
-      if (from > to) return;
-      const i32 head = buf_[static_cast<std::size_t>(from)];
-      thread_[last] = head;
-      rev_thread_[head] = last;
-      last = buf_[static_cast<std::size_t>(to)];
-    };
-    link(pos_[x0], pos_[x0] + succ_num_[x0] - 1);
+    const i32 after = thread_[old_last];
+    pieces_.clear();
+    pieces_.emplace_back(x0, last_succ_[x0]);
     for (std::size_t i = 1; i < path_.size(); ++i) {
       const i32 x = path_[i];
       const i32 prev = path_[i - 1];
-      link(pos_[x], pos_[prev] - 1);
-      link(pos_[prev] + succ_num_[prev], pos_[x] + succ_num_[x] - 1);
+      pieces_.emplace_back(x, rev_thread_[prev]);
+      if (last_succ_[prev] != last_succ_[x]) {
+        pieces_.emplace_back(thread_[last_succ_[prev]], last_succ_[x]);
+      }
+    }
+    const i32 new_last = pieces_.back().second;
+    // Cut the subtree out of the thread; ancestors that ended with it now end at `before`.
+    thread_[before] = after;
+    rev_thread_[after] = before;
+    for (i32 a = parent_[u_out]; a >= 0 && last_succ_[a] == old_last; a = parent_[a]) {
+      last_succ_[a] = before;
+    }
+    // Splice the new preorder in right after v_in; ancestors that ended at v_in now end with it.
+    const i32 next = thread_[v_in];
+    i32 last = v_in;
+    for (const auto& [from, to] : pieces_) {
+      thread_[last] = from;
+      rev_thread_[from] = last;
+      last = to;
     }
     thread_[last] = next;
     rev_thread_[next] = last;
+    for (i32 a = v_in; a >= 0 && last_succ_[a] == v_in; a = parent_[a]) last_succ_[a] = new_last;
+    // Every node of the reversed path now ends its subtree with the moved subtree's last node.
+    for (i32 x : path_) last_succ_[x] = new_last;
     // Subtree sizes: the old ancestors below the join node lose the subtree, the new ones gain
     // it; on the reversed path x_i keeps everything but x_{i-1}'s old subtree.
     for (i32 a = parent_[u_out]; a != join; a = parent_[a]) succ_num_[a] -= size;
@@ -321,10 +328,10 @@ class NetworkSimplex {
   std::vector<i32> thread_;
   std::vector<i32> rev_thread_;
   std::vector<i32> succ_num_;
-  // Scratch of update_tree.
-  std::vector<i32> pos_;
+  std::vector<i32> last_succ_;  // the last node of each subtree in the preorder
+  // Scratch of update_tree: the reversed path and the pieces (first, last node) of the preorder.
   std::vector<i32> path_;
-  std::vector<i32> buf_;
+  std::vector<std::pair<i32, i32>> pieces_;
   i32 block_ = 10;
   i32 next_arc_ = 0;
 };
