@@ -46,22 +46,10 @@ class NetworkSimplex {
     cost_.resize(arcs);
     flow_.assign(arcs, 0);
     state_.assign(arcs, kLower);
-    // Arc mixing: internal arc j is input arc order_[j], taken with a stride of about sqrt(m),
-    // so that one block of the pricing scan sees arcs from all over the input (inputs are often
-    // sorted by tail node, and a block of one node's arcs rarely holds the best candidate).
-    const i32 stride = std::max<i32>(1, static_cast<i32>(std::sqrt(static_cast<double>(m_))));
-    order_.resize(static_cast<std::size_t>(m_));
-    i32 j = 0;
-    for (i32 start = 0; start < stride; ++start) {
-      for (i32 a = start; a < m_; a += stride) order_[static_cast<std::size_t>(j++)] = a;
-    }
-    for (i32 k = 0; k < m_; ++k) {
-      const auto a = static_cast<std::size_t>(order_[static_cast<std::size_t>(k)]);
-      tail_[k] = p.tail[a];
-      head_[k] = p.head[a];
-      cap_[k] = p.capacity[a];
-      cost_[k] = p.cost[a];
-    }
+    std::copy(p.tail.begin(), p.tail.end(), tail_.begin());
+    std::copy(p.head.begin(), p.head.end(), head_.begin());
+    std::copy(p.capacity.begin(), p.capacity.end(), cap_.begin());
+    std::copy(p.cost.begin(), p.cost.end(), cost_.begin());
     pi_.assign(nodes, 0);
     parent_.assign(nodes, -1);
     pred_.assign(nodes, -1);
@@ -128,9 +116,7 @@ class NetworkSimplex {
   }
 
   void output(McfOutcome& out) const {
-    out.flow.assign(static_cast<std::size_t>(m_), 0);
-    for (i32 k = 0; k < m_; ++k)
-      out.flow[static_cast<std::size_t>(order_[static_cast<std::size_t>(k)])] = flow_[k];
+    out.flow.assign(flow_.begin(), flow_.begin() + m_);
     out.potential.assign(pi_.begin(), pi_.begin() + n_);
     i128 total = 0;
     for (i32 a = 0; a < m_; ++a) total += static_cast<i128>(cost_[a]) * flow_[a];
@@ -311,7 +297,6 @@ class NetworkSimplex {
   i32 m_;
   i32 root_;  // the artificial root, node n_
   // Arcs: 0 .. m_-1 the problem's, m_ + v the artificial arc between node v and the root.
-  std::vector<i32> order_;  // internal arc -> input arc (arc mixing)
   std::vector<i32> tail_;
   std::vector<i32> head_;
   std::vector<i64> cap_;  // kInf: uncapacitated
