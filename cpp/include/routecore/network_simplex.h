@@ -22,17 +22,19 @@
 //   A step picks an entering arc that violates optimality (rc < 0 at its lower bound, rc > 0 at
 //   its upper bound) by *block search*: arcs are scanned cyclically from where the last search
 //   stopped, in blocks of about sqrt(m); the most violating arc of the first block that has one
-//   enters. The cycle it closes in the tree is found through the join node (walking up from both
-//   ends, the end with the smaller subtree first); the leaving arc is the blocking arc of that
-//   cycle met *last* when the cycle is traversed from the join node in the direction of the push
-//   (this keeps the tree strongly feasible). The flow changes around the cycle by the bottleneck;
-//   the subtree cut off by the leaving arc is re-hung below the other end of the entering arc:
-//   its preorder (thread) is rebuilt from contiguous pieces of the old one, O(subtree) time, and
-//   its potentials shift by one constant. The search ends when no arc violates optimality: then
-//   f is optimal for the big-M problem, and the original problem is infeasible exactly when an
-//   artificial arc still carries flow (M exceeds the cost of any simple path). A cycle with no
-//   blocking arc (all its arcs uncapacitated, negative cost) makes the problem unbounded.
-//   Pivot rule, start and structure follow the literature; the code is written from it.
+//   enters (arcs are scanned in an internal order: sorted by tail, then interleaved with a
+//   stride of the average out-degree; see the .cpp for the measurements). The cycle it closes in
+//   the tree is found through the join node (walking up from both ends, the end with the smaller
+//   subtree first); the leaving arc is the blocking arc of that cycle met *last* when the cycle is
+//   traversed from the join node in the direction of the push (this keeps the tree strongly
+//   feasible). The flow changes around the cycle by the bottleneck; the subtree cut off by the
+//   leaving arc is re-hung below the other end of the entering arc: its preorder (thread) is
+//   rebuilt from contiguous pieces of the old one, O(subtree) time, and its potentials shift by one
+//   constant. The search ends when no arc violates optimality: then f is optimal for the big-M
+//   problem, and the original problem is infeasible exactly when an artificial arc still carries
+//   flow (M exceeds the cost of any simple path). A cycle with no blocking arc (all its arcs
+//   uncapacitated, negative cost) makes the problem unbounded. Pivot rule, start and structure
+//   follow the literature; the code is written from it.
 //
 // Certificate (checked by the Python tests, independently of this code)
 //   Optimal iff conservation and bounds hold and, for every arc, rc[a] >= 0 where f[a] < cap[a]
