@@ -241,3 +241,15 @@ def test_netgen_instances_match_ortools_and_lemon(num_nodes: int) -> None:
         status, cost = oracle(p)
         assert r.status == status == "optimal" and r.cost == cost
     check_min_cost_certificate(p, r.edge_flow, r.potentials)
+
+
+def test_float_cost_resolution_meets_the_documented_tolerance() -> None:
+    from routecore.min_cost_flow import FLOAT_COST_TOLERANCE
+
+    n = 100_000
+    g = rc.Graph(n, [0, 1], [1, 2])
+    supply = np.zeros(n, np.int64)
+    supply[0], supply[2] = 3, -3
+    r = rc.min_cost_flow(g, supply, cost=[0.1, 123.456], capacity=[5, 5])
+    assert r.status == "optimal" and 1.0 / r.cost_scale <= FLOAT_COST_TOLERANCE * 123.456
+    assert r.cost == pytest.approx(3 * (0.1 + 123.456), rel=1e-12)
