@@ -169,3 +169,58 @@ def draw_ids(draw: st.DrawFn, n: int, *, min_size: int = 0, max_size: int = 4) -
         draw(st.lists(st.integers(0, n - 1), min_size=min_size, max_size=max_size)),
         dtype=np.int64,
     )
+
+
+# ------------------------------------------------------------------------ min-cost flow (issue 12)
+@dataclass(frozen=True)
+class McfProblem:
+    """A min-cost flow problem on an edge list: integer capacities (``-1``: uncapacitated),
+    integer costs (negative only on directed graphs) and node supplies (not always balanced,
+    not always feasible)."""
+
+    num_nodes: int
+    src: np.ndarray
+    dst: np.ndarray
+    capacity: np.ndarray  # int64, -1 = uncapacitated
+    cost: np.ndarray  # int64
+    supply: np.ndarray  # int64
+    directed: bool
+
+    def graph(self) -> rc.Graph:
+        return rc.Graph(self.num_nodes, self.src, self.dst, directed=self.directed)
+
+    def capacity_arg(self) -> np.ndarray:
+        """The capacities as routecore takes them (``inf`` for uncapacitated)."""
+        return np.where(self.capacity < 0, np.inf, self.capacity.astype(np.float64))
+
+
+@st.composite
+def mcf_problems(
+    draw: st.DrawFn,
+    *,
+    max_nodes: int = 10,
+    max_edges: int = 30,
+    negative_costs: bool = True,
+    uncapacitated: bool = False,
+    balanced: bool | None = None,
+) -> McfProblem:
+    """Small min-cost flow problems: parallel edges, self-loops, zero costs, negative costs on
+    directed graphs, isolated nodes, and supplies built from transfers (balanced) or not."""
+    n = draw(st.integers(1, max_nodes))
+    m = draw(st.integers(0, max_edges))
+    directed = draw(st.booleans())
+    nodes = st.integers(0, n - 1)
+    src = np.array(draw(st.lists(nodes, min_size=m, max_size=m)), dtype=np.int64)
+    dst = np.array(draw(st.lists(nodes, min_size=m, max_size=m)), dtype=np.int64)
+    low = -9 if (directed and negative_costs) else 0
+    cost = np.array(draw(st.lists(st.integers(low, 20), min_size=m, max_size=m)), dtype=np.int64)
+    caps = st.integers(-1 if uncapacitated else 0, 12)
+    capacity = np.array(draw(st.lists(caps, min_size=m, max_size=m)), dtype=np.int64)
+    supply = np.zeros(n, dtype=np.int64)
+    for _ in range(draw(st.integers(0, 4))):
+        a, b, k = draw(nodes), draw(nodes), draw(st.integers(0, 15))
+        supply[a] += k
+        supply[b] -= k
+    if balanced is False or (balanced is None and draw(st.integers(0, 9)) == 0):
+        supply[draw(nodes)] += draw(st.integers(1, 3))
+    return McfProblem(n, src, dst, capacity, cost, supply, directed)

@@ -297,3 +297,30 @@ class VisibilitySearch:
         satellite_offset: int,
         threads: int,
     ) -> None: ...
+
+# Min-cost flow (bind_min_cost_flow.cpp, routecore/network_simplex.h).
+INFINITE_CAPACITY: int
+
+class MinCostFlowCoreResult:
+    """The outcome of one min-cost flow call (routecore/network_simplex.h)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def cost(self) -> int | None: ...
+    @property
+    def flow(self) -> _I64: ...
+    @property
+    def potential(self) -> _I64: ...
+    @property
+    def pivots(self) -> int: ...
+
+def network_simplex(
+    *,
+    num_nodes: int,
+    tail: _I32,
+    head: _I32,
+    capacity: _I64,
+    cost: _I64,
+    supply: _I64,
+) -> MinCostFlowCoreResult: ...

@@ -1,0 +1,97 @@
+// Min-cost flow entry point (see routecore/network_simplex.h). Bindings only: the Python layer
+// (routecore/min_cost_flow.py) validates the input, builds the arc arrays and reads the status.
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "common.h"
+#include "routecore/network_simplex.h"
+
+namespace routecore::bindings {
+
+namespace {
+
+const char* mcf_status_name(mcf_status s) {
+  switch (s) {
+    case mcf_status::infeasible:
+      return "infeasible";
+    case mcf_status::unbounded:
+      return "unbounded";
+    case mcf_status::overflow:
+      return "overflow";
+    case mcf_status::cancelled:
+      return "cancelled";
+    default:
+      return "optimal";
+  }
+}
+
+// A Python int from an __int128 (pybind11 has no caster for it).
+py::object int128_to_python(__int128 v) {
+  const bool negative = v < 0;
+  unsigned __int128 u =
+      negative ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  } while (u != 0);
+  if (negative) digits.insert(digits.begin(), '-');
+  return py::reinterpret_steal<py::object>(PyLong_FromString(digits.c_str(), nullptr, 10));
+}
+
+// What one min-cost flow call returns to Python. Arrays are new numpy arrays owned by Python.
+struct MinCostFlowCoreResult {
+  std::string status;    // "optimal", "infeasible", "unbounded", "overflow" or "cancelled"
+  py::object cost;       // Python int (exact), None unless optimal
+  py::object flow;       // int64 per arc, None unless optimal
+  py::object potential;  // int64 per node, None unless optimal
+  std::int64_t pivots;
+};
+
+MinCostFlowCoreResult py_network_simplex(std::int32_t num_nodes, const carray<std::int32_t>& tail,
+                                         const carray<std::int32_t>& head,
+                                         const carray<std::int64_t>& capacity,
+                                         const carray<std::int64_t>& cost,
+                                         const carray<std::int64_t>& supply) {
+  if (tail.size() != head.size() || tail.size() != capacity.size() || tail.size() != cost.size() ||
+      supply.size() != num_nodes) {
+    throw std::invalid_argument("internal error: inconsistent min-cost flow arrays");
+  }
+  McfProblem p{num_nodes,         as_span(tail), as_span(head),
+               as_span(capacity), as_span(cost), as_span(supply)};
+  const std::int64_t work = 64 * (static_cast<std::int64_t>(tail.size()) + num_nodes);
+  McfOutcome out = run_interruptible(
+      work, [&](const Cancel& cancel) { return solve_network_simplex(p, &cancel); });
+  MinCostFlowCoreResult r{mcf_status_name(out.status), py::none(), py::none(), py::none(),
+                          out.pivots};
+  if (out.status == mcf_status::optimal) {
+    auto flow = new_array<std::int64_t>(static_cast<py::ssize_t>(out.flow.size()));
+    std::copy(out.flow.begin(), out.flow.end(), flow.mutable_data());
+    auto pot = new_array<std::int64_t>(static_cast<py::ssize_t>(out.potential.size()));
+    std::copy(out.potential.begin(), out.potential.end(), pot.mutable_data());
+    r.cost = int128_to_python(out.total_cost);
+    r.flow = std::move(flow);
+    r.potential = std::move(pot);
+  }
+  return r;
+}
+
+}  // namespace
+
+void bind_min_cost_flow(py::module_& m) {
+  py::class_<MinCostFlowCoreResult>(m, "MinCostFlowCoreResult",
+                                    "The outcome of one min-cost flow call; see network_simplex.h.")
+      .def_readonly("status", &MinCostFlowCoreResult::status)
+      .def_readonly("cost", &MinCostFlowCoreResult::cost)
+      .def_readonly("flow", &MinCostFlowCoreResult::flow)
+      .def_readonly("potential", &MinCostFlowCoreResult::potential)
+      .def_readonly("pivots", &MinCostFlowCoreResult::pivots);
+  m.attr("INFINITE_CAPACITY") = kInfiniteCapacity;
+  m.def("network_simplex", &py_network_simplex, py::kw_only(), py::arg("num_nodes"),
+        py::arg("tail"), py::arg("head"), py::arg("capacity"), py::arg("cost"), py::arg("supply"),
+        "Min-cost flow by primal network simplex on arc arrays (routecore/network_simplex.h); "
+        "returns a MinCostFlowCoreResult.");
+}
+
+}  // namespace routecore::bindings

@@ -1,0 +1,96 @@
+// Edge cases of the network simplex (routecore/network_simplex.h): empty problems, self-loops,
+// zero capacities, statuses, the overflow rule, and the certificate on a small instance.
+#include <cstdint>
+#include <vector>
+
+#include "check.h"
+#include "routecore/network_simplex.h"
+
+using routecore::kInfiniteCapacity;
+using routecore::mcf_status;
+using routecore::McfOutcome;
+using routecore::McfProblem;
+using routecore::testing::check;
+
+namespace {
+
+struct Arcs {
+  std::int32_t n;
+  std::vector<std::int32_t> tail, head;
+  std::vector<std::int64_t> cap, cost, supply;
+};
+
+McfOutcome solve(const Arcs& a) {
+  const McfProblem p{a.n, a.tail, a.head, a.cap, a.cost, a.supply};
+  return routecore::solve_network_simplex(p, nullptr);
+}
+
+// Conservation, bounds and complementary slackness, checked from the arrays.
+bool certificate(const Arcs& a, const McfOutcome& out) {
+  std::vector<std::int64_t> net(static_cast<std::size_t>(a.n), 0);
+  for (std::size_t e = 0; e < a.tail.size(); ++e) {
+    const std::int64_t f = out.flow[e];
+    if (f < 0 || (a.cap[e] != kInfiniteCapacity && f > a.cap[e])) return false;
+    net[static_cast<std::size_t>(a.tail[e])] += f;
+    net[static_cast<std::size_t>(a.head[e])] -= f;
+    const std::int64_t rc = a.cost[e] + out.potential[static_cast<std::size_t>(a.tail[e])] -
+                            out.potential[static_cast<std::size_t>(a.head[e])];
+    if (f < a.cap[e] && rc < 0) return false;
+    if (f > 0 && rc > 0) return false;
+  }
+  for (std::size_t v = 0; v < net.size(); ++v) {
+    if (net[v] != a.supply[v]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main() {
+  {
+    const Arcs none{0, {}, {}, {}, {}, {}};
+    check(solve(none).status == mcf_status::optimal, "no nodes: optimal, cost 0");
+    const Arcs isolated{3, {}, {}, {}, {}, {0, 0, 0}};
+    const McfOutcome out = solve(isolated);
+    check(out.status == mcf_status::optimal && out.total_cost == 0, "isolated nodes");
+    const Arcs stranded{2, {}, {}, {}, {}, {1, -1}};
+    check(solve(stranded).status == mcf_status::infeasible, "no arcs, supply: infeasible");
+  }
+  {
+    // A negative self-loop saturates; an uncapacitated one is unbounded.
+    Arcs loop{1, {0}, {0}, {5}, {-2}, {0}};
+    const McfOutcome out = solve(loop);
+    check(out.status == mcf_status::optimal && out.flow[0] == 5 && out.total_cost == -10,
+          "negative self-loop saturates");
+    loop.cap[0] = kInfiniteCapacity;
+    check(solve(loop).status == mcf_status::unbounded, "uncapacitated negative self-loop");
+  }
+  {
+    // Zero capacity and parallel arcs: the cheap arc is closed, the flow takes the others.
+    const Arcs par{2, {0, 0, 0}, {1, 1, 1}, {0, 2, 9}, {1, 3, 4}, {5, -5}};
+    const McfOutcome out = solve(par);
+    check(out.status == mcf_status::optimal && out.total_cost == 2 * 3 + 3 * 4, "parallel arcs");
+    check(certificate(par, out), "parallel arcs: certificate");
+  }
+  {
+    // A small transshipment problem with a negative arc.
+    const Arcs t{5,
+                 {0, 0, 1, 2, 1, 3, 2, 4},
+                 {1, 2, 2, 1, 3, 4, 4, 3},
+                 {4, 8, 5, 3, 6, 9, 5, 1},
+                 {2, 5, -1, 3, 4, 1, 6, 2},
+                 {9, 0, 0, -4, -5}};
+    const McfOutcome out = solve(t);
+    check(out.status == mcf_status::optimal, "transshipment: optimal");
+    check(out.status == mcf_status::optimal && certificate(t, out), "transshipment: certificate");
+  }
+  {
+    // The overflow rule: max|cost| * n^2 beyond 2^62 is refused up front.
+    const std::int32_t n = 100000;
+    Arcs big{n, {0}, {1}, {1}, {std::int64_t{1} << 40}, std::vector<std::int64_t>(n, 0)};
+    const McfProblem p{big.n, big.tail, big.head, big.cap, big.cost, big.supply};
+    check(!routecore::check_network_simplex_bounds(p), "overflow rule refuses");
+    check(solve(big).status == mcf_status::overflow, "overflow status");
+  }
+  return routecore::testing::report("test_network_simplex");
+}

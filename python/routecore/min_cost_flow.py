@@ -1,0 +1,383 @@
+"""Minimum-cost flow: node supplies, or sources and sinks with a demand (min-cost max-flow).
+
+The solver is a primal network simplex in C++ (``cpp/include/routecore/network_simplex.h``:
+block-search pivoting, a strongly feasible spanning tree, a big-M start). It runs with the GIL
+released and can be interrupted with Ctrl-C. ``method="auto"`` is the network simplex, the only
+method so far: a cost-scaling push-relabel for very large sparse graphs is not implemented.
+``threads=`` is validated and accepted for a uniform API; the simplex runs on one thread.
+
+Problem
+-------
+Each edge ``e`` carries a flow ``edge_flow[e]`` with ``0 <= edge_flow[e] <= capacity[e]``; at
+every node, outflow - inflow equals the node's supply (positive: the node sends, negative: it
+receives). The cost ``sum(cost[e] * edge_flow[e])`` is minimised. Without ``capacity=`` and
+without graph capacities the edges are *uncapacitated*; ``capacity=`` may also hold ``inf`` for
+single uncapacitated edges. An **undirected** edge can carry flow either way up to its capacity;
+its flow is signed (positive from ``src`` to ``dst``) and costs ``cost[e] * abs(flow)``, so
+undirected edges must have costs >= 0.
+
+With ``sources``, ``sinks`` and ``demand``, ``demand`` units go from the sources (any split) to
+the sinks (any split) at minimum cost; with ``demand=None`` the maximum flow is sent, at minimum
+cost among maximum flows ("min-cost max-flow"). Internally a super source and sink are added;
+they do not appear in the result.
+
+Outcomes, not exceptions: ``status`` is ``"optimal"``, ``"infeasible"`` (no flow meets the
+supplies or the demand, including supplies that do not sum to zero) or ``"unbounded"`` (a cycle
+of negative cost made only of uncapacitated edges, or ``demand=None`` along a path of
+uncapacitated edges). With finite capacities ``"unbounded"`` cannot occur. When a problem is both
+infeasible and has such a cycle, the status may be either.
+
+Certificate
+-----------
+``potentials`` are node duals ``pi`` proving optimality: with the reduced cost
+``rc[e] = cost[e] + pi[src[e]] - pi[dst[e]]`` of an edge used from ``src`` to ``dst``,
+``rc >= 0`` wherever the edge could carry more flow that way and ``rc <= 0`` wherever it carries
+flow that way (for an undirected edge the reverse direction has reduced cost
+``cost[e] - pi[src[e]] + pi[dst[e]]``).
+
+Numbers
+-------
+Capacities, supplies and ``demand`` must be whole numbers (int64; float arrays holding integral
+values are accepted); scale fractional units first (e.g. Gbit/s to Mbit/s).
+
+*Integer costs* (an integer array, or floats that are all integral and at most 2**53 in
+magnitude, such as a graph's hop weights) are exact: ``cost`` is a Python ``int``, potentials are
+int64. The solver refuses (:class:`~routecore.GraphError`) problems where ``(n + 2) * M`` with
+``M = (n + 1) * max|cost| + 1`` (n nodes, super nodes included) or the sum of all finite
+capacities and ``|supply|`` exceeds ``2**62``; the objective itself is summed in 128 bits.
+
+*Float costs* (latency in ms) are solved in fixed point: costs are multiplied by
+``cost_scale``, the largest power of two allowed by that rule (and at most ``2**52 / max|cost|``),
+and rounded to integers. The flow is exactly optimal for the rounded costs, so its true cost
+exceeds the optimum by at most ``sum(capacity over used edges) / cost_scale`` (each unit of flow
+on an edge is mis-priced by at most ``0.5 / cost_scale``, for this flow and for the optimal one);
+``cost`` is the float64 sum of true ``cost * edge_flow``, potentials are float64 (the integer
+duals divided by ``cost_scale``) and satisfy the certificate within ``1 / cost_scale``
+(:data:`FLOAT_COST_TOLERANCE` relative to ``max|cost|`` on graphs of up to 10**5 nodes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core
+from ._validation import as_array, check_graph, choice, terminal_sets, thread_count
+from .errors import GraphError
+from .graph import Graph
+
+__all__ = ["FLOAT_COST_TOLERANCE", "MinCostFlowMethod", "MinCostFlowResult", "min_cost_flow"]
+
+MinCostFlowMethod = Literal["auto", "network_simplex"]
+"""Algorithm names accepted by ``method=`` (``auto`` is the network simplex)."""
+
+MIN_COST_FLOW_METHODS: tuple[str, ...] = get_args(MinCostFlowMethod)
+
+FLOAT_COST_TOLERANCE = 1e-8
+"""Relative resolution of float costs on graphs of up to 10**5 nodes: ``1 / cost_scale`` is at
+most this times ``max|cost|`` (the fixed-point rule in the module notes: the scaled costs reach
+at least half the bound ``K = (2**62 / (n + 2) - 1) / (n + 1)``, about 4.6e8 for 10**5 nodes, so
+``1 / cost_scale <= 2 * max|cost| / K``)."""
+
+_LIMIT = 2**62
+_INF = int(_core.INFINITE_CAPACITY)
+
+
+@dataclass(frozen=True)
+class MinCostFlowResult:
+    """The outcome of :func:`min_cost_flow`.
+
+    Attributes
+    ----------
+    status : str
+        ``"optimal"``, ``"infeasible"`` or ``"unbounded"``. The other fields describe a flow
+        only when it is ``"optimal"``; otherwise ``value`` is 0, ``cost`` is None and the
+        arrays are zeros.
+    value : int
+        The flow sent: the total positive supply, or the demand (the maximum flow value when
+        ``demand=None``).
+    cost : int or float or None
+        ``sum(cost * abs(edge_flow))``: a Python ``int`` for integer costs, else a float.
+    edge_flow : ndarray of int64, shape (num_edges,)
+        Flow per edge in edge-id order; signed for undirected edges (positive from src to dst).
+    potentials : ndarray of int64 or float64, shape (num_nodes,)
+        Node duals proving optimality (see the module notes for the sign convention).
+    method : str
+        The algorithm that ran.
+    cost_scale : float
+        1.0 for integer costs; for float costs the fixed-point factor (module notes).
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> g = rc.Graph(3, [0, 0, 1], [1, 2, 2], weight=[1, 5, 1], capacity=[2, 9, 1])
+    >>> r = rc.min_cost_flow(g, [3, 0, -3])
+    >>> r.status, r.cost, r.edge_flow.tolist()
+    ('optimal', 12, [1, 2, 1])
+    """
+
+    status: str
+    value: int
+    cost: int | float | None
+    edge_flow: npt.NDArray[np.int64]
+    potentials: npt.NDArray[np.int64] | npt.NDArray[np.float64]
+    method: str
+    cost_scale: float = 1.0
+
+
+def _whole_numbers(values: Any, length: int, name: str, *, allow_inf: bool) -> npt.NDArray[Any]:
+    """A 1-D int64 array of whole numbers >= 0 (``inf`` -> the uncapacitated marker)."""
+    arr = as_array(values, name)
+    if arr.ndim != 1 or arr.shape[0] != length:
+        raise GraphError(f"{name}: expected a 1-D array of length {length}, got shape {arr.shape}")
+    if arr.dtype.kind == "b":
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind in "iu":
+        if arr.size and (arr.dtype == np.uint64 and int(arr.max()) > _LIMIT):
+            i = int(np.argmax(arr))
+            raise GraphError(f"{name}[{i}] = {arr[i]} exceeds 2**62")
+        return np.ascontiguousarray(arr, dtype=np.int64)
+    if arr.dtype.kind != "f":
+        raise GraphError(f"{name}: expected numbers, got dtype {arr.dtype}")
+    f = arr.astype(np.float64)
+    inf = np.isposinf(f) if allow_inf else np.zeros(f.shape, dtype=bool)
+    finite = np.isfinite(f)
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(~inf & (~finite | (f != np.floor(f))))
+    if bad.size:
+        i = int(bad[0])
+        raise GraphError(
+            f"{name}[{i}] = {f[i]} is not a whole number; min_cost_flow needs integer {name} "
+            "(scale fractional units first, e.g. Gbit/s to Mbit/s)"
+        )
+    big = np.flatnonzero(~inf & (np.abs(f) > _LIMIT))
+    if big.size:
+        i = int(big[0])
+        raise GraphError(f"{name}[{i}] = {f[i]} exceeds 2**62")
+    out = np.where(inf, 0.0, f).astype(np.int64)
+    out[inf] = _INF
+    return out
+
+
+def _capacities(graph: Graph, capacity: Any) -> npt.NDArray[np.int64]:
+    m = graph.num_edges
+    values = graph.capacity if capacity is None else capacity
+    if values is None:
+        return np.full(m, _INF, dtype=np.int64)
+    cap = _whole_numbers(values, m, "capacity", allow_inf=True)
+    neg = np.flatnonzero(cap < 0)
+    if neg.size:
+        i = int(neg[0])
+        raise GraphError(f"capacity[{i}] = {cap[i]} is negative; capacities must be >= 0")
+    return cap
+
+
+def _costs(graph: Graph, cost: Any) -> tuple[npt.NDArray[Any], bool]:
+    """Per-edge costs and whether they are exact integers (else float64)."""
+    m = graph.num_edges
+    values = graph.weight if cost is None else cost
+    if values is None:
+        return np.ones(m, dtype=np.int64), True
+    arr = as_array(values, "cost")
+    if arr.ndim != 1 or arr.shape[0] != m:
+        raise GraphError(f"cost: expected a 1-D array of length {m}, got shape {arr.shape}")
+    if arr.dtype.kind == "b":
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind in "iu":
+        c = arr.astype(np.int64)
+        if arr.dtype == np.uint64 and arr.size and int(arr.max()) > _LIMIT:
+            raise GraphError(f"cost[{int(np.argmax(arr))}] exceeds 2**62")
+        exact = True
+    elif arr.dtype.kind == "f":
+        c = arr.astype(np.float64)
+        bad = np.flatnonzero(~np.isfinite(c))
+        if bad.size:
+            i = int(bad[0])
+            raise GraphError(f"cost[{i}] = {c[i]} is not finite")
+        exact = bool(np.all(c == np.floor(c)) and (c.size == 0 or np.abs(c).max() <= 2.0**53))
+        if exact:
+            c = c.astype(np.int64)
+    else:
+        raise GraphError(f"cost: expected numbers, got dtype {arr.dtype}")
+    if not graph.directed and c.size and c.min() < 0:
+        i = int(np.argmin(c))
+        raise GraphError(
+            f"cost[{i}] = {c[i]} is negative on an undirected graph; an undirected edge costs "
+            "cost * |flow|, so its cost must be >= 0"
+        )
+    return c, exact
+
+
+def _max_cost_unit(num_nodes: int) -> int:
+    """The largest integer cost bound K with (n + 2) * ((n + 1) * K + 1) <= 2**62."""
+    return max(1, (_LIMIT // (num_nodes + 2) - 1) // (num_nodes + 1))
+
+
+def _not_optimal(status: str, n: int, m: int, method: str, scale: float) -> MinCostFlowResult:
+    return MinCostFlowResult(
+        status, 0, None, np.zeros(m, np.int64), np.zeros(n, np.int64), method, scale
+    )
+
+
+def min_cost_flow(
+    graph: Graph,
+    supplies: npt.ArrayLike | None = None,
+    *,
+    sources: Any = None,
+    sinks: Any = None,
+    demand: int | None = None,
+    cost: npt.ArrayLike | None = None,
+    capacity: npt.ArrayLike | None = None,
+    method: MinCostFlowMethod = "auto",
+    threads: int | None = None,
+) -> MinCostFlowResult:
+    """Minimum-cost flow for node supplies, or from sources to sinks.
+
+    Parameters
+    ----------
+    graph : Graph
+        Directed or undirected (module notes: undirected edges carry signed flow).
+    supplies : array_like of int, shape (num_nodes,), optional
+        Supply per node (positive: sends, negative: receives). Give either this or
+        ``sources`` and ``sinks``.
+    sources, sinks : int or array_like of int, optional
+        Disjoint non-empty node sets.
+    demand : int, optional
+        Units to send from the sources to the sinks; ``None`` sends the maximum flow.
+    cost : array_like, optional
+        Cost per unit of flow per edge; default the graph's weights (1 per edge without).
+        Integers are exact; floats use fixed point (module notes). Negative costs are allowed
+        on directed graphs.
+    capacity : array_like, optional
+        Whole-number capacity per edge (``inf`` for uncapacitated); default the graph's
+        capacities, or uncapacitated edges when the graph has none.
+    method : {"auto", "network_simplex"}
+        ``auto`` is the network simplex.
+    threads : int, optional
+        Accepted and validated; the network simplex runs on one thread.
+
+    Returns
+    -------
+    MinCostFlowResult
+        ``status`` says whether the flow is optimal, infeasible or unbounded.
+
+    Raises
+    ------
+    GraphError
+        Bad arrays (shape, non-integer capacities or supplies, NaN costs, negative costs on an
+        undirected graph), both or neither of ``supplies`` and ``sources``/``sinks``, or a
+        problem beyond the int64 overflow rule (module notes).
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> g = rc.Graph(4, [0, 0, 1, 2], [1, 2, 3, 3], weight=[1, 2, 1, 1], capacity=[1, 5, 5, 5])
+    >>> r = rc.min_cost_flow(g, sources=0, sinks=3)
+    >>> r.value, r.cost, r.edge_flow.tolist()
+    (6, 17, [1, 5, 1, 5])
+    >>> rc.min_cost_flow(g, sources=0, sinks=3, demand=7).status
+    'infeasible'
+    """
+    graph = check_graph(graph)
+    method = choice(method, MIN_COST_FLOW_METHODS, "method")  # type: ignore[assignment]
+    thread_count(threads)
+    n, m = graph.num_nodes, graph.num_edges
+    cap = _capacities(graph, capacity)
+    costs, exact = _costs(graph, cost)
+    src = graph.src.astype(np.int32)
+    dst = graph.dst.astype(np.int32)
+    if supplies is not None:
+        if sources is not None or sinks is not None or demand is not None:
+            raise GraphError("give either supplies or sources and sinks (with demand), not both")
+        supply = _whole_numbers(supplies, n, "supplies", allow_inf=False)
+        if int(supply.sum(dtype=object)) != 0:
+            return _not_optimal("infeasible", n, m, "network_simplex", 1.0)
+        extra_tail = extra_head = np.zeros(0, np.int32)
+        value = int(supply[supply > 0].sum(dtype=object))
+        total_nodes = n
+    else:
+        if sources is None or sinks is None:
+            raise GraphError("give supplies, or both sources and sinks")
+        s_ids, t_ids = terminal_sets(sources, sinks, n)
+        if demand is None:
+            value_or_none = _max_flow_value(graph, s_ids, t_ids, cap)
+            if value_or_none is None:
+                return _not_optimal("unbounded", n, m, "network_simplex", 1.0)
+            value = value_or_none
+        else:
+            value = _whole_numbers(np.array([demand]), 1, "demand", allow_inf=False)[0].item()
+            if value < 0:
+                raise GraphError(f"demand = {value} is negative")
+        supply = np.zeros(n + 2, dtype=np.int64)
+        supply[n], supply[n + 1] = value, -value
+        extra_tail = np.concatenate([np.full(s_ids.size, n, np.int32), t_ids]).astype(np.int32)
+        extra_head = np.concatenate([s_ids, np.full(t_ids.size, n + 1, np.int32)]).astype(np.int32)
+        total_nodes = n + 2
+    scale = 1.0
+    if exact:
+        int_cost = costs.astype(np.int64)
+    else:
+        top = float(np.abs(costs).max()) if costs.size else 0.0
+        if top == 0.0:
+            int_cost = np.zeros(m, np.int64)
+        else:
+            k_max = min(_max_cost_unit(total_nodes), 2**52)
+            scale = 2.0 ** np.floor(np.log2(k_max / top))
+            int_cost = np.rint(costs * scale).astype(np.int64)
+    if graph.directed:
+        tail, head = np.concatenate([src, extra_tail]), np.concatenate([dst, extra_head])
+        arc_cap, arc_cost = cap, int_cost
+    else:
+        tail = np.concatenate([src, dst, extra_tail])
+        head = np.concatenate([dst, src, extra_head])
+        arc_cap, arc_cost = np.concatenate([cap, cap]), np.concatenate([int_cost, int_cost])
+    k = extra_tail.size
+    arc_cap = np.concatenate([arc_cap, np.full(k, _INF, np.int64)])
+    arc_cost = np.concatenate([arc_cost, np.zeros(k, np.int64)])
+    out = _core.network_simplex(
+        num_nodes=total_nodes,
+        tail=np.ascontiguousarray(tail, np.int32),
+        head=np.ascontiguousarray(head, np.int32),
+        capacity=np.ascontiguousarray(arc_cap),
+        cost=np.ascontiguousarray(arc_cost),
+        supply=supply,
+    )
+    if out.status == "overflow":
+        raise GraphError(
+            "min_cost_flow: the problem exceeds the int64 rule ((n + 2) * ((n + 1) * max|cost| + "
+            "1) and the sum of capacities and supplies must stay within 2**62); scale costs or "
+            "capacities down"
+        )
+    if out.status != "optimal":
+        return _not_optimal(str(out.status), n, m, "network_simplex", scale)
+    arc_flow = out.flow
+    flow = arc_flow[:m] if graph.directed else arc_flow[:m] - arc_flow[m : 2 * m]
+    pi = out.potential[:n]
+    if exact:
+        assert out.cost is not None  # set whenever the status is optimal
+        total: int | float = int(out.cost)
+        potentials: npt.NDArray[Any] = pi
+    else:
+        total = float(np.dot(np.abs(flow).astype(np.float64), costs))
+        potentials = pi.astype(np.float64) / scale
+    return MinCostFlowResult(
+        "optimal", int(value), total, flow, potentials, "network_simplex", float(scale)
+    )
+
+
+def _max_flow_value(
+    graph: Graph, sources: npt.NDArray[np.int32], sinks: npt.NDArray[np.int32], cap: Any
+) -> int | None:
+    """The maximum flow value, or None when a path of uncapacitated edges joins them."""
+    from .flow import max_flow
+
+    finite = cap != _INF
+    bound = int(cap[finite].sum(dtype=object)) + 1
+    if bound > _LIMIT:
+        raise GraphError("min_cost_flow: the sum of the capacities exceeds 2**62")
+    caps = np.where(finite, cap, bound).astype(np.int64)
+    value = int(max_flow(graph, sources, sinks, capacity=caps).value)
+    return None if value >= bound else value
