@@ -4,9 +4,6 @@ problems, float costs against an LP (HiGHS), and NETGEN instances (pynetgen)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import networkx as nx
 import numpy as np
 import pytest
@@ -223,13 +220,10 @@ def test_costs_beyond_int64_sum_exactly() -> None:
 
 
 # ----------------------------------------------------------------------------- NETGEN (pynetgen)
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-
 @pytest.mark.parametrize("num_nodes", [64, 256, 1024])
 def test_netgen_instances_match_ortools_and_lemon(num_nodes: int) -> None:
     pytest.importorskip("pynetgen")
-    from gen_min_cost_flow import netgen8
+    from bench.gen_min_cost_flow import netgen8
 
     inst = netgen8(num_nodes, seed=num_nodes + 7)
     p = McfProblem(
@@ -244,7 +238,7 @@ def test_netgen_instances_match_ortools_and_lemon(num_nodes: int) -> None:
 
 
 def test_float_cost_resolution_meets_the_documented_tolerance() -> None:
-    from routecore.min_cost_flow import FLOAT_COST_TOLERANCE
+    from routecore.min_cost import FLOAT_COST_TOLERANCE
 
     n = 100_000
     g = rc.Graph(n, [0, 1], [1, 2])

@@ -1,5 +1,5 @@
 // Min-cost flow entry point (see routecore/network_simplex.h). Bindings only: the Python layer
-// (routecore/min_cost_flow.py) validates the input, builds the arc arrays and reads the status.
+// (routecore/min_cost.py) validates the input, builds the arc arrays and reads the status.
 #include <cstdint>
 #include <string>
 #include <utility>

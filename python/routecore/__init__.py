@@ -49,6 +49,6 @@ __all__ = [
 __version__ = "0.1.0"
 
 # Min-cost flow (issue 12), appended so that parallel edits above do not conflict.
-from .min_cost_flow import MinCostFlowResult, min_cost_flow
+from .min_cost import MinCostFlowResult, min_cost_flow
 
 __all__ += ["MinCostFlowResult", "min_cost_flow"]
