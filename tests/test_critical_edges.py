@@ -51,8 +51,8 @@ def test_critical_edges_are_exactly_the_edges_whose_upgrade_raises_the_flow(
     g = _graph(p)
     expected = None
     for method in METHODS:
-        r = rc.max_flow(g, p.sources, p.sinks, method=method)
-        mc = rc.min_cut(g, p.sources, p.sinks, method=method)
+        r = rc.max_flow(g, p.sources, p.sinks, method=method, both_cuts=True)
+        mc = rc.min_cut(g, p.sources, p.sinks, method=method, both_cuts=True)
         if expected is None:
             expected = _brute_critical(p, int(r.value))
         np.testing.assert_array_equal(r.critical_edges, expected)
@@ -89,7 +89,7 @@ def test_uniqueness_and_critical_edges_against_every_cut(p: FlowProblem) -> None
             crossings.append(crossing)
     in_every = np.logical_and.reduce(crossings)
     positive = [tuple(np.flatnonzero(c & (p.capacity > 0))) for c in crossings]
-    r = rc.max_flow(_graph(p), p.sources, p.sinks)
+    r = rc.max_flow(_graph(p), p.sources, p.sinks, both_cuts=True)
     assert r.value == best
     np.testing.assert_array_equal(r.critical_edges, np.flatnonzero(in_every))
     if r.cut_is_unique:
@@ -102,16 +102,16 @@ def test_uniqueness_and_critical_edges_against_every_cut(p: FlowProblem) -> None
 def test_two_equally_tight_cuts_have_no_critical_edge(method: str) -> None:
     # Two bottlenecks in series (0 -1- 1 -1- 2 -5- 3): doubling either alone changes nothing.
     g = rc.Graph(4, [0, 1, 2], [1, 2, 3], capacity=[1, 1, 5], directed=False)
-    r = rc.max_flow(g, 0, 3, method=method)
+    r = rc.max_flow(g, 0, 3, method=method, both_cuts=True)
     assert r.cut_edges.tolist() == [0]
     assert r.cut_edges_closest_to_sinks.tolist() == [1]
     assert r.critical_edges.tolist() == []
     assert not r.cut_is_unique
     # One bottleneck: it is critical and the cut is unique.
     g1 = rc.Graph(3, [0, 1], [1, 2], capacity=[1, 5], directed=False)
-    r1 = rc.max_flow(g1, 0, 2, method=method)
+    r1 = rc.max_flow(g1, 0, 2, method=method, both_cuts=True)
     assert r1.critical_edges.tolist() == [0] and r1.cut_is_unique
-    mc = rc.min_cut(g1, 0, 2, method=method)
+    mc = rc.min_cut(g1, 0, 2, method=method, both_cuts=True)
     value, _side, cut = mc
     assert (value, cut.tolist(), mc[2].tolist(), len(mc)) == (1, [0], [0], 3)
 
@@ -147,3 +147,19 @@ def test_transit_critical_links_are_the_upgrades_that_raise_the_flow() -> None:
     # The case from issue 11: with Russia and the 4 Tbit/s cable no single upgrade helps.
     with_ru = flow_between(base.variant("tcfo-4tbps"))
     assert not with_ru.cut_is_unique and with_ru.critical_links == ()
+
+
+@pytest.mark.parametrize("method", ["push_relabel", "ibfs", "boykov_kolmogorov", "dinic"])
+def test_both_cuts_only_when_asked_and_the_rest_unchanged(method: str) -> None:
+    """Without ``both_cuts`` the other cut and the critical edges are not computed (None), and
+    everything else is what the full call reports."""
+    g = rc.Graph(3, [0, 1], [1, 2], capacity=[1, 1])
+    full, lean = rc.max_flow(g, 0, 2, method=method, both_cuts=True), rc.max_flow(g, 0, 2)
+    assert lean.largest_source_side is None and lean.critical_edges is None
+    assert lean.cut_edges_closest_to_sinks is None and lean.cut_is_unique is None
+    assert full.cut_is_unique is False and lean.value == full.value
+    np.testing.assert_array_equal(lean.edge_flow, full.edge_flow)
+    np.testing.assert_array_equal(lean.cut_edges, full.cut_edges)
+    cut = rc.min_cut(g, 0, 2, method=method)
+    assert cut.smallest_source_side is None and cut.cut_is_unique is None
+    np.testing.assert_array_equal(cut.source_side, full.largest_source_side)

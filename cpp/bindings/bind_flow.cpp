@@ -50,7 +50,8 @@ struct MaxFlowResult {
   py::object edge_flow;        // int64 / float64 per edge, or None when not asked for
   py::object source_side;      // uint8 per node
   py::object cut_edges;        // int32 edge ids, ascending
-  py::object other_side;       // uint8 per node: the other canonical cut (min_cut.h)
+  py::object other_side;       // uint8 per node: the other canonical cut (min_cut.h); None
+                               // unless both_cuts, like the next two
   py::object other_cut_edges;  // int32 edge ids crossing other_side, ascending
   py::object critical_edges;   // int32 ids of the edges in every minimum cut, ascending
   double source_total;         // approximate, for the overflow report
@@ -65,7 +66,7 @@ MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>
                           bool want_edge_flow, const carray<arc_id>& layout_first_out,
                           const carray<node_id>& layout_head, const carray<arc_id>& layout_sister,
                           const carray<arc_id>& layout_loop_arcs, double capacity_bound,
-                          int threads) {
+                          int threads, bool both_cuts) {
   const CsrView g = make_view(first_out, head, arc_edge);
   const FlowLayout layout =
       make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister, layout_loop_arcs);
@@ -75,7 +76,9 @@ MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>
   const flow_method m = flow_method_from_name(method);
   auto edge_flow = new_array<Cap>(want_edge_flow ? num_edges : 0);
   auto side = new_array<std::uint8_t>(g.num_nodes);
-  auto other = new_array<std::uint8_t>(g.num_nodes);
+  // The other canonical cut and the critical edges cost more linear passes (and, for
+  // push-relabel's min_cut, the flow recovery): only when asked.
+  auto other = new_array<std::uint8_t>(both_cuts ? g.num_nodes : 0);
   auto cap = as_span(arc_capacity);
   auto src = as_span(sources);
   auto dst = as_span(sinks);
@@ -96,8 +99,10 @@ MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>
       status_name(out.status), method_name(out.method),
       py::cast(out.value),     want_edge_flow ? py::object(edge_flow) : py::object(py::none()),
       std::move(side),         ids(out.cut_edges),
-      std::move(other),        ids(out.other_cut_edges),
-      ids(out.critical_edges), out.source_total,
+      both_cuts ? py::object(std::move(other)) : py::object(py::none()),
+      both_cuts ? py::object(ids(out.other_cut_edges)) : py::object(py::none()),
+      both_cuts ? py::object(ids(out.critical_edges)) : py::object(py::none()),
+      out.source_total,
       out.sink_total};
 }
 
@@ -171,13 +176,13 @@ void bind_flow(py::module_& m) {
         py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
         py::arg("want_edge_flow"), py::arg("layout_first_out"), py::arg("layout_head"),
         py::arg("layout_sister"), py::arg("layout_loop_arcs"), py::arg("capacity_bound"),
-        py::arg("threads"), doc);
+        py::arg("threads"), py::arg("both_cuts") = false, doc);
   m.def("max_flow_float64", &py_max_flow<double>, py::kw_only(), py::arg("first_out"),
         py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
         py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
         py::arg("want_edge_flow"), py::arg("layout_first_out"), py::arg("layout_head"),
         py::arg("layout_sister"), py::arg("layout_loop_arcs"), py::arg("capacity_bound"),
-        py::arg("threads"), doc);
+        py::arg("threads"), py::arg("both_cuts") = false, doc);
   m.def("build_flow_layout", &py_build_flow_layout, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("directed"),
         "The residual arc layout (routecore/flow_layout.h) as a FlowLayoutArrays; first_out "

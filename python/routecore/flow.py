@@ -11,22 +11,23 @@ on graphs with at least :data:`PARALLEL_MIN_ARCS_PER_THREAD` arcs per thread.
 
 Minimum cuts
 ------------
-A problem can have many minimum cuts; two of them are canonical (the same whichever maximum flow
-was found, see ``cpp/include/routecore/min_cut.h``). Every minimum cut's source side contains
-the *smallest* one (the nodes reachable from a source along edges with spare capacity: the cut
-closest to the sources) and is contained in the *largest* one (the nodes from which no sink can
-be reached along edges with spare capacity: the cut closest to the sinks). :func:`max_flow`
-reports the smallest (:attr:`FlowResult.smallest_source_side`), :func:`min_cut` the largest
+A problem can have many minimum cuts; two of them are canonical (the same whichever maximum flow was
+found, see ``cpp/include/routecore/min_cut.h``). Every minimum cut's source side contains the
+*smallest* one (the nodes reachable from a source along edges with spare capacity: the cut closest
+to the sources) and is contained in the *largest* one (the nodes from which no sink can be reached
+along edges with spare capacity: the cut closest to the sinks). :func:`max_flow` reports the
+smallest (:attr:`FlowResult.smallest_source_side`), :func:`min_cut` the largest
 (:attr:`MinCut.largest_source_side`). Both keep the name ``source_side`` for the source side they
-report, and both also carry the other canonical cut and the *critical edges*: the edges in every
-minimum cut, i.e. those from the smallest source side to outside the largest (for an undirected
-edge either way round). They are the only single edges whose capacity increase raises the
-maximum flow; raising a cut edge that is not critical leaves the value where it is, because an
-equally tight cut elsewhere still holds it. The minimum cut is unique (as a set of edges) exactly
-when the two canonical cuts list the same edges (:attr:`FlowResult.cut_is_unique`). Both sides
-and the critical edges come from one solve, each by one linear pass over the residual network
-(``cpp/include/routecore/min_cut.h``); for the smallest side :func:`min_cut` lets push-relabel
-turn its maximum preflow into a flow, as :func:`max_flow` does.
+report. Asked with ``both_cuts=True``, both also carry the other canonical cut and the *critical
+edges*: the edges in every minimum cut, i.e. those from the smallest source side to outside the
+largest (for an undirected edge either way round). They are the only single edges whose capacity
+increase raises the maximum flow; raising a cut edge that is not critical leaves the value where it
+is, because an equally tight cut elsewhere still holds it. The minimum cut is unique (as a set of
+edges) exactly when the two canonical cuts list the same edges (:attr:`FlowResult.cut_is_unique`).
+Both sides and the critical edges come from one solve, each by one linear pass over the residual
+network (``cpp/include/routecore/min_cut.h``); for the smallest side :func:`min_cut` lets
+push-relabel turn its maximum preflow into a flow, as :func:`max_flow` does. These extra passes are
+why they are computed only when asked: without ``both_cuts`` the fields are ``None``.
 
 The first max-flow call on a graph also builds the residual network's arc layout (which arc
 pairs with which, see :meth:`Graph.flow_layout`) and the graph keeps it: 4 bytes per arc for an
@@ -63,7 +64,14 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _arc_values, _core
-from ._validation import check_flow_size, check_graph, choice, terminal_sets, thread_count
+from ._validation import (
+    check_flow_size,
+    check_graph,
+    choice,
+    flag,
+    terminal_sets,
+    thread_count,
+)
 from .errors import GraphError
 from .graph import Graph, capacity_sum, csr_view
 
@@ -119,11 +127,12 @@ class FlowResult:
         ``value``; these are the bottleneck links.
     method : str
         The algorithm that ran (``method="auto"`` resolved).
-    largest_source_side : ndarray of bool, shape (num_nodes,)
-        The source side of the minimum cut closest to the sinks (as :func:`min_cut` reports).
-    cut_edges_closest_to_sinks : ndarray of int32
+    largest_source_side : ndarray of bool, shape (num_nodes,), or None
+        The source side of the minimum cut closest to the sinks (as :func:`min_cut` reports);
+        ``None`` unless the call asked for ``both_cuts``, like the next two.
+    cut_edges_closest_to_sinks : ndarray of int32, or None
         Ids (ascending) of the edges crossing that cut.
-    critical_edges : ndarray of int32
+    critical_edges : ndarray of int32, or None
         Ids (ascending) of the edges in every minimum cut: from :attr:`smallest_source_side`
         to outside :attr:`largest_source_side` (undirected edges either way round). Raising the
         capacity of one of these, and of no other single edge, raises the maximum flow.
@@ -132,7 +141,7 @@ class FlowResult:
     --------
     >>> import routecore as rc
     >>> g = rc.Graph(3, [0, 1], [1, 2], capacity=[1, 1])
-    >>> r = rc.max_flow(g, 0, 2)
+    >>> r = rc.max_flow(g, 0, 2, both_cuts=True)
     >>> r.smallest_source_side.tolist(), r.largest_source_side.tolist()
     ([True, False, False], [True, True, False])
     >>> r.cut_edges.tolist(), r.cut_edges_closest_to_sinks.tolist(), r.cut_is_unique
@@ -146,9 +155,9 @@ class FlowResult:
     source_side: npt.NDArray[np.bool_]
     cut_edges: npt.NDArray[np.int32]
     method: str
-    largest_source_side: npt.NDArray[np.bool_]
-    cut_edges_closest_to_sinks: npt.NDArray[np.int32]
-    critical_edges: npt.NDArray[np.int32]
+    largest_source_side: npt.NDArray[np.bool_] | None
+    cut_edges_closest_to_sinks: npt.NDArray[np.int32] | None
+    critical_edges: npt.NDArray[np.int32] | None
 
     @property
     def smallest_source_side(self) -> npt.NDArray[np.bool_]:
@@ -162,8 +171,11 @@ class FlowResult:
         return self.cut_edges
 
     @property
-    def cut_is_unique(self) -> bool:
-        """Whether every minimum cut crosses the same edges: the two canonical cuts agree."""
+    def cut_is_unique(self) -> bool | None:
+        """Whether every minimum cut crosses the same edges: the two canonical cuts agree
+        (``None`` unless the call asked for ``both_cuts``)."""
+        if self.cut_edges_closest_to_sinks is None:
+            return None
         return bool(np.array_equal(self.cut_edges, self.cut_edges_closest_to_sinks))
 
 
@@ -185,21 +197,21 @@ class MinCut:
     cut_edges : ndarray of int32
         Ids (ascending) of the edges from the source side to the other side; their capacities
         sum to ``value``.
-    smallest_source_side : ndarray of bool, shape (num_nodes,)
+    smallest_source_side : ndarray of bool, shape (num_nodes,), or None
         The source side of the minimum cut closest to the sources (as :func:`max_flow`
-        reports it).
-    cut_edges_closest_to_sources : ndarray of int32
+        reports it); ``None`` unless the call asked for ``both_cuts``, like the next two.
+    cut_edges_closest_to_sources : ndarray of int32, or None
         Ids (ascending) of the edges crossing that cut.
-    critical_edges : ndarray of int32
+    critical_edges : ndarray of int32, or None
         Ids (ascending) of the edges in every minimum cut, as :attr:`FlowResult.critical_edges`.
     """
 
     value: int | float
     source_side: npt.NDArray[np.bool_]
     cut_edges: npt.NDArray[np.int32]
-    smallest_source_side: npt.NDArray[np.bool_]
-    cut_edges_closest_to_sources: npt.NDArray[np.int32]
-    critical_edges: npt.NDArray[np.int32]
+    smallest_source_side: npt.NDArray[np.bool_] | None
+    cut_edges_closest_to_sources: npt.NDArray[np.int32] | None
+    critical_edges: npt.NDArray[np.int32] | None
 
     @property
     def largest_source_side(self) -> npt.NDArray[np.bool_]:
@@ -213,8 +225,11 @@ class MinCut:
         return self.cut_edges
 
     @property
-    def cut_is_unique(self) -> bool:
-        """Whether every minimum cut crosses the same edges: the two canonical cuts agree."""
+    def cut_is_unique(self) -> bool | None:
+        """Whether every minimum cut crosses the same edges: the two canonical cuts agree
+        (``None`` unless the call asked for ``both_cuts``)."""
+        if self.cut_edges_closest_to_sources is None:
+            return None
         return bool(np.array_equal(self.cut_edges, self.cut_edges_closest_to_sources))
 
     def _legacy(self) -> tuple[Any, ...]:
@@ -238,6 +253,7 @@ def max_flow(
     capacity: npt.ArrayLike | None = None,
     method: FlowMethod = "auto",
     threads: int | None = None,
+    both_cuts: bool = False,
 ) -> FlowResult:
     """Maximum flow from a set of sources to a set of sinks, with a minimum cut.
 
@@ -266,6 +282,11 @@ def max_flow(
         network, reading the flows and the cut back (default: every core). They split only on
         graphs with at least :data:`PARALLEL_MIN_ARCS_PER_THREAD` arcs per thread; the search
         itself runs on one thread. The result does not depend on it.
+    both_cuts : bool, default False
+        Also find the minimum cut closest to the sinks, the critical edges (those in every
+        minimum cut) and whether the minimum cut is unique (see the module notes): two more
+        linear passes over the edges, so only when asked. Planners asking "which link limits
+        the flow" want them: a single cut may be one of several equally tight ones.
 
     Returns
     -------
@@ -291,7 +312,7 @@ def max_flow(
     (4, [2, 2, 2, 2], [1, 2])
     """
     value, edge_flow, side, cut, used, other, other_cut, critical = _solve(
-        graph, sources, sinks, capacity, method, threads, want_edge_flow=True
+        graph, sources, sinks, capacity, method, threads, want_edge_flow=True, both_cuts=both_cuts
     )
     assert edge_flow is not None
     return FlowResult(value, edge_flow, side, cut, used, other, other_cut, critical)
@@ -305,13 +326,14 @@ def min_cut(
     capacity: npt.ArrayLike | None = None,
     method: FlowMethod = "auto",
     threads: int | None = None,
+    both_cuts: bool = False,
 ) -> MinCut:
     """Minimum cut between sources and sinks, without computing per-edge flows.
 
-    Same arguments and errors as :func:`max_flow`. Cheaper: no per-edge flows are read back.
-    (Push-relabel's first phase, a maximum preflow, determines the value and this cut; the
-    second phase still runs, because the cut closest to the sources and the critical edges
-    need a flow.)
+    Same arguments and errors as :func:`max_flow`. Cheaper: no per-edge flows are read back,
+    and push-relabel stops after its first phase (a maximum preflow determines the value and
+    this cut) unless ``both_cuts`` asks for the cut closest to the sources and the critical
+    edges, which need a flow.
 
     Returns
     -------
@@ -329,11 +351,11 @@ def min_cut(
     >>> value, side, cut = rc.min_cut(g, 0, 3)
     >>> value, side.tolist(), cut.tolist()
     (4, [True, True, False, False], [1, 2])
-    >>> rc.min_cut(g, 0, 3).critical_edges.tolist()
+    >>> rc.min_cut(g, 0, 3, both_cuts=True).critical_edges.tolist()
     [1, 2]
     """
     value, _, side, cut, _, other, other_cut, critical = _solve(
-        graph, sources, sinks, capacity, method, threads, want_edge_flow=False
+        graph, sources, sinks, capacity, method, threads, want_edge_flow=False, both_cuts=both_cuts
     )
     return MinCut(value, side, cut, other, other_cut, critical)
 
@@ -358,15 +380,16 @@ def _solve(
     threads: int | None,
     *,
     want_edge_flow: bool,
+    both_cuts: bool,
 ) -> tuple[
     int | float,
     npt.NDArray[np.int64] | npt.NDArray[np.float64] | None,
     npt.NDArray[np.bool_],
     npt.NDArray[np.int32],
     str,
-    npt.NDArray[np.bool_],
-    npt.NDArray[np.int32],
-    npt.NDArray[np.int32],
+    npt.NDArray[np.bool_] | None,
+    npt.NDArray[np.int32] | None,
+    npt.NDArray[np.int32] | None,
 ]:
     graph = check_graph(graph)
     method = choice(method, FLOW_METHODS, "method")
@@ -395,6 +418,7 @@ def _solve(
         layout_loop_arcs=layout[3],
         capacity_bound=bound,
         threads=workers,
+        both_cuts=flag(both_cuts, "both_cuts"),
     )
     if arc_capacity.dtype == np.int64:
         cap_i = arc_capacity.astype(np.int64, copy=False)
@@ -423,7 +447,7 @@ def _solve(
         side.view(np.bool_),
         cut,
         used,
-        other.view(np.bool_),
+        None if other is None else other.view(np.bool_),
         other_cut,
         critical,
     )

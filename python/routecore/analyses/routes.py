@@ -261,7 +261,7 @@ def flow_between(
         else (np.asarray(capacity, dtype=np.float64))
     )
     cap = _avoid_capacity(network, cap, avoid_countries, np.concatenate([src, dst]))
-    result = max_flow(g, src, dst, capacity=cap)
+    result = max_flow(g, src, dst, capacity=cap, both_cuts=True)
     return _flow_report(network, result, cap, src, dst)
 
 
