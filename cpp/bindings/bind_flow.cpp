@@ -95,15 +95,17 @@ MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>
     std::copy(v.begin(), v.end(), a.mutable_data());
     return a;
   };
-  return MaxFlowResult{
-      status_name(out.status), method_name(out.method),
-      py::cast(out.value),     want_edge_flow ? py::object(edge_flow) : py::object(py::none()),
-      std::move(side),         ids(out.cut_edges),
-      both_cuts ? py::object(std::move(other)) : py::object(py::none()),
-      both_cuts ? py::object(ids(out.other_cut_edges)) : py::object(py::none()),
-      both_cuts ? py::object(ids(out.critical_edges)) : py::object(py::none()),
-      out.source_total,
-      out.sink_total};
+  return MaxFlowResult{status_name(out.status),
+                       method_name(out.method),
+                       py::cast(out.value),
+                       want_edge_flow ? py::object(edge_flow) : py::object(py::none()),
+                       std::move(side),
+                       ids(out.cut_edges),
+                       both_cuts ? py::object(std::move(other)) : py::object(py::none()),
+                       both_cuts ? py::object(ids(out.other_cut_edges)) : py::object(py::none()),
+                       both_cuts ? py::object(ids(out.critical_edges)) : py::object(py::none()),
+                       out.source_total,
+                       out.sink_total};
 }
 
 // The arrays of a graph's FlowLayout (routecore/flow_layout.h), new numpy arrays owned by
