@@ -58,7 +58,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal, get_args, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -311,11 +311,20 @@ def max_flow(
     >>> r.value, r.edge_flow.tolist(), r.cut_edges.tolist()
     (4, [2, 2, 2, 2], [1, 2])
     """
-    value, edge_flow, side, cut, used, other, other_cut, critical = _solve(
+    out = _solve(
         graph, sources, sinks, capacity, method, threads, want_edge_flow=True, both_cuts=both_cuts
     )
-    assert edge_flow is not None
-    return FlowResult(value, edge_flow, side, cut, used, other, other_cut, critical)
+    assert out.edge_flow is not None
+    return FlowResult(
+        out.value,
+        out.edge_flow,
+        _as_bool(out.source_side),
+        out.cut_edges,
+        out.method,
+        _as_bool(out.other_side),
+        out.other_cut_edges,
+        out.critical_edges,
+    )
 
 
 def min_cut(
@@ -354,10 +363,17 @@ def min_cut(
     >>> rc.min_cut(g, 0, 3, both_cuts=True).critical_edges.tolist()
     [1, 2]
     """
-    value, _, side, cut, _, other, other_cut, critical = _solve(
+    out = _solve(
         graph, sources, sinks, capacity, method, threads, want_edge_flow=False, both_cuts=both_cuts
     )
-    return MinCut(value, side, cut, other, other_cut, critical)
+    return MinCut(
+        out.value,
+        _as_bool(out.source_side),
+        out.cut_edges,
+        _as_bool(out.other_side),
+        out.other_cut_edges,
+        out.critical_edges,
+    )
 
 
 def release_scratch_memory() -> None:
@@ -381,16 +397,8 @@ def _solve(
     *,
     want_edge_flow: bool,
     both_cuts: bool,
-) -> tuple[
-    int | float,
-    npt.NDArray[np.int64] | npt.NDArray[np.float64] | None,
-    npt.NDArray[np.bool_],
-    npt.NDArray[np.int32],
-    str,
-    npt.NDArray[np.bool_] | None,
-    npt.NDArray[np.int32] | None,
-    npt.NDArray[np.int32] | None,
-]:
+) -> _core.MaxFlowResult:
+    """Check the input, run the core and turn an overflow status into its error."""
     graph = check_graph(graph)
     method = choice(method, FLOW_METHODS, "method")
     m = graph.num_edges
@@ -426,8 +434,7 @@ def _solve(
     else:
         cap_f = arc_capacity.astype(np.float64, copy=False)
         out = _core.max_flow_float64(arc_capacity=cap_f, **args)
-    status, used, value, edge_flow = out.status, out.method, out.value, out.edge_flow
-    side, cut, s_total, t_total = out.source_side, out.cut_edges, out.source_total, out.sink_total
+    status, s_total, t_total = out.status, out.source_total, out.sink_total
     if status == "overflow" and arc_capacity.dtype.kind == "f":
         raise GraphError(
             "float capacities too large: the total capacity leaving the sources "
@@ -440,14 +447,13 @@ def _solve(
             f"(about {s_total:.3g}) and entering the sinks (about {t_total:.3g}) bound a flow "
             f"value beyond 2**61 (int64 safety limit); scale the capacities down or use floats"
         )
-    other, other_cut, critical = out.other_side, out.other_cut_edges, out.critical_edges
-    return (
-        value,
-        edge_flow,
-        side.view(np.bool_),
-        cut,
-        used,
-        None if other is None else other.view(np.bool_),
-        other_cut,
-        critical,
-    )
+    return out
+
+
+@overload
+def _as_bool(side: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]: ...
+@overload
+def _as_bool(side: None) -> None: ...
+def _as_bool(side: npt.NDArray[np.uint8] | None) -> npt.NDArray[np.bool_] | None:
+    """A uint8 side mask from the core as the bool array the results hold (no copy)."""
+    return None if side is None else side.view(np.bool_)
