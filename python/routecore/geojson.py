@@ -1,0 +1,426 @@
+"""GeoJSON (RFC 7946) output for routes, cuts, failure sweeps and school tables.
+
+Every function returns a ``FeatureCollection`` as a plain dict that :func:`json.dumps` writes
+as is (and :func:`write_geojson` writes atomically), so the result opens in QGIS, geopandas or
+any web map. The rules of RFC 7946 that matter here:
+
+- positions are ``[longitude, latitude]`` in WGS 84 degrees (section 3.1.1), rounded to
+  :data:`PRECISION` decimals (about 0.1 m, section 11.2), longitudes in [-180, 180];
+- a line that crosses the antimeridian is cut there into a ``MultiLineString`` whose parts
+  end and start at +-180 (section 3.1.9), so no segment runs the long way round the globe;
+  the crossing latitude is interpolated linearly in longitude and latitude;
+- properties are JSON values: numpy numbers become Python numbers, tuples become lists, and
+  NaN or infinity (which JSON cannot hold) become ``null``.
+
+Links and routes are drawn as straight lines in longitude/latitude between their end nodes,
+as the scenario's tables describe them (the real cable or fibre path is not known).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._atomic import write_atomic
+
+if TYPE_CHECKING:
+    from .analyses import FlowReport, Route, TransitResult
+    from .scenario import Network
+
+__all__ = [
+    "PRECISION",
+    "failures_to_geojson",
+    "flow_to_geojson",
+    "line_geometry",
+    "route_to_geojson",
+    "schools_to_geojson",
+    "to_geojson",
+    "write_geojson",
+]
+
+PRECISION = 6
+"""Decimals kept in coordinates (1e-6 degree is about 0.11 m at the equator)."""
+
+Feature = dict[str, Any]
+FeatureCollection = dict[str, Any]
+
+
+def _json_value(value: Any) -> Any:
+    """``value`` as a JSON value: numpy scalars unwrapped, NaN and infinity as ``None``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_value(v) for v in value]
+    return str(value)
+
+
+def _properties(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k): _json_value(v) for k, v in props.items()}
+
+
+def _round(x: float) -> float:
+    return round(float(x), PRECISION) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _wrap_lon(lon: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Longitudes into [-180, 180] (180 stays 180)."""
+    wrapped = np.mod(lon + 180.0, 360.0) - 180.0
+    return np.where((wrapped == -180.0) & (lon > 0), 180.0, wrapped)
+
+
+def line_geometry(lon: npt.ArrayLike, lat: npt.ArrayLike) -> dict[str, Any]:
+    """A ``LineString`` through the points, or a ``MultiLineString`` cut at the antimeridian.
+
+    A step between consecutive points whose longitudes differ by more than 180 degrees is
+    taken as the short way across +-180: the line ends at the crossing and a new part starts
+    on the other side (RFC 7946, section 3.1.9).
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        Degrees, at least two points; latitudes in [-90, 90].
+
+    Returns
+    -------
+    dict
+        A GeoJSON geometry.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two points, different lengths, or a coordinate that is not finite or a
+        latitude out of range.
+
+    Examples
+    --------
+    >>> line_geometry([76.9, 71.4], [43.2, 51.2])["type"]
+    'LineString'
+    >>> geom = line_geometry([170.0, -170.0], [10.0, 20.0])
+    >>> geom["type"], geom["coordinates"]
+    ('MultiLineString', [[[170.0, 10.0], [180.0, 15.0]], [[-180.0, 15.0], [-170.0, 20.0]]])
+    """
+    x = _wrap_lon(np.asarray(lon, dtype=np.float64).ravel())
+    y = np.asarray(lat, dtype=np.float64).ravel()
+    if x.size != y.size or x.size < 2:
+        raise ValueError(f"a line needs two or more points, got {x.size} lon and {y.size} lat")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise ValueError("a line's coordinates must be finite")
+    if np.abs(y).max() > 90.0:
+        raise ValueError(f"latitude {y[np.argmax(np.abs(y))]} is outside [-90, 90]")
+    step = np.diff(x)
+    crossings = set(np.flatnonzero(np.abs(step) > 180.0).tolist())
+    parts: list[list[list[float]]] = []
+    current = [[_round(x[0]), _round(y[0])]]
+    for k in range(x.size - 1):
+        if k in crossings:
+            east = step[k] < 0  # e.g. 170 -> -170 goes east across +180
+            edge = 180.0 if east else -180.0
+            x_next = x[k + 1] + (360.0 if east else -360.0)
+            t = (edge - x[k]) / (x_next - x[k])
+            y_cross = _round(y[k] + t * (y[k + 1] - y[k]))
+            current.append([edge, y_cross])
+            parts.append(current)
+            current = [[-edge, y_cross]]
+        current.append([_round(x[k + 1]), _round(y[k + 1])])
+    parts.append(current)
+    if len(parts) == 1:
+        return {"type": "LineString", "coordinates": parts[0]}
+    return {"type": "MultiLineString", "coordinates": parts}
+
+
+def _feature(geometry: dict[str, Any] | None, props: Mapping[str, Any]) -> Feature:
+    return {"type": "Feature", "geometry": geometry, "properties": _properties(props)}
+
+
+def _collection(features: list[Feature], **meta: Any) -> FeatureCollection:
+    out: FeatureCollection = {"type": "FeatureCollection", "features": features}
+    if meta:  # foreign members (RFC 7946 section 6.1): what the collection shows
+        out["routecore"] = _properties(meta)
+    return out
+
+
+def _node_coords(
+    network: Network, node_ids: Sequence[str]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    ids = [str(v) for v in network.column("nodes", "id")]
+    where = {v: i for i, v in enumerate(ids)}
+    missing = [n for n in node_ids if str(n) not in where]
+    if missing:
+        raise KeyError(f"node {missing[0]!r} is not in the network")
+    rows = np.fromiter((where[str(n)] for n in node_ids), dtype=np.int64, count=len(node_ids))
+    lat = np.asarray(network.column("nodes", "lat"), dtype=np.float64)[rows]
+    lon = np.asarray(network.column("nodes", "lon"), dtype=np.float64)[rows]
+    return lon, lat
+
+
+def _link_geometry(network: Network, link_ids: Iterable[str]) -> dict[str, Any] | None:
+    """The links' lines (a ``MultiLineString`` for several or a cut one), ``None`` for none."""
+    all_ids = [str(v) for v in network.column("links", "id")]
+    where = {v: i for i, v in enumerate(all_ids)}
+    a = network.column("links", "a")
+    b = network.column("links", "b")
+    lines: list[list[list[float]]] = []
+    for link in link_ids:
+        if str(link) not in where:
+            raise KeyError(f"link {link!r} is not in the network")
+        e = where[str(link)]
+        lon, lat = _node_coords(network, [str(a[e]), str(b[e])])
+        geom = line_geometry(lon, lat)
+        lines.extend([geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"])
+    if not lines:
+        return None
+    if len(lines) == 1:
+        return {"type": "LineString", "coordinates": lines[0]}
+    return {"type": "MultiLineString", "coordinates": lines}
+
+
+def route_to_geojson(route: Route, network: Network) -> FeatureCollection:
+    """A :class:`~routecore.analyses.Route` as one line feature.
+
+    Parameters
+    ----------
+    route : Route
+    network : Network
+        The network the route was found in (it holds the node coordinates).
+
+    Returns
+    -------
+    dict
+        A ``FeatureCollection`` with one ``LineString`` (``MultiLineString`` when the route
+        crosses the antimeridian); properties ``src``, ``dst``, ``nodes``, ``links``,
+        ``latency_ms``, ``propagation_rtt_ms``, ``length_km``, ``hops``.
+
+    Examples
+    --------
+    >>> from routecore.analyses import route_between
+    >>> from routecore.scenario import load_scenario
+    >>> net = load_scenario("central-asia")
+    >>> fc = route_to_geojson(route_between(net, "almaty", "astana"), net)
+    >>> feature = fc["features"][0]
+    >>> feature["geometry"]["type"], feature["properties"]["src"]
+    ('LineString', 'almaty')
+    >>> len(feature["geometry"]["coordinates"]) == len(feature["properties"]["nodes"])
+    True
+    """
+    lon, lat = _node_coords(network, route.nodes)
+    props = {
+        "src": route.nodes[0],
+        "dst": route.nodes[-1],
+        "latency_ms": route.latency_ms,
+        "propagation_rtt_ms": 2 * route.latency_ms,
+        "length_km": route.length_km,
+        "hops": len(route.links),
+        "nodes": list(route.nodes),
+        "links": list(route.links),
+    }
+    geometry = line_geometry(lon, lat) if len(route.nodes) >= 2 else None
+    if geometry is None:  # a route from a node to itself: a point
+        geometry = {"type": "Point", "coordinates": [_round(lon[0]), _round(lat[0])]}
+    return _collection([_feature(geometry, props)], kind="route")
+
+
+_FLOW_FLAGS = ("in_cut", "in_sink_cut", "critical")
+
+
+def flow_to_geojson(
+    result: FlowReport | TransitResult, network: Network, *, all_links: bool = False
+) -> FeatureCollection:
+    """The minimum-cut and critical links of a flow report or transit result as lines.
+
+    Parameters
+    ----------
+    result : FlowReport or TransitResult
+        From :func:`~routecore.analyses.flow_between` or
+        :func:`~routecore.analyses.transit_capacity` (then one feature per variant, policy
+        and link, with ``variant`` and ``policy`` among the properties).
+    network : Network
+    all_links : bool, default False
+        Every link, not only those in a minimum cut (``in_cut``, ``in_sink_cut`` or
+        ``critical``); a map colours them by ``flow_gbps`` or ``utilisation``.
+
+    Returns
+    -------
+    dict
+        A ``FeatureCollection``, one feature per link, with the link table's columns as
+        properties (``link``, ``a``, ``b``, ``medium``, ``capacity_gbps``, ``flow_gbps``,
+        ``utilisation`` (``null`` for no capacity), ``in_cut``, ``in_sink_cut``,
+        ``critical``...).
+
+    Examples
+    --------
+    >>> from routecore.analyses import flow_between
+    >>> from routecore.scenario import load_scenario
+    >>> net = load_scenario("central-asia")
+    >>> report = flow_between(net, ["khorgos"], ["frankfurt"])
+    >>> fc = flow_to_geojson(report, net)
+    >>> sorted(f["properties"]["link"] for f in fc["features"] if f["properties"]["in_cut"]) == (
+    ...     sorted(report.cut_links))
+    True
+    """
+    table = result.links
+    keep = np.ones(len(table), dtype=bool)
+    if not all_links:
+        keep[:] = False
+        for flag in _FLOW_FLAGS:
+            if flag in table.columns:
+                keep |= table[flag].to_numpy(dtype=bool)
+    columns = list(table.columns)
+    features = []
+    for row in table.to_numpy(dtype=object)[keep]:
+        props = dict(zip(columns, row, strict=True))
+        features.append(_feature(_link_geometry(network, [str(props["link"])]), props))
+    meta: dict[str, Any] = {"kind": "flow"}
+    for name in ("value_gbps", "sources", "sinks"):
+        if hasattr(result, name):
+            meta[name] = getattr(result, name)
+    return _collection(features, **meta)
+
+
+def failures_to_geojson(table: Any, network: Network) -> FeatureCollection:
+    """A :func:`~routecore.analyses.failure_sweep` table as one feature per failure case.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The sweep's result (a ``failed`` column of link-id tuples and the loss columns).
+    network : Network
+
+    Returns
+    -------
+    dict
+        A ``FeatureCollection`` in the table's order (most harmful first): the failed link's
+        line (a ``MultiLineString`` for a pair), properties every column of the table
+        (``failed`` as a list, ``lost_gbps``, ``lost_share``, ``added_latency_ms`` with
+        ``null`` for a cut-off...). The table's ``attrs`` (base flow and latency) are kept
+        under the collection's ``routecore`` member.
+
+    Examples
+    --------
+    >>> from routecore.analyses import failure_sweep
+    >>> from routecore.scenario import load_scenario
+    >>> net = load_scenario("central-asia")
+    >>> table = failure_sweep(net, sources=["khorgos"], sinks=["frankfurt"], threads=1)
+    >>> fc = failures_to_geojson(table, net)
+    >>> len(fc["features"]) == len(table), fc["features"][0]["properties"]["failed"] == list(
+    ...     table["failed"].iat[0])
+    (True, True)
+    """
+    columns = list(table.columns)
+    features = []
+    for row in table.to_numpy(dtype=object):
+        props = dict(zip(columns, row, strict=True))
+        failed = props["failed"]
+        links = [failed] if isinstance(failed, str) else [str(v) for v in failed]
+        features.append(_feature(_link_geometry(network, links), props))
+    attrs = getattr(table, "attrs", {}) or {}
+    return _collection(features, kind="failures", **{str(k): v for k, v in attrs.items()})
+
+
+def schools_to_geojson(table: Any) -> FeatureCollection:
+    """A :func:`~routecore.analyses.school_connectivity` table as points, one per row.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Needs ``lat`` and ``lon`` columns (degrees); every column becomes a property (NaN
+        latencies of a never-connected school as ``null``).
+
+    Returns
+    -------
+    dict
+        A ``FeatureCollection`` of ``Point`` features in the table's order.
+
+    Raises
+    ------
+    ValueError
+        A row whose latitude or longitude is missing or out of range.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"school": ["s1"], "lat": [43.25], "lon": [76.95],
+    ...                       "median_latency_ms": [float("nan")]})
+    >>> feature = schools_to_geojson(table)["features"][0]
+    >>> feature["geometry"], feature["properties"]["median_latency_ms"]
+    ({'type': 'Point', 'coordinates': [76.95, 43.25]}, None)
+    """
+    lat = table["lat"].to_numpy(dtype=np.float64)
+    lon = table["lon"].to_numpy(dtype=np.float64)
+    bad = ~(np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 360))
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"row {k}: lat {lat[k]}, lon {lon[k]} is not a position on Earth")
+    lon = _wrap_lon(lon)
+    columns = list(table.columns)
+    features = [
+        _feature(
+            {"type": "Point", "coordinates": [_round(x), _round(y)]},
+            dict(zip(columns, row, strict=True)),
+        )
+        for x, y, row in zip(lon, lat, table.to_numpy(dtype=object), strict=True)
+    ]
+    return _collection(features, kind="schools")
+
+
+def to_geojson(result: Any, network: Network | None = None) -> FeatureCollection:
+    """Any supported result as a ``FeatureCollection`` (dispatch on its type).
+
+    A :class:`~routecore.analyses.Route` (:func:`route_to_geojson`), a
+    :class:`~routecore.analyses.FlowReport` or :class:`~routecore.analyses.TransitResult`
+    (:func:`flow_to_geojson`), a failure-sweep table (:func:`failures_to_geojson`) or a
+    school table (:func:`schools_to_geojson`, no network needed).
+
+    Examples
+    --------
+    >>> from routecore.analyses import route_between
+    >>> from routecore.scenario import load_scenario
+    >>> net = load_scenario("central-asia")
+    >>> to_geojson(route_between(net, "almaty", "astana"), net)["type"]
+    'FeatureCollection'
+    """
+    columns = set(getattr(result, "columns", ()))
+    if {"lat", "lon"} <= columns:
+        return schools_to_geojson(result)
+    if network is None:
+        raise TypeError(f"to_geojson({type(result).__name__}) needs the network")
+    if "failed" in columns:
+        return failures_to_geojson(result, network)
+    if hasattr(result, "nodes") and hasattr(result, "latency_ms"):
+        return route_to_geojson(result, network)
+    if hasattr(result, "links") and hasattr(result.links, "columns"):
+        return flow_to_geojson(result, network)
+    raise TypeError(f"no GeoJSON form for {type(result).__name__}")
+
+
+def write_geojson(path: str | os.PathLike[str], collection: FeatureCollection) -> Path:
+    """Write ``collection`` to ``path`` atomically as UTF-8 JSON; returns the path.
+
+    Refuses NaN or infinity (``allow_nan=False``), which no GeoJSON reader accepts.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = write_geojson(Path(tmp) / "a.geojson", {"type": "FeatureCollection",
+    ...                                                    "features": []})
+    ...     json.loads(out.read_text())["type"]
+    'FeatureCollection'
+    """
+    text = json.dumps(collection, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    return write_atomic(path, text + "\n")
