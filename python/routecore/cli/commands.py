@@ -113,6 +113,11 @@ def _cmd_route(args: argparse.Namespace) -> int:
     src, dst = net.find_node(args.src), net.find_node(args.dst)
     weight = {"latency": "latency_ms", "length": "length_km", "hops": None}[args.by]
     result = route_between(net, src, dst, weight=weight, avoid_countries=args.avoid_country)
+    if args.geojson is not None:
+        from .. import geojson
+
+        empty = {"type": "FeatureCollection", "features": []}
+        _write_geojson(args, empty if result is None else geojson.route_to_geojson(result, net))
     if result is None:
         if args.json:
             ids = net.column("nodes", "id")
@@ -143,11 +148,30 @@ def _cmd_flow(args: argparse.Namespace) -> int:
     if set(sources) & set(sinks):
         raise CliError(f"{sorted(set(sources) & set(sinks))[0]!r} is in both --from and --to")
     result = flow_between(net, sources, sinks, avoid_countries=args.avoid_country)
+    if args.geojson is not None:
+        from .. import geojson
+
+        _write_geojson(args, geojson.flow_to_geojson(result, net))
     if args.json:
         emit_json(result.to_dict())
     else:
         print_flow(_console(args), result, args.avoid_country)
     return 0
+
+
+def _write_geojson(args: argparse.Namespace, collection: dict[str, Any]) -> None:
+    """Write ``collection`` to ``--geojson FILE`` (atomically); say so unless printing JSON."""
+    from ..geojson import write_geojson
+
+    out: Path = args.geojson
+    if out.is_dir():
+        raise CliError(
+            f"--geojson {out} is a directory; give a file name such as {out / 'out.geojson'}"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_geojson(out, collection)
+    if not args.json:
+        _console(args).print(f"wrote {out}", markup=False)
 
 
 MAP_FORMATS = ("png", "svg", "pdf")

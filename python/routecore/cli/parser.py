@@ -100,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     def json_opt(p: argparse.ArgumentParser) -> None:
         p.add_argument("--json", action="store_true", help="print the result as JSON")
 
+    def geojson_opt(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--geojson",
+            type=Path,
+            metavar="FILE",
+            help="also write the result's lines as GeoJSON (RFC 7946) for QGIS or a web map",
+        )
+
     p = sub.add_parser(
         "demo",
         help="run all analyses on the default scenario; write a map and JSON",
@@ -184,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to minimise (default latency)",
     )
     json_opt(p)
+    geojson_opt(p)
 
     p = sub.add_parser(
         "flow",
@@ -202,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="give no capacity to links touching this country (repeatable)",
     )
     json_opt(p)
+    geojson_opt(p)
 
     p = sub.add_parser(
         "map", help="draw a scenario map (PNG)", description="Draw the scenario's places and links."
