@@ -107,6 +107,7 @@ def test_route_matches_the_node_table_and_round_trips_through_shapely(net: Netwo
     assert props["nodes"] == list(route.nodes) and props["links"] == list(route.links)
     assert props["latency_ms"] == pytest.approx(route.latency_ms)
     # the same document read back from text
+    assert route.to_geojson(net) == doc  # the method delegates
     again = shapely_geometry.shape(json.loads(json.dumps(doc))["features"][0]["geometry"])
     assert again.equals(shape)
 
@@ -206,7 +207,8 @@ def test_flow_cut_links_are_the_reports_with_their_end_points(net: Network) -> N
         shape = shapely_geometry.shape(feature["geometry"])
         want = _link_line(net, feature["properties"]["link"])
         np.testing.assert_allclose(np.asarray(shape.coords), want, atol=1e-6)
-    every = geojson.flow_to_geojson(report, net, all_links=True)
+    assert report.to_geojson(net) == doc
+    every = report.to_geojson(net, all_links=True)
     _check_collection(every)
     assert len(every["features"]) == len(report.links)
 

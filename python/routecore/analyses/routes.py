@@ -75,6 +75,12 @@ class Route:
             "hops": self.hops(),
         }
 
+    def to_geojson(self, network: Network) -> dict[str, Any]:
+        """The route as a GeoJSON FeatureCollection: :func:`routecore.geojson.route_to_geojson`."""
+        from ..geojson import route_to_geojson
+
+        return route_to_geojson(self, network)
+
 
 def _route_from_path(net: Network, node_rows: Sequence[int], edge_rows: Sequence[int]) -> Route:
     links = net.links
@@ -218,6 +224,12 @@ class FlowReport:
             "cut_capacity_gbps": float(self.links.loc[self.links["in_cut"], "capacity_gbps"].sum()),
             "links": self.links.to_dict(orient="records"),
         }
+
+    def to_geojson(self, network: Network, *, all_links: bool = False) -> dict[str, Any]:
+        """The cut (or every) link as GeoJSON: :func:`routecore.geojson.flow_to_geojson`."""
+        from ..geojson import flow_to_geojson
+
+        return flow_to_geojson(self, network, all_links=all_links)
 
 
 def _avoid_capacity(
