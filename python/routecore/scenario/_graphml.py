@@ -303,13 +303,14 @@ def network_from_networkx(
     links: list[dict[str, Any]] = []
     for u, v, data in graph.edges(data=True):
         row = dict(data)
-        row["a"], row["b"] = ids[u], ids[v]
+        if sorted(map(str, (row.get("a"), row.get("b")))) != sorted((ids[u], ids[v])):
+            row["a"], row["b"] = ids[u], ids[v]  # else keep the link's own direction
         row.setdefault("medium", medium)
         if "capacity_gbps" not in row:
             if "LinkSpeedRaw" in row:
-                row["capacity_gbps"] = _number(
-                    str(row["LinkSpeedRaw"]), f"edge ({u}, {v}) LinkSpeedRaw", label
-                ) / 1e9
+                row["capacity_gbps"] = (
+                    _number(str(row["LinkSpeedRaw"]), f"edge ({u}, {v}) LinkSpeedRaw", label) / 1e9
+                )
             elif default_capacity_gbps is not None:
                 row["capacity_gbps"] = float(default_capacity_gbps)
             else:
