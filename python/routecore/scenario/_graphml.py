@@ -163,7 +163,7 @@ def from_graphml(
     ...     _ = p.write_text(text)
     ...     net = from_graphml(p, country="GB")
     >>> net.links[["capacity_gbps", "length_km"]].round(1).values.tolist()
-    [[10.0, 447.5]]
+    [[10.0, 446.5]]
     """
     file = Path(path)
     label = str(file)
