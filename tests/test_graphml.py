@@ -124,6 +124,14 @@ def test_real_file_with_uncoordinated_node_is_refused() -> None:
         from_graphml(ZOO / "Renam.graphml")
 
 
+def test_drop_unplaced_leaves_out_nodes_without_coordinates() -> None:
+    net = from_graphml(ZOO / "Renam.graphml", drop_unplaced=True, default_capacity_gbps=1.0)
+    ref = nx.read_graphml(ZOO / "Renam.graphml")
+    placed = [n for n, d in ref.nodes(data=True) if "Latitude" in d]
+    assert sorted(net.column("nodes", "id")) == sorted(placed)
+    assert net.num_links == ref.subgraph(placed).number_of_edges()
+
+
 def test_missing_speed_without_default() -> None:
     with pytest.raises(ScenarioError, match=r"Abilene\.graphml: edge 0 .*no LinkSpeedRaw"):
         from_graphml(ZOO / "Abilene.graphml")

@@ -113,6 +113,7 @@ def from_graphml(
     default_capacity_gbps: float | None = None,
     kind: str = "pop",
     name: str | None = None,
+    drop_unplaced: bool = False,
 ) -> Network:
     """Load an Internet Topology Zoo-style GraphML file as a :class:`Network`.
 
@@ -137,6 +138,9 @@ def from_graphml(
         Node kind of every node.
     name : str, optional
         Scenario name; by default the file's ``Network`` attribute, else the file name.
+    drop_unplaced : bool
+        Leave out nodes without coordinates (and their edges) instead of raising; many Zoo
+        files have such nodes for external networks.
 
     Raises
     ------
@@ -179,6 +183,7 @@ def from_graphml(
     graph_data = _data(graph, keys, "graph")
     nodes: list[dict[str, Any]] = []
     seen: set[str] = set()
+    dropped: set[str] = set()
     for element in graph:
         if _local(element.tag) != "node":
             continue
@@ -191,6 +196,9 @@ def from_graphml(
         data = _data(element, keys, "node")
         where = f"node {nid!r} ({data.get('label', 'no label')})"
         if "Latitude" not in data or "Longitude" not in data:
+            if drop_unplaced:
+                dropped.add(nid)
+                continue
             raise ScenarioError(
                 f"{label}: {where} has no coordinates (Latitude/Longitude); give them in the "
                 "file or remove the node",
@@ -221,6 +229,8 @@ def from_graphml(
         for end in (a, b):
             if end not in seen:
                 raise ScenarioError(f"{label}: {where}: unknown node id {end!r}", file=label)
+        if a in dropped or b in dropped:
+            continue
         data = _data(element, keys, "edge")
         if data.get("LinkSpeedRaw", "").strip():
             capacity = _number(data["LinkSpeedRaw"], f"{where} LinkSpeedRaw", label) / 1e9
