@@ -34,5 +34,8 @@ def test_readme_examples_run_and_match_their_comments() -> None:
     assert f.value == 10  # type: ignore[attr-defined]
     np.testing.assert_array_equal(f.edge_flow, [6, 4, 6, 4])  # type: ignore[attr-defined]
     np.testing.assert_array_equal(f.cut_edges, [1, 2])  # type: ignore[attr-defined]
+    zoo = namespace["zoo"]
+    assert zoo.links["capacity_gbps"].tolist() == [100.0, 10.0]  # type: ignore[attr-defined]
+    assert namespace["zoo_route"].nodes.tolist() == [0, 1, 2]  # type: ignore[attr-defined]
     table = namespace["table"]
     assert len(table) > 0  # type: ignore[arg-type]

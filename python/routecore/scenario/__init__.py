@@ -81,6 +81,7 @@ from __future__ import annotations
 from ..errors import ScenarioError
 from ..geo import C_KM_PER_MS, DEFAULT_FIBER_GROUP_INDEX, EARTH_RADIUS_KM, great_circle_km
 from ._files import bundled_scenarios, load_network, load_scenario
+from ._graphml import from_graphml
 from ._model import Network
 from ._schema import (
     DEFAULT_ROUTE_SLACK,
@@ -106,6 +107,7 @@ __all__ = [
     "ScenarioError",
     "bundled_scenarios",
     "derived_latency_ms",
+    "from_graphml",
     "great_circle_km",
     "load_network",
     "load_scenario",

@@ -311,6 +311,43 @@ class Network:
         c = None if capacity is None else self.column("links", capacity).astype(np.float64)
         return Graph(self.num_nodes, a, b, weight=w, capacity=c, directed=False)
 
+    def to_networkx(self) -> Any:
+        """The network as a networkx ``MultiGraph`` (needs networkx, in the test extra).
+
+        Nodes are keyed by id with every node column as attributes; each link is an edge keyed
+        by its id with every link column as attributes; ``graph["meta"]`` holds the metadata.
+        :meth:`from_networkx` reads it back.
+
+        >>> from routecore.scenario import load_scenario
+        >>> net = load_scenario("central-asia")
+        >>> g = net.to_networkx()
+        >>> (g.number_of_nodes(), g.number_of_edges()) == (net.num_nodes, net.num_links)
+        True
+        """
+        from ._graphml import network_to_networkx
+
+        return network_to_networkx(self)
+
+    @classmethod
+    def from_networkx(cls, graph: Any, **options: Any) -> Network:
+        """A network from a networkx graph (needs networkx, in the test extra).
+
+        Node attributes ``lat``/``lon`` (or ``Latitude``/``Longitude``), ``name`` (or
+        ``label``), ``kind`` and ``country``; edge attributes ``capacity_gbps`` (or
+        ``LinkSpeedRaw`` in bit/s), ``length_km``, ``medium`` and the other link columns.
+        Options: ``medium``, ``default_capacity_gbps``, ``country``, ``kind`` (defaults for
+        missing attributes) and ``meta`` (else ``graph.graph["meta"]``). Links follow networkx
+        edge order. Bad input raises :class:`~routecore.errors.ScenarioError`.
+
+        >>> from routecore.scenario import load_scenario
+        >>> net = load_scenario("central-asia")
+        >>> Network.from_networkx(net.to_networkx()).num_links == net.num_links
+        True
+        """
+        from ._graphml import network_from_networkx
+
+        return network_from_networkx(graph, **options)
+
     def variant(self, name: str) -> Network:
         """The network with variant ``name`` from ``scenario.toml`` applied.
 
