@@ -142,12 +142,36 @@ def test_load_terminals_refuses_a_special_file(tmp_path: Path) -> None:
         load_terminals(fifo)  # must not block on the FIFO
 
 
-def test_with_terminals_refuses_an_id_of_a_remaining_node(net: Network) -> None:
+@pytest.mark.parametrize(
+    ("table", "match"),
+    [
+        ({"id": ["almaty"], "lat": [43.0], "lon": [76.0]}, "row 0, column 'id': 'almaty' is alr"),
+        ({"id": ["a", "a"], "lat": [43.0, 44.0], "lon": [76.0, 77.0]}, "row 1, column 'id': dup"),
+        ({"id": ["a"], "lat": [95.0], "lon": [76.0]}, "terminals table, row 0, column 'lat'"),
+        ({"id": ["a"], "lat": [45.0]}, "column 'lon': missing column"),
+    ],
+)
+def test_with_terminals_refuses_bad_tables(
+    net: Network, table: dict[str, list[object]], match: str
+) -> None:
     import pandas as pd
 
-    clash = pd.DataFrame({"id": ["almaty"], "lat": [43.0], "lon": [76.0]})
-    with pytest.raises(ScenarioError, match="already a node id"):
-        with_terminals(net, clash, country="KZ")
+    with pytest.raises(ScenarioError, match=match):
+        with_terminals(net, pd.DataFrame(table), country="KZ")
+
+
+def test_with_terminals_adds_and_round_trips_through_files(net: Network, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from routecore.scenario import load_network
+
+    extra = pd.DataFrame(
+        {"id": ["a1", "a2"], "lat": [45.0, 46.0], "lon": [60.0, 61.0], "demand_mbps": [100.0, None]}
+    )
+    both = with_terminals(net, extra, country="KZ", replace=False)
+    before = net.nodes_where(kind="terminal").size
+    assert both.nodes_where(kind="terminal").size == before + 2
+    assert load_network(both.save(tmp_path / "out")) == both
 
 
 def test_school_connectivity_runs_on_imported_terminals(net: Network, tmp_path: Path) -> None:

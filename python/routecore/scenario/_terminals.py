@@ -307,8 +307,9 @@ def with_terminals(
     Raises
     ------
     ScenarioError
-        A terminal id already used by a node that stays, or any check :class:`Network` makes
-        (naming the nodes table's row and column).
+        A missing column, an empty or duplicate id, an id already used by a node that stays,
+        or a coordinate out of range (naming the terminals table's row and column), or any
+        other check :class:`Network` makes.
 
     Examples
     --------
@@ -322,6 +323,8 @@ def with_terminals(
     """
     import pandas as pd
 
+    if not isinstance(terminals, pd.DataFrame):
+        raise TypeError(f"terminals must be a pandas DataFrame, got {type(terminals).__name__}")
     nodes = network.nodes
     links = network.links
     if replace:
@@ -330,23 +333,34 @@ def with_terminals(
         nodes = nodes[~gone]
         ends = links["a"].isin(gone_ids) | links["b"].isin(gone_ids)
         links = links[~ends]
-    if not isinstance(terminals, pd.DataFrame):
-        raise TypeError(f"terminals must be a pandas DataFrame, got {type(terminals).__name__}")
     where = _Where("terminals table")
     ids = _text_column(terminals, "id", where, required=True)
+    _check_unique(ids, "id", where)
     taken = set(nodes["id"].to_numpy())
     for i, tid in enumerate(ids):
         if tid in taken:
             raise where.error(i, "id", f"{_excerpt(tid)} is already a node id of the network")
     names = _text_column(terminals, "name", where, required=False)
+    lat = _float_column(
+        terminals, "lat", where, required=True, low=-90, high=90, rule="must be within [-90, 90]"
+    )
+    lon = _float_column(
+        terminals,
+        "lon",
+        where,
+        required=True,
+        low=-180,
+        high=180,
+        rule="must be within [-180, 180]",
+    )
     new = pd.DataFrame(
         {
             "id": ids,
             "name": np.where(names == "", ids, names).astype(object),
             "kind": "terminal",
             "country": country,
-            "lat": terminals["lat"].to_numpy(),
-            "lon": terminals["lon"].to_numpy(),
+            "lat": lat,
+            "lon": lon,
             "source": source,
         }
     )
