@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from routecore.geo import great_circle_km
-from routecore.scenario import Network
+from routecore.scenario import Network, inside_outline, place_terminals
 
 __all__ = ["KAZAKHSTAN_OUTLINE", "build", "inside_polygon", "place_schools"]
 
@@ -591,17 +591,9 @@ ASSUMPTIONS: list[dict[str, str]] = [
 def inside_polygon(
     lon: npt.ArrayLike, lat: npt.ArrayLike, polygon: list[tuple[float, float]]
 ) -> npt.NDArray[np.bool_]:
-    """Even-odd ray casting on a plain lon/lat plane, vectorised over the points."""
-    x = np.asarray(lon, dtype=np.float64)[:, None]
-    y = np.asarray(lat, dtype=np.float64)[:, None]
-    px = np.array([p[0] for p in polygon])
-    py = np.array([p[1] for p in polygon])
-    qx, qy = np.roll(px, -1), np.roll(py, -1)
-    straddles = (py > y) != (qy > y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x_cross = px + (y - py) * (qx - px) / (qy - py)
-    crossings = np.count_nonzero(straddles & (x < x_cross), axis=1)
-    return np.asarray(crossings % 2 == 1)
+    """Even-odd ray casting on a plain lon/lat plane (:func:`routecore.scenario.inside_outline`
+    with the polygon given as (lon, lat) vertices)."""
+    return inside_outline(lat, lon, [p[1] for p in polygon], [p[0] for p in polygon])
 
 
 def place_schools(
@@ -610,34 +602,22 @@ def place_schools(
     avoid: list[tuple[float, float]] | None = None,
     clearance_km: float = SCHOOL_CLEARANCE_KM,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """``count`` points uniform by area inside :data:`KAZAKHSTAN_OUTLINE`, reproducibly.
+    """``count`` points uniform by area inside :data:`KAZAKHSTAN_OUTLINE`, reproducibly
+    (:func:`routecore.scenario.place_terminals`).
 
     Points closer than ``clearance_km`` to any ``avoid`` (lon, lat) point are rejected.
     Returns ``(lon, lat)`` rounded to 4 decimals (about 10 m).
     """
-    rng = np.random.default_rng(seed)
-    lons = [p[0] for p in KAZAKHSTAN_OUTLINE]
-    lats = [p[1] for p in KAZAKHSTAN_OUTLINE]
-    z_lo, z_hi = np.sin(np.radians(min(lats))), np.sin(np.radians(max(lats)))
-    avoid_arr = np.asarray(avoid or [], dtype=np.float64).reshape(-1, 2)
-    out_lon: list[npt.NDArray[np.float64]] = []
-    out_lat: list[npt.NDArray[np.float64]] = []
-    have = 0
-    while have < count:
-        u = rng.random((2, 4 * count))
-        lon = np.round(min(lons) + u[0] * (max(lons) - min(lons)), 4)
-        # Uniform in sin(latitude) is uniform by area on the sphere.
-        lat = np.round(np.degrees(np.arcsin(z_lo + u[1] * (z_hi - z_lo))), 4)
-        keep = inside_polygon(lon, lat, KAZAKHSTAN_OUTLINE)
-        if avoid:
-            near = great_circle_km(
-                lat[:, None], lon[:, None], avoid_arr[None, :, 1], avoid_arr[None, :, 0]
-            )
-            keep &= near.min(axis=1) >= clearance_km
-        out_lon.append(lon[keep])
-        out_lat.append(lat[keep])
-        have += int(keep.sum())
-    return np.concatenate(out_lon)[:count], np.concatenate(out_lat)[:count]
+    exclude = ([a[1] for a in avoid], [a[0] for a in avoid]) if avoid else None
+    lat, lon = place_terminals(
+        [p[1] for p in KAZAKHSTAN_OUTLINE],
+        [p[0] for p in KAZAKHSTAN_OUTLINE],
+        count,
+        seed=seed,
+        exclude_near=exclude,
+        min_distance_km=clearance_km,
+    )
+    return lon, lat
 
 
 def _route_length_km(a: Site, b: Site, medium: str) -> float:

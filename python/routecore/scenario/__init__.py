@@ -57,7 +57,9 @@ gateways the in-country policy allows, and ``avoid_countries`` for the "without 
 
 The package is laid out as the model (:class:`Network`, in ``_model``), the schema and its
 checks (``_schema``, ``_checks``) and the files (``_csv``, ``_files``). The physical constants
-and :func:`great_circle_km` are :mod:`routecore.geo`'s, re-exported here.
+and :func:`great_circle_km` are :mod:`routecore.geo`'s, re-exported here. Terminals (schools)
+are placed inside an outline by :func:`place_terminals`, read from ``terminals.csv`` by
+:func:`load_terminals` and swapped into a network by :func:`with_terminals` (``_terminals``).
 
 Loading checks everything and raises :class:`~routecore.errors.ScenarioError` naming the file,
 row, line and column of the first problem; only regular files of at most 64 MiB are read.
@@ -92,6 +94,13 @@ from ._schema import (
     NODE_KINDS,
     derived_latency_ms,
 )
+from ._terminals import (
+    TERMINAL_COLUMNS,
+    inside_outline,
+    load_terminals,
+    place_terminals,
+    with_terminals,
+)
 
 __all__ = [
     "C_KM_PER_MS",
@@ -103,12 +112,17 @@ __all__ = [
     "MEDIA",
     "NODE_COLUMNS",
     "NODE_KINDS",
+    "TERMINAL_COLUMNS",
     "Network",
     "ScenarioError",
     "bundled_scenarios",
     "derived_latency_ms",
     "from_graphml",
     "great_circle_km",
+    "inside_outline",
     "load_network",
     "load_scenario",
+    "load_terminals",
+    "place_terminals",
+    "with_terminals",
 ]
