@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,11 +23,18 @@ from ._arrays import (
 
 
 # ---------------------------------------------------------------------------- graph, terminals
+@functools.cache
+def _graph_class() -> type[Graph]:
+    # Imported on first use, once: graph.py imports this module (an import statement in
+    # check_graph itself cost microseconds on every query).
+    from ..graph import Graph
+
+    return Graph
+
+
 def check_graph(graph: Any) -> Graph:
     """The ``graph`` argument of every query: a :class:`~routecore.Graph`."""
-    from ..graph import Graph  # graph.py imports this module
-
-    if not isinstance(graph, Graph):
+    if not isinstance(graph, _graph_class()):
         raise GraphError(f"graph must be a routecore.Graph, got {type(graph).__name__}")
     return graph
 
