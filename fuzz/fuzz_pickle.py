@@ -59,7 +59,11 @@ def _checked_from_state(*state: Any) -> rc.Graph:
         raise AssertionError(f"_from_state raised {type(exc).__name__}: {exc}") from exc
 
 
-class _GraphUnpickler(pickle.Unpickler):
+# The pure-Python unpickler: the C one sizes its memo to the largest PUT index in the stream, so
+# four bytes of garbage (LONG_BINPUT 0x72727272) make it allocate 16 GiB before any routecore
+# code runs (a CPython property, found by this harness as an out-of-memory "finding"). The
+# Python one keeps the memo in a dict; everything routecore sees is the same.
+class _GraphUnpickler(pickle._Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) == ("routecore.graph", "_from_state"):
             return _checked_from_state
