@@ -238,9 +238,12 @@ def test_every_latency_is_above_the_speed_of_light(
     assert (schools.loc[ok, "p95_latency_ms"] >= schools.loc[ok, "median_latency_ms"] - TOL).all()
 
 
-@pytest.mark.parametrize("which", ["starlink", "oneweb"])
+@pytest.mark.parametrize(
+    "which", ["starlink-shell1", "starlink-shell1-bent-pipe", "oneweb", "oneweb-55"]
+)
 def test_school_latency_matches_an_independent_oracle(small_net: Network, which: str) -> None:
-    constellation = {"starlink": cs.STARLINK_SHELL1, "oneweb": cs.ONEWEB}[which]
+    """Every preset reading (lasers or bent pipe; 35 or 55 degrees) against the oracle."""
+    constellation = cs.PRESETS[which]
     t = 600.0
     res = school_connectivity(small_net, {which: constellation}, [t])
     for policy, allowed in (
