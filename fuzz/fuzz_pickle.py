@@ -1,16 +1,19 @@
 """Atheris harness: unpickling Graphs from arbitrary and from corrupted bytes.
 
 Each input either is raw pickle bytes, or builds a small valid Graph, pickles it (any protocol)
-and then corrupts it: bytes of the pickle overwritten, or values of the pickled state (first_out,
-head, arc_edge, weights, capacities, counts) replaced. The bytes are loaded with an unpickler
-that resolves only the globals a pickled Graph needs (routecore's ``_from_state`` and numpy's
-array reconstruction), so fuzzed bytes cannot call arbitrary functions (pickle executes what it
-is told). Then:
+and then corrupts it: bytes of the pickle overwritten, or fields of the packed state (format
+version, counts, the bytes of first_out, head, arc_edge, weights, capacities, capacity kind)
+replaced; or corrupts the array state that ``_from_state`` takes (pickles of earlier versions)
+and calls it directly. Pickle bytes are loaded with an unpickler that resolves only the globals
+a pickled Graph needs (routecore's ``_from_packed`` and, at protocol 2, ``_codecs.encode`` for
+bytes), so fuzzed bytes cannot call arbitrary functions (pickle executes what it is told). A
+Graph's pickle holds no numpy objects: numpy's own reconstruction crashed on corrupted bytes
+(a segmentation fault in a dtype's ``__setstate__``, found here). Then:
 
-* routecore (``_from_state``, reached once the bytes make a call to it) may raise only
-  :class:`~routecore.GraphError` naming a corrupt state; anything else raised inside routecore
-  is a finding. Errors of pickle and numpy themselves on garbage (``UnpicklingError``,
-  ``EOFError``, numpy's reconstruction errors) are the loader's business and pass;
+* routecore (``_from_packed``/``_from_state``, reached once the bytes make a call to it) may
+  raise only :class:`~routecore.GraphError` naming a corrupt state; anything else raised inside
+  routecore is a finding. Errors of pickle itself on garbage (``UnpicklingError``,
+  ``EOFError``, ...) are the loader's business and pass;
 * an accepted Graph is exactly the graph the public constructor builds from its own edges, and
   answers shortest paths and max-flow (every method, agreeing) without crash or hang.
 
@@ -38,25 +41,25 @@ instrument_package(rc)
 
 MAX_NODES = 12
 MAX_EDGES = 24
-NUMPY_GLOBALS = {
-    ("numpy", "ndarray"),
-    ("numpy", "dtype"),
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy.core.numeric", "_frombuffer"),
-    ("numpy._core.numeric", "_frombuffer"),
-}
 
 
-def _checked_from_state(*state: Any) -> rc.Graph:
-    """``_from_state`` that lets only GraphError out: any other exception raised while routecore
+def _checked(unpickle: Any) -> Any:
+    """``unpickle`` letting only GraphError out: any other exception raised while routecore
     checks or adopts the state is a finding (re-raised as AssertionError)."""
-    try:
-        return graph_module._from_state(*state)
-    except rc.GraphError:
-        raise
-    except Exception as exc:
-        raise AssertionError(f"_from_state raised {type(exc).__name__}: {exc}") from exc
+
+    def call(*state: Any) -> rc.Graph:
+        try:
+            return unpickle(*state)  # type: ignore[no-any-return]
+        except rc.GraphError:
+            raise
+        except Exception as exc:
+            raise AssertionError(f"{unpickle.__name__} raised {type(exc).__name__}: {exc}") from exc
+
+    return call
+
+
+_checked_from_packed = _checked(graph_module._from_packed)
+_checked_from_state = _checked(graph_module._from_state)
 
 
 # The pure-Python unpickler: the C one sizes its memo to the largest PUT index in the stream, so
@@ -65,15 +68,18 @@ def _checked_from_state(*state: Any) -> rc.Graph:
 # Python one keeps the memo in a dict; everything routecore sees is the same.
 class _GraphUnpickler(pickle._Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == ("routecore.graph", "_from_state"):
-            return _checked_from_state
-        if (module, name) in NUMPY_GLOBALS:
+        if (module, name) == ("routecore.graph", "_from_packed"):
+            return _checked_from_packed
+        if (module, name) == ("_codecs", "encode"):  # protocol 2 writes bytes through it
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"global {module}.{name} is not allowed")
 
 
-def _load(data: bytes) -> Any:
+def _load(data: bytes | list[Any]) -> Any:
+    """Unpickle bytes, or call ``_from_state`` on an array state (a list)."""
     try:
+        if isinstance(data, list):
+            return _checked_from_state(*data)
         return _GraphUnpickler(io.BytesIO(data)).load()
     except AssertionError:
         raise
@@ -82,9 +88,8 @@ def _load(data: bytes) -> Any:
             raise AssertionError(f"unexpected GraphError: {exc}") from exc
         return None
     except Exception:
-        # pickle's or numpy's own error on garbage bytes (UnpicklingError, EOFError, ...; numpy
-        # even raises SystemError for some): never routecore's, which _checked_from_state
-        # turns into an AssertionError unless it is a GraphError.
+        # pickle's own error on garbage bytes (UnpicklingError, EOFError, ...): never
+        # routecore's, which _checked turns into an AssertionError unless it is a GraphError.
         return None
 
 
@@ -107,18 +112,46 @@ def _valid_graph(fdp: atheris.FuzzedDataProvider) -> rc.Graph:
     )
 
 
-class _State:
-    """Pickles as a Graph with a given (possibly corrupted) state."""
+class _Packed:
+    """Pickles as a Graph with a given (possibly corrupted) packed state."""
 
-    def __init__(self, state: list[Any]) -> None:
-        self.state = state
+    def __init__(self, packed: list[Any]) -> None:
+        self.packed = packed
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (graph_module._from_state, tuple(self.state))
+        return (graph_module._from_packed, tuple(self.packed))
 
 
-def _corrupt_state(fdp: atheris.FuzzedDataProvider, g: rc.Graph) -> bytes:
-    state = [x.copy() if isinstance(x, np.ndarray) else x for x in g.__reduce__()[1]]
+def _corrupt_packed(fdp: atheris.FuzzedDataProvider, g: rc.Graph) -> bytes:
+    packed = list(g.__reduce__()[1])
+    for _ in range(fdp.ConsumeIntInRange(1, 3)):
+        i = fdp.ConsumeIntInRange(0, len(packed) - 1)
+        value = packed[i]
+        if isinstance(value, bytes) and fdp.ConsumeBool():
+            raw = bytearray(value)
+            kind = fdp.ConsumeIntInRange(0, 2)
+            if kind == 0 and raw:  # overwrite a few bytes
+                at = fdp.ConsumeIntInRange(0, len(raw) - 1)
+                chunk = fdp.ConsumeBytes(fdp.ConsumeIntInRange(1, 8))
+                raw[at : at + len(chunk)] = chunk
+            elif kind == 1:  # cut short, maybe mid-element
+                del raw[fdp.ConsumeIntInRange(0, len(raw)) :]
+            else:  # grow by arbitrary bytes
+                raw += fdp.ConsumeBytes(fdp.ConsumeIntInRange(1, 16))
+            packed[i] = bytes(raw)
+        else:
+            packed[i] = fdp.PickValueInList(
+                [None, -1, 0, 1, 2, 2**31, True, False, 1.0, "x", "i8", "f8", b"", value]
+            )
+    if fdp.ConsumeIntInRange(0, 15) == 0:  # a field more or less
+        packed = packed[:-1] if fdp.ConsumeBool() else [*packed, None]
+    return pickle.dumps(_Packed(packed), protocol=fdp.ConsumeIntInRange(2, 5))
+
+
+def _corrupt_state(fdp: atheris.FuzzedDataProvider, g: rc.Graph) -> list[Any]:
+    view = graph_module.csr_view(g)
+    arrays = (*view.adjacency, view.arc_weight, view.arc_capacity)
+    state = [g.num_edges, g.directed, *(None if a is None else a.copy() for a in arrays)]
     for _ in range(fdp.ConsumeIntInRange(1, 3)):
         i = fdp.ConsumeIntInRange(0, len(state) - 1)
         value = state[i]
@@ -141,7 +174,7 @@ def _corrupt_state(fdp: atheris.FuzzedDataProvider, g: rc.Graph) -> bytes:
                 state[i] = None
         else:
             state[i] = fdp.PickValueInList([None, -1, 0, 1, 2**31, True, False, 1.0, "x", value])
-    return pickle.dumps(_State(state), protocol=fdp.ConsumeIntInRange(2, 5))
+    return state
 
 
 def _corrupt_bytes(fdp: atheris.FuzzedDataProvider, g: rc.Graph) -> bytes:
@@ -177,14 +210,16 @@ def _check_accepted(g: Any) -> None:
 
 def test_one_input(data: bytes) -> None:
     fdp = atheris.FuzzedDataProvider(data)
-    mode = fdp.ConsumeIntInRange(0, 2)
+    mode = fdp.ConsumeIntInRange(0, 3)
+    raw: bytes | list[Any]
     if mode == 0:
         raw = fdp.ConsumeBytes(fdp.remaining_bytes())
     else:
         g = _valid_graph(fdp)
         with warnings.catch_warnings():  # e.g. 1e308 cast into a float32 array: intended
             warnings.simplefilter("ignore")
-            raw = _corrupt_state(fdp, g) if mode == 1 else _corrupt_bytes(fdp, g)
+            corrupt = (_corrupt_packed, _corrupt_bytes, _corrupt_state)[mode - 1]
+            raw = corrupt(fdp, g)
     loaded = _load(raw)
     if isinstance(loaded, rc.Graph):
         _check_accepted(loaded)

@@ -13,7 +13,9 @@ during a call, the weight-total bound, and input that numpy would silently reint
 
 from __future__ import annotations
 
+import io
 import pickle
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -53,7 +55,9 @@ def _state(directed: bool) -> list[Any]:
         capacity=[3, 2, 4, 1, 7],
         directed=directed,
     )
-    return [x.copy() if isinstance(x, np.ndarray) else x for x in g.__reduce__()[1]]
+    view = csr_view(g)
+    arrays = [*view.adjacency, view.arc_weight, view.arc_capacity]
+    return [g.num_edges, g.directed, *(None if a is None else a.copy() for a in arrays)]
 
 
 NUM_EDGES, DIRECTED, FIRST_OUT, HEAD, ARC_EDGE, WEIGHT, CAPACITY = range(7)
@@ -160,6 +164,58 @@ def test_corrupted_pickle_is_refused_naming_the_invariant(
             arc_weight=weight,
             arc_capacity=capacity,
         )
+
+
+@pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))
+@pytest.mark.parametrize("directed", [False, True])
+def test_pickle_holds_no_numpy_objects(protocol: int, directed: bool) -> None:
+    """A Graph pickles as plain bytes: the only global its pickle calls is routecore's
+    unpickler (and, at protocol 2, the codec that protocol writes bytes with). Unpickling numpy
+    objects runs numpy's reconstruction on whatever the bytes say, and fuzz/fuzz_pickle.py
+    found corrupted bytes that crash numpy's dtype ``__setstate__`` (a segmentation fault)."""
+    g = graph_from_csr(*_state(directed)[2:5], num_edges=5, directed=directed)
+    g = rc.Graph(g.num_nodes, g.src, g.dst, weight=[1, 2, 3, 4, 5], capacity=[0.5] * 5)
+    looked_up: list[tuple[str, str]] = []
+
+    class Recording(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            looked_up.append((module, name))
+            return super().find_class(module, name)
+
+    data = pickle.dumps(g, protocol=protocol)
+    assert Recording(io.BytesIO(data)).load() == g
+    assert ("routecore.graph", "_from_packed") in looked_up
+    assert set(looked_up) <= {("routecore.graph", "_from_packed"), ("_codecs", "encode")}
+
+
+PACKED = 9  # fields of the packed state: version, num_edges, directed, 5 arrays, capacity kind
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (0, 2, "unknown pickle format 2"),
+        (0, "1", "unknown pickle format '1'"),
+        (3, b"\0\0\0", "first_out has 3 bytes, not a multiple of 4"),
+        (4, bytearray(8), "head must be bytes, not bytearray"),
+        (5, np.zeros(2, np.int32), "arc_edge must be bytes, not ndarray"),
+        (6, b"\0" * 12, "arc_weight has 12 bytes, not a multiple of 8"),
+        (7, None, "capacity kind 'i8' does not match capacities NoneType"),
+        (8, "i4", "capacity kind 'i4' is not 'i8' or 'f8'"),
+        (8, None, "capacity kind None does not match capacities bytes"),
+        (9, None, "expected 9 packed fields, got 10"),
+    ],
+)
+def test_corrupted_packed_pickle_is_refused(field: int, value: Any, message: str) -> None:
+    """Each field of the packed pickle state is checked before any array is made; a wrong
+    field ends in a GraphError that names it (the arrays then pass check_csr_state)."""
+    g = rc.Graph(3, [0, 1], [1, 2], weight=[1.0, 2.0], capacity=[3, 4])
+    make, packed = g.__reduce__()
+    assert len(packed) == PACKED and make(*packed) == g
+    state = list(packed) + ([None] if field == PACKED else [])
+    state[field] = value
+    with pytest.raises(rc.GraphError, match=f"corrupt graph state: {re.escape(message)}"):
+        make(*state)
 
 
 def test_non_contiguous_state_is_refused() -> None:

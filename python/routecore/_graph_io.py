@@ -1,6 +1,6 @@
 """A :class:`~routecore.Graph` to and from other representations: scipy matrices, networkx
-graphs, and the arrays of a pickled graph (checked against the CSR contract before a graph
-adopts them).
+graphs, and the packed state of a pickled graph (checked against the CSR contract before a
+graph adopts it).
 
 The :class:`~routecore.Graph` methods ``from_scipy``, ``from_networkx`` and ``to_networkx`` are
 the public doors; the functions here build through the public constructor and read through the
@@ -197,3 +197,96 @@ def check_csr_state(
             check_weight_total(arc_weight[fwd_arc], "arc_weight")
         except GraphError as exc:
             raise fail(str(exc)) from None
+
+
+# ------------------------------------------------------------------------ pickle format
+PICKLE_FORMAT = 1
+"""Version of the packed state :func:`pack_state` writes (the first field of a pickle)."""
+
+_PACKED_DTYPES: dict[str, np.dtype[Any]] = {
+    "i4": np.dtype("<i4"),
+    "i8": np.dtype("<i8"),
+    "f8": np.dtype("<f8"),
+}
+_CAPACITY_KINDS: dict[np.dtype[Any], str] = {np.dtype(np.int64): "i8", np.dtype(np.float64): "f8"}
+
+
+def pack_state(
+    num_edges: int, directed: bool, first_out: Any, head: Any, arc_edge: Any, weight: Any, cap: Any
+) -> tuple[Any, ...]:
+    """A graph's state as plain Python values (ints, bools, little-endian ``bytes``, ``str``).
+
+    The pickle of a :class:`~routecore.Graph` holds no numpy objects: unpickling numpy arrays
+    runs numpy's own reconstruction (dtype and array ``__setstate__``) on whatever the bytes
+    say, and corrupted bytes can crash numpy itself before routecore sees them (found by
+    ``fuzz/fuzz_pickle.py``: a segmentation fault in a dtype's ``__setstate__``). Bytes and
+    strings are rebuilt by :func:`unpack_state` into arrays of fixed dtypes, then checked.
+
+    >>> state = pack_state(1, True, np.array([0, 1, 1], np.int32), np.array([1], np.int32),
+    ...                    np.array([0], np.int32), None, np.array([3], np.int64))
+    >>> state[:4], len(state)
+    ((1, 1, True, b'\\x00\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x01\\x00\\x00\\x00'), 9)
+    """
+
+    def raw(arr: Any, kind: str) -> bytes:
+        return bytes(np.ascontiguousarray(arr, dtype=_PACKED_DTYPES[kind]).tobytes())
+
+    cap_kind = "" if cap is None else _CAPACITY_KINDS[cap.dtype]
+    return (
+        PICKLE_FORMAT,
+        num_edges,
+        directed,
+        raw(first_out, "i4"),
+        raw(head, "i4"),
+        raw(arc_edge, "i4"),
+        None if weight is None else raw(weight, "f8"),
+        None if cap is None else raw(cap, cap_kind),
+        cap_kind or None,
+    )
+
+
+def unpack_state(*packed: Any) -> tuple[Any, ...]:
+    """The arrays of a packed state (:func:`pack_state`), in the field order of
+    :func:`check_csr_state`, which the caller runs next. Wrong field counts, versions, types
+    or byte lengths are a :class:`GraphError`; the arrays are new, native-endian and owned.
+
+    >>> unpack_state(1, 0, True, b"\\0" * 4, b"", b"", None, None, None)[2:4]
+    (array([0], dtype=int32), array([], dtype=int32))
+    >>> unpack_state(1, 0, True, b"\\0" * 3, b"", b"", None, None, None)
+    Traceback (most recent call last):
+    routecore.errors.GraphError: corrupt graph state: first_out has 3 bytes, not a multiple of 4
+    """
+
+    def fail(what: str) -> GraphError:
+        return GraphError(f"corrupt graph state: {what}")
+
+    if len(packed) != 9:
+        raise fail(f"expected 9 packed fields, got {len(packed)}")
+    version, num_edges, directed, first_out, head, arc_edge, weight, cap, cap_kind = packed
+    if type(version) is not int or version != PICKLE_FORMAT:
+        raise fail(f"unknown pickle format {version!r} (this routecore reads {PICKLE_FORMAT})")
+    if cap_kind not in (None, *_CAPACITY_KINDS.values()):
+        raise fail(f"capacity kind {cap_kind!r} is not 'i8' or 'f8'")
+    if (cap is None) != (cap_kind is None):
+        raise fail(f"capacity kind {cap_kind!r} does not match capacities {type(cap).__name__}")
+
+    def array(name: str, data: Any, kind: str) -> np.ndarray[Any, Any]:
+        if type(data) is not bytes:
+            raise fail(f"{name} must be bytes, not {type(data).__name__}")
+        dtype = _PACKED_DTYPES[kind]
+        if len(data) % dtype.itemsize:
+            raise fail(f"{name} has {len(data)} bytes, not a multiple of {dtype.itemsize}")
+        native: np.ndarray[Any, Any] = np.frombuffer(data, dtype=dtype).astype(
+            dtype.newbyteorder("=")
+        )
+        return native
+
+    return (
+        num_edges,
+        directed,
+        array("first_out", first_out, "i4"),
+        array("head", head, "i4"),
+        array("arc_edge", arc_edge, "i4"),
+        None if weight is None else array("arc_weight", weight, "f8"),
+        None if cap is None else array("arc_capacity", cap, cap_kind),
+    )

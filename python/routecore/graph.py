@@ -26,7 +26,14 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._graph_io import check_csr_state, from_networkx, from_scipy, to_networkx
+from ._graph_io import (
+    check_csr_state,
+    from_networkx,
+    from_scipy,
+    pack_state,
+    to_networkx,
+    unpack_state,
+)
 from ._validation import (
     check_count,
     check_flow_size,
@@ -403,7 +410,7 @@ class Graph:
     def __reduce__(self) -> tuple[Any, ...]:
         view = csr_view(self)
         state = (self._num_edges, self._directed, *view.adjacency)
-        return (_from_state, (*state, view.arc_weight, view.arc_capacity))
+        return (_from_packed, pack_state(*state, view.arc_weight, view.arc_capacity))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Graph):
@@ -472,10 +479,18 @@ def graph_from_csr(
     return graph
 
 
+def _from_packed(*packed: Any) -> Graph:
+    """Unpickle a graph (the name is part of the pickle format: keep it) from the packed state
+    :func:`~routecore._graph_io.pack_state` writes: plain bytes, no numpy objects, rebuilt into
+    arrays and checked; a corrupted pickle is a :class:`GraphError`."""
+    return _from_state(*unpack_state(*packed))
+
+
 def _from_state(*state: Any) -> Graph:
-    """Unpickle a graph (the name is part of the pickle format: keep it) from its state
-    ``(num_edges, directed, first_out, head, arc_edge, arc_weight, arc_capacity)``, checked
-    first: a corrupted pickle, a wrong field count included, is a :class:`GraphError`."""
+    """A graph from its array state ``(num_edges, directed, first_out, head, arc_edge,
+    arc_weight, arc_capacity)``, checked first: a wrong state, a wrong field count included, is
+    a :class:`GraphError`. Also the unpickler of pickles written before the packed format
+    (which held numpy arrays; keep the name)."""
     if len(state) != 7:
         raise GraphError(f"corrupt graph state: expected 7 fields, got {len(state)}")
     check_csr_state(*state)

@@ -50,9 +50,12 @@ class ScratchPool {
   static constexpr std::size_t max_blocks = 32;                     // blocks kept for reuse
   static constexpr std::size_t huge_page = std::size_t{2} << 20;
 
+  // Never destroyed (deliberately leaked; the process exit returns its memory): a destructor
+  // would run at exit while a worker thread of a call still running in a daemon Python thread
+  // gives its blocks back, which freed them twice ("double free or corruption", SIGABRT).
   static ScratchPool& instance() {
-    static ScratchPool pool;
-    return pool;
+    static ScratchPool* const pool = new ScratchPool();
+    return *pool;
   }
 
   // A block of at least `bytes` (rounded up to whole pages); returns its size in `bytes`.
@@ -104,8 +107,6 @@ class ScratchPool {
     blocks_.clear();
     held_ = 0;
   }
-
-  ~ScratchPool() { release(); }
 
  private:
   std::mutex mutex_;
