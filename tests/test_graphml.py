@@ -1,6 +1,6 @@
 """Networks from elsewhere: Topology Zoo GraphML files and networkx graphs.
 
-Real files (tests/data/topology-zoo, CC BY-SA 3.0, see LICENCE.md there) are checked against an
+Real files (tests/data/topology-zoo, attribution in LICENCE.md there) are checked against an
 independent parse by networkx.read_graphml; bad files raise ScenarioError naming the problem.
 """
 
