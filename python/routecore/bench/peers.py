@@ -231,7 +231,8 @@ def path_solver(peer: str, inst: PathInstance) -> Solver:
             def networkit_p2p(_: Any) -> np.ndarray:
                 out = []
                 for s, t in zip(sources, targets, strict=True):
-                    algo = nk.distance.BidirectionalDijkstra(g, s, t, storePaths=False)
+                    # storePred=False crashes networkit 11.3 (segfault): default kept.
+                    algo = nk.distance.BidirectionalDijkstra(g, s, t)
                     algo.run()
                     out.append(algo.getDistance())
                 return _inf(np.array(out))
