@@ -428,7 +428,11 @@ def checksum(inst: FlowInstance | PathInstance) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for arr in (inst.src, inst.dst, getattr(inst, "capacity", None), getattr(inst, "weight", None)):
-        if arr is not None:
-            h.update(np.ascontiguousarray(arr).tobytes())
+    if isinstance(inst, FlowInstance):
+        parts = [inst.src, inst.dst, inst.capacity, np.array(inst.pairs(), dtype=np.int64)]
+    else:
+        parts = [inst.src, inst.dst, inst.sources, inst.targets]
+        parts += [] if inst.weight is None else [inst.weight]
+    for arr in parts:
+        h.update(np.ascontiguousarray(arr).tobytes())
     return h.hexdigest()[:16]

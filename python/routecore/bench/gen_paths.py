@@ -43,10 +43,11 @@ def road_grid(side: int, *, integer: bool, seed: int) -> Edges:
     pairs = np.concatenate([right, down], axis=1)
     src = np.concatenate([pairs[0], pairs[1]])
     dst = np.concatenate([pairs[1], pairs[0]])
+    weight: FloatArray
     if integer:
-        weight = rng.integers(1, 101, size=src.shape[0]).astype(np.float64)
+        weight = np.asarray(rng.integers(1, 101, size=src.shape[0]), dtype=np.float64)
     else:
-        weight = rng.uniform(1.0, 100.0, size=src.shape[0])
+        weight = np.asarray(rng.uniform(1.0, 100.0, size=src.shape[0]), dtype=np.float64)
     return side * side, src, dst, weight, True
 
 

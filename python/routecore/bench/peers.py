@@ -10,6 +10,7 @@ the tuple of flow values, or an array of distances (``inf`` for unreachable).
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import importlib.util
 from collections.abc import Callable
@@ -37,6 +38,11 @@ NETWORKX_MAX_EDGES = 50_000
 """networkx (pure Python) runs only on instances up to this many edges."""
 RUSTWORKX_MAX_EDGES = 2_000_000
 """rustworkx calls a Python cost function per arc; larger instances are left out."""
+
+
+def _module(name: str) -> Any:
+    """Import a peer (untyped to mypy: the peers' stubs, where they exist, vary by version)."""
+    return importlib.import_module(name)
 
 
 def installed() -> dict[str, str]:
@@ -70,7 +76,7 @@ def flow_solver(peer: str, inst: FlowInstance) -> Solver:
     """The peer's solve of every ``(source, sink)`` pair of ``inst``; returns the values."""
     pairs = inst.pairs()
     if peer == "ortools":
-        from ortools.graph.python import max_flow as ortools_flow
+        ortools_flow = _module("ortools.graph.python.max_flow")
 
         smf = ortools_flow.SimpleMaxFlow()
         smf.add_arcs_with_capacity(*inst.directed_arcs())
@@ -85,8 +91,8 @@ def flow_solver(peer: str, inst: FlowInstance) -> Solver:
 
         return Solver(ortools)
     if peer == "scipy":
-        import scipy.sparse as sp
-        from scipy.sparse.csgraph import maximum_flow
+        sp = _module("scipy.sparse")
+        maximum_flow = _module("scipy.sparse.csgraph").maximum_flow
 
         tails, heads, caps = _no_loops(*inst.directed_arcs())
         n = inst.num_nodes
@@ -98,7 +104,7 @@ def flow_solver(peer: str, inst: FlowInstance) -> Solver:
             )
         )
     if peer == "igraph":
-        import igraph
+        igraph = _module("igraph")
 
         g = igraph.Graph(n=inst.num_nodes, edges=np.c_[inst.src, inst.dst], directed=inst.directed)
         g.es["capacity"] = inst.capacity.tolist()
@@ -108,7 +114,7 @@ def flow_solver(peer: str, inst: FlowInstance) -> Solver:
     if peer == "pymaxflow":
         return _pymaxflow(inst)
     if peer == "networkx":
-        import networkx as nx
+        nx = _module("networkx")
 
         gx = nx.DiGraph()
         gx.add_nodes_from(range(inst.num_nodes))
@@ -125,7 +131,7 @@ def _pymaxflow(inst: FlowInstance) -> Solver:
     """PyMaxflow's Boykov–Kolmogorov: terminal edges become terminal capacities (t-links),
     the other edges ``add_edges`` with both directions' capacities; rebuilt (untimed) before
     every solve, because ``maxflow()`` consumes the graph."""
-    import maxflow
+    maxflow = _module("maxflow")
 
     if inst.queries:
         raise ValueError("PyMaxflow solves one source and sink per graph build")
@@ -170,8 +176,8 @@ def path_solver(peer: str, inst: PathInstance) -> Solver:
     targets = inst.targets.tolist()
     weighted = inst.weight is not None
     if peer == "scipy":
-        import scipy.sparse as sp
-        from scipy.sparse.csgraph import dijkstra
+        sp = _module("scipy.sparse")
+        dijkstra = _module("scipy.sparse.csgraph").dijkstra
 
         tails, heads, w = _no_loops(*inst.directed_arcs())
         # The sparse constructor would sum parallel arcs: keep the lightest of each.
@@ -192,7 +198,7 @@ def path_solver(peer: str, inst: PathInstance) -> Solver:
         idx = sources[0] if one else inst.sources
         return Solver(lambda _: dijkstra(csr, indices=idx, unweighted=not weighted))
     if peer == "igraph":
-        import igraph
+        igraph = _module("igraph")
 
         g = igraph.Graph(n=n, edges=np.c_[inst.src, inst.dst], directed=inst.directed)
         w_attr = None
@@ -219,7 +225,7 @@ def path_solver(peer: str, inst: PathInstance) -> Solver:
 
         return Solver(igraph_sssp)
     if peer == "networkit":
-        import networkit as nk
+        nk = _module("networkit")
 
         g = nk.Graph(n, weighted=weighted, directed=inst.directed)
         if weighted:
@@ -256,7 +262,7 @@ def path_solver(peer: str, inst: PathInstance) -> Solver:
 
         return Solver(networkit_sssp)
     if peer == "rustworkx":
-        import rustworkx as rx
+        rx = _module("rustworkx")
 
         if inst.point_to_point or inst.sources.size > 1:
             raise ValueError("rustworkx runs single-source queries only in the suite")
@@ -282,7 +288,7 @@ def path_solver(peer: str, inst: PathInstance) -> Solver:
 
         return Solver(rustworkx)
     if peer == "networkx":
-        import networkx as nx
+        nx = _module("networkx")
 
         gx = nx.DiGraph() if inst.directed else nx.Graph()
         gx.add_nodes_from(range(n))

@@ -133,7 +133,10 @@ def _describe_difference(got: Any, want: Any) -> str:
         return f"shape {got.shape} (routecore auto: {want.shape})"
     bad = ~np.isclose(got, want, rtol=1e-9, atol=1e-9)
     i = np.unravel_index(int(np.argmax(bad)), bad.shape)
-    return f"{int(bad.sum())} entries differ, first at {tuple(map(int, i))}: {got[i]} (routecore auto: {want[i]})"
+    where = tuple(map(int, i))
+    return (
+        f"{int(bad.sum())} entries differ, first at {where}: {got[i]} (routecore auto: {want[i]})"
+    )
 
 
 def _peer_contestants(
