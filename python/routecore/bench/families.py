@@ -429,7 +429,8 @@ def checksum(inst: FlowInstance | PathInstance) -> str:
 
     h = hashlib.sha256()
     if isinstance(inst, FlowInstance):
-        parts = [inst.src, inst.dst, inst.capacity, np.array(inst.pairs(), dtype=np.int64)]
+        parts: list[np.ndarray] = [inst.src, inst.dst, inst.capacity]
+        parts.append(np.array(inst.pairs(), dtype=np.int64))
     else:
         parts = [inst.src, inst.dst, inst.sources, inst.targets]
         parts += [] if inst.weight is None else [inst.weight]

@@ -1,12 +1,12 @@
 """Running one family: routecore's methods and the peers, alternated, results checked.
 
 Every contestant's graph is built first (untimed). Then ``rounds`` rounds run every contestant
-once each, in the same order, so that load changes on the machine touch all of them alike; a
-contestant's time is the minimum over its runs. Each result is compared with the result of
-routecore's ``auto`` (flow values exactly; distances to ``1e-9`` relative): a difference makes
-the contestant a ``mismatch`` (an error, with no time reported). A contestant whose first run
-takes more than :data:`SLOW_FACTOR` times the fastest first run (and over
-:data:`SLOW_FLOOR_S`) is not repeated; its one run is its time.
+once each (forward, then in reverse order, alternately), so that load changes on the machine
+touch all of them alike; a contestant's time is the minimum over its runs. Each result is
+compared with the result of routecore's ``auto`` (flow values exactly; distances to ``1e-9``
+relative): a difference makes the contestant a ``mismatch`` (an error, with no time
+reported). A contestant whose first run takes more than :data:`SLOW_FACTOR` times the fastest
+first run (and over :data:`SLOW_FLOOR_S`) is not repeated; its one run is its time.
 """
 
 from __future__ import annotations
@@ -71,7 +71,15 @@ def _own_flow(inst: FlowInstance, threads: int) -> list[Contestant]:
             lambda _: tuple(int(rc.max_flow(g, s, t, method=method).value) for s, t in pairs)
         )
 
-    own = [Contestant(AUTO, "auto", solve("auto"))]
+    auto = Contestant(AUTO, "auto")
+
+    def run_auto(_: Any) -> tuple[int, ...]:
+        results = [rc.max_flow(g, s, t) for s, t in pairs]
+        auto.note = "picks " + ", ".join(sorted({r.method for r in results}))
+        return tuple(int(r.value) for r in results)
+
+    auto.solver = peer_solvers.Solver(run_auto)
+    own = [auto]
     own += [Contestant(f"routecore:{m}", "method", solve(m)) for m in FLOW_METHODS if m != "auto"]
     cut = peer_solvers.Solver(lambda _: tuple(int(rc.min_cut(g, s, t).value) for s, t in pairs))
     own.append(Contestant("routecore:min_cut", "method", cut, note="min_cut(method='auto')"))
@@ -194,10 +202,10 @@ def run_family(
         fastest_first = min(
             (c.runs[0] for c in contestants if c.runs and c.status == "ok"), default=None
         )
-        # Round 0 runs routecore auto first (its result is the reference); later rounds
-        # rotate the order so that no contestant always runs right after the same one.
-        shift = r % len(contestants)
-        for c in contestants[shift:] + contestants[:shift]:
+        # Round 0 runs routecore auto first (its result is the reference); odd rounds run in
+        # reverse, so that each contestant follows different ones (a contestant right after a
+        # peer that allocated a lot runs on cold memory; rotating would keep that neighbour).
+        for c in contestants if r % 2 == 0 else contestants[::-1]:
             if c.status != "ok" or c.solver is None:
                 continue
             if r > 0 and len(c.runs) < r:
