@@ -263,3 +263,22 @@ def test_select_patterns() -> None:
     assert [f.name for f in families.select("grid3d")] == ["flow-grid3d-noisy"]
     assert {f.task for f in families.select("sssp-*")} == {"paths"}
     assert len(families.select(None)) == len(families.FAMILIES)
+
+
+def test_readme_block_is_written_from_a_report(tmp_path: Path) -> None:
+    tool = Path(__file__).resolve().parents[1] / "tools" / "bench_readme.py"
+    if not tool.exists():
+        pytest.skip("tools/ is in the source checkout only")
+    assert _run(tmp_path, "--family", "flow-central-asia", "--peers", "ortools") == 0
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# x\n\nbefore\n<!-- bench-report:begin -->\nold\n<!-- bench-report:end -->\nafter\n"
+    )
+    cmd = [sys.executable, str(tool), str(tmp_path / "report.json"), "--readme", str(readme)]
+    check = [*cmd, "--check"]
+    assert subprocess.run(check, capture_output=True, check=False).returncode == 1
+    subprocess.run(cmd, capture_output=True, check=True)
+    text = readme.read_text()
+    assert "old" not in text and text.startswith("# x\n\nbefore\n") and text.endswith("after\n")
+    assert "| flow-central-asia |" in text and "ortools" in text
+    assert subprocess.run(check, capture_output=True, check=False).returncode == 0
