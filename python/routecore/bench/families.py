@@ -249,7 +249,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     _flow(
         "flow-repeated-small",
-        "many max-flows on one 1,000-node random graph",
+        "many max-flows on one small random graph (1,000 nodes at default size)",
         lambda z, s: gen_flow.repeated_small(
             *_sizes(
                 z, {"smoke": (100, 4, 20), "default": (1000, 4, 1000), "large": (1000, 4, 10000)}
@@ -393,8 +393,8 @@ FAMILIES: tuple[Family, ...] = (
         lambda z, s, th: _paths(
             "p2p-grid",
             gen_paths.road_grid(int(_pick(z, 30, 500, 1000)), integer=False, seed=s),
-            sources=int(_pick(z, 10, 100, 100)),
-            targets=int(_pick(z, 10, 100, 100)),
+            sources=int(_pick(z, 10, 30, 100)),
+            targets=int(_pick(z, 10, 30, 100)),
             seed=s,
         ),
         slow={"networkx": "pure Python"},
