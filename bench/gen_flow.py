@@ -1,5 +1,8 @@
 """Seeded max-flow instances for bench_flow.py, built once per session (``functools.cache``).
 
+The generators are those of the installed package's benchmark suite (``routecore.bench``,
+``python -m routecore.bench``); this module picks the sizes and adds networkx's instances.
+
 Every instance is an edge list with integer capacities below 2**31 (scipy needs int32), one
 source and one sink, so every peer can solve the same problem:
 
@@ -33,6 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from bench.conftest import smoke
+
+from routecore.bench import gen_flow as gen
+from routecore.bench import instances as suite
 
 
 @dataclass(frozen=True)
@@ -82,103 +88,34 @@ def instance(name: str) -> FlowInstance:
     return networkx_instance(name)
 
 
+def _from_package(
+    inst: suite.FlowInstance, name: str, grid_shape: tuple[int, int] | None = None
+) -> FlowInstance:
+    return FlowInstance(
+        name,
+        inst.num_nodes,
+        inst.src.astype(np.int32),
+        inst.dst.astype(np.int32),
+        inst.capacity,
+        inst.directed,
+        inst.source,
+        inst.sink,
+        grid_shape,
+    )
+
+
 def vision_grid(rows: int, cols: int, *, seed: int) -> FlowInstance:
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[0:rows, 0:cols]
-    fg = np.zeros((rows, cols), dtype=bool)
-    for _ in range(max(3, rows * cols // 40000)):
-        cy, cx = rng.uniform(0, rows), rng.uniform(0, cols)
-        r = rng.uniform(0.04, 0.15) * min(rows, cols)
-        fg |= (yy - cy) ** 2 + (xx - cx) ** 2 < r * r
-    image = np.where(fg, 0.65, 0.35) + rng.normal(0, 0.18, (rows, cols))
-    # Data terms: -log N(I; mu, sigma) for both models, scaled to integers.
-    sigma = 0.18
-    cost_bg = (image - 0.35) ** 2 / (2 * sigma**2)
-    cost_fg = (image - 0.65) ** 2 / (2 * sigma**2)
-    source_cap = np.rint(20 * np.maximum(cost_bg - cost_fg, 0)).astype(np.int64)
-    sink_cap = np.rint(20 * np.maximum(cost_fg - cost_bg, 0)).astype(np.int64)
-    # Smoothness: strong between similar neighbours.
-    beta = 2 * 0.1**2
-    right = np.rint(30 * np.exp(-((image[:, 1:] - image[:, :-1]) ** 2) / beta)).astype(np.int64)
-    down = np.rint(30 * np.exp(-((image[1:, :] - image[:-1, :]) ** 2) / beta)).astype(np.int64)
-    ids = np.arange(rows * cols, dtype=np.int32).reshape(rows, cols)
-    s, t = rows * cols, rows * cols + 1
-    pix = ids.ravel()
-    has_s, has_t = source_cap.ravel() > 0, sink_cap.ravel() > 0
-    src = np.concatenate(
-        [ids[:, :-1].ravel(), ids[:-1, :].ravel(), np.full(has_s.sum(), s), pix[has_t]]
-    )
-    dst = np.concatenate(
-        [ids[:, 1:].ravel(), ids[1:, :].ravel(), pix[has_s], np.full(has_t.sum(), t)]
-    )
-    cap = np.concatenate(
-        [right.ravel(), down.ravel(), source_cap.ravel()[has_s], sink_cap.ravel()[has_t]]
-    )
-    return FlowInstance(
-        "vision",
-        rows * cols + 2,
-        src.astype(np.int32),
-        dst.astype(np.int32),
-        cap,
-        False,
-        s,
-        t,
-        grid_shape=(rows, cols),
-    )
+    """routecore.bench's smooth 4-connected grid (the suite's ``flow-grid4-smooth``)."""
+    inst = gen.grid((rows, cols), gen.OFFSETS_4, data="smooth", pairs="undirected", seed=seed)
+    return _from_package(inst, "vision", grid_shape=(rows, cols))
 
 
-def genrmf(a: int, b: int, *, seed: int, c1: int = 1, c2: int = 10000) -> FlowInstance:
-    rng = np.random.default_rng(seed)
-    frame = np.arange(a * a, dtype=np.int64).reshape(a, a)
-    right = np.c_[frame[:, :-1].ravel(), frame[:, 1:].ravel()]
-    down = np.c_[frame[:-1, :].ravel(), frame[1:, :].ravel()]
-    inner = np.r_[right, right[:, ::-1], down, down[:, ::-1]]
-    tails, heads, caps = [], [], []
-    for k in range(b):
-        base = k * a * a
-        tails.append(inner[:, 0] + base)
-        heads.append(inner[:, 1] + base)
-        caps.append(np.full(len(inner), c2 * a * a, dtype=np.int64))
-        if k + 1 < b:
-            tails.append(np.arange(a * a) + base)
-            heads.append(rng.permutation(a * a) + base + a * a)
-            caps.append(rng.integers(c1, c2 + 1, a * a))
-    n = a * a * b
-    return FlowInstance(
-        "genrmf",
-        n,
-        np.concatenate(tails).astype(np.int32),
-        np.concatenate(heads).astype(np.int32),
-        np.concatenate(caps).astype(np.int64),
-        True,
-        0,
-        n - 1,
-    )
+def genrmf(a: int, b: int, *, seed: int) -> FlowInstance:
+    return _from_package(gen.genrmf(a, b, seed=seed), "genrmf")
 
 
-def washington_rlg(width: int, levels: int, *, seed: int, max_cap: int = 10000) -> FlowInstance:
-    rng = np.random.default_rng(seed)
-    n_inner = width * levels
-    s, t = n_inner, n_inner + 1
-    tails = np.repeat(np.arange(width * (levels - 1)), 3)
-    heads = (tails // width + 1) * width + rng.integers(0, width, tails.size)
-    src = np.r_[np.full(width, s), tails, np.arange(n_inner - width, n_inner)]
-    dst = np.r_[np.arange(width), heads, np.full(width, t)]
-    cap = np.r_[
-        np.full(width, 3 * max_cap),
-        rng.integers(1, max_cap + 1, tails.size),
-        np.full(width, 3 * max_cap),
-    ]
-    return FlowInstance(
-        "washington",
-        n_inner + 2,
-        src.astype(np.int32),
-        dst.astype(np.int32),
-        cap.astype(np.int64),
-        True,
-        s,
-        t,
-    )
+def washington_rlg(width: int, levels: int, *, seed: int) -> FlowInstance:
+    return _from_package(gen.washington_rlg(width, levels, seed=seed), "washington")
 
 
 def _networkx_path(name: str) -> str | None:
