@@ -211,6 +211,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             console=_console(args),
             executor=executor,
             force=args.force,
+            systems=args.system,
+            geojson=args.geojson,
         )
     doc["elapsed_s"] = round(time.perf_counter() - started, 2)
     if args.json:
@@ -330,6 +332,8 @@ def run_demo(
     console: Console | None = None,
     executor: Any = None,
     force: bool = False,
+    systems: Sequence[str] | None = None,
+    geojson: Path | None = None,
 ) -> dict[str, Any]:
     """Run the demo's analyses (:func:`~routecore.cli.demo.compute_demo`), print each stage
     as it finishes, write ``map.png``, ``results.json`` and ``schools.csv`` into ``out``;
@@ -344,7 +348,11 @@ def run_demo(
 
     ``out`` is checked before anything runs: a :class:`CliError` if it is a file or holds
     one of the demo's file names that routecore did not write there (``force`` replaces
-    them). Every file is written atomically."""
+    them). Every file is written atomically.
+
+    ``systems`` picks the constellations (see :func:`~routecore.cli.demo.choose_systems`).
+    ``geojson`` also writes the transit cuts, failure cases and schools as one GeoJSON file
+    (a relative name without a directory part goes into ``out``)."""
     from rich.console import Console
 
     from ..scenario import load_scenario
@@ -353,8 +361,14 @@ def run_demo(
     from .render import print_demo_stage, print_headline
 
     console = console or Console(highlight=False)
+    # A bare file name goes into the output directory, claimed like the demo's own files.
+    target = out / geojson if geojson is not None and geojson.parent == Path() else geojson
+    if target is not None and target.is_dir():
+        raise CliError(f"--geojson {target} is a directory; give a file name")
     try:
-        claim_output_dir(out, force=force)
+        claim_output_dir(
+            out, force=force, extra=[target.name] if target and target.parent == out else []
+        )
     except OutputError as exc:
         raise CliError(str(exc)) from None
     print_headline(console, load_scenario(scenario))
@@ -367,8 +381,9 @@ def run_demo(
         executor=executor,
         progress=_progress_bars(console),
         on_stage=lambda stage, partial: print_demo_stage(console, stage, partial),
+        systems=systems,
     )
-    doc, written = write_demo_outputs(result, out, force=True)  # claimed above
+    doc, written = write_demo_outputs(result, out, force=True, geojson=target)  # claimed above
     console.print(f"wrote {', '.join(written)}", markup=False)
     return doc
 
