@@ -323,3 +323,34 @@ def test_school_connectivity_takes_tle_systems_like_walker_ones(
     pd.testing.assert_frame_equal(serial, pooled)
     by = serial.set_index(["policy", "school", "constellation"])["connected_share"].unstack()
     assert (by["tle"] - by["walker"]).abs().mean() < 0.1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    row=st.integers(0, 5),
+    column=st.integers(0, 70),
+    char=st.characters(min_codepoint=32, max_codepoint=126),
+)
+def test_any_one_character_change_parses_or_raises_constellation_error(
+    row: int, column: int, char: str
+) -> None:
+    """Fuzz: a record with one character replaced (or cut short) is read and propagated, or
+    refused with a ConstellationError; never another exception or a NaN position."""
+    rows = list(GOOD)
+    line = rows[row]
+    rows[row] = line[:column] + char + line[column + 1 :] if column < len(line) else line[:column]
+    try:
+        c = cs.from_tle("\n".join(rows) + "\n", name="fuzz", min_elevation_deg=25.0)
+        xyz = cs.satellite_ecef_km(c, 0.0)  # may fail: an epoch moved years away, a decay
+    except ConstellationError:
+        return
+    assert np.isfinite(xyz).all()
+
+
+def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.tle"
+    os.mkfifo(fifo)
+    with pytest.raises(ConstellationError, match="not a regular file"):
+        cs.from_tle(fifo, name="x", min_elevation_deg=25.0)

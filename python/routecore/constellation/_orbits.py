@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import math
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +58,16 @@ def _read_text(path_or_text: str | os.PathLike[str]) -> tuple[str, str]:
         )
     path = Path(path_or_text)
     try:
+        # Checked before opening: opening a FIFO would wait for a writer.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ConstellationError(f"{path}: not a regular file")
         with path.open("rb") as fh:
-            if not path.is_file():
-                raise ConstellationError(f"{path}: not a regular file")
             data = fh.read(MAX_TLE_BYTES + 1)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, ConstellationError):
+            raise
+        if isinstance(exc, ValueError):  # a NUL in the name
+            raise ConstellationError(f"{path!r}: not a usable file name ({exc})") from None
         raise ConstellationError(f"{path}: cannot read TLE file ({exc.strerror or exc})") from None
     if len(data) > MAX_TLE_BYTES:
         raise ConstellationError(f"{path}: larger than {MAX_TLE_BYTES} bytes; not a TLE file?")

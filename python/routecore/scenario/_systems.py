@@ -92,8 +92,10 @@ def confined_path(
             f"{value!r} leads out of the scenario directory {root}; scenario files must stay "
             "inside it",
         )
-    if not target.is_file():
+    if not target.exists():
         raise key_error(file, lines, key, f"{value!r}: no such file in {root}")
+    if not target.is_file():
+        raise key_error(file, lines, key, f"{value!r} is not a regular file")
     return target
 
 
