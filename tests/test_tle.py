@@ -100,6 +100,7 @@ def test_from_tle_reads_two_and_three_line_records_from_a_file_or_text() -> None
         assert c.num_satellites == 48 and c.epoch == EPOCH and not c.has_isl
         assert tle_set.epochs == (EPOCH,) * 48
         assert tle_set.period_s == pytest.approx(86_400.0 / 15.07817084)
+        assert c.user_link_capacity_gbps == 0.0 and "[PLACEHOLDER]" in c.assumptions[-1]
     names = from_text.shells[0].satellite_names  # type: ignore[union-attr]
     assert names[:3] == ("walker-demo P0 S0", "", "walker-demo P0 S2")
     assert from_file.shells[0].to_tle() == text  # type: ignore[union-attr]

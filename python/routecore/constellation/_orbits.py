@@ -87,8 +87,8 @@ def from_tle(
     name: str,
     min_elevation_deg: float,
     min_elevation_feeder_deg: float | None = None,
-    user_link_capacity_gbps: float = 0.0,
-    feeder_capacity_gbps: float = 0.0,
+    user_link_capacity_gbps: float | None = None,
+    feeder_capacity_gbps: float | None = None,
     epoch: dt.datetime | None = None,
     sources: str = "",
     assumptions: tuple[str, ...] = (),
@@ -106,9 +106,9 @@ def from_tle(
         Lowest elevation of a user link, in [0, 90); also of a feeder link unless
         ``min_elevation_feeder_deg`` is given.
     min_elevation_feeder_deg : float, optional
-    user_link_capacity_gbps, feeder_capacity_gbps : float, default 0
-        Per-link capacities (Gbit/s) for flow analyses; latency analyses ignore them. 0 is a
-        placeholder, not a figure: give sourced values before reading capacities.
+    user_link_capacity_gbps, feeder_capacity_gbps : float, optional
+        Per-link capacities (Gbit/s) for flow analyses; latency analyses ignore them. Left
+        out, they are 0 Gbit/s placeholders, and ``assumptions`` says so.
     epoch : datetime, optional
         The time origin ``t_s = 0`` (timezone-aware). Default: the latest element epoch in the
         file, where SGP4 is most accurate for the freshest records.
@@ -152,13 +152,27 @@ def from_tle(
             )
     start = utc_datetime(epoch) if epoch is not None else max(tle_set.epochs)
     feeder = min_elevation_deg if min_elevation_feeder_deg is None else min_elevation_feeder_deg
+    missing = [
+        key
+        for key, value in (
+            ("user_link_capacity_gbps", user_link_capacity_gbps),
+            ("feeder_capacity_gbps", feeder_capacity_gbps),
+        )
+        if value is None
+    ]
+    if missing:
+        assumptions = (
+            *assumptions,
+            f"[PLACEHOLDER] {', '.join(missing)} not given: 0 Gbit/s, so flow results mean "
+            "nothing; latency and availability do not depend on them.",
+        )
     return Constellation(
         str(name),
         (tle_set,),
         min_elevation_user_deg=min_elevation_deg,
         min_elevation_feeder_deg=feeder,
-        user_link_capacity_gbps=user_link_capacity_gbps,
-        feeder_capacity_gbps=feeder_capacity_gbps,
+        user_link_capacity_gbps=user_link_capacity_gbps or 0.0,
+        feeder_capacity_gbps=feeder_capacity_gbps or 0.0,
         isl_capacity_gbps=None,
         sources=sources,
         assumptions=assumptions,
