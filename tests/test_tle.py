@@ -355,3 +355,21 @@ def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(ConstellationError, match="not a regular file"):
         cs.from_tle(fifo, name="x", min_elevation_deg=25.0)
+
+
+def test_a_constellation_may_mix_walker_shells_and_tle_sets() -> None:
+    tle = cs.from_tle(DATA, name="demo", min_elevation_deg=25.0)
+    shell = cs.Shell("polar", 1200.0, 87.9, 3, 4, pattern="star")
+    mixed = cs.Constellation(
+        "mixed", (shell, tle.shells[0], shell), 25.0, 25.0, 0.2, 20.0, epoch=EPOCH
+    )
+    alone = cs.Constellation("polar", (shell,), 25.0, 25.0, 0.2, 20.0, epoch=EPOCH)
+    times = [0.0, 60.0]
+    for frame in (cs.satellite_ecef_km, cs.satellite_eci_km):
+        xyz = frame(mixed, times)
+        assert xyz.shape == (2, 12 + 48 + 12, 3)
+        assert np.array_equal(xyz[:, :12], frame(alone, times))
+        assert np.array_equal(xyz[:, 12:60], frame(tle, times))
+        assert np.array_equal(xyz[:, 60:], xyz[:, :12])
+    _, plane, _ = cs.satellite_layout(mixed)
+    assert (plane[12:60] == -1).all() and (plane[:12] >= 0).all()
