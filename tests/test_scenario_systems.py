@@ -237,13 +237,17 @@ def test_demo_system_flag_picks_presets_and_declared_systems(
 
 
 def test_demo_geojson_to_a_named_file_and_refusing_a_foreign_one(
-    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tiny: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    out = tmp_path / "out"
-    named = tmp_path / "layers.geojson"
-    base = ["demo", "--scenario", str(tiny), "--steps", "1", "--out", str(out)]
-    assert main([*base, "--geojson", str(named), "--system", "oneweb"]) == 0
-    assert json.loads(named.read_text())["type"] == "FeatureCollection"
+    monkeypatch.chdir(tmp_path)
+    base = ["demo", "--scenario", str(tiny), "--steps", "1", "--out", "out"]
+    assert main([*base, "--geojson", "layers.geojson", "--system", "oneweb"]) == 0
+    # A FILE is taken as given (here: relative to the working directory), like route's.
+    assert json.loads((tmp_path / "layers.geojson").read_text())["type"] == "FeatureCollection"
+    assert not (tmp_path / "out" / "layers.geojson").exists()
     other = tmp_path / "other"
     other.mkdir()
     (other / "demo.geojson").write_text("mine")

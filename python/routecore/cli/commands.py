@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RoutecoreError
-from .demo import DEMO_STEP_S, DEMO_STEPS
+from .demo import DEMO_GEOJSON, DEMO_STEP_S, DEMO_STEPS
 from .parser import build_parser
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             executor=executor,
             force=args.force,
             systems=args.system,
-            geojson=args.geojson,
+            geojson=args.out / DEMO_GEOJSON if args.geojson is True else args.geojson,
         )
     doc["elapsed_s"] = round(time.perf_counter() - started, 2)
     if args.json:
@@ -352,7 +352,7 @@ def run_demo(
 
     ``systems`` picks the constellations (see :func:`~routecore.cli.demo.choose_systems`).
     ``geojson`` also writes the transit cuts, failure cases and schools as one GeoJSON file
-    (a relative name without a directory part goes into ``out``)."""
+    (``routecore demo --geojson`` without a file name: ``out / DEMO_GEOJSON``)."""
     from rich.console import Console
 
     from ..scenario import load_scenario
@@ -361,14 +361,12 @@ def run_demo(
     from .render import print_demo_stage, print_headline
 
     console = console or Console(highlight=False)
-    # A bare file name goes into the output directory, claimed like the demo's own files.
-    target = out / geojson if geojson is not None and geojson.parent == Path() else geojson
-    if target is not None and target.is_dir():
-        raise CliError(f"--geojson {target} is a directory; give a file name")
+    if geojson is not None and geojson.is_dir():
+        raise CliError(f"--geojson {geojson} is a directory; give a file name")
+    # A file inside the output directory is claimed like the demo's own files.
+    inside = geojson is not None and geojson.parent.resolve() == out.resolve()
     try:
-        claim_output_dir(
-            out, force=force, extra=[target.name] if target and target.parent == out else []
-        )
+        claim_output_dir(out, force=force, extra=[geojson.name] if geojson and inside else [])
     except OutputError as exc:
         raise CliError(str(exc)) from None
     print_headline(console, load_scenario(scenario))
@@ -383,7 +381,7 @@ def run_demo(
         on_stage=lambda stage, partial: print_demo_stage(console, stage, partial),
         systems=systems,
     )
-    doc, written = write_demo_outputs(result, out, force=True, geojson=target)  # claimed above
+    doc, written = write_demo_outputs(result, out, force=True, geojson=geojson)  # claimed above
     console.print(f"wrote {', '.join(written)}", markup=False)
     return doc
 

@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--geojson",
         nargs="?",
-        const=Path(DEMO_GEOJSON),
+        const=True,  # no FILE: DEMO_GEOJSON in the output directory (a bool is not converted)
         type=Path,
         metavar="FILE",
         help=f"also write transit cuts, link failures and schools as GeoJSON (RFC 7946); "
