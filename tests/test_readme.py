@@ -39,3 +39,10 @@ def test_readme_examples_run_and_match_their_comments() -> None:
     assert namespace["zoo_route"].nodes.tolist() == [0, 1, 2]  # type: ignore[attr-defined]
     table = namespace["table"]
     assert len(table) > 0  # type: ignore[arg-type]
+    # Bring your own data: the TLE system, the scenario's [systems], the terminals.csv table.
+    assert namespace["tracked"].num_satellites == 1584  # type: ignore[attr-defined]
+    assert namespace["steps"].tolist() == [21600.0, 22500.0, 23400.0, 24300.0]  # type: ignore[attr-defined]
+    assert namespace["xyz"].shape == (4, 1584, 3)  # type: ignore[attr-defined]
+    assert {k: c.num_satellites for k, c in namespace["systems"].items()} == {"shell1-tle": 1584}  # type: ignore[attr-defined]
+    assert len(table) == 2 * 2 * 2  # type: ignore[arg-type]
+    assert set(table["constellation"]) == {"oneweb", "shell1-tle"}  # type: ignore[index]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RoutecoreError
-from .demo import DEMO_STEP_S, DEMO_STEPS
+from .demo import DEMO_GEOJSON, DEMO_STEP_S, DEMO_STEPS
 from .parser import build_parser
 
 if TYPE_CHECKING:
@@ -211,6 +211,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             console=_console(args),
             executor=executor,
             force=args.force,
+            systems=args.system,
+            geojson=args.out / DEMO_GEOJSON if args.geojson is True else args.geojson,
         )
     doc["elapsed_s"] = round(time.perf_counter() - started, 2)
     if args.json:
@@ -330,6 +332,8 @@ def run_demo(
     console: Console | None = None,
     executor: Any = None,
     force: bool = False,
+    systems: Sequence[str] | None = None,
+    geojson: Path | None = None,
 ) -> dict[str, Any]:
     """Run the demo's analyses (:func:`~routecore.cli.demo.compute_demo`), print each stage
     as it finishes, write ``map.png``, ``results.json`` and ``schools.csv`` into ``out``;
@@ -344,7 +348,11 @@ def run_demo(
 
     ``out`` is checked before anything runs: a :class:`CliError` if it is a file or holds
     one of the demo's file names that routecore did not write there (``force`` replaces
-    them). Every file is written atomically."""
+    them). Every file is written atomically.
+
+    ``systems`` picks the constellations (see :func:`~routecore.cli.demo.choose_systems`).
+    ``geojson`` also writes the transit cuts, failure cases and schools as one GeoJSON file
+    (``routecore demo --geojson`` without a file name: ``out / DEMO_GEOJSON``)."""
     from rich.console import Console
 
     from ..scenario import load_scenario
@@ -353,8 +361,12 @@ def run_demo(
     from .render import print_demo_stage, print_headline
 
     console = console or Console(highlight=False)
+    if geojson is not None and geojson.is_dir():
+        raise CliError(f"--geojson {geojson} is a directory; give a file name")
+    # A file inside the output directory is claimed like the demo's own files.
+    inside = geojson is not None and geojson.parent.resolve() == out.resolve()
     try:
-        claim_output_dir(out, force=force)
+        claim_output_dir(out, force=force, extra=[geojson.name] if geojson and inside else [])
     except OutputError as exc:
         raise CliError(str(exc)) from None
     print_headline(console, load_scenario(scenario))
@@ -367,8 +379,9 @@ def run_demo(
         executor=executor,
         progress=_progress_bars(console),
         on_stage=lambda stage, partial: print_demo_stage(console, stage, partial),
+        systems=systems,
     )
-    doc, written = write_demo_outputs(result, out, force=True)  # claimed above
+    doc, written = write_demo_outputs(result, out, force=True, geojson=geojson)  # claimed above
     console.print(f"wrote {', '.join(written)}", markup=False)
     return doc
 

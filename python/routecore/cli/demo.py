@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +23,14 @@ if TYPE_CHECKING:
     from ..scenario import Network
 
 __all__ = [
+    "DEMO_GEOJSON",
     "DEMO_PRESETS",
     "DEMO_STEPS",
     "DEMO_STEP_S",
     "DemoResult",
     "ProgressFactory",
     "assumption_notes",
+    "choose_systems",
     "compute_demo",
     "preset_spread",
     "scenario_summary",
@@ -49,6 +51,9 @@ DEMO_PRESETS: dict[str, str] = {
 }
 """Table name -> :data:`routecore.constellation.PRESETS` name. The first reading of each system
 (lasers; 35 deg) is the one of :data:`DEMO_CONSTELLATIONS`; the others show the spread."""
+
+DEMO_GEOJSON = "demo.geojson"
+"""The file ``demo --geojson`` writes into the output directory when given no file name."""
 
 DEMO_STEPS = 288
 DEMO_STEP_S = 300.0
@@ -88,7 +93,8 @@ class DemoResult:
     spread : pandas.DataFrame or None
         :func:`preset_spread`: availability and latency per constellation preset (reading).
     systems : dict of str to Constellation
-        The presets the school stage ran, by table name (see :data:`DEMO_PRESETS`).
+        The systems the school stage ran, by table name: the presets (see
+        :data:`DEMO_PRESETS`), the scenario's declared systems, or those chosen by name.
     notes : dict of str to list of str
         Per stage, what a reader must know to trust its table: assumptions that decide the
         result (:func:`assumption_notes`) and a time window shorter than an orbit.
@@ -126,6 +132,7 @@ def compute_demo(
     executor: Any = None,
     progress: ProgressFactory | None = None,
     on_stage: Callable[[str, DemoResult], None] | None = None,
+    systems: Sequence[str] | None = None,
 ) -> DemoResult:
     """Run the demo's analyses on ``scenario``: transit capacity, the failure sweep (with all
     routes and without the avoided countries), school connectivity and gateway siting.
@@ -135,6 +142,11 @@ def compute_demo(
     later stages and sets ``partial``; Ctrl-C elsewhere in a stage after the first keeps the
     stages before it, likewise. ``on_stage(name, result)`` is called after each stage
     (``"transit"``, ``"failures"``, ``"schools"``, ``"siting"``), e.g. to print it at once.
+
+    ``systems`` names the constellations of the satellite stages: presets
+    (:data:`routecore.constellation.PRESETS`) or systems the scenario declares
+    (:meth:`~routecore.scenario.Network.systems`). Default: the scenario's declared systems,
+    else the presets of :data:`DEMO_PRESETS`.
 
     The default window is :data:`DEMO_STEPS` x :data:`DEMO_STEP_S` (24 h). A window shorter than
     the slowest system's orbit adds a note to ``notes["schools"]`` (the analyses' own
@@ -174,8 +186,9 @@ def compute_demo(
     result.seconds["transit"] = time.perf_counter() - t0
     result.notes["transit"] = assumption_notes(net, result.transit.cases, None)
     sweep_opts: dict[str, Any] = {"threads": threads, "executor": executor}
-    result.systems = {label: cs.PRESETS[name] for label, name in DEMO_PRESETS.items()}
-    main = {k: v for k, v in result.systems.items() if k in DEMO_CONSTELLATIONS}
+    result.systems = choose_systems(net, systems)
+    presets = systems is None and list(result.systems) == list(DEMO_PRESETS)
+    main = {k: v for k, v in result.systems.items() if not presets or k in DEMO_CONSTELLATIONS}
 
     def failures() -> None:
         # The failure sweep, on the base network with all routes and without the avoided ones.
@@ -196,12 +209,13 @@ def compute_demo(
     def schools() -> None:
         note = cs.window_note(result.systems, result.times_s)
         result.notes["schools"] = [note] if note else []
-        result.notes["schools"].append(
-            "the main table uses the optimistic readings, both unsourced: Starlink shell 1 with "
-            "4 laser links on every satellite, OneWeb users down to 35° elevation; the preset "
-            "table shows the other readings, and results.json lists every constellation "
-            "assumption under 'constellations'"
-        )
+        if presets:
+            result.notes["schools"].append(
+                "the main table uses the optimistic readings, both unsourced: Starlink shell 1 "
+                "with 4 laser links on every satellite, OneWeb users down to 35° elevation; the "
+                "preset table shows the other readings, and results.json lists every "
+                "constellation assumption under 'constellations'"
+            )
         with progress("satellite time steps") as report, warnings.catch_warnings():
             warnings.simplefilter("ignore", cs.ShortWindowWarning)  # it is in notes["schools"]
             table = analyses.school_connectivity(
@@ -216,7 +230,7 @@ def compute_demo(
         result.partial = bool(table.attrs["partial"])
         if len(table):
             summary = school_summary(table, result.home)
-            shown = summary[summary["constellation"].isin(DEMO_CONSTELLATIONS)]
+            shown = summary[summary["constellation"].isin(list(main))]
             result.school_summary = shown.reset_index(drop=True)
             result.spread = preset_spread(summary, result.systems)
 
@@ -251,6 +265,40 @@ def compute_demo(
         except KeyboardInterrupt:
             result.partial = True
     return result
+
+
+def choose_systems(net: Network, names: Sequence[str] | None) -> dict[str, Any]:
+    """The demo's constellations by table name: ``names`` looked up among the scenario's
+    declared systems and the presets; without names, the declared systems, else the presets
+    of :data:`DEMO_PRESETS`.
+
+    Raises
+    ------
+    ScenarioError
+        An unknown name (the message lists the known ones), or a bad ``[systems]`` entry.
+
+    >>> from routecore.scenario import load_scenario
+    >>> list(choose_systems(load_scenario("central-asia"), ["oneweb-55"]))
+    ['oneweb-55']
+    """
+    from .. import constellation as cs
+    from ..errors import ScenarioError
+
+    declared = net.systems()
+    if names is None:
+        if declared:
+            return dict(declared)
+        return {label: cs.PRESETS[name] for label, name in DEMO_PRESETS.items()}
+    known = {**cs.PRESETS, **declared}
+    chosen: dict[str, Any] = {}
+    for name in names:
+        if name not in known:
+            raise ScenarioError(
+                f"--system {name!r}: neither a preset nor a system of scenario {net.name!r} "
+                f"(known: {', '.join(known)})"
+            )
+        chosen[name] = known[name]
+    return chosen
 
 
 def school_summary(schools: pd.DataFrame, home: str) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,10 +72,11 @@ def _safe_csv_text(df: Any) -> str:
     return text
 
 
-def claim_output_dir(out: Path, *, force: bool = False) -> None:
+def claim_output_dir(out: Path, *, force: bool = False, extra: Sequence[str] = ()) -> None:
     """Make ``out`` the demo's output directory: create it, refuse when it is not a directory
     or holds one of :data:`DEMO_FILES` that routecore did not write (unless ``force``), and
-    record the claim in :data:`MANIFEST`.
+    record the claim in :data:`MANIFEST`. ``extra`` names more files of this run inside
+    ``out`` (``demo.geojson``), checked and recorded the same way.
 
     Raises
     ------
@@ -94,7 +96,8 @@ def claim_output_dir(out: Path, *, force: bool = False) -> None:
         raise OutputError(f"{out} is a file; --out names the directory to write into")
     out.mkdir(parents=True, exist_ok=True)
     ours = _files_we_wrote(out)
-    for name in DEMO_FILES:
+    names = [*DEMO_FILES, *extra]
+    for name in names:
         path = out / name
         if (path.exists() or path.is_symlink()) and name not in ours and not force:
             raise OutputError(
@@ -103,7 +106,7 @@ def claim_output_dir(out: Path, *, force: bool = False) -> None:
             )
         if path.is_dir() and not path.is_symlink():
             raise OutputError(f"{path} is a directory; choose another --out directory")
-    manifest = {"written_by": "routecore demo", "files": list(DEMO_FILES)}
+    manifest = {"written_by": "routecore demo", "files": [*names, *sorted(ours - set(names))]}
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")
 
 
@@ -198,7 +201,7 @@ def _draw_map(result: DemoResult, path: Path) -> None:
 
 
 def write_demo_outputs(
-    result: DemoResult, out: Path, *, force: bool = False
+    result: DemoResult, out: Path, *, force: bool = False, geojson: Path | None = None
 ) -> tuple[dict[str, Any], list[str]]:
     """Write ``results.json``, ``schools.csv`` (when the school stage ran) and ``map.png``
     into ``out`` (claimed with :func:`claim_output_dir`), in that order; returns the JSON
@@ -209,6 +212,7 @@ def write_demo_outputs(
     again without the map (``"outputs": {"map": null}``); after Ctrl-C it says
     ``"partial": true`` and the document is returned, other errors propagate. A file of an
     earlier run that these results do not replace (``schools.csv``, ``map.png``) is removed.
+    With ``geojson``, :func:`write_demo_geojson` writes that file after the CSV.
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -257,6 +261,7 @@ def write_demo_outputs(
             "map": str(map_path),
             "json": str(json_path),
             "schools_csv": None if schools is None else str(csv_path),
+            "geojson": None if geojson is None else str(geojson),
         },
     }
     written = [str(json_path)]
@@ -265,6 +270,8 @@ def write_demo_outputs(
         written.append(str(csv_path))
     else:
         csv_path.unlink(missing_ok=True)  # an earlier run's, which these results do not match
+    if geojson is not None:
+        written.append(str(write_demo_geojson(result, geojson)))
     write_atomic(json_path, _json_text(doc))
     try:
         _draw_map(result, map_path)
@@ -283,3 +290,23 @@ def write_demo_outputs(
 
 def _json_text(doc: Any) -> str:
     return json.dumps(jsonable(doc), indent=2, allow_nan=False) + "\n"
+
+
+def write_demo_geojson(result: DemoResult, path: Path) -> Path:
+    """The demo's map layers as one GeoJSON file (atomically): the transit minimum cuts and
+    critical links, every failure case of each sweep, and the schools of every system and
+    policy; each feature's ``layer`` property says which (``transit``, ``failures: CASE``,
+    ``schools``). Written with the :mod:`routecore.geojson` writers."""
+    from .. import geojson
+
+    layers = [("transit", geojson.flow_to_geojson(result.transit, result.net))]
+    for name, sweep in result.sweeps.items():
+        layers.append((f"failures: {name}", geojson.failures_to_geojson(sweep, result.net)))
+    if result.schools is not None:
+        layers.append(("schools", geojson.schools_to_geojson(result.schools)))
+    features = [
+        {**feature, "properties": {"layer": layer, **(feature.get("properties") or {})}}
+        for layer, collection in layers
+        for feature in collection["features"]
+    ]
+    return geojson.write_geojson(path, {"type": "FeatureCollection", "features": features})

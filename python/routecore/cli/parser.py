@@ -6,7 +6,7 @@ import argparse
 import math
 from pathlib import Path
 
-from .demo import DEMO_STEP_S, DEMO_STEPS
+from .demo import DEMO_GEOJSON, DEMO_STEP_S, DEMO_STEPS
 
 __all__ = ["DEFAULT_SCENARIO", "MAX_STEPS", "MAX_THREADS", "build_parser"]
 
@@ -159,6 +159,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="run the sweeps on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs the dask "
         "extra: pip install 'routecore[dask]')",
+    )
+    p.add_argument(
+        "--system",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="a constellation for the satellite stages (repeatable): a preset ("
+        "starlink-shell1, starlink-shell1-bent-pipe, oneweb, oneweb-55) or a system declared "
+        "in the scenario's [systems]; default: the scenario's systems, else the presets",
+    )
+    p.add_argument(
+        "--geojson",
+        nargs="?",
+        const=True,  # no FILE: DEMO_GEOJSON in the output directory (a bool is not converted)
+        type=Path,
+        metavar="FILE",
+        help=f"also write transit cuts, link failures and schools as GeoJSON (RFC 7946); "
+        f"without FILE, {DEMO_GEOJSON} in the output directory",
     )
     json_opt(p)
 

@@ -1,4 +1,4 @@
-"""LEO constellations: Walker shells, satellite positions, radio and laser links, graph snapshots.
+"""LEO constellations: Walker shells and TLE sets, satellite positions, links, graph snapshots.
 
 Everything is numpy, vectorised over satellites, ground points and times. The model (spherical
 Earth of radius :data:`routecore.geo.EARTH_RADIUS_KM`, circular Keplerian orbits, Earth rotation,
@@ -12,6 +12,12 @@ Typical use::
     times = cs.time_grid(cs.STARLINK_SHELL1.shells[0].period_s, 96)
     for snap in cs.snapshots(cs.STARLINK_SHELL1, times, lat, lon, roles, ground_links):
         ...  # snap.graph is a routecore.Graph: weight = latency_ms, capacity = capacity_gbps
+
+Real orbits: :func:`from_tle` reads a TLE file (SGP4 propagation, the ``routecore[tle]``
+extra); a Walker constellation with an ``epoch`` exports its satellites as TLE text
+(:meth:`Constellation.to_tle`). Both kinds go through the same position function, so every
+function here takes either. Times are seconds since the constellation's ``epoch``;
+:func:`time_grid` and :func:`seconds_since_epoch` turn UTC datetimes into those.
 
 Satellite ``s`` is node ``num_ground + s`` of a snapshot; :func:`satellite_layout` tells its shell,
 plane and slot.
@@ -56,6 +62,7 @@ from ._model import (
     Shell,
     orbital_period_s,
 )
+from ._orbits import from_tle
 from ._presets import (
     ONEWEB,
     ONEWEB_35,
@@ -72,12 +79,14 @@ from ._snapshot import (
     SnapshotBuilder,
     snapshot,
     snapshots,
-    time_grid,
 )
+from ._tle import TleSet
 from ._visibility import VisiblePairs, visible_pairs
 from ._window import (
     ShortWindowWarning,
+    seconds_since_epoch,
     slowest_period_s,
+    time_grid,
     warn_short_window,
     window_note,
     window_s,
@@ -106,11 +115,13 @@ __all__ = [
     "ShortWindowWarning",
     "Snapshot",
     "SnapshotBuilder",
+    "TleSet",
     "VisiblePairs",
     "access_graph",
     "ecef_to_lat_lon",
     "elevation_deg",
     "feeder_links",
+    "from_tle",
     "horizon_central_angle_deg",
     "isl_links",
     "isl_pairs",
@@ -121,6 +132,7 @@ __all__ = [
     "satellite_ecef_km",
     "satellite_eci_km",
     "satellite_layout",
+    "seconds_since_epoch",
     "slant_range_km",
     "slowest_period_s",
     "snapshot",

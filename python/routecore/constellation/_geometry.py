@@ -17,12 +17,16 @@ import numpy.typing as npt
 
 from .._validation import read_only_view
 from ..geo import EARTH_RADIUS_KM
+from ._clock import seconds_since
 from ._model import (
     EARTH_ROTATION_RAD_S,
     MU_EARTH_KM3_S2,
     Constellation,
     ConstellationError,
+    Shell,
 )
+from ._orbits import tle_positions
+from ._tle import TleSet
 
 __all__ = [
     "ecef_to_lat_lon",
@@ -78,8 +82,11 @@ def _ground_points(values: Any, name: str, *, ndim: int | None = None) -> FloatA
     return arr
 
 
-def _times(t_s: Any) -> FloatArray:
-    t = _float_array(t_s, "t_s")
+def _times(t_s: Any, constellation: Constellation | None = None) -> FloatArray:
+    """Times as float seconds; calendar times (datetimes) are taken relative to
+    ``constellation.epoch`` (see :func:`routecore.constellation.seconds_since_epoch`)."""
+    epoch = constellation.epoch if constellation is not None else None
+    t = _float_array(seconds_since(epoch, t_s), "t_s")
     if t.ndim > 1:
         raise ConstellationError(f"t_s: expected a scalar or a 1-D array of times, got {t.shape}")
     return t
@@ -123,8 +130,12 @@ class _Elements:
 
 @functools.lru_cache(maxsize=32)
 def _elements(constellation: Constellation) -> _Elements:
-    radius, incl, raan, u0, motion = [], [], [], [], []
+    """The elements of the Walker shells, in satellite order (TLE sets left out)."""
+    empty = np.zeros(0)
+    radius, incl, raan, u0, motion = [empty], [empty], [empty], [empty], [empty]
     for shell in constellation.shells:
+        if not isinstance(shell, Shell):
+            continue
         p, j = np.divmod(np.arange(shell.num_satellites, dtype=np.int64), shell.sats_per_plane)
         n_sat = shell.num_satellites
         radius.append(np.full(n_sat, shell.radius_km))
@@ -155,7 +166,8 @@ def satellite_layout(
     -------
     shell, plane, slot : ndarray of int32, shape (S,)
         Satellite ``s`` is slot ``slot[s]`` of plane ``plane[s]`` of ``constellation.shells
-        [shell[s]]``.
+        [shell[s]]``. A TLE set has no planes: its satellites get plane -1 and their record
+        index in the file as slot.
 
     Examples
     --------
@@ -166,7 +178,11 @@ def satellite_layout(
     """
     shell_ids, planes, slots = [], [], []
     for k, shell in enumerate(constellation.shells):
-        p, j = np.divmod(np.arange(shell.num_satellites, dtype=np.int32), shell.sats_per_plane)
+        if isinstance(shell, TleSet):
+            p = np.full(shell.num_satellites, -1, dtype=np.int32)
+            j = np.arange(shell.num_satellites, dtype=np.int32)
+        else:
+            p, j = np.divmod(np.arange(shell.num_satellites, dtype=np.int32), shell.sats_per_plane)
         shell_ids.append(np.full(shell.num_satellites, k, dtype=np.int32))
         planes.append(p.astype(np.int32))
         slots.append(j.astype(np.int32))
@@ -174,7 +190,27 @@ def satellite_layout(
 
 
 def _positions(constellation: Constellation, t_s: Any, *, earth_fixed: bool) -> FloatArray:
-    t = _times(t_s)[..., None]  # broadcasts against the (S,) element arrays
+    """Positions of every satellite at ``t_s``: the one door through which both orbit kinds
+    (Walker shells, TLE sets) reach snapshots, links and analyses."""
+    t = _times(t_s, constellation)
+    walker = _walker_positions(constellation, t, earth_fixed=earth_fixed)
+    if all(isinstance(shell, Shell) for shell in constellation.shells):
+        return walker
+    assert constellation.epoch is not None  # checked by Constellation for TLE sets
+    blocks, w = [], 0
+    for shell in constellation.shells:
+        if isinstance(shell, TleSet):
+            blocks.append(tle_positions(shell, constellation.epoch, t, earth_fixed=earth_fixed))
+        else:
+            blocks.append(walker[..., w : w + shell.num_satellites, :])
+            w += shell.num_satellites
+    return np.concatenate(blocks, axis=-2)
+
+
+def _walker_positions(
+    constellation: Constellation, t_s: FloatArray, *, earth_fixed: bool
+) -> FloatArray:
+    t = t_s[..., None]  # broadcasts against the (S,) element arrays
     el = _elements(constellation)
     u = el.arg_latitude0_rad + el.mean_motion_rad_s * t
     # In ECEF the ascending node drifts west at the Earth's rotation rate.
@@ -196,7 +232,8 @@ def satellite_eci_km(constellation: Constellation, t_s: npt.ArrayLike) -> FloatA
     ----------
     constellation : Constellation
     t_s : float or array_like of float, shape (T,)
-        Seconds since the model epoch (where ECI and ECEF coincide).
+        Seconds since the model epoch (where ECI and ECEF coincide); or calendar times
+        (aware datetimes, numpy datetime64) for a constellation with an ``epoch``.
 
     Returns
     -------
@@ -220,7 +257,7 @@ def satellite_ecef_km(constellation: Constellation, t_s: npt.ArrayLike) -> Float
     ----------
     constellation : Constellation
     t_s : float or array_like of float, shape (T,)
-        Seconds since the model epoch.
+        Seconds since the model epoch, or calendar times as in :func:`satellite_eci_km`.
 
     Returns
     -------

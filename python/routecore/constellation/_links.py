@@ -15,10 +15,11 @@ from ._geometry import (
     IntArray,
     _float_array,
     _optional_count,
+    _times,
     lat_lon_to_ecef,
     satellite_ecef_km,
 )
-from ._model import Constellation, ConstellationError
+from ._model import Constellation, ConstellationError, Shell
 from ._visibility import VisiblePairs, _GroundIndex, _tile_size
 
 __all__ = [
@@ -107,7 +108,7 @@ def _radio_links(
     tile_size: Any,
     threads: Any,
 ) -> RadioLinks:
-    t = _float_array(t_s, "t_s")
+    t = _times(t_s, constellation)
     if t.ndim != 0:
         raise ConstellationError(f"t_s must be a single time, got shape {t.shape}")
     k = _optional_count(max_per_ground, name)
@@ -238,6 +239,11 @@ def isl_pairs(
     inter_a: list[npt.NDArray[np.int64]] = []
     inter_b: list[npt.NDArray[np.int64]] = []
     for shell in constellation.shells:
+        if not isinstance(shell, Shell):
+            raise ConstellationError(
+                f"isl_pairs: {shell.name!r} of {constellation.name!r} is a TLE set, which has no "
+                "plane / slot structure for +grid laser links"
+            )
         planes, per_plane = shell.num_planes, shell.sats_per_plane
         p, j = np.divmod(np.arange(shell.num_satellites, dtype=np.int64), per_plane)
         idx = offset + p * per_plane + j
@@ -292,7 +298,7 @@ def isl_links(constellation: Constellation, t_s: float) -> IslLinks:
     >>> bool((links.length_km > 0).all())
     True
     """
-    t = _float_array(t_s, "t_s")
+    t = _times(t_s, constellation)
     if t.ndim != 0:
         raise ConstellationError(f"t_s must be a single time, got shape {t.shape}")
     a, b = isl_pairs(constellation)

@@ -11,13 +11,21 @@ Geometry model (used by every function in :mod:`routecore.constellation`):
   keeping. A shell's period is ``2 pi sqrt(a^3 / mu)`` with ``a = R + altitude_km``.
 * **Earth rotation** at the sidereal rate :data:`EARTH_ROTATION_RAD_S` about the z axis. At the
   model epoch ``t = 0`` the inertial (ECI) and Earth-fixed (ECEF) frames coincide; ``t_s`` is
-  seconds since that epoch. A calendar epoch is not modelled: shift ``raan_offset_deg`` instead.
+  seconds since that epoch. ``Constellation.epoch`` (optional) pins it to a UTC instant, so that
+  calendar times can be used and the shells exported as TLE text (:meth:`Constellation.to_tle`);
+  without it, shift ``raan_offset_deg`` to move the shell against the Earth.
+* **Real orbits**: a :class:`~routecore.constellation.TleSet` in place of a Walker shell (built
+  by :func:`~routecore.constellation.from_tle`) is propagated with SGP4 instead
+  (:mod:`routecore.constellation._orbits`: mean elements, J2-J4, drag; TEME turned Earth-fixed
+  with GMST). Both kinds flow through the same position function, so snapshots and analyses take
+  either.
 * **Propagation** at the speed of light in vacuum, :data:`routecore.geo.SPEED_OF_LIGHT_KM_S`
   (exact, SI), for user, feeder and inter-satellite links.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import operator
 from dataclasses import dataclass, field
@@ -25,6 +33,8 @@ from typing import Any, Literal
 
 from ..errors import ConstellationError
 from ..geo import EARTH_RADIUS_KM
+from ._clock import utc_datetime
+from ._tle import TleSet
 
 __all__ = [
     "EARTH_ROTATION_RAD_S",
@@ -192,17 +202,19 @@ class Shell:
 
 @dataclass(frozen=True)
 class Constellation:
-    """A satellite system: one or more Walker shells plus its link parameters.
+    """A satellite system: one or more Walker shells (or TLE sets) plus its link parameters.
 
     Satellites are numbered shell by shell, and inside a shell plane by plane: satellite ``j`` of
-    plane ``p`` of a shell starting at index ``o`` is ``o + p * sats_per_plane + j``.
+    plane ``p`` of a shell starting at index ``o`` is ``o + p * sats_per_plane + j``. The
+    satellites of a :class:`~routecore.constellation.TleSet` keep their file order.
 
     Parameters
     ----------
     name : str
         Label, e.g. ``"starlink-shell1"``.
-    shells : tuple of Shell
-        At least one shell.
+    shells : tuple of Shell or TleSet
+        At least one orbit source: Walker shells (circular Keplerian) or TLE sets (SGP4, see
+        :func:`~routecore.constellation.from_tle`), in any mix.
     min_elevation_user_deg : float
         Lowest elevation at which a user terminal may use a satellite, in [0, 90).
     min_elevation_feeder_deg : float
@@ -217,6 +229,10 @@ class Constellation:
         Where the figures come from.
     assumptions : tuple of str, default ()
         Every figure not confirmed by a source, stated as an assumption.
+    epoch : datetime, optional
+        The UTC instant of ``t_s = 0`` (timezone-aware; a naive datetime is refused). Needed for
+        calendar times (:func:`time_grid` with a datetime start) and :meth:`to_tle`; a
+        constellation with TLE sets always has one.
 
     Notes
     -----
@@ -237,7 +253,7 @@ class Constellation:
     """
 
     name: str
-    shells: tuple[Shell, ...]
+    shells: tuple[Shell | TleSet, ...]
     min_elevation_user_deg: float
     min_elevation_feeder_deg: float
     user_link_capacity_gbps: float
@@ -245,21 +261,36 @@ class Constellation:
     isl_capacity_gbps: float | None = None
     sources: str = ""
     assumptions: tuple[str, ...] = field(default=())
+    epoch: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         owner = f"Constellation {self.name!r}"
         if not isinstance(self.name, str):
             raise ConstellationError(f"Constellation.name must be a str, got {self.name!r}")
         shells = self.shells
-        if isinstance(shells, Shell):
+        if isinstance(shells, Shell | TleSet):
             shells = (shells,)
         shells = tuple(shells)
         if not shells:
             raise ConstellationError(f"{owner}.shells must hold at least one Shell, got none")
         for i, shell in enumerate(shells):
-            if not isinstance(shell, Shell):
-                raise ConstellationError(f"{owner}.shells[{i}] must be a Shell, got {shell!r}")
+            if not isinstance(shell, Shell | TleSet):
+                raise ConstellationError(
+                    f"{owner}.shells[{i}] must be a Shell or a TleSet, got {shell!r}"
+                )
         object.__setattr__(self, "shells", shells)
+        if self.epoch is not None:
+            object.__setattr__(self, "epoch", utc_datetime(self.epoch, f"{owner}.epoch"))
+        tle = [s.name for s in shells if isinstance(s, TleSet)]
+        if tle and self.epoch is None:
+            raise ConstellationError(
+                f"{owner} has TLE set {tle[0]!r}, which needs an epoch (the time origin)"
+            )
+        if tle and self.isl_capacity_gbps is not None:
+            raise ConstellationError(
+                f"{owner}: TLE set {tle[0]!r} has no plane / slot structure, so no +grid laser "
+                f"links; isl_capacity_gbps must be None, got {self.isl_capacity_gbps!r}"
+            )
         for name in ("min_elevation_user_deg", "min_elevation_feeder_deg"):
             value = _real(owner, name, getattr(self, name), 0.0, 90.0, hi_open=True)
             object.__setattr__(self, name, value)
@@ -290,3 +321,32 @@ class Constellation:
     def has_isl(self) -> bool:
         """Whether the system has inter-satellite links (``isl_capacity_gbps`` is set)."""
         return self.isl_capacity_gbps is not None
+
+    def to_tle(self, *, first_number: int = 1) -> str:
+        """The satellites as TLE text (3-line records) at :attr:`epoch`, for SGP4 or any tool.
+
+        Each Walker satellite becomes a circular record (eccentricity 0, no drag) whose mean
+        motion is the Keplerian one and whose node is turned from the model's inertial frame
+        into TEME with the Greenwich sidereal time of the epoch. A constellation built from TLE
+        gives its records back unchanged. Satellite numbers count from ``first_number``.
+
+        SGP4 reads these numbers as mean elements and adds J2 terms the Keplerian model has
+        not, so the two agree to about 10 km at the epoch (tested: ``tests/test_tle.py``) and
+        part company by tens of km per hour after it.
+
+        Raises
+        ------
+        ConstellationError
+            No :attr:`epoch`, or more than 99,999 satellites.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> c = Constellation("demo", (Shell("demo", 550.0, 53.0, 2, 3),), 25.0, 25.0, 0.2, 20.0,
+        ...                   epoch=dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc))
+        >>> print(c.to_tle().splitlines()[2])
+        2 00001  53.0000 158.8141 0000000   0.0000   0.0000 15.07817084    00
+        """
+        from ._orbits import walker_tle  # (the exporter needs the geometry module)
+
+        return walker_tle(self, first_number=first_number)

@@ -35,7 +35,6 @@ __all__ = [
     "SnapshotBuilder",
     "snapshot",
     "snapshots",
-    "time_grid",
 ]
 
 
@@ -290,8 +289,10 @@ class SnapshotBuilder:
                 )
 
     def build(self, t_s: float) -> Snapshot:
-        """The :class:`Snapshot` at ``t_s`` seconds since the model epoch."""
+        """The :class:`Snapshot` at ``t_s`` seconds since the model epoch (or at a calendar
+        time, for a constellation with an ``epoch``)."""
         c = self.constellation
+        t_s = float(_times(t_s, c))
         n = self.num_ground
         sat = satellite_ecef_km(c, t_s)
         user = self.terminal_index.search(
@@ -394,7 +395,8 @@ def snapshots(
     >>> [s.graph.num_nodes for s in snaps]
     [1585, 1585, 1585, 1585]
     """
-    times = _times(times_s).reshape(-1)
+    times = _times(times_s, constellation if isinstance(constellation, Constellation) else None)
+    times = times.reshape(-1)
     builder = SnapshotBuilder(
         constellation,
         ground_lat_deg,
@@ -431,8 +433,9 @@ def snapshot(
     Parameters
     ----------
     constellation : Constellation
-    t_s : float
-        Seconds since the model epoch.
+    t_s : float or datetime
+        Seconds since the model epoch; or a calendar time (aware datetime, numpy datetime64)
+        for a constellation with an ``epoch``.
     ground_lat_deg, ground_lon_deg : array_like of float, shape (N,)
         Ground node positions; ground node ``i`` keeps node id ``i``.
     ground_role : array_like of int, shape (N,)
@@ -475,7 +478,7 @@ def snapshot(
     >>> snap.graph.num_nodes, int(snap.medium[0]) == Medium.GROUND
     (1586, True)
     """
-    t = _float_array(t_s, "t_s")
+    t = _times(t_s, constellation if isinstance(constellation, Constellation) else None)
     if t.ndim != 0:
         raise ConstellationError(f"t_s must be a single time, got shape {t.shape}; see snapshots()")
     return next(
@@ -494,25 +497,3 @@ def snapshot(
             threads=threads,
         )
     )
-
-
-def time_grid(duration_s: float, num_steps: int = 96, *, start_s: float = 0.0) -> FloatArray:
-    """``num_steps`` evenly spaced times covering ``[start_s, start_s + duration_s)``.
-
-    The end point is left out, so a grid over one orbital period does not repeat its first
-    state: ``time_grid(shell.period_s)`` gives 96 steps of about 60 s for Starlink shell 1, and
-    ``time_grid(86_400.0)`` 96 steps of 15 min over a day.
-
-    Examples
-    --------
-    >>> time_grid(60.0, 4).tolist()
-    [0.0, 15.0, 30.0, 45.0]
-    """
-    duration = _float_array(duration_s, "duration_s")
-    start = _float_array(start_s, "start_s")
-    if duration.ndim or start.ndim or float(duration) <= 0.0:
-        raise ConstellationError(f"duration_s must be a number > 0, got {duration_s!r}")
-    steps = _optional_count(num_steps, "num_steps")
-    if steps is None:
-        raise ConstellationError("num_steps must be a positive integer, got None")
-    return np.asarray(float(start) + float(duration) * (np.arange(steps) / steps))

@@ -32,6 +32,7 @@ TOP_KEYS = (
     "outlines",
     "delays",
     "derived_from",
+    "systems",
 )
 UNIT_KEYS = ("length", "capacity", "latency", "coordinates")
 PARAMETER_KEYS = (
@@ -56,6 +57,35 @@ ASSUMPTION_KEYS = ("id", "subject", "value", "basis")
 DERIVED_KEYS = ("scenario", "variant")
 NODE_KEYS = NODE_COLUMNS
 LINK_KEYS = _LINK_FILE_COLUMNS
+SYSTEM_KEYS = (
+    "like",
+    "shells",
+    "tle",
+    "epoch",
+    "min_elevation_user_deg",
+    "min_elevation_feeder_deg",
+    "laser_links",
+    "user_link_capacity_gbps",
+    "feeder_capacity_gbps",
+    "isl_capacity_gbps",
+    "sources",
+    "assumptions",
+)
+"""Keys of a ``[systems.NAME]`` table (built by :mod:`routecore.scenario._systems`). The
+capacity keys carry the :class:`~routecore.constellation.Constellation` field names and are
+optional; a new constellation field becomes one more name here, passed through as it is."""
+SHELL_KEYS = (
+    "name",
+    "altitude_km",
+    "inclination_deg",
+    "num_planes",
+    "sats_per_plane",
+    "phasing",
+    "pattern",
+    "raan_offset_deg",
+)
+"""Keys of a ``[[systems.NAME.shells]]`` entry: the :class:`~routecore.constellation.Shell`
+fields."""
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -243,3 +273,12 @@ add_nodes, add_links)
                 if key in spec:
                     for i, entry in enumerate(_entries(spec[key], (*path, key), file, lines)):
                         _unknown(entry, allowed, (*path, key, i), file, lines)
+    if "systems" in meta:
+        _table(meta["systems"], ("systems",), file, lines)
+        for name, spec in meta["systems"].items():
+            path = ("systems", name)
+            _table(spec, path, file, lines)
+            _unknown(spec, SYSTEM_KEYS, path, file, lines)
+            if "shells" in spec:
+                for i, entry in enumerate(_entries(spec["shells"], (*path, "shells"), file, lines)):
+                    _unknown(entry, SHELL_KEYS, (*path, "shells", i), file, lines)

@@ -33,6 +33,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 if TYPE_CHECKING:
+    from ..constellation import Constellation
     from ..graph import Graph
 
 __all__ = ["Network"]
@@ -380,6 +381,32 @@ class Network:
             meta,
             _where=(_Where(f"{label}, nodes"), _Where(f"{label}, links"), _Where(self._file)),
         )
+
+    def systems(self) -> dict[str, Constellation]:
+        """The constellations declared in ``scenario.toml`` (``[systems.NAME]``), by name.
+
+        Walker shells, a TLE file (relative to the scenario directory, confined to it) or a
+        preset to start from; see :mod:`routecore.scenario._systems` for the keys. Empty when
+        the scenario declares none.
+
+        Raises
+        ------
+        ScenarioError
+            A bad value or TLE file; the message names the file, line, key and value.
+
+        Examples
+        --------
+        >>> from routecore.scenario import load_scenario
+        >>> base = load_scenario("central-asia")
+        >>> net = Network(base.nodes, base.links, {"name": "x", "systems": {"sparse": {
+        ...     "like": "oneweb", "laser_links": False, "min_elevation_user_deg": 50.0}}})
+        >>> s = net.systems()["sparse"]
+        >>> s.min_elevation_user_deg, s.num_satellites
+        (50.0, 588)
+        """
+        from ._systems import build_systems, scenario_directory
+
+        return build_systems(self._meta, scenario_directory(self._file), self._file, self._lines)
 
     def with_links(self, links: pd.DataFrame) -> Network:
         """A network with the same nodes and metadata and a new link table."""
