@@ -526,3 +526,51 @@ def check_min_cost_certificate(
         assert (rc_[room] >= -tol).all(), "an arc with spare capacity has negative reduced cost"
         assert (rc_[arc_flow > 0] <= tol).all(), "an arc with flow has positive reduced cost"
     return int((np.abs(f) * p.cost.astype(object)).sum())
+
+
+def networkx_multi_sink_max_flow(
+    src: np.ndarray, dst: np.ndarray, capacity: np.ndarray, source: int, sinks: np.ndarray
+) -> float:
+    """Maximum flow value of a directed multigraph (parallel arcs summed) from ``source`` to
+    the set ``sinks``, by networkx (preflow push) with a super sink."""
+    g = nx.DiGraph()
+    for a, b, c in zip(src.tolist(), dst.tolist(), capacity.tolist(), strict=True):
+        if g.has_edge(a, b):
+            g[a][b]["capacity"] += c
+        else:
+            g.add_edge(a, b, capacity=c)
+    for t in sinks.tolist():
+        g.add_edge(t, "super-sink")  # no capacity attribute: unlimited
+    g.add_node(source)
+    return float(nx.maximum_flow_value(g, source, "super-sink"))
+
+
+def ortools_min_cost_max_flow(
+    src: np.ndarray,
+    dst: np.ndarray,
+    capacity: np.ndarray,
+    cost: np.ndarray,
+    source: int,
+    sinks: np.ndarray,
+) -> tuple[int, int]:
+    """(max-flow value, its minimum cost) by OR-Tools: the value from SimpleMaxFlow, then
+    SimpleMinCostFlow with that supply (integer capacities and costs, a super sink)."""
+    from ortools.graph.python import max_flow, min_cost_flow
+
+    n = int(max(src.max(), dst.max(), source, sinks.max())) + 1
+    sink = n
+    tail = np.concatenate([src, sinks]).astype(np.int64)
+    head = np.concatenate([dst, np.full(sinks.size, sink)]).astype(np.int64)
+    big = int(capacity.sum()) + 1
+    cap = np.concatenate([capacity, np.full(sinks.size, big)]).astype(np.int64)
+    arc_cost = np.concatenate([cost, np.zeros(sinks.size)]).astype(np.int64)
+    mf = max_flow.SimpleMaxFlow()
+    mf.add_arcs_with_capacity(tail, head, cap)
+    assert mf.solve(source, sink) == mf.OPTIMAL
+    value = int(mf.optimal_flow())
+    mc = min_cost_flow.SimpleMinCostFlow()
+    mc.add_arcs_with_capacity_and_unit_cost(tail, head, cap, arc_cost)
+    mc.set_node_supply(source, value)
+    mc.set_node_supply(sink, -value)
+    assert mc.solve() == mc.OPTIMAL
+    return value, int(mc.optimal_cost())

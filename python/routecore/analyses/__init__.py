@@ -44,7 +44,7 @@ scenario ids (text), never graph indices.
 from __future__ import annotations
 
 from ._common import latency_floor_ms
-from .capacity import SchoolCapacity, school_capacity
+from .capacity import SchoolCapacity, capacity_network, school_capacity
 from .failures import failure_sweep
 from .latency import LATENCY_BASIS, DelayAssumptions, delay_assumptions
 from .routes import FlowReport, Route, flow_between, route_between
@@ -61,6 +61,7 @@ __all__ = [
     "Route",
     "SchoolCapacity",
     "TransitResult",
+    "capacity_network",
     "delay_assumptions",
     "failure_sweep",
     "flow_between",

@@ -221,7 +221,9 @@ def flow_weighted_latency(net: StepNetwork, edge_flow: npt.NDArray[Any]) -> npt.
         inv = np.where(inflow > 0, 1.0 / inflow, 0.0)
     lat = np.zeros(n)
     for _ in range(n + 1):
-        new = (here + np.bincount(u_src, weights=u_f * lat[u_dst], minlength=n)) * inv
+        new: npt.NDArray[np.float64] = np.asarray(
+            (here + np.bincount(u_src, weights=u_f * lat[u_dst], minlength=n)) * inv, np.float64
+        )
         if np.array_equal(new, lat):
             break
         lat = new

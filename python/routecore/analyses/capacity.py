@@ -42,6 +42,7 @@ from ..scenario import Network, capacity_settings, school_demand_mbps
 from ._capacity_graph import (
     KBPS_PER_GBPS,
     GroundPart,
+    StepNetwork,
     bottleneck_labels,
     flow_weighted_latency,
     integer_capacity,
@@ -52,7 +53,7 @@ from ._common import _analysis_defaults, _named, _rows
 from ._sky import _prepared, _run_sky, _SkyWork
 from .schools import POLICIES, _keep_in
 
-__all__ = ["SchoolCapacity", "school_capacity"]
+__all__ = ["SchoolCapacity", "capacity_network", "school_capacity"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class _CapacityWork(_SkyWork):
     school_lon: tuple[float, float] = (0.0, 0.0)
     fair_share: bool = True
     latency: bool = True
+    demand_gbps: Any = None  # per school, before the policies exclude any
 
 
 def _policy_part(
@@ -150,22 +152,13 @@ def _fair_rates(net: Any, demand: npt.NDArray[np.float64]) -> npt.NDArray[np.flo
     return rates
 
 
-def _solve_step(work: _CapacityWork, snap: Any, cname: str, p: int) -> tuple[Any, ...]:
-    """Carried, fair rates, bottleneck and loaded / unloaded latency of one step and policy."""
+def _network_at(work: _CapacityWork, snap: Any, cname: str, p: int) -> StepNetwork:
+    """The capacity network of one snapshot under policy ``p``."""
     c = work.constellations[cname]
-    part = work.parts[p]
-    n_s = work.schools.size
-    scal = np.full(len(STEP_SCALARS), np.nan)
-    demand = part.demand_gbps
-    scal[0] = demand.sum()
-    nan = np.full(n_s, np.nan)
-    if part.sinks.size == 0:
-        scal[1:3] = 0.0
-        return scal, np.zeros(n_s), nan, nan, [("no internet exchange under this policy", 0.0)]
     feeder = np.where(np.isnan(work.feeder_gbps), c.feeder_capacity_gbps, work.feeder_gbps)
-    net = step_network(
+    return step_network(
         snap,
-        part,
+        work.parts[p],
         num_nodes=work.num_nodes,
         schools=work.schools,
         gateways=work.gateways,
@@ -175,6 +168,20 @@ def _solve_step(work: _CapacityWork, snap: Any, cname: str, p: int) -> tuple[Any
         feeder_gbps=feeder,
         antennas=work.antennas,
     )
+
+
+def _solve_step(work: _CapacityWork, snap: Any, cname: str, p: int) -> tuple[Any, ...]:
+    """Carried, fair rates, bottleneck and loaded / unloaded latency of one step and policy."""
+    part = work.parts[p]
+    n_s = work.schools.size
+    scal = np.full(len(STEP_SCALARS), np.nan)
+    demand = part.demand_gbps
+    scal[0] = demand.sum()
+    nan = np.full(n_s, np.nan)
+    if part.sinks.size == 0:
+        scal[1:3] = 0.0
+        return scal, np.zeros(n_s), nan, nan, [("no internet exchange under this policy", 0.0)]
+    net = _network_at(work, snap, cname, p)
     flow = max_flow(net.graph, net.super_source, net.sinks, threads=1)
     scal[1] = float(flow.value)
     scal[2] = scal[1] / scal[0] if scal[0] > 0 else np.nan
@@ -221,6 +228,122 @@ def _capacity_chunk(work: _CapacityWork, chunk: tuple[str, npt.NDArray[np.float6
         snap = builder.build(t)
         out.append([_solve_step(work, snap, cname, p) for p in range(len(work.parts))])
     return out
+
+
+def _capacity_work(
+    network: Network,
+    named: dict[str, Constellation],
+    policies: Sequence[str],
+    *,
+    demand_mbps: float | None,
+    fair_share: bool,
+    latency: bool,
+    internet_exchanges: Iterable[str] | None,
+    home_country: str | None,
+    max_user_links: int | None,
+    threads: int,
+) -> tuple[_CapacityWork, Any]:
+    """The checked inputs of a capacity sweep as the work its chunks share."""
+    defaults = _analysis_defaults(network)
+    home = home_country or defaults.get("home_country")
+    policies = tuple(policies)
+    unknown = [p for p in policies if not isinstance(p, str) or p not in POLICIES]
+    if unknown or not policies:
+        raise ValueError(f"policies must be drawn from {POLICIES}, got {policies!r}")
+    if not home and set(policies) & {"home", "abroad"}:
+        raise ScenarioError(
+            "policies 'home' and 'abroad' need home_country (or analysis.home_country)"
+        )
+    if demand_mbps is not None:
+        if isinstance(demand_mbps, bool) or not isinstance(demand_mbps, int | float):
+            raise ValueError(f"demand_mbps must be a number, got {demand_mbps!r}")
+        if not (np.isfinite(demand_mbps) and demand_mbps >= 0):
+            raise ValueError(f"demand_mbps = {demand_mbps!r} must be finite and >= 0")
+    kind = network.column("nodes", "kind")
+    schools = np.flatnonzero(kind == "terminal").astype(np.int32)
+    gateways = np.flatnonzero(kind == "gateway").astype(np.int32)
+    if schools.size == 0 or gateways.size == 0:
+        raise ScenarioError("school_capacity needs terminal and gateway nodes")
+    settings = capacity_settings(network)
+    demand = school_demand_mbps(network, schools, demand_mbps) / 1000.0
+    ixp = _rows(network, internet_exchanges, "internet_exchanges")
+    ids = network.column("nodes", "id")
+    names = network.column("nodes", "name")
+    lat = network.column("nodes", "lat").astype(np.float64)
+    lon = network.column("nodes", "lon").astype(np.float64)
+    rows = np.concatenate([schools, gateways])
+    role = np.concatenate([np.ones(schools.size, np.int64), np.full(gateways.size, 2, np.int64)])
+    work = _CapacityWork(
+        named,
+        lat[rows],
+        lon[rows],
+        role,
+        int(schools.size),
+        np.zeros((1, gateways.size)),
+        max_user_links,
+        threads,
+        parts=tuple(_policy_part(network, p, home, ixp, schools, demand) for p in policies),
+        num_nodes=network.num_nodes,
+        schools=schools,
+        gateways=gateways,
+        antennas=np.array([settings.antennas.get(g, np.inf) for g in ids[gateways]], float),
+        feeder_gbps=np.array([settings.feeder_gbps.get(g, np.nan) for g in ids[gateways]]),
+        gateway_names=np.asarray(names[gateways], dtype=object),
+        link_ids=network.column("links", "id"),
+        home=home,
+        school_lon=(float(lon[schools].min()), float(lon[schools].max())),
+        fair_share=fair_share,
+        latency=latency,
+        demand_gbps=demand,
+    )
+    return work, settings
+
+
+def capacity_network(
+    network: Network,
+    constellation: Constellation,
+    t_s: float,
+    *,
+    policy: str = "home",
+    demand_mbps: float | None = None,
+    internet_exchanges: Iterable[str] | None = None,
+    home_country: str | None = None,
+    max_user_links: int | None = None,
+) -> StepNetwork:
+    """The capacity network :func:`school_capacity` solves at one step under one policy.
+
+    For inspection and cross-checks: ``graph`` is a directed :class:`~routecore.Graph`
+    (capacity in Gbit/s, weight = one-way propagation ms), ``kind`` the
+    :class:`~routecore.analyses._capacity_graph.EdgeKind` of each edge, ``super_source`` the
+    node whose edges carry the schools' demands, ``sinks`` the exchanges, ``schools`` the
+    schools' nodes (= their scenario rows). The node layout is in ``_capacity_graph``.
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> from routecore import constellation as cs
+    >>> from routecore.scenario import load_scenario
+    >>> net = capacity_network(load_scenario("central-asia"), cs.ONEWEB, 0.0, policy="any")
+    >>> value = rc.max_flow(net.graph, net.super_source, net.sinks).value
+    >>> round(value, 6)
+    40.0
+    """
+    named = {constellation.name: constellation}
+    work, _ = _capacity_work(
+        network,
+        named,
+        (policy,),
+        demand_mbps=demand_mbps,
+        fair_share=False,
+        latency=False,
+        internet_exchanges=internet_exchanges,
+        home_country=home_country,
+        max_user_links=max_user_links,
+        threads=task_threads(None, None),
+    )
+    return _network_at(
+        work, _prepared(work, constellation.name).build(float(t_s)), constellation.name, 0
+    )
 
 
 def school_capacity(
@@ -309,59 +432,22 @@ def school_capacity(
     >>> bool(0 < row["carried_gbps"] <= row["demand_gbps"]), row["demand_gbps"]
     (True, 40.0)
     """
-    defaults = _analysis_defaults(network)
-    home = home_country or defaults.get("home_country")
-    policies = tuple(policies)
-    unknown = [p for p in policies if p not in POLICIES]
-    if unknown or not policies:
-        raise ValueError(f"policies must be drawn from {POLICIES}, got {policies!r}")
-    if not home and set(policies) & {"home", "abroad"}:
-        raise ScenarioError(
-            "policies 'home' and 'abroad' need home_country (or analysis.home_country)"
-        )
-    if demand_mbps is not None:
-        if isinstance(demand_mbps, bool) or not isinstance(demand_mbps, int | float):
-            raise ValueError(f"demand_mbps must be a number, got {demand_mbps!r}")
-        if not (np.isfinite(demand_mbps) and demand_mbps >= 0):
-            raise ValueError(f"demand_mbps = {demand_mbps!r} must be finite and >= 0")
     named = _named(constellations)
     times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
-    kind = network.column("nodes", "kind")
-    schools = np.flatnonzero(kind == "terminal").astype(np.int32)
-    gateways = np.flatnonzero(kind == "gateway").astype(np.int32)
-    if schools.size == 0 or gateways.size == 0:
-        raise ScenarioError("school_capacity needs terminal and gateway nodes")
-    settings = capacity_settings(network)
-    demand = school_demand_mbps(network, schools, demand_mbps) / 1000.0
-    ixp = _rows(network, internet_exchanges, "internet_exchanges")
-    ids = network.column("nodes", "id")
-    names = network.column("nodes", "name")
-    lat = network.column("nodes", "lat").astype(np.float64)
-    lon = network.column("nodes", "lon").astype(np.float64)
-    rows = np.concatenate([schools, gateways])
-    role = np.concatenate([np.ones(schools.size, np.int64), np.full(gateways.size, 2, np.int64)])
-    work = _CapacityWork(
+    work, settings = _capacity_work(
+        network,
         named,
-        lat[rows],
-        lon[rows],
-        role,
-        int(schools.size),
-        np.zeros((1, gateways.size)),
-        max_user_links,
-        task_threads(threads, executor),
-        parts=tuple(_policy_part(network, p, home, ixp, schools, demand) for p in policies),
-        num_nodes=network.num_nodes,
-        schools=schools,
-        gateways=gateways,
-        antennas=np.array([settings.antennas.get(g, np.inf) for g in ids[gateways]], float),
-        feeder_gbps=np.array([settings.feeder_gbps.get(g, np.nan) for g in ids[gateways]]),
-        gateway_names=np.asarray(names[gateways], dtype=object),
-        link_ids=network.column("links", "id"),
-        home=home,
-        school_lon=(float(lon[schools].min()), float(lon[schools].max())),
+        policies,
+        demand_mbps=demand_mbps,
         fair_share=fair_share,
         latency=latency,
+        internet_exchanges=internet_exchanges,
+        home_country=home_country,
+        max_user_links=max_user_links,
+        threads=task_threads(threads, executor),
     )
+    policies = tuple(policies)
+    ids = network.column("nodes", "id")
     run, where = _run_sky(
         _capacity_chunk,
         work,
@@ -373,7 +459,7 @@ def school_capacity(
         description="capacity time steps",
     )
     summary, steps, per_school = capacity_tables(
-        named, policies, times, run, where, ids[schools], demand
+        named, policies, times, run, where, ids[work.schools], work.demand_gbps
     )
     assumptions = _assumptions(network, named, settings, demand_mbps)
     for frame in (summary, steps, per_school):

@@ -1,0 +1,272 @@
+"""school_capacity: carried traffic, fair share, bottleneck and latency under load, checked
+against networkx / OR-Tools on the same snapshot network, and the in-country law on every leg."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import routecore as rc
+from routecore import analyses
+from routecore import constellation as cs
+from routecore.analyses._capacity_graph import EdgeKind, integer_capacity
+from routecore.errors import ConstellationError, ScenarioError
+from routecore.scenario import Network, capacity_settings, with_terminals
+
+from .oracles import networkx_multi_sink_max_flow, ortools_min_cost_max_flow
+
+PRESETS = [cs.ONEWEB, cs.STARLINK_SHELL1_BENT_PIPE, cs.STARLINK_SHELL1]
+
+
+@pytest.fixture(scope="module")
+def small(thin_schools: Callable[[int], Network]) -> Network:
+    """Every 20th school of the shipped scenario (100 schools)."""
+    return thin_schools(20)
+
+
+def _adversarial(home_backhaul_gbps: float = 0.01) -> Network:
+    """Schools and a home gateway near Almaty. The gateway's only big route to the exchange
+    runs through a foreign PoP; its in-country route is a thin link."""
+    nodes = pd.DataFrame(
+        {
+            "id": ["gw", "ix", "foreign", "s1", "s2", "s3"],
+            "name": ["Home GW", "IX", "Foreign PoP", "S1", "S2", "S3"],
+            "kind": ["gateway", "ixp", "pop", "terminal", "terminal", "terminal"],
+            "country": ["KZ", "KZ", "KG", "KZ", "KZ", "KZ"],
+            "lat": [43.4, 43.25, 42.87, 43.6, 43.0, 43.9],
+            "lon": [77.0, 76.9, 74.6, 77.5, 76.5, 76.8],
+        }
+    )
+    links = pd.DataFrame(
+        {
+            "id": ["thin", "out", "back"],
+            "a": ["gw", "gw", "foreign"],
+            "b": ["ix", "foreign", "ix"],
+            "medium": ["fiber"] * 3,
+            "length_km": [40.0, 300.0, 300.0],
+            "capacity_gbps": [home_backhaul_gbps, 1000.0, 1000.0],
+        }
+    )
+    meta = {
+        "name": "adversarial",
+        "analysis": {"home_country": "KZ", "internet_exchanges": ["ix"]},
+        "capacity": {"school_demand_mbps": 100.0},
+    }
+    return Network(nodes, links, meta)
+
+
+# ------------------------------------------------------------------------- oracles
+@pytest.mark.parametrize("constellation", PRESETS, ids=lambda c: c.name)
+@pytest.mark.parametrize("policy", ["home", "any", "abroad"])
+def test_carried_equals_networkx_max_flow(small: Network, constellation, policy: str) -> None:
+    t = 300.0
+    res = analyses.school_capacity(
+        small, [constellation], [t], policies=(policy,), fair_share=False, latency=False
+    )
+    net = analyses.capacity_network(small, constellation, t, policy=policy)
+    g = net.graph
+    expect = networkx_multi_sink_max_flow(g.src, g.dst, net.capacity, net.super_source, net.sinks)
+    got = float(res.steps["carried_gbps"].iat[0])
+    assert got == pytest.approx(expect, rel=1e-9, abs=1e-9)
+    assert got <= float(res.steps["demand_gbps"].iat[0]) * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("constellation", [cs.ONEWEB, cs.STARLINK_SHELL1], ids=lambda c: c.name)
+def test_latency_under_load_is_the_min_cost_flow(small: Network, constellation) -> None:
+    """The routed traffic's total latency equals OR-Tools' min-cost max-flow on the same
+    network (capacities in whole kbit/s, latency in fixed-point ns)."""
+    t = 120.0
+    res = analyses.school_capacity(
+        small, [constellation], [t], policies=("any",), fair_share=False, latency=True
+    )
+    net = analyses.capacity_network(small, constellation, t, policy="any")
+    g = net.graph
+    caps = integer_capacity(net.capacity)
+    ns = np.rint(net.cost * 1e6).astype(np.int64)  # ms -> ns, integer
+    value, cost_ns = ortools_min_cost_max_flow(g.src, g.dst, caps, ns, net.super_source, net.sinks)
+    row = res.steps.iloc[0]
+    assert row["routed_gbps"] * 1e6 == pytest.approx(value, abs=0.5)
+    ours_ms = row["loaded_one_way_propagation_ms"] * value
+    # ns rounding: at most 0.5 ns per unit of flow per edge on a path of a few dozen edges.
+    assert ours_ms == pytest.approx(cost_ns / 1e6, rel=1e-6)
+    # Loaded latency never beats the unloaded shortest path, school by school.
+    one = res.schools
+    both = one.dropna(subset=["loaded_one_way_propagation_ms"])
+    assert (
+        both["loaded_one_way_propagation_ms"] >= both["unloaded_one_way_propagation_ms"] - 1e-9
+    ).all()
+    assert np.allclose(
+        one["loaded_propagation_rtt_ms"], 2 * one["loaded_one_way_propagation_ms"], equal_nan=True
+    )
+
+
+@pytest.mark.parametrize("policy", ["home", "any"])
+def test_unloaded_latency_is_school_connectivity(small: Network, policy: str) -> None:
+    res = analyses.school_capacity(
+        small, [cs.ONEWEB], [600.0], policies=(policy,), fair_share=False
+    )
+    conn = analyses.school_connectivity(small, [cs.ONEWEB], [600.0], policies=(policy,))
+    ours = res.schools.set_index("school")["unloaded_one_way_propagation_ms"]
+    theirs = conn.set_index("school")["min_latency_ms"]
+    np.testing.assert_allclose(ours.loc[theirs.index], theirs, rtol=1e-12, equal_nan=True)
+
+
+# ------------------------------------------------------------------------- the law
+def test_home_policy_never_leaves_the_country() -> None:
+    net = _adversarial()
+    res = analyses.school_capacity(
+        net, [cs.STARLINK_SHELL1], [0.0], policies=("home", "any"), fair_share=False
+    )
+    carried = res.steps.set_index("policy")["carried_gbps"]
+    assert carried["any"] > 0.05  # the foreign route carries more...
+    assert carried["home"] == pytest.approx(0.01)  # ...but home gets only the thin link
+    assert res.steps.set_index("policy").loc["home", "bottleneck"] == "ground backhaul thin"
+    home = analyses.capacity_network(net, cs.STARLINK_SHELL1, 0.0, policy="home")
+    country = net.column("nodes", "country")
+    g = home.graph
+    ground = g.num_nodes - 1 - 2 * cs.STARLINK_SHELL1.num_satellites - 1  # minus gateway antennas
+    ends = np.concatenate([g.src, g.dst])
+    ends = ends[ends < ground]
+    assert (country[ends] == "KZ").all()
+    flow = rc.max_flow(g, home.super_source, home.sinks)
+    used = flow.edge_flow > 0
+    assert not (np.isin(g.src[used], np.flatnonzero(country != "KZ"))).any()
+
+
+def test_abroad_uses_only_foreign_gateways(small: Network) -> None:
+    net = analyses.capacity_network(small, cs.ONEWEB, 0.0, policy="abroad")
+    kind = small.column("nodes", "kind")
+    country = small.column("nodes", "country")
+    gateways = np.flatnonzero(kind == "gateway")
+    feeders = net.kind == EdgeKind.FEEDER
+    used = gateways[np.unique(net.owner[feeders])]
+    assert used.size and (country[used] != "KZ").all()
+
+
+# ------------------------------------------------------------------------- node splitting
+def test_satellite_capacity_is_a_node_capacity(small: Network) -> None:
+    tight = dataclasses.replace(cs.STARLINK_SHELL1, satellite_capacity_gbps=0.03)
+    net = analyses.capacity_network(small, tight, 0.0, policy="any")
+    g = net.graph
+    flow = rc.max_flow(g, net.super_source, net.sinks)
+    user = net.kind == EdgeKind.USER_LINK
+    per_sat = np.bincount(
+        net.owner[user], weights=flow.edge_flow[user], minlength=tight.num_satellites
+    )
+    assert per_sat.max() <= 0.03 * (1 + 1e-9)
+    res = analyses.school_capacity(small, [tight], [0.0], policies=("any",), fair_share=False)
+    assert res.steps["bottleneck"].iat[0].startswith("satellite user capacity over ")
+    assert res.steps["carried_gbps"].iat[0] == pytest.approx(flow.value)
+
+
+def test_gateway_antennas_cap_the_gateway(small: Network) -> None:
+    """antennas x one feeder link, from the scenario and from a sensitivity variant."""
+    assert capacity_settings(small).antennas["kokterek"] == 8
+    gateways = small.column("nodes", "id")[small.column("nodes", "kind") == "gateway"].tolist()
+    k = gateways.index("kokterek")
+    for scenario, count in ((small, 8), (small.variant("kokterek-4-antennas"), 4)):
+        net = analyses.capacity_network(scenario, cs.ONEWEB, 0.0, policy="home", demand_mbps=1e4)
+        ant = (net.kind == EdgeKind.ANTENNAS) & (net.owner == k)
+        assert net.capacity[ant].tolist() == [pytest.approx(count * 7.2)]
+
+
+# ------------------------------------------------------------------------- demand
+def test_per_school_demand_column(net: Network) -> None:
+    mine = pd.DataFrame(
+        {"id": ["a", "b"], "lat": [43.3, 51.0], "lon": [77.2, 71.0], "demand_mbps": [50.0, np.nan]}
+    )
+    two = with_terminals(net, mine, country="KZ")
+    res = analyses.school_capacity(two, [cs.ONEWEB], [0.0], policies=("any",), fair_share=False)
+    assert res.steps["demand_gbps"].iat[0] == pytest.approx(0.07)  # 50 + the default 20
+    assert res.schools["demand_mbps"].tolist() == [50.0, 20.0]
+    res = analyses.school_capacity(
+        two, [cs.ONEWEB], [0.0], policies=("any",), demand_mbps=5.0, fair_share=False
+    )
+    assert res.schools["demand_mbps"].tolist() == [50.0, 5.0]
+
+
+# ------------------------------------------------------------------------- runs anywhere
+def test_executor_gives_identical_tables(small: Network) -> None:
+    kw = {"policies": ("home", "any"), "fair_share": False}
+    times = [0.0, 400.0, 800.0]
+    here = analyses.school_capacity(small, [cs.ONEWEB], times, threads=1, **kw)
+    with ThreadPoolExecutor(2) as pool:
+        there = analyses.school_capacity(small, [cs.ONEWEB], times, executor=pool, **kw)
+    for a, b in ((here.steps, there.steps), (here.schools, there.schools)):
+        pd.testing.assert_frame_equal(a, b)
+    seen: list[tuple[int, int]] = []
+    analyses.school_capacity(
+        small, [cs.ONEWEB], times, progress=lambda d, t: seen.append((d, t)), **kw
+    )
+    assert seen[-1] == (3, 3) and not here.partial
+
+
+def test_ctrl_c_returns_partial_tables(small: Network) -> None:
+    def stop(done: int, total: int) -> None:
+        if done >= 1:
+            raise KeyboardInterrupt
+
+    res = analyses.school_capacity(
+        small,
+        [cs.ONEWEB],
+        [0.0, 300.0, 600.0],
+        fair_share=False,
+        latency=False,
+        progress=stop,
+        threads=1,
+    )
+    assert res.partial and 1 <= len(res.steps) // 2 < 3
+
+
+# ------------------------------------------------------------------------- bad input
+def test_bad_input_raises_clear_errors(small: Network) -> None:
+    with pytest.raises(ValueError, match=r"policies must be drawn from .*'nowhere'"):
+        analyses.school_capacity(small, [cs.ONEWEB], [0.0], policies=("nowhere",))
+    with pytest.raises(ValueError, match=r"demand_mbps = -1.0 must be finite and >= 0"):
+        analyses.school_capacity(small, [cs.ONEWEB], [0.0], demand_mbps=-1.0)
+    with pytest.raises(ValueError, match="demand_mbps must be a number"):
+        analyses.school_capacity(small, [cs.ONEWEB], [0.0], demand_mbps="lots")  # type: ignore[arg-type]
+    nodes = small.nodes
+    nodes["demand_mbps"] = ""
+    first = int(np.flatnonzero(nodes["kind"] == "terminal")[0])
+    nodes.loc[first, "demand_mbps"] = "-3"
+    bad = Network(nodes, small.links, small.meta)
+    school = nodes["id"].iat[first]
+    with pytest.raises(ScenarioError, match=rf"node '{school}': demand_mbps = '-3' must be"):
+        analyses.school_capacity(bad, [cs.ONEWEB], [0.0])
+    with pytest.raises(ConstellationError, match="satellite_capacity_gbps"):
+        dataclasses.replace(cs.ONEWEB, satellite_capacity_gbps=-1.0)
+
+
+def test_bad_capacity_tables_name_the_key(small: Network) -> None:
+    meta = small.meta
+    meta["capacity"]["gateways"]["kokterek"]["antenas"] = 4
+    with pytest.raises(ScenarioError, match=r"capacity\.gateways\.kokterek\.antenas.*'antennas'"):
+        Network(small.nodes, small.links, meta)
+    meta = small.meta
+    meta["capacity"]["gateways"]["kokterek"]["antennas"] = -2
+    with pytest.raises(ScenarioError, match=r"antennas = -2 must be an integer >= 0"):
+        Network(small.nodes, small.links, meta)
+    meta = small.meta
+    meta["capacity"]["gateways"]["almaty"] = {"antennas": 2}
+    with pytest.raises(ScenarioError, match="'almaty' is a pop, not a gateway"):
+        analyses.school_capacity(Network(small.nodes, small.links, meta), [cs.ONEWEB], [0.0])
+
+
+def test_shipped_capacity_figures_cite_sources(net: Network) -> None:
+    meta = net.meta
+    ids = {s["id"] for s in meta["sources"]} | {a["id"] for a in meta["assumptions"]}
+    cap = meta["capacity"]
+    assert set(cap["source"].split(";")) <= ids
+    for spec in cap["gateways"].values():
+        assert set(spec["source"].split(";")) <= ids
+    for name in ("kokterek-4-antennas", "kokterek-16-antennas"):
+        assert name in net.variant_names
+    for c in cs.PRESETS.values():
+        assert c.satellite_capacity_gbps is not None
+        assert "satellite" in c.sources.lower() or any("Satellite" in a for a in c.assumptions)
