@@ -270,3 +270,25 @@ def test_shipped_capacity_figures_cite_sources(net: Network) -> None:
     for c in cs.PRESETS.values():
         assert c.satellite_capacity_gbps is not None
         assert "satellite" in c.sources.lower() or any("Satellite" in a for a in c.assumptions)
+
+
+# ------------------------------------------------------------------------- fair share
+@pytest.mark.parametrize("constellation", [cs.ONEWEB, cs.STARLINK_SHELL1], ids=lambda c: c.name)
+def test_fair_share_is_a_maximum_flow_within_demand(small: Network, constellation) -> None:
+    """Max-min fair rates of a single-commodity network are a maximum flow (polymatroid), each
+    at most its demand; the step's figures are read off them."""
+    tight = dataclasses.replace(constellation, satellite_capacity_gbps=0.05)
+    res = analyses.school_capacity(small, [tight], [0.0, 900.0], policies=("home", "abroad"))
+    for (_, step), (_, rows) in zip(
+        res.steps.iterrows(), res.schools.groupby(["policy", "t_s"], sort=False), strict=True
+    ):
+        rate = rows["fair_rate_mbps"].to_numpy()
+        demand = rows["demand_mbps"].to_numpy()
+        assert (rate >= -1e-9).all() and (rate <= demand * (1 + 1e-9)).all()
+        assert rate.sum() / 1000 == pytest.approx(step["carried_gbps"], rel=1e-7, abs=1e-9)
+        assert step["guaranteed_mbps"] == pytest.approx(rate.min())
+        assert step["schools_full_demand"] == int((rows["full_demand"]).sum())
+        # The fair rates are routed: every school with a rate has a loaded latency.
+        served = rate > 1e-3
+        assert rows["loaded_one_way_propagation_ms"].to_numpy()[served].min() > 0
+    assert set(res.summary["policy"]) == {"home", "abroad"}

@@ -35,6 +35,7 @@ import numpy.typing as npt
 from ..constellation import Constellation
 from ..errors import ScenarioError
 from ..executor import ProgressArg, task_threads
+from ..fair_share import max_min_fair
 from ..flow import max_flow
 from ..min_cost import min_cost_flow
 from ..paths import nearest_source
@@ -140,8 +141,6 @@ def _policy_part(
 
 def _fair_rates(net: Any, demand: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Max-min fair rate per school (Gbit/s; 0 without demand)."""
-    from .. import max_min_fair  # type: ignore[attr-defined]
-
     rates = np.zeros(demand.size)
     has = np.flatnonzero(demand > 0)
     if has.size:
