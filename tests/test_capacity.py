@@ -76,10 +76,21 @@ def test_carried_equals_networkx_max_flow(small: Network, constellation, policy:
     assert got <= float(res.steps["demand_gbps"].iat[0]) * (1 + 1e-12)
 
 
-@pytest.mark.parametrize("constellation", [cs.ONEWEB, cs.STARLINK_SHELL1], ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "constellation",
+    [
+        cs.ONEWEB,
+        cs.STARLINK_SHELL1,
+        # Satellites so small that the shortest paths do not fit: the min-cost flow runs.
+        dataclasses.replace(cs.STARLINK_SHELL1, satellite_capacity_gbps=0.05),
+        dataclasses.replace(cs.ONEWEB, satellite_capacity_gbps=0.03),
+    ],
+    ids=["oneweb", "starlink", "starlink-tight", "oneweb-tight"],
+)
 def test_latency_under_load_is_the_min_cost_flow(small: Network, constellation) -> None:
     """The routed traffic's total latency equals OR-Tools' min-cost max-flow on the same
-    network (capacities in whole kbit/s, latency in fixed-point ns)."""
+    network (capacities in whole kbit/s, latency in fixed-point ns), whether the shortest
+    paths fit (no min-cost flow needed) or not."""
     t = 120.0
     res = analyses.school_capacity(
         small, [constellation], [t], policies=("any",), fair_share=False, latency=True

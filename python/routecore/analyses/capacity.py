@@ -38,10 +38,11 @@ from ..executor import ProgressArg, task_threads
 from ..fair_share import max_min_fair
 from ..flow import max_flow
 from ..min_cost import min_cost_flow
-from ..paths import nearest_source
+from ..paths import shortest_path_tree
 from ..scenario import Network, capacity_settings, school_demand_mbps
 from ._capacity_graph import (
     KBPS_PER_GBPS,
+    EdgeKind,
     GroundPart,
     StepNetwork,
     bottleneck_labels,
@@ -199,23 +200,43 @@ def _solve_step(work: _CapacityWork, snap: Any, cname: str, p: int) -> tuple[Any
     loaded = nan
     unloaded = nan
     if work.latency:
-        dist, _ = nearest_source(
-            net.graph, net.sinks, reverse=True, forbidden_edges=net.capacity <= 0
-        )
-        unloaded = np.where(np.isfinite(dist[net.schools]), dist[net.schools], np.nan)
-        caps = integer_capacity(net.capacity)
-        first = np.flatnonzero(net.kind == 0)
-        if work.fair_share:
-            # Route the fair-share rates (a maximum flow), not an arbitrary maximum flow.
-            caps[first] = integer_capacity(rates[net.owner[first]])
-        routed = min_cost_flow(
-            net.graph, sources=net.super_source, sinks=net.sinks, capacity=caps, threads=1
-        )
-        if routed.status == "optimal" and routed.value > 0:
-            loaded = flow_weighted_latency(net, routed.edge_flow)
-            scal[3] = float(routed.cost) / routed.value  # type: ignore[arg-type]
-            scal[4] = routed.value / KBPS_PER_GBPS
+        send = rates if work.fair_share else demand  # the fair rates are a maximum flow
+        unloaded, loaded, cost, value = _route_at_min_latency(net, integer_capacity(send))
+        if value > 0:
+            scal[3] = cost / value
+            scal[4] = value / KBPS_PER_GBPS
     return scal, rates, loaded, unloaded, labels
+
+
+def _route_at_min_latency(
+    net: StepNetwork, send_kbps: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, int]:
+    """Route up to ``send_kbps`` per school at minimum total latency: per school the unloaded
+    and the flow-weighted loaded one-way latency (ms), the total cost (kbit/s x ms) and the
+    kbit/s routed.
+
+    First every school on its own shortest path: when that load fits every capacity it is
+    optimal (no flow can cost less than each unit on its shortest path) and no min-cost flow
+    is needed; otherwise :func:`routecore.min_cost_flow` (min-cost max-flow, the demand edges
+    capped at ``send_kbps``)."""
+    caps = integer_capacity(net.capacity)
+    tree = shortest_path_tree(net.graph, net.sinks, reverse=True, forbidden_edges=caps <= 0)
+    dist = np.asarray(tree.length)[net.schools]
+    unloaded = np.where(np.isfinite(dist), dist, np.nan)
+    reach = np.isfinite(dist) & (send_kbps > 0)
+    load = tree.edge_load(net.schools[reach], send_kbps[reach].astype(np.float64))
+    if (load <= caps).all():
+        loaded = np.where(reach, unloaded, np.nan)
+        return unloaded, loaded, float(send_kbps[reach] @ dist[reach]), int(send_kbps[reach].sum())
+    first = np.flatnonzero(net.kind == EdgeKind.DEMAND)
+    caps[first] = send_kbps[net.owner[first]]
+    routed = min_cost_flow(
+        net.graph, sources=net.super_source, sinks=net.sinks, capacity=caps, threads=1
+    )
+    if routed.status != "optimal" or routed.value == 0:
+        return unloaded, np.full(dist.size, np.nan), 0.0, 0
+    cost = float(routed.cost)  # type: ignore[arg-type]
+    return unloaded, flow_weighted_latency(net, routed.edge_flow), cost, int(routed.value)
 
 
 def _capacity_chunk(work: _CapacityWork, chunk: tuple[str, npt.NDArray[np.float64]]) -> Any:
