@@ -71,6 +71,15 @@ def _safe_csv_text(df: Any) -> str:
     return text
 
 
+def write_csv(path: Path, df: Any) -> None:
+    """Write ``df`` to ``path`` as CSV, atomically, text cells neutralised (``routecore
+    capacity --schools-csv``); a directory as ``path`` is an :class:`OutputError`."""
+    if Path(path).is_dir():
+        raise OutputError(f"{path} is a directory; give a file name such as {Path(path) / 'x.csv'}")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(Path(path), _safe_csv_text(df))
+
+
 def claim_output_dir(out: Path, *, force: bool = False) -> None:
     """Make ``out`` the demo's output directory: create it, refuse when it is not a directory
     or holds one of :data:`DEMO_FILES` that routecore did not write (unless ``force``), and
