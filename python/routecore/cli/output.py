@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._atomic import write_atomic
+from .capacity import capacity_doc
 from .demo import scenario_summary
 from .render import _node_label, _policy_words
 
@@ -249,6 +250,9 @@ def write_demo_outputs(
             "per_school_csv": csv_path.name,
         },
         "gateway_siting": None if result.siting is None else _records(result.siting),
+        "capacity": None
+        if result.capacity is None
+        else capacity_doc(result.capacity, result.capacity_times_s),
         "window": {"steps": int(result.times_s.size), "step_s": result.step_s},
         "constellations": {
             label: {
