@@ -303,3 +303,23 @@ def test_fair_share_is_a_maximum_flow_within_demand(small: Network, constellatio
         served = rate > 1e-3
         assert rows["loaded_one_way_propagation_ms"].to_numpy()[served].min() > 0
     assert set(res.summary["policy"]) == {"home", "abroad"}
+
+
+# ------------------------------------------------------------------------- command line
+def test_cli_capacity_json_and_csv(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from routecore.cli import main
+
+    csv_path = tmp_path / "s.csv"
+    argv = ["capacity", "--steps", "1", "-c", "oneweb", "--policy", "home", "--json"]
+    assert main([*argv, "--schools-csv", str(csv_path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (row,) = doc["summary"]
+    assert row["policy"] == "home" and row["carried_gbps_mean"] == pytest.approx(40.0)
+    assert doc["assumptions"] and doc["times_s"] == [0.0]
+    assert len(pd.read_csv(csv_path)) == 2000
+    assert main(["capacity", "-c", "nosuch", "--steps", "1"]) == 2
+    assert "unknown constellation 'nosuch'" in capsys.readouterr().err
+    assert main(["capacity", "--steps", "1", "--demand-mbps", "-5"]) == 2
+    assert "--demand-mbps must be a finite number >= 0" in capsys.readouterr().err
