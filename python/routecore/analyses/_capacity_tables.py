@@ -75,10 +75,15 @@ SUMMARY_COLUMNS = (
 
 
 def _label(groups: list[tuple[str, float]]) -> tuple[str, str]:
+    """The bottleneck (the largest groups of the cut, ties joined by " + ") and the whole cut
+    in words, e.g. ``("Akkol feeder links + Kokterek feeder links", "Akkol ...: 160 Gbit/s;
+    ...")``."""
     if not groups:
         return NO_BOTTLENECK, ""
     text = "; ".join(f"{name}: {gbps:.3g} Gbit/s" for name, gbps in groups)
-    return groups[0][0], text
+    top = groups[0][1]
+    tied = [name for name, gbps in groups if gbps >= top * (1 - 1e-9)]
+    return " + ".join(tied), text
 
 
 def _step_rows(

@@ -425,10 +425,14 @@ def school_capacity(
         ``carried_share``, ``guaranteed_mbps`` (the smallest fair rate of a school with
         demand), ``median_rate_mbps``, ``p10_rate_mbps``, ``schools_full_demand``,
         ``schools_offline`` (fair rate 0), ``bottleneck`` (the largest group of the minimum
-        cut; ``"none (full demand)"`` when every school gets its demand), ``bottlenecks``
-        (every group with its Gbit/s), ``loaded_one_way_propagation_ms`` (mean over the
-        routed traffic), ``routed_gbps``. ``summary``: per (constellation, policy) the means
-        and worst cases of these over time. ``schools``: ``constellation``, ``policy``,
+        cut, equal ones joined by " + "; ``"none (full demand)"`` when every school gets its
+        demand), ``bottlenecks`` (every group with its Gbit/s),
+        ``loaded_one_way_propagation_ms`` (mean over the routed traffic, flow-weighted),
+        ``routed_gbps`` (what the min-cost routing sent: the carried traffic less the
+        rounding down to whole kbit/s). ``summary``: per (constellation, policy) the means
+        and worst cases of these over time (``bottleneck``: the most frequent, with
+        ``bottleneck_share`` of the steps; ``unloaded_one_way_propagation_ms``: the mean over
+        schools and steps). ``schools``: ``constellation``, ``policy``,
         ``t_s``, ``school``, ``demand_mbps``, ``fair_rate_mbps``, ``full_demand``,
         ``loaded_one_way_propagation_ms``, ``loaded_propagation_rtt_ms``,
         ``unloaded_one_way_propagation_ms``, ``unloaded_propagation_rtt_ms``.
