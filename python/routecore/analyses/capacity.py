@@ -201,7 +201,9 @@ def _solve_step(work: _CapacityWork, snap: Any, cname: str, p: int) -> tuple[Any
     unloaded = nan
     if work.latency:
         send = rates if work.fair_share else demand  # the fair rates are a maximum flow
-        unloaded, loaded, cost, value = _route_at_min_latency(net, integer_capacity(send))
+        unloaded, loaded, cost, value = _route_at_min_latency(
+            net, integer_capacity(send), is_flow=work.fair_share
+        )
         if value > 0:
             scal[3] = cost / value
             scal[4] = value / KBPS_PER_GBPS
@@ -209,7 +211,7 @@ def _solve_step(work: _CapacityWork, snap: Any, cname: str, p: int) -> tuple[Any
 
 
 def _route_at_min_latency(
-    net: StepNetwork, send_kbps: npt.NDArray[np.int64]
+    net: StepNetwork, send_kbps: npt.NDArray[np.int64], *, is_flow: bool
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, int]:
     """Route up to ``send_kbps`` per school at minimum total latency: per school the unloaded
     and the flow-weighted loaded one-way latency (ms), the total cost (kbit/s x ms) and the
@@ -218,7 +220,8 @@ def _route_at_min_latency(
     First every school on its own shortest path: when that load fits every capacity it is
     optimal (no flow can cost less than each unit on its shortest path) and no min-cost flow
     is needed; otherwise :func:`routecore.min_cost_flow` (min-cost max-flow, the demand edges
-    capped at ``send_kbps``)."""
+    capped at ``send_kbps``; ``is_flow``: the rates are known to be a flow, so their sum is
+    asked for first)."""
     caps = integer_capacity(net.capacity)
     tree = shortest_path_tree(net.graph, net.sinks, reverse=True, forbidden_edges=caps <= 0)
     dist = np.asarray(tree.length)[net.schools]
@@ -230,9 +233,20 @@ def _route_at_min_latency(
         return unloaded, loaded, float(send_kbps[reach] @ dist[reach]), int(send_kbps[reach].sum())
     first = np.flatnonzero(net.kind == EdgeKind.DEMAND)
     caps[first] = send_kbps[net.owner[first]]
+    # The rates are a flow, so their sum is feasible unless rounding to kbit/s took a unit
+    # off a cut; then the maximum flow (demand=None) is routed instead.
     routed = min_cost_flow(
-        net.graph, sources=net.super_source, sinks=net.sinks, capacity=caps, threads=1
+        net.graph,
+        sources=net.super_source,
+        sinks=net.sinks,
+        demand=int(send_kbps[reach].sum()) if is_flow else None,
+        capacity=caps,
+        threads=1,
     )
+    if routed.status == "infeasible":
+        routed = min_cost_flow(
+            net.graph, sources=net.super_source, sinks=net.sinks, capacity=caps, threads=1
+        )
     if routed.status != "optimal" or routed.value == 0:
         return unloaded, np.full(dist.size, np.nan), 0.0, 0
     cost = float(routed.cost)  # type: ignore[arg-type]
