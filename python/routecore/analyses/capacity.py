@@ -467,8 +467,8 @@ def school_capacity(
     >>> res = school_capacity(net, [cs.ONEWEB], [0.0], policies=("home",), fair_share=False,
     ...                       latency=False)
     >>> row = res.steps.iloc[0]
-    >>> bool(0 < row["carried_gbps"] <= row["demand_gbps"]), row["demand_gbps"]
-    (True, 40.0)
+    >>> float(row["demand_gbps"]), round(float(row["carried_gbps"]), 6), row["bottleneck"]
+    (40.0, 40.0, 'none (full demand)')
     """
     named = _named(constellations)
     times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))

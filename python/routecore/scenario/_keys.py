@@ -200,7 +200,7 @@ def check_keys(meta: Mapping[str, Any], file: str, lines: TomlLines | None) -> N
     ...
     routecore.errors.ScenarioError: scenario.toml, key 'variants.cut.remove_link': unknown key; \
 did you mean 'remove_links'? (allowed here: description, remove_nodes, remove_links, links, \
-add_nodes, add_links)
+add_nodes, add_links, capacity)
     """
     _unknown(meta, TOP_KEYS, (), file, lines)
     tables: tuple[tuple[str, Sequence[str]], ...] = (
