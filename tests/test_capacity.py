@@ -232,6 +232,9 @@ def test_ctrl_c_returns_partial_tables(small: Network) -> None:
         threads=1,
     )
     assert res.partial and 1 <= len(res.steps) // 2 < 3
+    done = res.steps.attrs["steps_done"]["oneweb"]
+    assert res.steps.attrs["partial"] and len(res.steps) == 2 * done
+    assert res.schools.attrs["times_done"]["oneweb"] == sorted(set(res.steps["t_s"]))
 
 
 # ------------------------------------------------------------------------- bad input

@@ -245,28 +245,35 @@ def bottleneck_labels(
     """The minimum cut in the planner's words: ``(label, Gbit/s of the cut)`` per group of cut
     edges, largest first; demand edges (schools that get their full demand) are left out."""
     cut = np.asarray(cut_edges, dtype=np.int64)
-    kind, owner, cap = net.kind[cut], net.owner[cut], net.capacity[cut]
+    cut = cut[net.kind[cut] != EdgeKind.DEMAND]
+    kind, owner, cap = net.kind[cut].astype(np.int64), net.owner[cut], net.capacity[cut]
     country = COUNTRY_NAMES.get(home_country or "", home_country or "the region")
     lo, hi = school_lon
-    groups: dict[str, float] = {}
-
-    def add(label: str, gbps: float) -> None:
-        groups[label] = groups.get(label, 0.0) + gbps
-
-    for k, o, c in zip(kind.tolist(), owner.tolist(), cap.tolist(), strict=True):
-        if k == EdgeKind.DEMAND:
-            continue
+    third = (hi - lo) / 3.0 or 1.0
+    # One key per group: the kind (feeders and antennas together), then what names the group
+    # (the region of a satellite's sub-point, the gateway, the ground link).
+    lon = net.sat_lon[np.where(kind == EdgeKind.SATELLITE, owner, 0)] if cut.size else owner
+    region = np.where(lon < lo + third, 0, np.where(lon > hi - third, 2, 1))
+    detail = np.select(
+        [kind == EdgeKind.SATELLITE, kind >= EdgeKind.FEEDER],
+        [region, owner],
+        0,
+    )
+    group = np.where(kind == EdgeKind.ANTENNAS, EdgeKind.FEEDER, kind)
+    keys, where = np.unique(np.stack([group, detail]), axis=1, return_inverse=True)
+    gbps = np.bincount(where.reshape(-1), weights=cap, minlength=keys.shape[1])
+    regions = ("west", "central", "east")
+    out = []
+    for (k, d), total in zip(keys.T.tolist(), gbps.tolist(), strict=True):
         if k == EdgeKind.USER_LINK:
-            add("school terminals' user links", c)
+            label = "school terminals' user links"
         elif k == EdgeKind.SATELLITE:
-            lon = float(net.sat_lon[o])
-            third = (hi - lo) / 3.0 or 1.0
-            region = "west" if lon < lo + third else ("east" if lon > hi - third else "central")
-            add(f"satellite user capacity over {region} {country}", c)
+            label = f"satellite user capacity over {regions[d]} {country}"
         elif k == EdgeKind.ISL:
-            add("laser links", c)
-        elif k in (EdgeKind.FEEDER, EdgeKind.ANTENNAS):
-            add(f"{gateway_names[o]} feeder links", c)
+            label = "laser links"
+        elif k == EdgeKind.FEEDER:
+            label = f"{gateway_names[d]} feeder links"
         else:
-            add(f"ground backhaul {link_ids[o]}", c)
-    return sorted(groups.items(), key=lambda item: (-item[1], item[0]))
+            label = f"ground backhaul {link_ids[d]}"
+        out.append((label, total))
+    return sorted(out, key=lambda item: (-item[1], item[0]))

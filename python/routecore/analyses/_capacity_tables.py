@@ -155,7 +155,9 @@ def capacity_tables(
     school_ids: npt.NDArray[Any],
     demand_gbps: npt.NDArray[np.float64],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``(summary, steps, schools)`` from the finished chunks of a capacity sweep."""
+    """``(summary, steps, schools)`` from the finished chunks of a capacity sweep; each with
+    the ``attrs`` of :func:`~routecore.analyses.school_connectivity`'s table (``partial``,
+    ``steps_done`` and ``times_done`` per constellation, ``steps_total``)."""
     n_p, n_s, n_t = len(policies), school_ids.size, times.size
     scal = {c: np.full((n_p, n_t, len(STEP_SCALARS)), np.nan) for c in named}
     arrays = {c: np.full((3, n_p, n_t, n_s), np.nan) for c in named}
@@ -206,6 +208,13 @@ def capacity_tables(
     steps_df = _frame(step_frames, STEP_COLUMNS)
     schools_df = _frame(school_frames, SCHOOL_COLUMNS)
     summary = pd.DataFrame(summary_rows, columns=list(SUMMARY_COLUMNS))
+    for frame in (summary, steps_df, schools_df):
+        frame.attrs.update(
+            partial=not run.complete,
+            steps_done={c: int(done[c].sum()) for c in named},
+            times_done={c: times[done[c]].tolist() for c in named},
+            steps_total=int(n_t),
+        )
     return summary, steps_df, schools_df
 
 

@@ -75,7 +75,9 @@ class SchoolCapacity:
     assumptions : tuple of str
         The capacity figures used and where they come from.
     partial : bool
-        ``True`` when Ctrl-C stopped the sweep (the tables cover the steps finished).
+        ``True`` when Ctrl-C stopped the sweep (the tables cover the steps finished; each
+        table's ``attrs`` say which: ``partial``, ``steps_done`` and ``times_done`` per
+        constellation, ``steps_total``, as :func:`~routecore.analyses.school_connectivity`).
     """
 
     summary: Any
@@ -500,8 +502,6 @@ def school_capacity(
         named, policies, times, run, where, ids[work.schools], work.demand_gbps
     )
     assumptions = _assumptions(network, named, settings, demand_mbps)
-    for frame in (summary, steps, per_school):
-        frame.attrs.update(partial=not run.complete, steps_total=int(times.size))
     return SchoolCapacity(summary, steps, per_school, assumptions, not run.complete)
 
 
