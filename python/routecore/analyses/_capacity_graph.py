@@ -23,6 +23,7 @@ internal edges.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from typing import Any
@@ -66,9 +67,10 @@ class EdgeKind(enum.IntEnum):
 class GroundPart:
     """The policy-dependent, time-independent part of the capacity network.
 
-    ``ground_*``: directed ground arcs (both directions of every allowed link); ``link`` the
-    scenario link row of each arc. ``demand_gbps`` per school (0 where the policy excludes the
-    school); ``gateway_ok`` per gateway; ``sinks`` the allowed exchanges' rows.
+    ``ground_*``: directed ground arcs (both directions of every link); ``link`` the scenario
+    link row of each arc, ``link_ok`` per link whether the policy allows it. ``demand_gbps``
+    per school (0 where the policy excludes the school); ``gateway_ok`` per gateway;
+    ``sinks`` the allowed exchanges' rows.
     """
 
     ground_src: npt.NDArray[np.int32]
@@ -79,6 +81,7 @@ class GroundPart:
     demand_gbps: npt.NDArray[np.float64]
     gateway_ok: npt.NDArray[np.bool_]
     sinks: npt.NDArray[np.int32]
+    link_ok: npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,6 +198,21 @@ def step_network(
     )
 
 
+def policy_view(base: StepNetwork, part: GroundPart) -> StepNetwork:
+    """``base`` (built with every policy's edges) under one policy: the same graph, with
+    capacity 0 on the ground links, feeders and school demands the policy does not allow, and
+    the policy's sinks. A zero-capacity edge carries no flow, so this equals removing them."""
+    cap = base.capacity.copy()
+    kind, owner = base.kind, base.owner
+    demand = kind == EdgeKind.DEMAND
+    cap[demand] = np.minimum(cap[demand], part.demand_gbps[owner[demand]])
+    feeder = kind == EdgeKind.FEEDER
+    cap[feeder] = np.where(part.gateway_ok[owner[feeder]], cap[feeder], 0.0)
+    ground = kind == EdgeKind.GROUND
+    cap[ground] = np.where(part.link_ok[owner[ground]], cap[ground], 0.0)
+    return dataclasses.replace(base, capacity=cap, sinks=part.sinks)
+
+
 def integer_capacity(capacity_gbps: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """Capacities in whole kbit/s, rounded down (:data:`KBPS_PER_GBPS`)."""
     return np.floor(capacity_gbps * KBPS_PER_GBPS + 1e-6).astype(np.int64)
@@ -243,9 +261,10 @@ def bottleneck_labels(
     school_lon: tuple[float, float],
 ) -> list[tuple[str, float]]:
     """The minimum cut in the planner's words: ``(label, Gbit/s of the cut)`` per group of cut
-    edges, largest first; demand edges (schools that get their full demand) are left out."""
+    edges, largest first; demand edges (schools that get their full demand) and edges the
+    policy closed (capacity 0) are left out."""
     cut = np.asarray(cut_edges, dtype=np.int64)
-    cut = cut[net.kind[cut] != EdgeKind.DEMAND]
+    cut = cut[(net.kind[cut] != EdgeKind.DEMAND) & (net.capacity[cut] > 0)]
     kind, owner, cap = net.kind[cut].astype(np.int64), net.owner[cut], net.capacity[cut]
     country = COUNTRY_NAMES.get(home_country or "", home_country or "the region")
     lo, hi = school_lon

@@ -25,6 +25,7 @@ read exactly as :func:`~routecore.analyses.school_connectivity` reads the law.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,7 @@ from ._capacity_graph import (
     bottleneck_labels,
     flow_weighted_latency,
     integer_capacity,
+    policy_view,
     step_network,
 )
 from ._capacity_tables import STEP_SCALARS, capacity_tables
@@ -109,7 +111,8 @@ class _CapacityWork(_SkyWork):
 def _policy_part(
     network: Network, policy: str, home: str | None, ixp: Any, schools: Any, demand: Any
 ) -> GroundPart:
-    """The ground arcs, school demands, allowed gateways and sinks of one policy."""
+    """The ground arcs (every link both ways; ``link_ok`` says which the policy allows),
+    school demands, allowed gateways and sinks of one policy."""
     country = network.column("nodes", "country")
     keep_in = _keep_in(policy, home)
     a, b = network.link_ends()
@@ -120,7 +123,7 @@ def _policy_part(
     )
     lat = network.column("links", "latency_ms").astype(np.float64)
     cap = network.column("links", "capacity_gbps").astype(np.float64)
-    rows = np.flatnonzero(ok)
+    rows = np.arange(a.size)
     kind = network.column("nodes", "kind")
     gateways = np.flatnonzero(kind == "gateway")
     gateway_ok = {
@@ -139,6 +142,7 @@ def _policy_part(
         np.where(school_ok, demand, 0.0),
         np.asarray(gateway_ok, dtype=bool),
         np.asarray(sinks, dtype=np.int32),
+        np.asarray(ok, dtype=bool),
     )
 
 
@@ -154,13 +158,21 @@ def _fair_rates(net: Any, demand: npt.NDArray[np.float64]) -> npt.NDArray[np.flo
     return rates
 
 
-def _network_at(work: _CapacityWork, snap: Any, cname: str, p: int) -> StepNetwork:
-    """The capacity network of one snapshot under policy ``p``."""
+def _network_at(work: _CapacityWork, snap: Any, cname: str) -> StepNetwork:
+    """The capacity network of one snapshot with every policy's edges (one graph per step:
+    :func:`policy_view` gives each policy its capacities)."""
     c = work.constellations[cname]
     feeder = np.where(np.isnan(work.feeder_gbps), c.feeder_capacity_gbps, work.feeder_gbps)
+    first = work.parts[0]
+    union = dataclasses.replace(
+        first,
+        demand_gbps=work.demand_gbps,
+        gateway_ok=np.ones(work.gateways.size, dtype=bool),
+        link_ok=np.ones(first.link_ok.size, dtype=bool),
+    )
     return step_network(
         snap,
-        work.parts[p],
+        union,
         num_nodes=work.num_nodes,
         schools=work.schools,
         gateways=work.gateways,
@@ -172,8 +184,9 @@ def _network_at(work: _CapacityWork, snap: Any, cname: str, p: int) -> StepNetwo
     )
 
 
-def _solve_step(work: _CapacityWork, snap: Any, cname: str, p: int) -> tuple[Any, ...]:
-    """Carried, fair rates, bottleneck and loaded / unloaded latency of one step and policy."""
+def _solve_step(work: _CapacityWork, base: StepNetwork, p: int) -> tuple[Any, ...]:
+    """Carried, fair rates, bottleneck and loaded / unloaded latency of one step and policy
+    (``base``: the step's network with every policy's edges)."""
     part = work.parts[p]
     n_s = work.schools.size
     scal = np.full(len(STEP_SCALARS), np.nan)
@@ -183,8 +196,8 @@ def _solve_step(work: _CapacityWork, snap: Any, cname: str, p: int) -> tuple[Any
     if part.sinks.size == 0:
         scal[1:3] = 0.0
         return scal, np.zeros(n_s), nan, nan, [("no internet exchange under this policy", 0.0)]
-    net = _network_at(work, snap, cname, p)
-    flow = max_flow(net.graph, net.super_source, net.sinks, threads=1)
+    net = policy_view(base, part)
+    flow = max_flow(net.graph, net.super_source, net.sinks, capacity=net.capacity, threads=1)
     scal[1] = float(flow.value)
     scal[2] = scal[1] / scal[0] if scal[0] > 0 else np.nan
     labels = bottleneck_labels(
@@ -261,8 +274,8 @@ def _capacity_chunk(work: _CapacityWork, chunk: tuple[str, npt.NDArray[np.float6
     builder = _prepared(work, cname)
     out = []
     for t in times.tolist():
-        snap = builder.build(t)
-        out.append([_solve_step(work, snap, cname, p) for p in range(len(work.parts))])
+        base = _network_at(work, builder.build(t), cname)
+        out.append([_solve_step(work, base, p) for p in range(len(work.parts))])
     return out
 
 
@@ -350,7 +363,9 @@ def capacity_network(
 
     For inspection and cross-checks: ``graph`` is a directed :class:`~routecore.Graph`
     (capacity in Gbit/s, weight = one-way propagation ms), ``kind`` the
-    :class:`~routecore.analyses._capacity_graph.EdgeKind` of each edge, ``super_source`` the
+    :class:`~routecore.analyses._capacity_graph.EdgeKind` of each edge, ``capacity`` the
+    policy's capacities (0 on the edges it forbids: one graph serves every policy of a step;
+    pass ``capacity=`` to the solvers), ``super_source`` the
     node whose edges carry the schools' demands, ``sinks`` the exchanges, ``schools`` the
     schools' nodes (= their scenario rows). The node layout is in ``_capacity_graph``.
 
@@ -360,7 +375,7 @@ def capacity_network(
     >>> from routecore import constellation as cs
     >>> from routecore.scenario import load_scenario
     >>> net = capacity_network(load_scenario("central-asia"), cs.ONEWEB, 0.0, policy="any")
-    >>> value = rc.max_flow(net.graph, net.super_source, net.sinks).value
+    >>> value = rc.max_flow(net.graph, net.super_source, net.sinks, capacity=net.capacity).value
     >>> round(value, 6)
     40.0
     """
@@ -377,9 +392,8 @@ def capacity_network(
         max_user_links=max_user_links,
         threads=task_threads(None, None),
     )
-    return _network_at(
-        work, _prepared(work, constellation.name).build(float(t_s)), constellation.name, 0
-    )
+    snap = _prepared(work, constellation.name).build(float(t_s))
+    return policy_view(_network_at(work, snap, constellation.name), work.parts[0])
 
 
 def school_capacity(
