@@ -14,7 +14,7 @@ import pytest
 import routecore as rc
 from routecore import analyses
 from routecore import constellation as cs
-from routecore.analyses._capacity_graph import EdgeKind, integer_capacity
+from routecore.analyses._capacity_graph import EdgeKind, flow_weighted_latency, integer_capacity
 from routecore.errors import ConstellationError, ScenarioError
 from routecore.scenario import Network, capacity_settings, with_terminals
 
@@ -327,3 +327,22 @@ def test_cli_capacity_json_and_csv(tmp_path, capsys: pytest.CaptureFixture[str])
     assert "unknown constellation 'nosuch'" in capsys.readouterr().err
     assert main(["capacity", "--steps", "1", "--demand-mbps", "-5"]) == 2
     assert "--demand-mbps must be a finite number >= 0" in capsys.readouterr().err
+
+
+def test_flow_weighted_latency_adds_up_to_the_flow_cost(small: Network) -> None:
+    """Per school, the flow-weighted latency times the school's flow sums to the min-cost
+    flow's total cost, and no school's figure beats its shortest path."""
+    tight = dataclasses.replace(cs.STARLINK_SHELL1, satellite_capacity_gbps=0.05)
+    net = analyses.capacity_network(small, tight, 60.0, policy="any")
+    caps = integer_capacity(net.capacity)
+    flow = rc.min_cost_flow(net.graph, sources=net.super_source, sinks=net.sinks, capacity=caps)
+    assert flow.status == "optimal" and flow.value > 0
+    per_school = flow_weighted_latency(net, flow.edge_flow)
+    demand = net.kind == EdgeKind.DEMAND
+    sent = np.zeros(net.schools.size)
+    sent[net.owner[demand]] = flow.edge_flow[demand]
+    assert np.nansum(per_school * sent) == pytest.approx(flow.cost, rel=1e-9)
+    dist = rc.nearest_source(net.graph, net.sinks, reverse=True, forbidden_edges=caps <= 0)[0]
+    served = sent > 0
+    assert (per_school[served] >= dist[net.schools][served] - 1e-9).all()
+    assert np.isnan(per_school[~served]).all()
