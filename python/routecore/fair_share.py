@@ -74,6 +74,10 @@ from .graph import Graph
 
 __all__ = ["FairShare", "max_min_fair"]
 
+POOL_SIZE = 256
+"""How many past minimum cuts a solve keeps as upper bounds for later levels (each costs one
+byte per source)."""
+
 Float64Array = npt.NDArray[np.float64]
 Int32Array = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
@@ -267,6 +271,7 @@ class _Filling:
         self.out_cap = out[src]  # c({i}): an upper bound on the rate of source i
         self.scale = max(float(self.out_cap.max(initial=0.0)), math.ulp(0.0))
         self.calls = 0
+        self.pool: list[tuple[float, BoolArray]] = []  # (c(X), sources in X) of past cuts
 
     def cut(self, source_cap: Float64Array) -> tuple[BoolArray, float]:
         """The minimum cut closest to the sinks with these source-edge capacities: its node
@@ -289,19 +294,27 @@ class _Filling:
         crossing = (a & ~b) if self.directed else (a != b)
         return np.flatnonzero(crossing).astype(np.int32)
 
-    def level(self, rates: Float64Array, frozen: BoolArray) -> tuple[float, BoolArray]:
-        """The next level ``lam*`` and a tight node set at it (possibly without sources when
-        every active source is capped by its demand)."""
+    def level(self, rates: Float64Array, frozen: BoolArray) -> tuple[float, BoolArray, BoolArray]:
+        """The next level ``lam*``, a tight node set at it and the sources of a tight set (the
+        sets may hold no source when every active source is capped by its demand)."""
         active = ~frozen
         d = self.demand
-        bounded = active & (d > self.out_cap)
         lam = float(d[active].max())
-        prev = np.zeros(self.super_source + 1, dtype=bool)
-        if bounded.any():
-            bound = float(self.out_cap[bounded].min())
-            if bound < lam:
-                lam = bound
-                prev[self.src[bounded & (self.out_cap == bound)]] = True
+        prev = np.zeros(self.super_source + 1, dtype=bool)  # the cut whose root is lam
+        prev_src = np.zeros(self.src.size, dtype=bool)  # its sources
+        bounded = active & (d > self.out_cap)
+        if bounded.any() and float(self.out_cap[bounded].min()) < lam:
+            lam = float(self.out_cap[bounded].min())
+            prev_src = bounded & (self.out_cap == lam)
+            prev[self.src[prev_src]] = True
+        # Every cut met before is still an upper bound with today's frozen rates: the next
+        # bottleneck is often one of them, and then the first max-flow confirms it.
+        self.pool = [(c_x, in_x) for c_x, in_x in self.pool if (in_x & active).any()]
+        for c_x, in_x in self.pool:
+            root = _water_level(d[in_x & active], c_x - float(rates[in_x & frozen].sum()))
+            if root < lam:
+                lam, prev_src = root, in_x
+                prev = np.zeros_like(prev)
         # Newton steps strictly decrease lam; in exact arithmetic each passes one cut for good,
         # so this bound is never met (it only keeps a float pathology from looping).
         for _ in range(4 * self.src.size + 16):
@@ -310,15 +323,20 @@ class _Filling:
             in_x = side[self.src]
             load = float(source_cap[in_x].sum())
             if c_x - load >= -FLOAT_TOLERANCE * max(c_x, load):
-                return lam, side | prev  # feasible: side is the largest tight set
-            budget = c_x - float(rates[in_x & frozen].sum())
-            root = _water_level(d[in_x & active], budget)
+                break  # feasible: side is the largest tight set
+            root = _water_level(d[in_x & active], c_x - float(rates[in_x & frozen].sum()))
             if not root < lam:  # no progress left but rounding: lam is the level
-                return lam, side | prev
-            lam, prev = root, side
-        raise RuntimeError(
-            "max_min_fair: Newton steps on minimum cuts did not converge; please report this input"
-        )
+                break
+            self.pool.append((c_x, in_x))
+            if len(self.pool) > POOL_SIZE:
+                del self.pool[0]
+            lam, prev, prev_src = root, side, in_x
+        else:
+            raise RuntimeError(
+                "max_min_fair: Newton steps on minimum cuts did not converge; please report "
+                "this input"
+            )
+        return lam, side | prev, in_x | prev_src
 
     def run(self) -> FairShare:
         k = self.src.size
@@ -328,13 +346,13 @@ class _Filling:
         levels: list[float] = []
         cuts: list[Int32Array] = []
         while not frozen.all():
-            lam, tight = self.level(rates, frozen)
+            lam, tight, tight_src = self.level(rates, frozen)
             active = ~frozen
             merge = bool(levels) and lam - levels[-1] <= FLOAT_TOLERANCE * self.scale
             if merge:
                 lam = levels[-1]
             capped = active & (self.demand <= lam)
-            stuck = active & ~capped & tight[self.src]
+            stuck = active & ~capped & tight_src
             if not (capped.any() or stuck.any()):  # never in exact arithmetic; rounding guard
                 stuck = active
             rates[capped] = self.demand[capped]
