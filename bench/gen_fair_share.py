@@ -2,11 +2,12 @@
 
 ``access``
     A satellite access network in the shape of the school capacity question (issue 12): ``k``
-    terminals each see 1 to 3 of ``s`` satellites (of the 4 nearest along a track) (user links of 200 units); a satellite is two
-    nodes joined by its user capacity (uniform in 200..2000, node splitting); each satellite
-    reaches 1 to 3 of ``g`` gateways (feeder links 500..4000); each gateway drains into the
-    internet exchange (the one sink) through its backhaul (5,000..20,000). Demand 100 per
-    terminal. Directed, integer capacities.
+    terminals each see 1 to 3 of the 4 satellites nearest them along a track (``s = k / 20``
+    satellites; user links of 200 units); a satellite is two nodes joined by its user capacity
+    (uniform in 200..2000, node splitting); each satellite reaches 1 to 3 of ``g = k / 200``
+    gateways (feeder links 500..4000); each gateway drains into the internet exchange (the one
+    sink) through its backhaul (5,000..20,000). Demand 100 per terminal. Directed, integer
+    capacities.
 ``grid``
     A ``rows x cols`` undirected grid with integer capacities 1..100, ``k`` sources at random
     cells and the last column as sinks; no demand cap.
