@@ -33,16 +33,21 @@ sets: no sink is reachable from it along edges with spare capacity) together wit
 gave ``lam*``. Several sources can freeze at one level (ties). One last max-flow with every
 source edge at its final rate gives :attr:`FairShare.edge_flow`.
 
-The initial bound of a level is ``min(max active demand, min c({i}) over active sources with
-d_i > c({i}))``, ``c({i})`` being the capacity of the edges leaving source ``i``.
+The initial bound of a level is the smallest of: the largest active demand; ``c({i})`` (the
+capacity of the edges leaving source ``i``) over the active sources with ``d_i > c({i})``; and the
+root of every minimum cut met at earlier levels (up to :data:`POOL_SIZE` of them), recomputed
+with today's frozen rates. Each is an upper bound, and the next bottleneck is often one of the
+earlier cuts, which the first max-flow of the level then confirms.
 
 Complexity
 ----------
-``L <= k`` levels, each a few max-flows on the graph plus ``k`` source edges (Newton converges
-in at most about ``k`` steps in exact arithmetic, in 2 to 4 in practice; :attr:`FairShare.
-max_flow_calls` says how many ran), and ``O(m + k log k)`` numpy work per max-flow. No Python
-loop runs over edges or nodes; the loop is over levels and Newton steps. The graph with the
-super source is built once per call.
+``L <= k`` levels, each a few max-flows on the graph plus ``k`` source edges: Newton ends after
+finitely many steps (a cut, once passed, never returns; without demand caps the number of active
+sources in the cut falls at each step, so at most ``k + 1``), and with the earlier cuts as bounds
+a level costs about 2 max-flows on our benchmarks (:attr:`FairShare.max_flow_calls` says how many
+ran). Around each max-flow, ``O(m + k log k)`` numpy work; no Python loop runs over edges or
+nodes, only over levels, Newton steps and kept cuts. The graph with the super source is built
+once per call.
 
 Capacities and tolerance
 ------------------------
@@ -75,8 +80,8 @@ from .graph import Graph
 __all__ = ["FairShare", "max_min_fair"]
 
 POOL_SIZE = 256
-"""How many past minimum cuts a solve keeps as upper bounds for later levels (each costs one
-byte per source)."""
+"""How many past minimum cuts a solve keeps as upper bounds for later levels (each costs eight
+bytes per source of the cut still growing)."""
 
 Float64Array = npt.NDArray[np.float64]
 Int32Array = npt.NDArray[np.int32]
@@ -271,7 +276,7 @@ class _Filling:
         self.out_cap = out[src]  # c({i}): an upper bound on the rate of source i
         self.scale = max(float(self.out_cap.max(initial=0.0)), math.ulp(0.0))
         self.calls = 0
-        self.pool: list[tuple[float, BoolArray]] = []  # (c(X), sources in X) of past cuts
+        self.pool: list[tuple[float, npt.NDArray[np.intp]]] = []  # past cuts, see level()
 
     def cut(self, source_cap: Float64Array) -> tuple[BoolArray, float]:
         """The minimum cut closest to the sinks with these source-edge capacities: its node
@@ -308,13 +313,23 @@ class _Filling:
             prev_src = bounded & (self.out_cap == lam)
             prev[self.src[prev_src]] = True
         # Every cut met before is still an upper bound with today's frozen rates: the next
-        # bottleneck is often one of them, and then the first max-flow confirms it.
-        self.pool = [(c_x, in_x) for c_x, in_x in self.pool if (in_x & active).any()]
-        for c_x, in_x in self.pool:
-            root = _water_level(d[in_x & active], c_x - float(rates[in_x & frozen].sum()))
-            if root < lam:
-                lam, prev_src = root, in_x
-                prev = np.zeros_like(prev)
+        # bottleneck is often one of them, and then the first max-flow confirms it. A cut is
+        # kept as (budget, active members): c(X) less the frozen rates in X, and the sources of
+        # X still growing, so updating it costs only its members.
+        kept: list[tuple[float, npt.NDArray[np.intp]]] = []
+        for budget, members in self.pool:
+            done = frozen[members]
+            budget -= float(rates[members[done]].sum())
+            members = members[~done]
+            if members.size:
+                kept.append((budget, members))
+                root = _water_level(d[members], budget)
+                if root < lam:
+                    lam = root
+                    prev_src = np.zeros_like(prev_src)
+                    prev_src[members] = True
+                    prev = np.zeros_like(prev)
+        self.pool = kept
         # Newton steps strictly decrease lam; in exact arithmetic each passes one cut for good,
         # so this bound is never met (it only keeps a float pathology from looping).
         for _ in range(4 * self.src.size + 16):
@@ -324,10 +339,11 @@ class _Filling:
             load = float(source_cap[in_x].sum())
             if c_x - load >= -FLOAT_TOLERANCE * max(c_x, load):
                 break  # feasible: side is the largest tight set
-            root = _water_level(d[in_x & active], c_x - float(rates[in_x & frozen].sum()))
+            budget = c_x - float(rates[in_x & frozen].sum())
+            root = _water_level(d[in_x & active], budget)
             if not root < lam:  # no progress left but rounding: lam is the level
                 break
-            self.pool.append((c_x, in_x))
+            self.pool.append((budget, np.flatnonzero(in_x & active)))
             if len(self.pool) > POOL_SIZE:
                 del self.pool[0]
             lam, prev, prev_src = root, side, in_x
