@@ -186,3 +186,17 @@ def test_bad_capacities_and_threads() -> None:
         rc.max_min_fair(g, [0], 2, capacity=[1, 1], threads=0)
     with pytest.raises(rc.GraphError, match=r"graph must be a routecore\.Graph"):
         rc.max_min_fair("graph", [0], 2)  # type: ignore[arg-type]
+
+
+def test_scalar_source_read_only_input_and_threads() -> None:
+    g = star()
+    one = rc.max_min_fair(g, 1, 4)
+    assert one.rates.tolist() == [4.0] and one.level_cut_edges[0].tolist() == [1]
+    ids = np.array([0, 1, 2], dtype=np.uint16)
+    demand = np.array([3, 3, 1], dtype=np.int64)
+    ids.setflags(write=False)
+    demand.setflags(write=False)
+    a = rc.max_min_fair(g, ids, np.array([4]), demand, threads=1)
+    b = rc.max_min_fair(g, ids, np.array([4]), demand, threads=2)
+    assert a.rates.tolist() == b.rates.tolist() == [1.0, 3.0, 1.0]
+    assert a.full_demand.tolist() == [False, True, True]
