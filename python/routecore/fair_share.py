@@ -74,7 +74,7 @@ import numpy.typing as npt
 from ._validation import check_flow_size, check_graph, edge_values, thread_count
 from ._validation._fair import fair_share_terminals, rate_caps
 from .errors import GraphError
-from .flow import FLOAT_TOLERANCE, max_flow, min_cut
+from .flow import FLOAT_TOLERANCE, FlowResult, MinCut, max_flow, min_cut
 from .graph import Graph
 
 __all__ = ["FairShare", "max_min_fair"]
@@ -276,19 +276,26 @@ class _Filling:
         self.out_cap = out[src]  # c({i}): an upper bound on the rate of source i
         self.scale = max(float(self.out_cap.max(initial=0.0)), math.ulp(0.0))
         self.calls = 0
+        self.flow: tuple[Float64Array, npt.NDArray[Any]] | None = None  # last max_flow's
         self.pool: list[tuple[float, npt.NDArray[np.intp]]] = []  # past cuts, see level()
 
-    def cut(self, source_cap: Float64Array) -> tuple[BoolArray, float]:
-        """The minimum cut closest to the sinks with these source-edge capacities: its node
-        side (super source included) and ``c(X)``, its capacity over graph edges only."""
+    def cut(self, source_cap: Float64Array, *, with_flow: bool) -> tuple[BoolArray, float]:
+        """A minimum cut with these source-edge capacities: its node side (super source
+        included) and ``c(X)``, its capacity over graph edges only. Without ``with_flow`` the
+        cut closest to the sinks (no flow read back); with it the cut closest to the sources,
+        and the flow is kept in :attr:`flow` for :meth:`run` to reuse."""
         m = self.cap.size
-        found = min_cut(
-            self.aug,
-            self.super_source,
-            self.sinks,
-            capacity=np.concatenate((self.cap, source_cap)),
-            threads=self.threads,
-        )
+        capacity = np.concatenate((self.cap, source_cap))
+        found: FlowResult | MinCut
+        if with_flow:
+            found = max_flow(
+                self.aug, self.super_source, self.sinks, capacity=capacity, threads=self.threads
+            )
+            self.flow = (source_cap, found.edge_flow)
+        else:
+            found = min_cut(
+                self.aug, self.super_source, self.sinks, capacity=capacity, threads=self.threads
+            )
         self.calls += 1
         edges = found.cut_edges[found.cut_edges < m]
         return found.source_side, float(self.cap[edges].sum())
@@ -304,7 +311,7 @@ class _Filling:
         sets may hold no source when every active source is capped by its demand)."""
         active = ~frozen
         d = self.demand
-        lam = float(d[active].max())
+        top = lam = float(d[active].max())
         prev = np.zeros(self.super_source + 1, dtype=bool)  # the cut whose root is lam
         prev_src = np.zeros(self.src.size, dtype=bool)  # its sources
         bounded = active & (d > self.out_cap)
@@ -334,11 +341,14 @@ class _Filling:
         # so this bound is never met (it only keeps a float pathology from looping).
         for _ in range(4 * self.src.size + 16):
             source_cap = np.where(active, np.minimum(lam, d), rates)
-            side, c_x = self.cut(source_cap)
+            # At lam = the largest demand a feasible answer freezes every active source at its
+            # demand: ask for the flow too, which run() then reuses as the final one.
+            side, c_x = self.cut(source_cap, with_flow=lam >= top)
             in_x = side[self.src]
             load = float(source_cap[in_x].sum())
             if c_x - load >= -FLOAT_TOLERANCE * max(c_x, load):
-                break  # feasible: side is the largest tight set
+                break  # feasible: side is the largest tight set (or all are capped)
+            self.flow = None  # it does not realise these rates
             budget = c_x - float(rates[in_x & frozen].sum())
             root = _water_level(d[in_x & active], budget)
             if not root < lam:  # no progress left but rounding: lam is the level
@@ -382,15 +392,10 @@ class _Filling:
                     levels.append(lam)
                     cuts.append(edges)
                 level_of[stuck] = len(levels) - 1
-        flow = max_flow(
-            self.aug,
-            self.super_source,
-            self.sinks,
-            capacity=np.concatenate((self.cap, rates)),
-            threads=self.threads,
-        )
-        self.calls += 1
-        edge_flow = np.asarray(flow.edge_flow[: self.cap.size], dtype=np.float64)
+        if self.flow is None or not np.array_equal(self.flow[0], rates):
+            self.cut(rates, with_flow=True)
+        assert self.flow is not None
+        edge_flow = np.asarray(self.flow[1][: self.cap.size], dtype=np.float64)
         return FairShare(
             rates=rates,
             total=float(rates.sum()),
