@@ -14,7 +14,13 @@ from hypothesis import given, settings
 import routecore as rc
 from routecore.fair_share import FairShare
 
-from .oracles import exact_fair_rates, flow_value, highs_fair_rates, residual_closure
+from .oracles import (
+    capped_flow_value,
+    exact_fair_rates,
+    flow_value,
+    highs_fair_rates,
+    residual_closure,
+)
 from .strategies import FairProblem, fair_problems
 
 
@@ -69,8 +75,11 @@ def check_certificate(p: FairProblem, fair: FairShare) -> None:
         reach = residual_closure(fp, f, int(ids[i]), tol=tol)
         assert not reach[is_sink].any(), f"source {i} can still reach a sink"
         assert np.all(rates[reach[ids]] <= rates[i] + tol), f"source {i} could take from another"
-    # Total at most the maximum flow from the same sources (networkx).
+    # Total at most the maximum flow from the same sources (networkx), and equal to it with
+    # each source's supply capped at its demand: a max-min fair allocation is a maximal flow.
     assert fair.total <= flow_value(fp, fp.capacity, ids, fp.sink_ids) + tol
+    capped = capped_flow_value(fp, demand)
+    assert fair.total == pytest.approx(capped, rel=1e-9, abs=tol)
 
 
 @given(fair_problems())
