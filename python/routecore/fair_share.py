@@ -98,7 +98,8 @@ class FairShare:
         The rate of each source (in ``sources`` order), the lexicographically max-min fair
         allocation: ``0 <= rates[i] <= demand[i]``.
     total : float
-        ``rates.sum()``: the traffic carried under fair sharing (at most the maximum flow).
+        ``rates.sum()``: the traffic carried under fair sharing. A max-min fair allocation is a
+        maximal flow: this equals the maximum flow with each source fed at most its demand.
     guaranteed : float
         ``rates.min()``: the rate every source gets at least.
     levels : ndarray of float64, shape (L,)
@@ -115,13 +116,13 @@ class FairShare:
         Ids (ascending) of the edges leaving the tight node set of each level (the sources it
         froze, and those frozen before it in that set). Every flow that realises ``rates``
         saturates them (and carries nothing into the set on directed edges): they are the
-        bottleneck links of that level. A level's set contains the earlier levels' sets it
-        touches, so their edges may repeat.
+        bottleneck links of that level. A level's set may contain earlier levels' sets, so
+        their edges may repeat.
     full_demand : ndarray of bool, shape (k,)
         ``level_of == -1``: the sources that get all they ask for.
     max_flow_calls : int
-        How many max-flow / min-cut solves ran (Newton steps over all levels, plus one for
-        ``edge_flow``).
+        How many max-flow / min-cut solves ran: Newton steps over all levels, plus one for
+        ``edge_flow`` unless the last step's flow already realises the rates.
     """
 
     rates: Float64Array
