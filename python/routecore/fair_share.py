@@ -33,16 +33,21 @@ sets: no sink is reachable from it along edges with spare capacity) together wit
 gave ``lam*``. Several sources can freeze at one level (ties). One last max-flow with every
 source edge at its final rate gives :attr:`FairShare.edge_flow`.
 
-The initial bound of a level is ``min(max active demand, min c({i}) over active sources with
-d_i > c({i}))``, ``c({i})`` being the capacity of the edges leaving source ``i``.
+The initial bound of a level is the smallest of: the largest active demand; ``c({i})`` (the
+capacity of the edges leaving source ``i``) over the active sources with ``d_i > c({i})``; and the
+root of every minimum cut met at earlier levels (up to :data:`POOL_SIZE` of them), recomputed
+with today's frozen rates. Each is an upper bound, and the next bottleneck is often one of the
+earlier cuts, which the first max-flow of the level then confirms.
 
 Complexity
 ----------
-``L <= k`` levels, each a few max-flows on the graph plus ``k`` source edges (Newton converges
-in at most about ``k`` steps in exact arithmetic, in 2 to 4 in practice; :attr:`FairShare.
-max_flow_calls` says how many ran), and ``O(m + k log k)`` numpy work per max-flow. No Python
-loop runs over edges or nodes; the loop is over levels and Newton steps. The graph with the
-super source is built once per call.
+``L <= k`` levels, each a few max-flows on the graph plus ``k`` source edges: Newton ends after
+finitely many steps (a cut, once passed, never returns; without demand caps the number of active
+sources in the cut falls at each step, so at most ``k + 1``), and with the earlier cuts as bounds
+a level costs about 2 max-flows on our benchmarks (:attr:`FairShare.max_flow_calls` says how many
+ran). Around each max-flow, ``O(m + k log k)`` numpy work; no Python loop runs over edges or
+nodes, only over levels, Newton steps and kept cuts. The graph with the super source is built
+once per call.
 
 Capacities and tolerance
 ------------------------
@@ -69,10 +74,14 @@ import numpy.typing as npt
 from ._validation import check_flow_size, check_graph, edge_values, thread_count
 from ._validation._fair import fair_share_terminals, rate_caps
 from .errors import GraphError
-from .flow import FLOAT_TOLERANCE, max_flow, min_cut
+from .flow import FLOAT_TOLERANCE, FlowResult, MinCut, max_flow, min_cut
 from .graph import Graph
 
 __all__ = ["FairShare", "max_min_fair"]
+
+POOL_SIZE = 256
+"""How many past minimum cuts a solve keeps as upper bounds for later levels (each costs eight
+bytes per source of the cut still growing)."""
 
 Float64Array = npt.NDArray[np.float64]
 Int32Array = npt.NDArray[np.int32]
@@ -89,7 +98,8 @@ class FairShare:
         The rate of each source (in ``sources`` order), the lexicographically max-min fair
         allocation: ``0 <= rates[i] <= demand[i]``.
     total : float
-        ``rates.sum()``: the traffic carried under fair sharing (at most the maximum flow).
+        ``rates.sum()``: the traffic carried under fair sharing. A max-min fair allocation is a
+        maximal flow: this equals the maximum flow with each source fed at most its demand.
     guaranteed : float
         ``rates.min()``: the rate every source gets at least.
     levels : ndarray of float64, shape (L,)
@@ -106,13 +116,13 @@ class FairShare:
         Ids (ascending) of the edges leaving the tight node set of each level (the sources it
         froze, and those frozen before it in that set). Every flow that realises ``rates``
         saturates them (and carries nothing into the set on directed edges): they are the
-        bottleneck links of that level. A level's set contains the earlier levels' sets it
-        touches, so their edges may repeat.
+        bottleneck links of that level. A level's set may contain earlier levels' sets, so
+        their edges may repeat.
     full_demand : ndarray of bool, shape (k,)
         ``level_of == -1``: the sources that get all they ask for.
     max_flow_calls : int
-        How many max-flow / min-cut solves ran (Newton steps over all levels, plus one for
-        ``edge_flow``).
+        How many max-flow / min-cut solves ran: Newton steps over all levels, plus one for
+        ``edge_flow`` unless the last step's flow already realises the rates.
     """
 
     rates: Float64Array
@@ -267,18 +277,26 @@ class _Filling:
         self.out_cap = out[src]  # c({i}): an upper bound on the rate of source i
         self.scale = max(float(self.out_cap.max(initial=0.0)), math.ulp(0.0))
         self.calls = 0
+        self.flow: tuple[Float64Array, npt.NDArray[Any]] | None = None  # last max_flow's
+        self.pool: list[tuple[float, npt.NDArray[np.intp]]] = []  # past cuts, see level()
 
-    def cut(self, source_cap: Float64Array) -> tuple[BoolArray, float]:
-        """The minimum cut closest to the sinks with these source-edge capacities: its node
-        side (super source included) and ``c(X)``, its capacity over graph edges only."""
+    def cut(self, source_cap: Float64Array, *, with_flow: bool) -> tuple[BoolArray, float]:
+        """A minimum cut with these source-edge capacities: its node side (super source
+        included) and ``c(X)``, its capacity over graph edges only. Without ``with_flow`` the
+        cut closest to the sinks (no flow read back); with it the cut closest to the sources,
+        and the flow is kept in :attr:`flow` for :meth:`run` to reuse."""
         m = self.cap.size
-        found = min_cut(
-            self.aug,
-            self.super_source,
-            self.sinks,
-            capacity=np.concatenate((self.cap, source_cap)),
-            threads=self.threads,
-        )
+        capacity = np.concatenate((self.cap, source_cap))
+        found: FlowResult | MinCut
+        if with_flow:
+            found = max_flow(
+                self.aug, self.super_source, self.sinks, capacity=capacity, threads=self.threads
+            )
+            self.flow = (source_cap, found.edge_flow)
+        else:
+            found = min_cut(
+                self.aug, self.super_source, self.sinks, capacity=capacity, threads=self.threads
+            )
         self.calls += 1
         edges = found.cut_edges[found.cut_edges < m]
         return found.source_side, float(self.cap[edges].sum())
@@ -289,36 +307,63 @@ class _Filling:
         crossing = (a & ~b) if self.directed else (a != b)
         return np.flatnonzero(crossing).astype(np.int32)
 
-    def level(self, rates: Float64Array, frozen: BoolArray) -> tuple[float, BoolArray]:
-        """The next level ``lam*`` and a tight node set at it (possibly without sources when
-        every active source is capped by its demand)."""
+    def level(self, rates: Float64Array, frozen: BoolArray) -> tuple[float, BoolArray, BoolArray]:
+        """The next level ``lam*``, a tight node set at it and the sources of a tight set (the
+        sets may hold no source when every active source is capped by its demand)."""
         active = ~frozen
         d = self.demand
+        top = lam = float(d[active].max())
+        prev = np.zeros(self.super_source + 1, dtype=bool)  # the cut whose root is lam
+        prev_src = np.zeros(self.src.size, dtype=bool)  # its sources
         bounded = active & (d > self.out_cap)
-        lam = float(d[active].max())
-        prev = np.zeros(self.super_source + 1, dtype=bool)
-        if bounded.any():
-            bound = float(self.out_cap[bounded].min())
-            if bound < lam:
-                lam = bound
-                prev[self.src[bounded & (self.out_cap == bound)]] = True
+        if bounded.any() and float(self.out_cap[bounded].min()) < lam:
+            lam = float(self.out_cap[bounded].min())
+            prev_src = bounded & (self.out_cap == lam)
+            prev[self.src[prev_src]] = True
+        # Every cut met before is still an upper bound with today's frozen rates: the next
+        # bottleneck is often one of them, and then the first max-flow confirms it. A cut is
+        # kept as (budget, active members): c(X) less the frozen rates in X, and the sources of
+        # X still growing, so updating it costs only its members.
+        kept: list[tuple[float, npt.NDArray[np.intp]]] = []
+        for budget, members in self.pool:
+            done = frozen[members]
+            budget -= float(rates[members[done]].sum())
+            members = members[~done]
+            if members.size:
+                kept.append((budget, members))
+                root = _water_level(d[members], budget)
+                if root < lam:
+                    lam = root
+                    prev_src = np.zeros_like(prev_src)
+                    prev_src[members] = True
+                    prev = np.zeros_like(prev)
+        self.pool = kept
         # Newton steps strictly decrease lam; in exact arithmetic each passes one cut for good,
         # so this bound is never met (it only keeps a float pathology from looping).
         for _ in range(4 * self.src.size + 16):
             source_cap = np.where(active, np.minimum(lam, d), rates)
-            side, c_x = self.cut(source_cap)
+            # At lam = the largest demand a feasible answer freezes every active source at its
+            # demand: ask for the flow too, which run() then reuses as the final one.
+            side, c_x = self.cut(source_cap, with_flow=lam >= top)
             in_x = side[self.src]
             load = float(source_cap[in_x].sum())
             if c_x - load >= -FLOAT_TOLERANCE * max(c_x, load):
-                return lam, side | prev  # feasible: side is the largest tight set
+                break  # feasible: side is the largest tight set (or all are capped)
+            self.flow = None  # it does not realise these rates
             budget = c_x - float(rates[in_x & frozen].sum())
             root = _water_level(d[in_x & active], budget)
             if not root < lam:  # no progress left but rounding: lam is the level
-                return lam, side | prev
-            lam, prev = root, side
-        raise RuntimeError(
-            "max_min_fair: Newton steps on minimum cuts did not converge; please report this input"
-        )
+                break
+            self.pool.append((budget, np.flatnonzero(in_x & active)))
+            if len(self.pool) > POOL_SIZE:
+                del self.pool[0]
+            lam, prev, prev_src = root, side, in_x
+        else:
+            raise RuntimeError(
+                "max_min_fair: Newton steps on minimum cuts did not converge; please report "
+                "this input"
+            )
+        return lam, side | prev, in_x | prev_src
 
     def run(self) -> FairShare:
         k = self.src.size
@@ -328,13 +373,13 @@ class _Filling:
         levels: list[float] = []
         cuts: list[Int32Array] = []
         while not frozen.all():
-            lam, tight = self.level(rates, frozen)
+            lam, tight, tight_src = self.level(rates, frozen)
             active = ~frozen
             merge = bool(levels) and lam - levels[-1] <= FLOAT_TOLERANCE * self.scale
             if merge:
                 lam = levels[-1]
             capped = active & (self.demand <= lam)
-            stuck = active & ~capped & tight[self.src]
+            stuck = active & ~capped & tight_src
             if not (capped.any() or stuck.any()):  # never in exact arithmetic; rounding guard
                 stuck = active
             rates[capped] = self.demand[capped]
@@ -348,15 +393,10 @@ class _Filling:
                     levels.append(lam)
                     cuts.append(edges)
                 level_of[stuck] = len(levels) - 1
-        flow = max_flow(
-            self.aug,
-            self.super_source,
-            self.sinks,
-            capacity=np.concatenate((self.cap, rates)),
-            threads=self.threads,
-        )
-        self.calls += 1
-        edge_flow = np.asarray(flow.edge_flow[: self.cap.size], dtype=np.float64)
+        if self.flow is None or not np.array_equal(self.flow[0], rates):
+            self.cut(rates, with_flow=True)
+        assert self.flow is not None
+        edge_flow = np.asarray(self.flow[1][: self.cap.size], dtype=np.float64)
         return FairShare(
             rates=rates,
             total=float(rates.sum()),
