@@ -224,3 +224,37 @@ def mcf_problems(
     if balanced is False or (balanced is None and draw(st.integers(0, 9)) == 0):
         supply[draw(nodes)] += draw(st.integers(1, 3))
     return McfProblem(n, src, dst, capacity, cost, supply, directed)
+
+
+# ------------------------------------------------------------ max-min fair share (issue 12)
+@dataclass(frozen=True)
+class FairProblem:
+    """A max-flow problem whose sources each want a rate: ``demand`` is one number for all
+    (``inf``: no cap) or one per source, integers or ``inf``."""
+
+    flow: FlowProblem
+    demand: float | np.ndarray
+
+    @property
+    def demand_per_source(self) -> np.ndarray:
+        return np.broadcast_to(
+            np.asarray(self.demand, dtype=np.float64), self.flow.source_ids.shape
+        )
+
+
+@st.composite
+def fair_problems(
+    draw: st.DrawFn, *, capacities: str = "small", max_sources: int = 4, max_nodes: int = 10
+) -> FairProblem:
+    """Small fair-share problems: up to ``max_sources`` sources, sinks, zero capacities,
+    parallel edges, self-loops, disconnected sources, demands from 0 to unbounded."""
+    p = draw(
+        flow_problems(
+            max_nodes=max_nodes, max_edges=30, capacities=capacities, max_terminals=max_sources
+        )
+    )
+    one = st.just(float("inf")) | st.integers(0, 60).map(float)
+    if draw(st.booleans()):
+        return FairProblem(p, draw(one))
+    k = p.source_ids.size
+    return FairProblem(p, np.array(draw(st.lists(one, min_size=k, max_size=k)), dtype=np.float64))

@@ -129,3 +129,25 @@ def test_demo_on_a_dask_scheduler_address_equals_the_local_demo(
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         assert main(["demo", "--steps", "1", "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+
+
+def test_school_capacity_on_dask_and_a_process_pool_equals_the_local_run(
+    small_net: Network, client: Client, pool: ProcessPoolExecutor
+) -> None:
+    """issue 12: the capacity sweep runs where the other sweeps run, with identical tables."""
+    from routecore.analyses import school_capacity
+
+    times = TIMES[:3]
+    local = school_capacity(small_net, SYSTEMS, times, policies=("home", "any", "abroad"))
+    with get_task_stream(client) as stream:
+        remote = school_capacity(
+            small_net, SYSTEMS, times, policies=("home", "any", "abroad"), executor=client
+        )
+    assert _ran_on_the_cluster(stream) == {"_capacity_chunk"}
+    pooled = school_capacity(
+        small_net, SYSTEMS, times, policies=("home", "any", "abroad"), executor=pool
+    )
+    for other in (remote, pooled):
+        for name in ("summary", "steps", "schools"):
+            pd.testing.assert_frame_equal(getattr(other, name), getattr(local, name))
+        assert not other.partial

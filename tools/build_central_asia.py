@@ -47,6 +47,9 @@ TCFO_RESERVE_GBPS = 400_000.0  # [ASSUMED] as the main cable (A20); not sourced
 SCHOOL_COUNT = 2000
 SCHOOL_SEED = 20240829  # the date of Order No. 529 that allowed the school pilot
 SCHOOL_CLEARANCE_KM = 30.0  # assumption A16
+SCHOOL_DEMAND_MBPS = 20.0  # kz-school-norm, assumption A24
+GATEWAY_ANTENNAS = 8  # assumptions A22 (Kokterek) and A23 (the others)
+GATEWAY_ANTENNA_CASES = (4, 16)  # A22: Kokterek's count is unpublished, sensitivity variants
 
 SOURCES: list[dict[str, str]] = [
     {
@@ -149,6 +152,25 @@ SOURCES: list[dict[str, str]] = [
         "title": "Order No. 529 of 2024-08-29, rules for non-geostationary satellite networks "
         "(2,000-school Starlink pilot)",
         "url": "https://cis-legislation.com/document.fwx?rgn=161841",
+    },
+    {
+        "id": "kz-school-norm",
+        "title": "Ministry of Enlightenment via inform.kz (2024): a 400-place school gets at "
+        "least 20 Mbit/s, plus 1 Mbit/s per 20 pupils above 400 (the ITU/UN 2030 target is "
+        "also 20 Mbit/s per school: Giga session, WSIS 2023)",
+        "url": "https://www.inform.kz",
+    },
+    {
+        "id": "fcc-starlink-gateways-2020",
+        "title": "FCC STA for six US Starlink gateways (2020): 8 antennas of 1.5 m per site "
+        "(reported by ibmwl.com); a 2023 blanket licence allows up to 40 antennas per site",
+        "url": "https://www.fcc.gov",
+    },
+    {
+        "id": "fcc-oneweb-talkeetna",
+        "title": "FCC SES-LIC-20180604-01082 (2018): OneWeb Talkeetna, Alaska gateway with 26 "
+        "Ka-band antennas of 3.5 m",
+        "url": "https://www.fcc.gov",
     },
 ]
 
@@ -585,6 +607,32 @@ ASSUMPTIONS: list[dict[str, str]] = [
         "'one failed backbone link cuts off the route avoiding Russia' and a minimum cut on "
         "backbone links follow from this drawing and the capacity assumption A12.",
     },
+    {
+        "id": "A22",
+        "subject": "Kokterek gateway antennas",
+        "value": f"{GATEWAY_ANTENNAS} antennas (variants kokterek-4-antennas and "
+        "kokterek-16-antennas: 4 and 16)",
+        "basis": "[UNCERTAIN] No antenna count or capacity is published for Kokterek "
+        "(astanatimes-2024). 8 is a 2020 Starlink site (fcc-starlink-gateways-2020); OneWeb's "
+        "Talkeetna has 26 (fcc-oneweb-talkeetna). One antenna tracks one satellite, so a "
+        "gateway carries at most antennas x one feeder link of the system; 4 and 16 are the "
+        "sensitivity cases the fact sheet asks for.",
+    },
+    {
+        "id": "A23",
+        "subject": "Antennas of the other gateways (Akkol; the hypothetical Baku and Tbilisi)",
+        "value": f"{GATEWAY_ANTENNAS} antennas each",
+        "basis": "[ASSUMED] Not published; the same figure as A22 so that no site is favoured.",
+    },
+    {
+        "id": "A24",
+        "subject": "School demand",
+        "value": f"{SCHOOL_DEMAND_MBPS:g} Mbit/s per school",
+        "basis": "[ASSUMED] Every school at the Kazakh norm for a 400-place school "
+        "(kz-school-norm): schools are not sized (A16), so the per-pupil increment is not "
+        "applied. A terminals.csv "
+        "demand_mbps column overrides it per school.",
+    },
 ]
 
 
@@ -706,6 +754,14 @@ def _meta() -> dict[str, Any]:
             "transit_sinks": ["frankfurt", "istanbul"],
             "avoid_countries": ["RU"],
         },
+        "capacity": {
+            "school_demand_mbps": SCHOOL_DEMAND_MBPS,
+            "source": "kz-school-norm;A24",
+            "gateways": {
+                gid: {"antennas": GATEWAY_ANTENNAS, "source": "A22" if gid == "kokterek" else "A23"}
+                for gid in ("kokterek", "akkol", "baku-gw", "tbilisi-gw")
+            },
+        },
         "variants": {
             "tcfo-4tbps": {
                 "description": "Trans-Caspian cable at the low design bound, 4 Tbit/s "
@@ -749,6 +805,14 @@ def _meta() -> dict[str, Any]:
                 "description": "Without the northern route: the Kazakhstan-Russia crossings "
                 "removed",
                 "remove_links": ["aktobe-samara", "atyrau-astrakhan", "astana-chelyabinsk"],
+            },
+            **{
+                f"kokterek-{n}-antennas": {
+                    "description": f"Kokterek gateway with {n} antennas instead of "
+                    f"{GATEWAY_ANTENNAS} (no count is published; A22)",
+                    "capacity": {"gateways": {"kokterek": {"antennas": n}}},
+                }
+                for n in GATEWAY_ANTENNA_CASES
             },
         },
         "sources": SOURCES,

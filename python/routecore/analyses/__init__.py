@@ -16,6 +16,10 @@ these modules only prepare arrays and turn results into pandas tables. One modul
     :func:`school_connectivity`: per school and time step, the latency from the school to the
     nearest internet exchange over the satellites, a gateway and the ground network, under
     gateway policies; :func:`school_route` shows one school's route.
+:mod:`~routecore.analyses.capacity`
+    :func:`school_capacity`: how much each school gets over the satellites (carried traffic,
+    max-min fair share, the bottleneck in the planner's words, latency under load), per
+    system, policy and time step.
 :mod:`~routecore.analyses.siting`
     :func:`gateway_siting`: candidate in-country gateway sites scored by school latency.
 
@@ -40,6 +44,7 @@ scenario ids (text), never graph indices.
 from __future__ import annotations
 
 from ._common import latency_floor_ms
+from .capacity import SchoolCapacity, capacity_network, school_capacity
 from .failures import failure_sweep
 from .latency import LATENCY_BASIS, DelayAssumptions, delay_assumptions
 from .routes import FlowReport, Route, flow_between, route_between
@@ -54,13 +59,16 @@ __all__ = [
     "DelayAssumptions",
     "FlowReport",
     "Route",
+    "SchoolCapacity",
     "TransitResult",
+    "capacity_network",
     "delay_assumptions",
     "failure_sweep",
     "flow_between",
     "gateway_siting",
     "latency_floor_ms",
     "route_between",
+    "school_capacity",
     "school_connectivity",
     "school_route",
     "transit_capacity",

@@ -386,10 +386,58 @@ def run_demo(
     return doc
 
 
+def _cmd_capacity(args: argparse.Namespace) -> int:
+    import warnings
+
+    from .. import constellation as cs
+    from ..analyses import school_capacity
+    from .capacity import CAPACITY_PRESETS, capacity_doc, capacity_table, capacity_times
+    from .output import OutputError, emit_json, write_csv
+
+    net = _load(args)
+    names = args.constellation or list(CAPACITY_PRESETS)
+    unknown = [n for n in names if n not in cs.PRESETS]
+    if unknown:
+        raise CliError(f"unknown constellation {unknown[0]!r}; presets: {', '.join(cs.PRESETS)}")
+    if args.demand_mbps is not None and not (
+        args.demand_mbps >= 0 and args.demand_mbps < float("inf")
+    ):
+        raise CliError(f"--demand-mbps must be a finite number >= 0, got {args.demand_mbps}")
+    times = capacity_times(args.window_s, args.steps)
+    console = _console(args)
+    with _progress_bars(console)("capacity time steps") as report, warnings.catch_warnings():
+        warnings.simplefilter("ignore", cs.ShortWindowWarning)
+        result = school_capacity(
+            net,
+            {n: cs.PRESETS[n] for n in names},
+            times,
+            policies=tuple(args.policy or ("home", "any", "abroad")),
+            demand_mbps=args.demand_mbps,
+            threads=args.threads,
+            progress=report,
+        )
+    if args.schools_csv is not None:
+        try:
+            write_csv(args.schools_csv, result.schools)
+        except OutputError as exc:
+            raise CliError(str(exc)) from None
+    if args.json:
+        emit_json(capacity_doc(result, times))
+    else:
+        home = str(net.meta.get("analysis", {}).get("home_country", ""))
+        console.print(capacity_table(result, home))
+        for line in result.assumptions:
+            console.print(f"[dim]assumption: {line}[/dim]", highlight=False)
+        if args.schools_csv is not None:
+            console.print(f"wrote {args.schools_csv}", markup=False)
+    return EXIT_INTERRUPTED if result.partial else 0
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": _cmd_demo,
     "report": _cmd_report,
     "route": _cmd_route,
     "flow": _cmd_flow,
     "map": _cmd_map,
+    "capacity": _cmd_capacity,
 }

@@ -98,6 +98,11 @@ class DemoResult:
     notes : dict of str to list of str
         Per stage, what a reader must know to trust its table: assumptions that decide the
         result (:func:`assumption_notes`) and a time window shorter than an orbit.
+    capacity : SchoolCapacity or None
+        :func:`~routecore.analyses.school_capacity` of the main systems at
+        ``capacity_times_s`` (:data:`~routecore.cli.capacity.DEMO_CAPACITY_STEPS` steps spread
+        over the window).
+    capacity_times_s : ndarray or None
     """
 
     scenario: str
@@ -115,6 +120,8 @@ class DemoResult:
     spread: pd.DataFrame | None = None
     systems: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)
+    capacity: Any = None
+    capacity_times_s: Any = None
 
 
 @contextlib.contextmanager
@@ -141,7 +148,8 @@ def compute_demo(
     to ``progress(description)``. Ctrl-C during a sweep keeps its finished part, skips the
     later stages and sets ``partial``; Ctrl-C elsewhere in a stage after the first keeps the
     stages before it, likewise. ``on_stage(name, result)`` is called after each stage
-    (``"transit"``, ``"failures"``, ``"schools"``, ``"siting"``), e.g. to print it at once.
+    (``"transit"``, ``"failures"``, ``"schools"``, ``"siting"``, ``"capacity"``), e.g. to print
+    it at once.
 
     ``systems`` names the constellations of the satellite stages: presets
     (:data:`routecore.constellation.PRESETS`) or systems the scenario declares
@@ -243,6 +251,31 @@ def compute_demo(
         result.siting = table
         result.partial = bool(table.attrs["partial"])
 
+    def capacity() -> None:
+        from .capacity import DEMO_CAPACITY_STEPS, capacity_times
+
+        k = min(DEMO_CAPACITY_STEPS, result.times_s.size)
+        window = result.times_s.size * result.step_s
+        times = capacity_times(window, k)
+        result.notes["capacity"] = [
+            f"{k} time steps, every {window / k / 3600:g} h over the {window / 3600:g} h window "
+            "(each step runs a max-flow, the max-min fair share and a min-cost flow per "
+            "policy); 'routecore capacity --steps N' runs more. Capacities are the presets' and "
+            "the scenario's [capacity] table (gateway antennas A22/A23, demand A24)"
+        ]
+        with progress("capacity time steps") as report, warnings.catch_warnings():
+            warnings.simplefilter("ignore", cs.ShortWindowWarning)
+            res = analyses.school_capacity(
+                net,
+                main,
+                times,
+                policies=("home", "any", "abroad") if result.home else ("any",),
+                progress=report,
+                **sweep_opts,
+            )
+        result.capacity, result.capacity_times_s = res, times
+        result.partial = bool(res.partial)
+
     # Each stage runs only when the ones before it finished; Ctrl-C anywhere in a stage (or in
     # on_stage) keeps what the earlier stages computed and marks the result partial.
     stages: list[tuple[str, Callable[[], None] | None]] = [
@@ -252,6 +285,7 @@ def compute_demo(
     ]
     if result.home:
         stages.append(("siting", siting))
+    stages.append(("capacity", capacity))
     for name, run in stages:
         if result.partial:
             break

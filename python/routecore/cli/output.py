@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._atomic import write_atomic
+from .capacity import capacity_doc
 from .demo import scenario_summary
 from .render import _node_label, _policy_words
 
@@ -70,6 +71,15 @@ def _safe_csv_text(df: Any) -> str:
     out.columns = [safe_csv_cell(str(c)) for c in out.columns]
     text: str = out.to_csv(index=False, lineterminator="\n")
     return text
+
+
+def write_csv(path: Path, df: Any) -> None:
+    """Write ``df`` to ``path`` as CSV, atomically, text cells neutralised (``routecore
+    capacity --schools-csv``); a directory as ``path`` is an :class:`OutputError`."""
+    if Path(path).is_dir():
+        raise OutputError(f"{path} is a directory; give a file name such as {Path(path) / 'x.csv'}")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(Path(path), _safe_csv_text(df))
 
 
 def claim_output_dir(out: Path, *, force: bool = False, extra: Sequence[str] = ()) -> None:
@@ -244,6 +254,9 @@ def write_demo_outputs(
             "per_school_csv": csv_path.name,
         },
         "gateway_siting": None if result.siting is None else _records(result.siting),
+        "capacity": None
+        if result.capacity is None
+        else capacity_doc(result.capacity, result.capacity_times_s),
         "window": {"steps": int(result.times_s.size), "step_s": result.step_s},
         "constellations": {
             label: {

@@ -243,4 +243,54 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the image to write: .png (default map.png), .svg or .pdf",
     )
+
+    p = sub.add_parser(
+        "capacity",
+        help="how much each school gets: carried traffic, fair share, bottleneck, latency",
+        description="Per satellite system and gateway policy, over time steps: the traffic all "
+        "schools can send at once (max-flow), the max-min fair rates, the bottleneck in "
+        "plain words and the latency under load. Capacities come from the constellation "
+        "presets and the scenario's [capacity] table (see 'routecore report').",
+    )
+    scenario_opts(p)
+    p.add_argument(
+        "--constellation",
+        "-c",
+        action="append",
+        default=None,
+        metavar="PRESET",
+        help="a constellation preset (repeatable; default starlink-shell1 and oneweb)",
+    )
+    p.add_argument(
+        "--policy",
+        action="append",
+        choices=("home", "any", "abroad"),
+        default=None,
+        help="gateway policy (repeatable; default all three)",
+    )
+    p.add_argument("--steps", type=_steps, default=12, metavar="N", help="time steps (default 12)")
+    p.add_argument(
+        "--window-s",
+        type=positive_seconds,
+        default=86_400.0,
+        metavar="SECONDS",
+        help="the steps spread evenly over this window (default 86400: one day)",
+    )
+    p.add_argument(
+        "--demand-mbps",
+        type=float,
+        default=None,
+        metavar="MBPS",
+        help="demand of every school without its own demand_mbps (default: the scenario's, "
+        "else 20 Mbit/s, the Kazakh norm)",
+    )
+    p.add_argument(
+        "--schools-csv",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the per-school time series (rate and latency per step) as CSV",
+    )
+    p.add_argument("--threads", type=_threads, default=None, metavar="N", help="threads")
+    json_opt(p)
     return parser

@@ -487,6 +487,11 @@ def print_demo_stage(console: Console, stage: str, result: DemoResult) -> None:
             console.print(_siting_table(result.siting, result.home, top=5))
         cut = _cut({"": result.siting})
         console.print(f"[dim]gateway siting: {seconds:.2f} s{cut}[/dim]")
+    elif stage == "capacity" and result.capacity is not None:
+        from .capacity import capacity_table
+
+        console.print(capacity_table(result.capacity, result.home))
+        console.print(f"[dim]school capacity: {seconds:.2f} s[/dim]")
     from rich.text import Text
 
     for note in result.notes.get(stage, []):

@@ -225,6 +225,11 @@ class Constellation:
         Capacity of one gateway <-> satellite feeder link, >= 0.
     isl_capacity_gbps : float or None, default None
         Capacity of one inter-satellite laser link; ``None`` means the system has no ISLs.
+    satellite_capacity_gbps : float or None, default None
+        A satellite's total user-link throughput (all its beams together), > 0; ``None``: not
+        limited. The capacity analyses (:func:`routecore.analyses.school_capacity`) enforce it
+        by splitting each satellite node in two, invisibly to the user; laser relay traffic
+        does not count against it.
     sources : str, default ""
         Where the figures come from.
     assumptions : tuple of str, default ()
@@ -236,8 +241,9 @@ class Constellation:
 
     Notes
     -----
-    Capacities are per link. A satellite's total throughput (e.g. ~20 Gbit/s for a Starlink
-    Gen1 satellite) is not enforced by the snapshot graph, which has no node capacities.
+    Capacities are per link, except ``satellite_capacity_gbps``. A satellite's total
+    throughput is enforced only by the capacity analyses; the snapshot graph has no node
+    capacities.
 
     Use :func:`dataclasses.replace` for sensitivity studies, e.g.
     ``replace(ONEWEB, min_elevation_user_deg=50.0)``.
@@ -262,6 +268,7 @@ class Constellation:
     sources: str = ""
     assumptions: tuple[str, ...] = field(default=())
     epoch: dt.datetime | None = None
+    satellite_capacity_gbps: float | None = None
 
     def __post_init__(self) -> None:
         owner = f"Constellation {self.name!r}"
@@ -302,6 +309,17 @@ class Constellation:
                 owner, "isl_capacity_gbps", self.isl_capacity_gbps, 0.0, math.inf, hi_open=True
             )
             object.__setattr__(self, "isl_capacity_gbps", value)
+        if self.satellite_capacity_gbps is not None:
+            value = _real(
+                owner,
+                "satellite_capacity_gbps",
+                self.satellite_capacity_gbps,
+                0.0,
+                math.inf,
+                lo_open=True,
+                hi_open=True,
+            )
+            object.__setattr__(self, "satellite_capacity_gbps", value)
         if not isinstance(self.sources, str):
             raise ConstellationError(f"{owner}.sources must be a str, got {self.sources!r}")
         assumptions = (

@@ -49,6 +49,7 @@ STARLINK_SHELL1 = Constellation(
     user_link_capacity_gbps=0.2,
     feeder_capacity_gbps=20.0,
     isl_capacity_gbps=100.0,
+    satellite_capacity_gbps=20.0,
     sources=(
         "Shell geometry 550 km, 53 deg, 72 x 22 = 1,584: Hypatia main_starlink_550.py "
         "(FCC SAT-MOD-20190830-00087), A&A 2022 Table 1. Minimum user elevation 25 deg: FCC "
@@ -56,7 +57,10 @@ STARLINK_SHELL1 = Constellation(
         "config/XML_constellation/Starlink.xml (phase_shift=1). User link 0.2 Gbit/s: school links "
         "'up to 200 Mbit/s' (satproviders.com 2023-12, citing minister Musin). Feeder ~20 Gbit/s "
         "per satellite: satmagazine 2021-11 (Pekhterev, estimate) and a forum figure. ISL ~100 "
-        "Gbit/s per laser link: computerworld.pl 2024, blockseven.us."
+        "Gbit/s per laser link: computerworld.pl 2024, blockseven.us. Satellite user capacity "
+        "20 Gbit/s: SpaceX FCC technical attachment SAT-LOA-20161115-00118 ('17 to 23 Gbps' "
+        "per v1.0 satellite) and Pekhterev's 20.22 Gbit/s estimate (satmagazine 2021-11); "
+        "domain-facts section 8."
     ),
     assumptions=(
         "[UNCERTAIN] Walker phasing factor F = 1 (StarPerf's phase_shift read as Walker F; SpaceX "
@@ -66,6 +70,9 @@ STARLINK_SHELL1 = Constellation(
         "[UNCERTAIN] Feeder capacity 20 Gbit/s per gateway-satellite link (estimate / forum).",
         "User link capacity 0.2 Gbit/s is the per-school figure, not a per-beam (~1 Gbit/s "
         "[UNCERTAIN]) or per-satellite (~20 Gbit/s, estimate) figure.",
+        "[UNCERTAIN] Satellite user capacity 20 Gbit/s (Gen1 hardware; the FCC wording is quoted "
+        "from memory in the fact sheet). V2 mini satellites carry about 4x (SpaceX, 2023): "
+        "replace(STARLINK_SHELL1, satellite_capacity_gbps=80.0) is the sensitivity case.",
         "[UNCERTAIN] Laser reading (optimistic): every satellite has 4 +grid laser links at 100 "
         "Gbit/s, although most v1.0 shell-1 satellites (launched before 2021) had none; "
         "STARLINK_SHELL1_BENT_PIPE is the other reading.",
@@ -114,6 +121,7 @@ ONEWEB = Constellation(
     user_link_capacity_gbps=0.05,
     feeder_capacity_gbps=7.2,
     isl_capacity_gbps=None,
+    satellite_capacity_gbps=7.2,
     sources=(
         "Geometry ~1,200 km (planes at 1,175-1,219 km), 87.9 deg, 12 planes x 49 = 588 (+60 "
         "spares): kusat.com/OneWeb/Resources; StarPerf config/XML_constellation/OneWeb.xml (1200 "
@@ -121,7 +129,7 @@ ONEWEB = Constellation(
         "forward / ~150 Mbit/s return each; ~1.1 Tbit/s in total: kusat.com. User terminal 5-50 "
         "Mbit/s: interfax 2020. The issue text's '18 planes x ~36/40' is an older plan that the "
         "fact sheet does not confirm; an earlier plan had 504 satellites in 12 planes (inform.kz "
-        "2020)."
+        "2020). Per satellite '10 gigabits per second of capacity': SpaceNews 2019-03-18."
     ),
     assumptions=(
         "[UNCERTAIN] Minimum elevation 35 deg for users and gateways (optimistic): no source "
@@ -137,6 +145,9 @@ ONEWEB = Constellation(
         "[UNCERTAIN] Feeder 7.2 Gbit/s per gateway-satellite link: derived, 16 beams x 450 "
         "Mbit/s forward (kusat.com), not a published feeder figure.",
         "No inter-satellite links (Gen1 is a bent-pipe system; not in the fact sheet).",
+        "Satellite user capacity 7.2 Gbit/s: derived, the forward direction of 16 beams x 450 "
+        "Mbit/s (kusat.com); SpaceNews 2019 gives 10 Gbit/s per satellite in all (forward + "
+        "2.4 Gbit/s return).",
     ),
 )
 """OneWeb Gen1: Walker star 87.9 deg: 588/12/0 at 1,200 km, bent pipe (no ISLs), users down to

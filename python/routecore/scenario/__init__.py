@@ -60,6 +60,8 @@ checks (``_schema``, ``_checks``) and the files (``_csv``, ``_files``). The phys
 and :func:`great_circle_km` are :mod:`routecore.geo`'s, re-exported here. Terminals (schools)
 are placed inside an outline by :func:`place_terminals`, read from ``terminals.csv`` by
 :func:`load_terminals` and swapped into a network by :func:`with_terminals` (``_terminals``).
+The capacity model a scenario declares (school demand, gateway antennas; the ``[capacity]``
+table) is read by :func:`capacity_settings` and :func:`school_demand_mbps` (``_capacity``).
 
 Loading checks everything and raises :class:`~routecore.errors.ScenarioError` naming the file,
 row, line and column of the first problem; only regular files of at most 64 MiB are read.
@@ -82,6 +84,12 @@ from __future__ import annotations
 
 from ..errors import ScenarioError
 from ..geo import C_KM_PER_MS, DEFAULT_FIBER_GROUP_INDEX, EARTH_RADIUS_KM, great_circle_km
+from ._capacity import (
+    DEFAULT_SCHOOL_DEMAND_MBPS,
+    CapacitySettings,
+    capacity_settings,
+    school_demand_mbps,
+)
 from ._files import bundled_scenarios, load_network, load_scenario
 from ._graphml import from_graphml
 from ._model import Network
@@ -106,6 +114,7 @@ __all__ = [
     "C_KM_PER_MS",
     "DEFAULT_FIBER_GROUP_INDEX",
     "DEFAULT_ROUTE_SLACK",
+    "DEFAULT_SCHOOL_DEMAND_MBPS",
     "EARTH_RADIUS_KM",
     "GUIDED_MEDIA",
     "LINK_COLUMNS",
@@ -113,9 +122,11 @@ __all__ = [
     "NODE_COLUMNS",
     "NODE_KINDS",
     "TERMINAL_COLUMNS",
+    "CapacitySettings",
     "Network",
     "ScenarioError",
     "bundled_scenarios",
+    "capacity_settings",
     "derived_latency_ms",
     "from_graphml",
     "great_circle_km",
@@ -124,5 +135,6 @@ __all__ = [
     "load_scenario",
     "load_terminals",
     "place_terminals",
+    "school_demand_mbps",
     "with_terminals",
 ]

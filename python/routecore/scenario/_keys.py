@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ScenarioError
+from ._capacity import check_capacity_keys
 from ._schema import _COUNTRY, _LINK_FILE_COLUMNS, _LINK_OVERRIDES, NODE_COLUMNS
 
 __all__ = ["TomlLines", "check_keys", "key_error"]
@@ -33,6 +34,7 @@ TOP_KEYS = (
     "delays",
     "derived_from",
     "systems",
+    "capacity",
 )
 UNIT_KEYS = ("length", "capacity", "latency", "coordinates")
 PARAMETER_KEYS = (
@@ -51,7 +53,15 @@ ANALYSIS_KEYS = (
     "transit_sinks",
     "avoid_countries",
 )
-VARIANT_KEYS = ("description", "remove_nodes", "remove_links", "links", "add_nodes", "add_links")
+VARIANT_KEYS = (
+    "description",
+    "remove_nodes",
+    "remove_links",
+    "links",
+    "add_nodes",
+    "add_links",
+    "capacity",
+)
 SOURCE_KEYS = ("id", "title", "url", "date", "note")
 ASSUMPTION_KEYS = ("id", "subject", "value", "basis")
 DERIVED_KEYS = ("scenario", "variant")
@@ -220,7 +230,7 @@ def check_keys(meta: Mapping[str, Any], file: str, lines: TomlLines | None) -> N
     ...
     routecore.errors.ScenarioError: scenario.toml, key 'variants.cut.remove_link': unknown key; \
 did you mean 'remove_links'? (allowed here: description, remove_nodes, remove_links, links, \
-add_nodes, add_links)
+add_nodes, add_links, capacity)
     """
     _unknown(meta, TOP_KEYS, (), file, lines)
     tables: tuple[tuple[str, Sequence[str]], ...] = (
@@ -243,6 +253,8 @@ add_nodes, add_links)
                 _unknown(entry, allowed, (key, i), file, lines)
     if "delays" in meta:
         _check_delays(meta["delays"], ("delays",), file, lines)
+    if "capacity" in meta:
+        check_capacity_keys(meta["capacity"], ("capacity",), file, lines)
     if "outlines" in meta:
         _table(meta["outlines"], ("outlines",), file, lines)
         for country, ring in meta["outlines"].items():
@@ -259,6 +271,8 @@ add_nodes, add_links)
             path: tuple[Any, ...] = ("variants", name)
             _table(spec, path, file, lines)
             _unknown(spec, VARIANT_KEYS, path, file, lines)
+            if "capacity" in spec:
+                check_capacity_keys(spec["capacity"], (*path, "capacity"), file, lines)
             if "links" in spec:
                 _table(spec["links"], (*path, "links"), file, lines)
                 for link_id, changes in spec["links"].items():

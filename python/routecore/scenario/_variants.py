@@ -1,9 +1,10 @@
 """Applying a variant of ``scenario.toml`` to the base tables.
 
-A variant removes nodes and links, overrides link fields, and adds nodes (``[[variants.NAME.
-add_nodes]]``) and links (``[[variants.NAME.add_links]]``). Added rows are checked exactly like
-the rows of ``nodes.csv`` and ``links.csv`` (same columns, same physics checks), and every
-error names the variant.
+A variant removes nodes and links, overrides link fields and capacity settings
+(``[variants.NAME.capacity]``, merged into ``[capacity]``, see ``_capacity``), and adds nodes
+(``[[variants.NAME.add_nodes]]``) and links (``[[variants.NAME.add_links]]``). Added rows are
+checked exactly like the rows of ``nodes.csv`` and ``links.csv`` (same columns, same physics
+checks), and every error names the variant.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._capacity import merge_capacity
 from ._checks import _normalise_links, _normalise_nodes, _Where
 from ._keys import TomlLines
 
@@ -91,6 +93,8 @@ def variant_tables(
         links = pd.concat([links, added], ignore_index=True)
     out: dict[str, Any] = copy.deepcopy({k: v for k, v in meta.items() if k != "variants"})
     out["derived_from"] = {"scenario": str(meta.get("name", "unnamed")), "variant": name}
+    if "capacity" in spec:
+        out["capacity"] = merge_capacity(out.get("capacity", {}), spec["capacity"])
     analysis = out.get("analysis", {})
     for key in ("internet_exchanges", "transit_sources", "transit_sinks"):
         if key in analysis:
