@@ -165,7 +165,12 @@ def step_network(
         (
             ant0 + gws,
             gateways.astype(np.int64),
-            np.where(np.isfinite(antennas), antennas * feeder_gbps, big),
+            # inf antennas (no limit) x a 0 Gbit/s feeder would be NaN: multiply finite only
+            np.where(
+                np.isfinite(antennas),
+                np.where(np.isfinite(antennas), antennas, 0.0) * feeder_gbps,
+                big,
+            ),
             0.0,
             EdgeKind.ANTENNAS,
             gws,
