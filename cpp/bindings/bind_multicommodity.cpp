@@ -52,7 +52,7 @@ MulticommodityCoreResult py_multicommodity_flow(
     const carray<arc_id>& first_out, const carray<node_id>& head, const carray<edge_id>& arc_edge,
     const carray<double>& capacity, const carray<std::int32_t>& source,
     const carray<std::int32_t>& target, const carray<double>& demand, const std::string& objective,
-    double epsilon, std::int64_t max_phases) {
+    double epsilon, std::int64_t max_phases, double step_start, double step_min) {
   const CsrView g = make_view(first_out, head, arc_edge);
   if (source.size() != target.size() || source.size() != demand.size()) {
     throw std::invalid_argument("internal error: inconsistent demand arrays");
@@ -66,6 +66,8 @@ MulticommodityCoreResult py_multicommodity_flow(
   p.objective = objective == "total" ? mc_objective::total : mc_objective::concurrent;
   p.epsilon = epsilon;
   p.max_phases = max_phases;
+  p.step_start = step_start;
+  p.step_min = step_min;
   const std::int64_t work = 64 * (static_cast<std::int64_t>(g.num_arcs) + g.num_nodes);
   MulticommodityOutcome out = run_interruptible(
       work, [&](const Cancel& cancel) { return solve_multicommodity_flow(p, &cancel); });
@@ -102,7 +104,7 @@ void bind_multicommodity(py::module_& m) {
   m.def("multicommodity_flow", &py_multicommodity_flow, py::kw_only(), py::arg("first_out"),
         py::arg("head"), py::arg("arc_edge"), py::arg("capacity"), py::arg("source"),
         py::arg("target"), py::arg("demand"), py::arg("objective"), py::arg("epsilon"),
-        py::arg("max_phases"),
+        py::arg("max_phases"), py::arg("step_start") = 0.5, py::arg("step_min") = 0.0,
         "Multi-commodity flow with a certified gap (routecore/multicommodity_flow.h); returns a "
         "MulticommodityCoreResult.");
 }

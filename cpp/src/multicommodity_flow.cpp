@@ -50,7 +50,8 @@ class Solver {
         n_(p.graph.num_nodes),
         m_(static_cast<i32>(p.capacity.size())),
         k_(static_cast<i32>(p.demand.size())),
-        step_(p.epsilon / 2.0),
+        step_(p.step_min > 0.0 ? p.step_min : p.epsilon / 2.0),
+        step_min_(step_),
         concurrent_(p.objective == mc_objective::concurrent) {
     length_.assign(static_cast<usize>(m_), kInf);
     for (i32 e = 0; e < m_; ++e) {
@@ -109,6 +110,11 @@ class Solver {
   void send(std::vector<i32>& active, std::vector<double>& amount);
   i32 store_path(i32 j);
   double primal_of(const Accumulator& acc, double* congestion) const;
+  // The dual bound of the lengths with every edge (and demand cap) whose load in the better
+  // accumulator is below theta times its congestion set to length 0: by complementary
+  // slackness an optimal dual is zero on edges an optimal flow does not saturate, so these
+  // lengths often give a much smaller bound (any lengths >= 0 give a valid one).
+  double masked_bound(double theta);
   void renormalise();
   MulticommodityOutcome finish(mc_status status, double dual);
 
@@ -117,6 +123,7 @@ class Solver {
   const Cancel* cancel_;
   i32 n_, m_, k_;
   double step_;
+  double step_min_;
   bool concurrent_;
 
   std::vector<double> length_;           // l[e]; inf for capacity 0 (never used)
@@ -230,8 +237,10 @@ double Solver::dual_bound() {
       if (reachable_[j] && cap_length_[j] > 0.0) total += p_.demand[j] * cap_length_[j];
     }
   }
-  if (alpha == kInf || alpha <= 0.0) return concurrent_ ? kInf : 0.0;
-  return total / alpha;
+  if (concurrent_) return alpha > 0.0 ? total / alpha : kInf;
+  // total: no reachable commodity means nothing can be routed (the optimum is 0).
+  if (alpha == kInf) return 0.0;
+  return alpha > 0.0 ? total / alpha : kInf;
 }
 
 i32 Solver::store_path(i32 j) {
@@ -298,7 +307,7 @@ void Solver::send(std::vector<i32>& active, std::vector<double>& amount) {
       acc->path_flow[q] += amount[i];
       acc->routed[j] += amount[i];
     }
-    if (!concurrent_ && cap_length_[j] > 0.0) {
+    if (!concurrent_ && std::isfinite(p_.demand[j])) {
       cap_length_[j] *= 1.0 + step_ * amount[i] / p_.demand[j];
     }
   }
@@ -353,7 +362,7 @@ void Solver::route_total(double threshold) {
       if (group.empty()) break;
       active = group;
       amount.clear();
-      for (i32 j : active) amount.push_back(cap_length_[j] > 0.0 ? p_.demand[j] : kInf);
+      for (i32 j : active) amount.push_back(std::isfinite(p_.demand[j]) ? p_.demand[j] : kInf);
       send(active, amount);
     }
   }
@@ -373,10 +382,37 @@ double Solver::primal_of(const Accumulator& acc, double* congestion) const {
   double sum = 0.0;
   for (i32 j : members_) {
     sum += acc.routed[j];
-    if (cap_length_[j] > 0.0) cong = std::max(cong, acc.routed[j] / p_.demand[j]);
+    if (std::isfinite(p_.demand[j])) cong = std::max(cong, acc.routed[j] / p_.demand[j]);
   }
   *congestion = cong;
   return cong > 0.0 ? sum / cong : 0.0;
+}
+
+double Solver::masked_bound(double theta) {
+  double cong_all = 0.0, cong_recent = 0.0;
+  const double v_all = primal_of(all_, &cong_all);
+  const double v_recent = primal_of(recent_, &cong_recent);
+  const bool use_recent = v_recent > v_all;
+  const Accumulator& acc = use_recent ? recent_ : all_;
+  const double cong = use_recent ? cong_recent : cong_all;
+  if (!(cong > 0.0)) return kInf;
+  const std::vector<double> saved = length_;
+  const std::vector<double> saved_caps = cap_length_;
+  for (i32 e = 0; e < m_; ++e) {
+    if (length_[e] != kInf && acc.edge_load[e] < theta * cong * p_.capacity[e]) length_[e] = 0.0;
+  }
+  if (!concurrent_) {
+    for (i32 j : members_) {
+      if (cap_length_[j] > 0.0 && acc.routed[j] < theta * cong * p_.demand[j]) {
+        cap_length_[j] = 0.0;
+      }
+    }
+  }
+  const double bound = dual_bound();
+  length_ = saved;
+  // A zeroed cap length must come back as a positive one, not as "no cap".
+  cap_length_ = saved_caps;
+  return bound;
 }
 
 void Solver::renormalise() {
@@ -460,6 +496,9 @@ MulticommodityOutcome Solver::run() {
   for (;;) {
     if (cancelled()) return finish(mc_status::cancelled, best);
     const bool first = phases_ == 0;
+    if (!first && phases_ % 4 == 0) {
+      for (double theta : {0.5, 0.9, 0.99}) best = std::min(best, masked_bound(theta));
+    }
     best = std::min(best, dual_bound());
     if (first && concurrent_) {
       for (i32 j : members_) {
@@ -473,6 +512,7 @@ MulticommodityOutcome Solver::run() {
     }
     if (phases_ >= p_.max_phases) return finish(mc_status::phase_limit, best);
     if (phases_ >= 2 && (phases_ & (phases_ - 1)) == 0) recent_.reset();
+    step_ = std::max(step_min_, p_.step_start / std::sqrt(1.0 + static_cast<double>(phases_)));
     if (concurrent_) {
       route_concurrent(best);
     } else {

@@ -51,4 +51,8 @@ __version__ = "0.1.0"
 # Min-cost flow (issue 12), appended so that parallel edits above do not conflict.
 from .min_cost import MinCostFlowResult, min_cost_flow
 
+# Multi-commodity flow (issue 13).
+from .multicommodity import MulticommodityFlow, multicommodity_flow
+
 __all__ += ["MinCostFlowResult", "min_cost_flow"]
+__all__ += ["MulticommodityFlow", "multicommodity_flow"]
