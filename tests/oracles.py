@@ -544,6 +544,46 @@ def multicommodity_lp(
 ) -> float:
     """The exact optimum of a multi-commodity flow LP, solved with HiGHS (highspy).
 
+    See :func:`multicommodity_lp_model` for the formulation.
+    """
+    import highspy
+
+    h, offset = multicommodity_lp_model(
+        num_nodes,
+        src,
+        dst,
+        capacity,
+        directed,
+        source,
+        target,
+        amount,
+        objective,
+        by_source=by_source,
+    )
+    if h is None:
+        return offset
+    h.run()
+    status = h.getModelStatus()
+    assert status == highspy.HighsModelStatus.kOptimal, h.modelStatusToString(status)
+    return float(h.getInfo().objective_function_value) + offset
+
+
+def multicommodity_lp_model(
+    num_nodes: int,
+    src: np.ndarray,
+    dst: np.ndarray,
+    capacity: np.ndarray,
+    directed: bool,
+    source: np.ndarray,
+    target: np.ndarray,
+    amount: np.ndarray,
+    objective: str,
+    *,
+    by_source: bool = False,
+) -> tuple[Any, float]:
+    """A HiGHS model (not yet run) of a multi-commodity flow LP and the constant to add to its
+    optimum; ``(None, value)`` when no demand needs an edge.
+
     Edge-flow formulation: one flow variable per (commodity, arc), an undirected edge giving two
     arcs that share its capacity; conservation per commodity and node; capacity per edge.
     ``concurrent`` maximises lambda with every commodity sending lambda * amount; ``total``
@@ -564,7 +604,7 @@ def multicommodity_lp(
     arc_edge = np.arange(src.size) if directed else np.concatenate([np.arange(src.size)] * 2)
     k = s.size
     if k == 0:
-        return free if objective == "total" else math.inf
+        return None, (free if objective == "total" else math.inf)
     groups = np.unique(s) if by_source else np.arange(k)
     group_of = np.searchsorted(groups, s) if by_source else np.arange(k)
     g, a = groups.size, tail.size
@@ -614,13 +654,7 @@ def multicommodity_lp(
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(lp)
-    h.run()
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kUnbounded:
-        return math.inf
-    assert status == highspy.HighsModelStatus.kOptimal, h.modelStatusToString(status)
-    value = float(h.getInfo().objective_function_value)
-    return value + free if objective == "total" else value
+    return h, (free if objective == "total" else 0.0)
 
 
 def check_multicommodity_flow(
