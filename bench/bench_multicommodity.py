@@ -22,6 +22,25 @@ Group ``mc-<instance>-<objective>``: one entry per solver.
     one thread as configured by highspy's defaults).
 
 Target (issue 13): within a certified 1% of the HiGHS optimum in at most 0.1x HiGHS's time.
+
+Measured (2026-12-07, smoke scale, one round each, on the shared 2-vCPU VM while seven other
+jobs ran: timings are loaded and noisy). Accuracy is met, speed is not:
+
+====================  =====================================  ============  ===========  ======
+instance, objective   routecore <= HiGHS optimum <= bound    routecore     HiGHS        ratio
+====================  =====================================  ============  ===========  ======
+central_asia conc.    124.506 <= 125 <= 125.76 (gap 0.997%)  366 ms        95 ms        0.26
+central_asia total    231 <= 231 <= 232.406 (gap 0.605%)     33 ms         64 ms        1.94
+starlink_8 conc.      17.2694 <= 17.3143 <= 17.4364 (0.96%)  13.3 s        9.7 s        0.73
+starlink_8 total      27.7692 <= 28 <= 28.0493 (0.998%)      2.76 s        1.80 s       0.65
+====================  =====================================  ============  ===========  ======
+
+(ratio: HiGHS time / routecore time; the target is >= 10.) The cause: a certified 1% needs
+100-1,000 phases of the length-function method (every tree step may send at most the
+bottleneck capacity of its paths, so the Starlink snapshot's 0.2 and 20 Gbit/s ground links
+cost about 80 tree steps per phase), and the dual bound converges more slowly than the flow
+(the flow was within 0.13-0.4% of the optimum, the bound 0.2-0.6% above it). The default
+scale (40 stations) was not run here.
 Assertions: routecore's value <= the HiGHS optimum <= routecore's upper bound (to 1e-7), and
 value >= 0.99 * upper bound.
 """
