@@ -5,6 +5,9 @@ demands, the demand-table forms and bad input."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -188,3 +191,27 @@ def test_phase_limit_still_certifies() -> None:
     )
     assert r.status == "phase_limit" and r.phases == 1
     assert 0 < r.value <= r.upper_bound
+
+
+CTRL_C = """
+import os, signal, threading, time
+import routecore as rc
+g = rc.Graph(4, [0, 1, 0, 2, 1], [1, 3, 2, 3, 2], capacity=[5, 5, 3, 3, 2], directed=False)
+threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+start = time.perf_counter()
+try:
+    rc.multicommodity_flow(g, ([0, 1, 3], [3, 2, 0], [4.0, 2.0, 1.0]), epsilon=1e-6)
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted", time.perf_counter() - start < 5)
+"""
+
+
+def test_ctrl_c_interrupts_a_long_run() -> None:
+    """epsilon=1e-6 runs for minutes; SIGINT after 0.5 s raises KeyboardInterrupt promptly
+    (the solver polls the Cancel flag at every tree step, run_interruptible asks Python)."""
+    out = subprocess.run(
+        [sys.executable, "-c", CTRL_C], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["interrupted", "True"], out.stdout
