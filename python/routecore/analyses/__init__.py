@@ -9,6 +9,10 @@ these modules only prepare arrays and turn results into pandas tables. One modul
 :mod:`~routecore.analyses.transit`
     :func:`transit_capacity`: Asia -> Europe maximum flow, minimum cut, per-link utilisation and
     lowest-latency routes, with and without the countries to avoid, per capacity variant.
+:mod:`~routecore.analyses.demands`
+    :func:`transit_demands`: can a city-pair demand matrix (``demands.csv``) be carried at once
+    (maximum concurrent flow, certified), which links saturate, which pairs' routes exceed their
+    latency budget, per capacity variant and avoid-country policy.
 :mod:`~routecore.analyses.failures`
     :func:`failure_sweep`: every single link failure (optionally every pair) ranked by lost
     transit capacity and added latency.
@@ -40,6 +44,7 @@ scenario ids (text), never graph indices.
 from __future__ import annotations
 
 from ._common import latency_floor_ms
+from .demands import TransitDemands, transit_demands
 from .failures import failure_sweep
 from .latency import LATENCY_BASIS, DelayAssumptions, delay_assumptions
 from .routes import FlowReport, Route, flow_between, route_between
@@ -54,6 +59,7 @@ __all__ = [
     "DelayAssumptions",
     "FlowReport",
     "Route",
+    "TransitDemands",
     "TransitResult",
     "delay_assumptions",
     "failure_sweep",
@@ -64,4 +70,5 @@ __all__ = [
     "school_connectivity",
     "school_route",
     "transit_capacity",
+    "transit_demands",
 ]
