@@ -89,7 +89,7 @@ def transit_demands(
     >>> d = pd.DataFrame({"source": ["almaty"], "target": ["frankfurt"], "gbps": [100.0],
     ...                   "max_latency_ms": [60.0]})
     >>> r = analyses.transit_demands(net, d, variants=[None], avoid_countries=[])
-    >>> bool(r.cases["carried"].iloc[0]), r.cases["lambda"].iloc[0] > 1
+    >>> bool(r.cases["carried"].iloc[0]), bool(r.cases["lambda"].iloc[0] > 1)
     (True, True)
     """
     defaults = _analysis_defaults(network)
