@@ -258,3 +258,39 @@ def fair_problems(
         return FairProblem(p, draw(one))
     k = p.source_ids.size
     return FairProblem(p, np.array(draw(st.lists(one, min_size=k, max_size=k)), dtype=np.float64))
+
+
+# ------------------------------------------------------------- multi-commodity flow (issue 13)
+@dataclass(frozen=True)
+class MultiCommodityProblem:
+    """A graph with capacities and a demand table (source, target, amount)."""
+
+    el: EdgeList
+    source: np.ndarray  # int64
+    target: np.ndarray  # int64
+    amount: np.ndarray  # float64, >= 0 (inf: uncapped, for objective="total")
+
+
+@st.composite
+def multicommodity_problems(
+    draw: st.DrawFn,
+    *,
+    max_nodes: int = 8,
+    max_edges: int = 20,
+    max_demands: int = 5,
+    uncapped: bool = False,
+) -> MultiCommodityProblem:
+    """Small graphs (parallel edges, self-loops, zero capacities, both directions) with a few
+    demands: repeated pairs, shared sources, a demand from a node to itself, zero amounts,
+    unreachable targets; ``uncapped`` also draws infinite amounts."""
+    el = draw(edge_lists(max_nodes=max_nodes, max_edges=max_edges, max_capacity=20))
+    k = draw(st.integers(1, max_demands))
+    ids = st.integers(0, el.num_nodes - 1)
+    source = np.array(draw(st.lists(ids, min_size=k, max_size=k)), dtype=np.int64)
+    target = np.array(draw(st.lists(ids, min_size=k, max_size=k)), dtype=np.int64)
+    amounts = st.integers(0, 15).map(float)
+    if uncapped:
+        amounts = amounts | st.just(float("inf"))
+    amount = np.array(draw(st.lists(amounts, min_size=k, max_size=k)), dtype=np.float64)
+    amount[(source == target) & np.isinf(amount)] = 1.0
+    return MultiCommodityProblem(el, source, target, amount)

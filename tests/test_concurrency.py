@@ -168,8 +168,9 @@ def _progress_during(call: Callable[[], Any]) -> int:
     The switch interval is raised to 600 s for the duration, so a thread waiting for the GIL
     cannot force a hand-over: if ``call`` held the GIL, the counter could not move between the
     worker's two reads around the call. (It was 10 s, and five sorts of a million floats in the
-    sanitizer build on a loaded machine outlasted it: one forced hand-over, counter 1.) The counting loop sleeps(0) to give the GIL back
-    between increments, so the worker is never held up."""
+    sanitizer build on a loaded machine outlasted it: one forced hand-over, counter 1.)
+    The counting loop sleeps(0) to give the GIL back between increments, so the worker is
+    never held up."""
     counter = 0
     moved = [-1]
     done = threading.Event()

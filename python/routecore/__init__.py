@@ -51,9 +51,13 @@ __version__ = "0.1.0"
 # Min-cost flow (issue 12), appended so that parallel edits above do not conflict.
 from .min_cost import MinCostFlowResult, min_cost_flow
 
+# Multi-commodity flow (issue 13).
+from .multicommodity import MulticommodityFlow, multicommodity_flow
+
 __all__ += ["MinCostFlowResult", "min_cost_flow"]
 
 # Max-min fair share (issue 12, section 3), appended so that parallel edits above do not conflict.
 from .fair_share import FairShare, max_min_fair  # noqa: E402
 
 __all__ += ["FairShare", "max_min_fair"]
+__all__ += ["MulticommodityFlow", "multicommodity_flow"]

@@ -326,3 +326,46 @@ def network_simplex(
     cost: _I64,
     supply: _I64,
 ) -> MinCostFlowCoreResult: ...
+
+# Multi-commodity flow (bind_multicommodity.cpp, routecore/multicommodity_flow.h).
+class MulticommodityCoreResult:
+    """The outcome of one multi-commodity flow call (routecore/multicommodity_flow.h)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def primal(self) -> float: ...
+    @property
+    def dual(self) -> float: ...
+    @property
+    def phases(self) -> int: ...
+    @property
+    def tree_steps(self) -> int: ...
+    @property
+    def commodity_flow(self) -> _F64: ...
+    @property
+    def unreachable(self) -> _I32: ...
+    @property
+    def path_commodity(self) -> _I32: ...
+    @property
+    def path_flow(self) -> _F64: ...
+    @property
+    def path_start(self) -> _I64: ...
+    @property
+    def path_arcs(self) -> _I32: ...
+
+def multicommodity_flow(
+    *,
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    capacity: _F64,
+    source: _I32,
+    target: _I32,
+    demand: _F64,
+    objective: str,
+    epsilon: float,
+    max_phases: int,
+    step_start: float = 0.5,
+    step_min: float = 0.0,
+) -> MulticommodityCoreResult: ...

@@ -41,6 +41,7 @@ from ._arrays import (
     read_only_view,
     refuse_bool_ids,
 )
+from ._demands import DEMAND_COLUMNS, demand_table, latency_budgets
 from ._options import (
     astar_coordinates,
     choice,
@@ -60,6 +61,7 @@ from ._sets import (
 )
 
 __all__ = [
+    "DEMAND_COLUMNS",
     "MAX_FLOW_EDGES",
     "MAX_ID_COUNT",
     "MAX_WEIGHT_TOTAL",
@@ -71,6 +73,7 @@ __all__ = [
     "check_not_forbidden",
     "check_weight_total",
     "choice",
+    "demand_table",
     "demand_values",
     "edge_endpoints",
     "edge_mask",
@@ -78,6 +81,7 @@ __all__ = [
     "failure_cases",
     "flag",
     "forbidden_node_mask",
+    "latency_budgets",
     "length_limit",
     "node_id",
     "node_id_array",

@@ -9,6 +9,10 @@ these modules only prepare arrays and turn results into pandas tables. One modul
 :mod:`~routecore.analyses.transit`
     :func:`transit_capacity`: Asia -> Europe maximum flow, minimum cut, per-link utilisation and
     lowest-latency routes, with and without the countries to avoid, per capacity variant.
+:mod:`~routecore.analyses.demands`
+    :func:`transit_demands`: can a city-pair demand matrix (``demands.csv``) be carried at once
+    (maximum concurrent flow, certified), which links saturate, which pairs' routes exceed their
+    latency budget, per capacity variant and avoid-country policy.
 :mod:`~routecore.analyses.failures`
     :func:`failure_sweep`: every single link failure (optionally every pair) ranked by lost
     transit capacity and added latency.
@@ -45,6 +49,7 @@ from __future__ import annotations
 
 from ._common import latency_floor_ms
 from .capacity import SchoolCapacity, capacity_network, school_capacity
+from .demands import TransitDemands, transit_demands
 from .failures import failure_sweep
 from .latency import LATENCY_BASIS, DelayAssumptions, delay_assumptions
 from .routes import FlowReport, Route, flow_between, route_between
@@ -60,6 +65,7 @@ __all__ = [
     "FlowReport",
     "Route",
     "SchoolCapacity",
+    "TransitDemands",
     "TransitResult",
     "capacity_network",
     "delay_assumptions",
@@ -72,4 +78,5 @@ __all__ = [
     "school_connectivity",
     "school_route",
     "transit_capacity",
+    "transit_demands",
 ]

@@ -138,3 +138,8 @@ __all__ = [
     "school_demand_mbps",
     "with_terminals",
 ]
+
+# A city-pair demand matrix (issue 13), appended so that parallel edits above do not conflict.
+from ._demands import DEMAND_FILE_COLUMNS, load_demands
+
+__all__ += ["DEMAND_FILE_COLUMNS", "load_demands"]
