@@ -8,7 +8,9 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#if defined(__GLIBCXX__)
 #include <cxxabi.h>
+#endif
 
 #include <chrono>
 #include <exception>
@@ -28,6 +30,16 @@
 #include "routecore/parallel.h"
 
 namespace routecore::bindings {
+
+// glibc's pthread_exit ends a thread by "forced unwinding", an exception that libstdc++ names
+// abi::__forced_unwind and that must be rethrown, never swallowed (see restore_gil below). Other
+// C++ runtimes (libc++ on macOS, MSVC's) have no such exception to name: there the type below is
+// never thrown and its catch clauses do nothing.
+#if defined(__GLIBCXX__)
+using forced_unwind = abi::__forced_unwind;
+#else
+struct forced_unwind {};
+#endif
 
 namespace py = pybind11;
 
@@ -114,7 +126,7 @@ inline void restore_gil(PyThreadState* state) {
   if (python_finalizing()) park_forever();
   try {
     PyEval_RestoreThread(state);
-  } catch (abi::__forced_unwind&) {
+  } catch (forced_unwind&) {
     park_forever();  // never returns, so the unwinding never finishes (nor aborts)
   }
 }
@@ -132,7 +144,7 @@ auto without_gil(Fn&& fn) -> decltype(fn()) {
       restore_gil(state);
       return r;
     }
-  } catch (abi::__forced_unwind&) {
+  } catch (forced_unwind&) {
     throw;
   } catch (...) {
     restore_gil(state);
@@ -184,7 +196,7 @@ auto run_interruptible(std::int64_t work, Fn&& fn) -> decltype(fn(std::declval<c
     cancel.set_poll(&SignalPoll::hook, &signals);
     try {
       value.emplace(fn(std::as_const(cancel)));
-    } catch (abi::__forced_unwind&) {
+    } catch (forced_unwind&) {
       throw;
     } catch (...) {
       error = std::current_exception();
@@ -210,7 +222,7 @@ auto run_interruptible(std::int64_t work, Fn&& fn) -> decltype(fn(std::declval<c
       }
       try {
         value.emplace(result.get());  // waits for a cancelled fn to stop
-      } catch (abi::__forced_unwind&) {
+      } catch (forced_unwind&) {
         throw;
       } catch (...) {
         error = std::current_exception();

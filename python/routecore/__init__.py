@@ -46,7 +46,7 @@ __all__ = [
     "shortest_path_tree",
 ]
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # Min-cost flow (issue 12), appended so that parallel edits above do not conflict.
 from .min_cost import MinCostFlowResult, min_cost_flow

@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 
 from .demo import DEMO_GEOJSON, DEMO_STEP_S, DEMO_STEPS
+from .._version import __version__
+from .demo import DEMO_STEP_S, DEMO_STEPS
 
 __all__ = ["DEFAULT_SCENARIO", "MAX_STEPS", "MAX_THREADS", "build_parser"]
 
@@ -85,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Start with 'routecore demo'. SCENARIO is a scenario directory or a bundled "
         f"scenario name (default {DEFAULT_SCENARIO!r}).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def scenario_opts(p: argparse.ArgumentParser) -> None:
