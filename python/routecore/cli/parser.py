@@ -6,9 +6,8 @@ import argparse
 import math
 from pathlib import Path
 
-from .demo import DEMO_GEOJSON, DEMO_STEP_S, DEMO_STEPS
 from .._version import __version__
-from .demo import DEMO_STEP_S, DEMO_STEPS
+from .demo import DEMO_GEOJSON, DEMO_STEP_S, DEMO_STEPS
 
 __all__ = ["DEFAULT_SCENARIO", "MAX_STEPS", "MAX_THREADS", "build_parser"]
 
