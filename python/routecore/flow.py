@@ -31,8 +31,10 @@ why they are computed only when asked: without ``both_cuts`` the fields are ``No
 
 The first max-flow call on a graph also builds the residual network's arc layout (which arc
 pairs with which, see :meth:`Graph.flow_layout`) and the graph keeps it: 4 bytes per arc for an
-undirected graph, 16 bytes per edge for a directed one. Later calls on the same graph, with any
-terminals and capacities, only fill in the residual capacities.
+undirected graph, 8 to 16 bytes per edge for a directed one. In a directed graph an edge ``u -> v``
+and an edge ``v -> u`` share one pair of residual arcs (as an undirected edge's two arcs do), so a
+link listed as one edge per direction costs no more to solve than an undirected edge. Later calls
+on the same graph, with any terminals and capacities, only fill in the residual capacities.
 
 Memory: a call needs about 8 to 16 bytes per arc and 24 to 32 bytes per node of scratch space.
 Large scratch blocks are kept after the call (up to 1 GiB in all) so that the next call does not
