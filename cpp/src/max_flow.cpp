@@ -86,8 +86,7 @@ bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> 
       break;
     }
     case flow_method::ibfs: {
-      Ibfs<Cap> ibfs(net,
-                     want_edge_flow ? ibfs_cut::closest_to_sources : ibfs_cut::closest_to_sinks);
+      Ibfs<Cap> ibfs(net);
       if (!run_tree_solver(ibfs)) return false;
       break;
     }
