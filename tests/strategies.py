@@ -92,14 +92,30 @@ def flow_problems(
     max_edges: int = 60,
     capacities: str = "small",
     max_terminals: int = 3,
+    antiparallel: bool = False,
 ) -> FlowProblem:
     """Random max-flow problems: one or several sources and sinks, zero capacities, parallel
     edges, self-loops, and sometimes no edge at all between the sources' and the sinks' halves
     of the graph. ``capacities`` is ``"small"`` (ints 0..100), ``"float"`` or ``"huge"``
-    (:data:`HUGE_CAPACITIES`)."""
+    (:data:`HUGE_CAPACITIES`). With ``antiparallel`` the graph is directed and many edges come
+    with one or more edges the other way (and some with parallel copies), as users list both
+    directions of a link."""
     el = draw(
-        edge_lists(max_nodes=max_nodes, max_edges=max_edges).filter(lambda e: e.num_nodes >= 2)
+        edge_lists(
+            max_nodes=max_nodes,
+            max_edges=max_edges // 2 if antiparallel else max_edges,
+            directed=True if antiparallel else None,
+        ).filter(lambda e: e.num_nodes >= 2)
     )
+    if antiparallel:
+        m = len(el.src)
+        back = np.array(draw(st.lists(st.integers(0, 3), min_size=m, max_size=m)), dtype=np.int64)
+        # 0: no twin, 1: one edge back, 2: two edges back, 3: one back and a parallel copy.
+        src = np.r_[el.src, el.dst[back > 0], el.dst[back == 2], el.src[back == 3]]
+        dst = np.r_[el.dst, el.src[back > 0], el.src[back == 2], el.dst[back == 3]]
+        order = np.array(draw(st.permutations(range(src.size))), dtype=np.int64)
+        zeros = np.zeros(src.size)
+        el = EdgeList(el.num_nodes, src[order], dst[order], zeros, zeros.astype(np.int64), True)
     n, m = el.num_nodes, len(el.src)
     order = draw(st.permutations(range(n)))
     k_s = draw(st.integers(1, min(max_terminals, n - 1)))

@@ -385,6 +385,30 @@ def test_auto_picks_by_graph_shape() -> None:
     r = rc.max_flow(layered, n, n + 1)
     assert r.method == "push_relabel"
     assert r.value == rc.max_flow(layered, n, n + 1, method="dinic").value
+    # An 8-connected grid: vision-style, but more than 6 arcs per node.
+    ids = np.arange(400).reshape(20, 20)
+    pairs = [
+        (ids[:, :-1], ids[:, 1:]),
+        (ids[:-1, :], ids[1:, :]),
+        (ids[:-1, :-1], ids[1:, 1:]),
+        (ids[:-1, 1:], ids[1:, :-1]),
+    ]
+    a = np.concatenate([p[0].ravel() for p in pairs])
+    b = np.concatenate([p[1].ravel() for p in pairs])
+    pixels = ids.ravel()
+    src = np.r_[a, np.full(400, 400), pixels]
+    dst = np.r_[b, pixels, np.full(400, 401)]
+    grid8 = rc.Graph(402, src, dst, capacity=rng.integers(0, 50, src.size), directed=False)
+    r = rc.max_flow(grid8, 400, 401)
+    assert r.method == "push_relabel"
+    assert r.value == rc.max_flow(grid8, 400, 401, method="dinic").value
+    # A random sparse graph: few terminal edges, but every node within a few levels.
+    n = 2000
+    tails, heads = rng.integers(0, n, 4 * n), rng.integers(0, n, 4 * n)
+    sparse = rc.Graph(n, tails, heads, capacity=rng.integers(1, 100, 4 * n))
+    r = rc.max_flow(sparse, 0, n - 1)
+    assert r.method == "ibfs"
+    assert r.value == rc.max_flow(sparse, 0, n - 1, method="dinic").value
 
 
 def test_threads_share_nothing() -> None:

@@ -120,7 +120,12 @@ struct FlowLayoutArrays {
 FlowLayoutArrays py_build_flow_layout(const carray<arc_id>& first_out, const carray<node_id>& head,
                                       const carray<edge_id>& arc_edge, bool directed) {
   const CsrView g = make_view(first_out, head, arc_edge);
-  const arc_id m = flow_layout_arcs(g, directed);  // refuses layouts beyond 32-bit arc ids
+  flow_layout_arcs(g, directed);  // refuses layouts beyond 32-bit arc ids
+  const std::size_t num_partners = directed ? static_cast<std::size_t>(g.num_arcs) : 0;
+  auto partner = make_scratch_buffer<arc_id>(num_partners);
+  const std::span<arc_id> partners(partner.get(), num_partners);
+  arc_id m = 0;
+  without_gil([&]() { m = plan_flow_layout(g, directed, partners); });
   auto l_first_out = new_array<arc_id>(directed ? g.num_nodes + 1 : 0);
   auto l_head = new_array<node_id>(directed ? m : 0);
   auto sister = new_array<arc_id>(m);
@@ -129,7 +134,7 @@ FlowLayoutArrays py_build_flow_layout(const carray<arc_id>& first_out, const car
   auto si = as_mut_span(sister);
   std::vector<arc_id> loops;
   without_gil([&]() {
-    build_flow_layout(g, directed, fo, hd, si);
+    build_flow_layout(g, directed, partners, fo, hd, si);
     loops = flow_layout_loop_arcs(g, directed, directed ? fo.data() : g.first_out, si.data());
   });
   auto loop_arcs = new_array<arc_id>(static_cast<py::ssize_t>(loops.size()));

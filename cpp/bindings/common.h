@@ -89,9 +89,12 @@ inline FlowLayout make_flow_layout(const CsrView& g, bool directed,
                                    const carray<arc_id>& layout_first_out,
                                    const carray<node_id>& layout_head, const carray<arc_id>& sister,
                                    const carray<arc_id>& loop_arcs) {
-  const arc_id m = flow_layout_arcs(g, directed);
-  if (layout_first_out.size() != g.num_nodes + 1 || layout_head.size() != m || sister.size() != m ||
-      layout_first_out.data()[g.num_nodes] != m) {
+  const arc_id most = flow_layout_arcs(g, directed);
+  const arc_id m = layout_first_out.size() == g.num_nodes + 1 ? layout_first_out.data()[g.num_nodes]
+                                                              : arc_id{-1};
+  // A directed layout has between one and two residual arcs per edge (antiparallel edges
+  // merged, flow_layout.h); an undirected one exactly the graph's arcs.
+  if (m < g.num_arcs || m > most || layout_head.size() != m || sister.size() != m) {
     throw std::invalid_argument("internal error: flow layout does not match the graph");
   }
   return FlowLayout{m, layout_first_out.data(), layout_head.data(), sister.data(),

@@ -16,8 +16,7 @@ namespace routecore {
 
 flow_method choose_flow_method(const CsrView& g, std::span<const node_id> sources,
                                std::span<const node_id> sinks) {
-  // Only the terminals' own arc lists are read (for an undirected graph they hold every edge at
-  // a terminal; for a directed one the arcs leaving it), so the choice costs O(terminal degree).
+  // seen: 1 a terminal (in the search: a node already reached), 2 a head of a terminal's arc.
   ScratchArray<std::uint8_t> seen(static_cast<std::size_t>(g.num_nodes), 0);
   std::int64_t terminals = 0, terminal_arcs = 0;
   for (auto set : {sources, sinks}) {
@@ -41,8 +40,38 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
   }
   const std::int64_t inner = g.num_nodes - terminals;
   const std::int64_t inner_arcs = g.num_arcs - 2 * terminal_arcs;
-  if (inner > 0 && 4 * touching >= inner && inner_arcs <= 16 * inner) return flow_method::ibfs;
-  return flow_method::push_relabel;
+  if (inner > 0 && 4 * touching >= inner) {
+    return inner_arcs <= auto_vision_max_arcs_per_node * inner ? flow_method::ibfs
+                                                               : flow_method::push_relabel;
+  }
+  // Not vision-style: how deep is the graph? Breadth-first from the sources, level by level,
+  // until half the nodes are reached.
+  std::fill_n(seen.data(), seen.size(), std::uint8_t{0});
+  ScratchArray<node_id> queue(static_cast<std::size_t>(g.num_nodes));
+  std::size_t tail = 0;
+  for (node_id s : sources) {
+    if (seen[s] == 0) queue[tail++] = s;
+    seen[s] = 1;
+  }
+  const int max_levels = auto_shallow_levels(g.num_nodes);
+  std::size_t level_begin = 0;
+  for (int level = 1; level_begin < tail; ++level) {
+    if (level > max_levels) return flow_method::push_relabel;
+    const std::size_t level_end = tail;
+    for (std::size_t i = level_begin; i < level_end; ++i) {
+      const node_id v = queue[i];
+      for (arc_id a = g.begin(v); a < g.end(v); ++a) {
+        const node_id y = g.head[a];
+        if (seen[y] == 0) {
+          seen[y] = 1;
+          queue[tail++] = y;
+        }
+      }
+    }
+    if (2 * static_cast<std::int64_t>(tail) >= g.num_nodes) return flow_method::ibfs;
+    level_begin = level_end;
+  }
+  return flow_method::ibfs;  // the sources reach few nodes: the source tree closes at once
 }
 
 namespace {
@@ -86,8 +115,7 @@ bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> 
       break;
     }
     case flow_method::ibfs: {
-      Ibfs<Cap> ibfs(net,
-                     want_edge_flow ? ibfs_cut::closest_to_sources : ibfs_cut::closest_to_sinks);
+      Ibfs<Cap> ibfs(net);
       if (!run_tree_solver(ibfs)) return false;
       break;
     }

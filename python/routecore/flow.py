@@ -31,8 +31,10 @@ why they are computed only when asked: without ``both_cuts`` the fields are ``No
 
 The first max-flow call on a graph also builds the residual network's arc layout (which arc
 pairs with which, see :meth:`Graph.flow_layout`) and the graph keeps it: 4 bytes per arc for an
-undirected graph, 16 bytes per edge for a directed one. Later calls on the same graph, with any
-terminals and capacities, only fill in the residual capacities.
+undirected graph, 8 to 16 bytes per edge for a directed one. In a directed graph an edge ``u -> v``
+and an edge ``v -> u`` share one pair of residual arcs (as an undirected edge's two arcs do), so a
+link listed as one edge per direction costs no more to solve than an undirected edge. Later calls
+on the same graph, with any terminals and capacities, only fill in the residual capacities.
 
 Memory: a call needs about 8 to 16 bytes per arc and 24 to 32 bytes per node of scratch space.
 Large scratch blocks are kept after the call (up to 1 GiB in all) so that the next call does not
@@ -270,13 +272,23 @@ def max_flow(
         One capacity per edge (edge-id order), overriding the graph's. Required when the graph
         has no capacities. Integers are exact (int64), floats see the module notes.
     method : {"auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs"}
-        ``"auto"`` picks ``"ibfs"`` (incremental breadth-first search, Goldberg et al. 2011)
-        for vision-style graphs (at least a quarter of the non-terminal nodes are joined to a
-        source or sink by an edge listed at that terminal, i.e. leaving it when the graph is
-        directed, and the other arcs number at most 16 per node) and push-relabel otherwise.
-        ``"boykov_kolmogorov"`` solves the same vision-style graphs with depth-first search
-        trees (about 1.5x slower than ``"ibfs"`` on our grids); ``"dinic"`` is the simple
-        reference.
+        ``"auto"`` probes the graph's structure and picks ``"ibfs"`` (incremental
+        breadth-first search, Goldberg et al. 2011) where augmenting paths are short and
+        push-relabel where they are long:
+
+        - *vision-style* graphs (at least a quarter of the non-terminal nodes are joined to a
+          source or sink by an edge listed at that terminal, i.e. leaving it when the graph is
+          directed): ``"ibfs"`` when the other arcs number at most 6 per non-terminal node
+          (4-connected and 3D 6-connected grids, bipartite matching), push-relabel when there
+          are more (8-connected grids);
+        - other graphs: a breadth-first search from the sources; ``"ibfs"`` when it reaches
+          half the nodes within ``max(8, log2(num_nodes))`` levels (random sparse graphs) or
+          runs out of nodes first, push-relabel when it needs more levels (layered networks,
+          GENRMF, the AK family).
+
+        The rule and its cost are stated in ``cpp/include/routecore/max_flow.h``
+        (``choose_flow_method``). ``"boykov_kolmogorov"`` solves the same graphs as
+        ``"ibfs"`` with depth-first search trees; ``"dinic"`` is the simple reference.
     threads : int, optional
         Threads for the passes over all edges around the search: building the residual
         network, reading the flows and the cut back (default: every core). They split only on

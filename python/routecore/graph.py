@@ -227,8 +227,8 @@ class Graph:
     def nbytes(self) -> int:
         """Bytes held by the graph's arrays, the lazily built ones included (the reverse
         adjacency of shortest-path searches to the targets, and the residual arc layout of
-        max-flow: 4 bytes per arc for an undirected graph, 16 per edge and 4 per node for a
-        directed one)."""
+        max-flow: 4 bytes per arc for an undirected graph, 8 to 16 per edge and 4 per node for
+        a directed one)."""
         arrays = [self._first_out, self._head, self._arc_edge, self._arc_weight, self._arc_capacity]
         arrays.extend(self._reverse or ())
         if self._flow_layout is not None:

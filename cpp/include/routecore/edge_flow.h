@@ -8,7 +8,9 @@
 //
 // Contract
 //   The flow along residual arc a is its initial residual minus residual(a). Dead edges
-//   (self-loops, zero capacities, edges no flow can use) report 0. In the folded terminal form
+//   (self-loops, zero capacities, edges no flow can use) report 0. Two antiparallel directed
+//   edges merged into one arc pair (flow_layout.h) carry the pair's net flow: the edge in its
+//   direction reports it, the other 0. In the folded terminal form
 //   the flow through a node's terminal capacity (residual_network.h) is split over that node's
 //   terminal edges, each up to its capacity, in the order the terminals' arc lists give them;
 //   when the node's terminal residual on that side is zero, every such edge is exactly
@@ -101,8 +103,16 @@ std::vector<edge_id> extract_edge_flow(FlowNetwork<Cap>& net, const CsrView& g,
         if constexpr (std::is_integral_v<Cap>) {
           f = c - arcs[p].residual;
         } else {
-          f = c > 0 ? arc_flow(net, p, c, directed ? 0.0 : c) : 0.0;
+          Cap back = c;  // the sister's initial residual (the other edge's, when merged)
+          if (directed) {
+            const arc_id q = arcs[p].sister;
+            const arc_id shift_y = layout.first_out[y] - g.first_out[y];
+            back = is_out_arc(g, layout.first_out, y, q) ? cap_of(q - shift_y) : Cap{0};
+          }
+          f = c > 0 ? arc_flow(net, p, c, back) : 0.0;
         }
+        // A directed edge never reports a negative flow: that is its merged partner's.
+        if (directed) f = std::max<Cap>(f, 0);
         const bool write = (stored >= 0) & u_ordinary & (term[y] == terminal_kind::none);
         *(write ? edge_flow.data() + stored : &scratch) = static_cast<In>(f);
         if (on_source_side && side[y] == 0) cut.add(edge_of(stored));

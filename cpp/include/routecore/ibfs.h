@@ -32,8 +32,14 @@
 //                  along w -> v): first it augments along every arc into the other tree (the
 //                  bottleneck of the two tree paths, terminal residuals included), then free
 //                  neighbours join the tree one level down, and the height grows by one. The
-//                  pass runs on the tree whose cut the caller will read (ibfs_cut) unless its
-//                  frontier holds more than twice as many nodes as the other's.
+//                  pass runs on the tree that has cost less so far: fewer arcs scanned by its
+//                  passes and its orphans' searches (S on a tie). It does not depend on the
+//                  cut the caller will read, so max_flow and min_cut run the same search (the
+//                  cut on the open tree's side costs one search over free nodes,
+//                  `termination`). Which tree is cheaper to grow varies from instance to
+//                  instance, even among grids with the same statistics: balancing the work
+//                  keeps the search from spending long on the expensive side, where a fixed
+//                  side, or the smaller frontier (which keeps switching trees), may not.
 //   orphans        saturated tree arcs and emptied root residuals cut off orphans. They are
 //                  processed lowest level first, so every non-orphan below the current level
 //                  has a valid path to its root. An orphan of level L takes a parent of level
@@ -52,8 +58,8 @@
 //   frontier nodes a few places ahead of the scan.
 //
 // Complexity: the paper proves O(n^2 m) for IBFS; this implementation keeps its rules (exact
-// levels, lowest-first orphans, monotone labels) and adds the heuristics above (pass choice,
-// augment-before-grow, immediate adoption after a relabel), for which we have not re-proved
+// levels, lowest-first orphans, monotone labels) and adds the heuristics above
+// (augment-before-grow, immediate adoption after a relabel), for which we have not re-proved
 // the bound. On vision graphs it is close to linear. Memory: 8 bytes per node (the terminal
 // residuals are updated in place in the network), plus up to four lists of node ids.
 // Reference
@@ -74,19 +80,11 @@
 
 namespace routecore {
 
-// The canonical minimum cut a caller will read from Ibfs (see its side functions).
-enum class ibfs_cut : std::uint8_t { closest_to_sources, closest_to_sinks };
-
 template <class Cap>
 class Ibfs {
  public:
-  // `wanted`: the cut the caller will ask for. run() prefers to grow the tree on that side, so
-  // that it is the tree that ends closed; the other cut then costs a search from the other
-  // tree's frontier. Either cut is always available.
-  explicit Ibfs(FlowNetwork<Cap>& net, ibfs_cut wanted = ibfs_cut::closest_to_sinks)
-      : net_(net), n_(net.num_nodes), wanted_(wanted) {
-    assert(net.folded);
-  }
+  // Either canonical cut is available after run(), whichever tree ended closed.
+  explicit Ibfs(FlowNetwork<Cap>& net) : net_(net), n_(net.num_nodes) { assert(net.folded); }
 
   // Computes a maximum flow. Returns false when cancelled.
   bool run(const Cancel* cancel);
@@ -235,13 +233,14 @@ class Ibfs {
 
   FlowNetwork<Cap>& net_;
   node_id n_;
-  ibfs_cut wanted_;
   Cap value_ = 0;
   Cap* tr_ = nullptr;  // net.terminal_residual: > 0 from the sources, < 0 to the sinks
   ScratchBuffer<Node> nodes_;
   Tree source_, sink_;
   closed_tree closed_ = closed_tree::none;
   std::int64_t steps_ = 0;
+  // Arcs scanned for each tree (0: S, 1: T) by its passes and its orphans' searches.
+  std::int64_t scanned_[2] = {0, 0};
 };
 
 template <class Cap>
@@ -256,6 +255,7 @@ bool Ibfs<Cap>::run(const Cancel* cancel) {
   }
   closed_ = closed_tree::none;
   steps_ = 0;
+  scanned_[0] = scanned_[1] = 0;
   value_ = net_.direct_flow;
   tr_ = net_.terminal_residual.data();
   const Cap* tr = tr_;
@@ -287,11 +287,8 @@ bool Ibfs<Cap>::run(const Cancel* cancel) {
       closed_ = closed_tree::sink;
       break;
     }
-    // Grow the wanted side's tree unless its frontier is more than twice the other's.
-    const bool want_sources = wanted_ == ibfs_cut::closest_to_sources;
-    const std::size_t wanted_size = (want_sources ? source_ : sink_).frontier.size();
-    const std::size_t other_size = (want_sources ? sink_ : source_).frontier.size();
-    const bool forward = (wanted_size <= 2 * other_size) == want_sources;
+    // Grow the tree that has cost less so far (see `pass` in the header comment).
+    const bool forward = scanned_[0] <= scanned_[1];
     if (!(forward ? grow<false>(cancel) : grow<true>(cancel))) return false;
   }
   return true;
@@ -349,6 +346,7 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
     }
     const node_id v = tree.frontier[i];
     if (nodes_[v].label != own) continue;  // stale: relabelled or freed since
+    scanned_[kSinkTree] += first_out[v + 1] - first_out[v];
     if ((++steps_ & 1023) == 0 && cancel != nullptr && cancel->requested()) return false;
     // First augment along every arc into the other tree, then grow: a node that dies on the
     // way has no children yet to orphan. S grows along v -> w, T along w -> v (the sister).
@@ -463,6 +461,7 @@ void Ibfs<Cap>::adopt(node_id v, std::int32_t level) {
   const node_id* head = net_.head;
   const arc_id begin = net_.first_out[v];
   const arc_id end = net_.first_out[v + 1];
+  scanned_[kSinkTree] += end - begin;
   const std::int32_t sign = kSinkTree ? -1 : 1;
   const std::int32_t want = sign * (level - 1);
   Node& nv = nodes_[v];

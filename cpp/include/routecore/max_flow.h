@@ -60,16 +60,34 @@ struct FlowOutcome {
   double sink_total = 0;
 };
 
-// The rule behind flow_method::automatic. The search-tree methods (incremental breadth-first
-// search, and Boykov–Kolmogorov, which it usually beats there) win on vision-style graphs,
-// where most nodes carry a terminal edge and degrees are small (grids);
-// push-relabel wins everywhere else (few terminal edges, long augmenting paths, high degrees:
-// there the tree methods can be orders of magnitude slower).
-// Concretely, reading only the terminals' own arc lists (every edge at a terminal for an
-// undirected graph, the arcs leaving it for a directed one):
-//   ibfs          if at least 1/4 of the non-terminal nodes are heads of those arcs and the
-//                 remaining arcs number at most 16 per non-terminal node;
-//   push_relabel  otherwise.
+// The rule behind flow_method::automatic, a structural probe of the graph and the terminals.
+// The search-tree methods (incremental breadth-first search, and Boykov–Kolmogorov, which it
+// usually beats there) win where augmenting paths are short: vision-style graphs, where most
+// nodes carry a terminal edge and degrees are small (4-connected and 3D grids, bipartite
+// matching), and graphs of small diameter (random sparse graphs), where both trees meet after a
+// few levels. Push-relabel wins where paths are long (layered networks, GENRMF, the AK family:
+// there the tree methods can be orders of magnitude slower) and on denser vision graphs
+// (8-connected grids), where its global relabelling pays off.
+// Concretely:
+//   vision-style  at least 1/4 of the non-terminal nodes are heads of the terminals' own arcs
+//                 (every edge at a terminal for an undirected graph, the arcs leaving it for a
+//                 directed one): ibfs if the remaining arcs number at most
+//                 auto_vision_max_arcs_per_node per non-terminal node, else push_relabel;
+//   otherwise     a breadth-first search from the sources along the arcs: ibfs if it reaches
+//                 half the nodes within auto_shallow_levels(num_nodes) levels (or runs out of
+//                 nodes first: then the source tree closes at once), else push_relabel. (Half
+//                 the nodes, not the first sink: a family may hide a short path among long ones,
+//                 as the AK family does.)
+// Cost: O(terminal degree) for the vision test; the search, only on graphs that are not
+// vision-style, stops at half the nodes or at the level limit (at most O(num_arcs), less than
+// push-relabel's first global relabelling).
+inline constexpr std::int64_t auto_vision_max_arcs_per_node = 6;
+// Levels within which a sink counts as near: log2(num_nodes), at least 8.
+inline int auto_shallow_levels(node_id num_nodes) {
+  int levels = 0;
+  for (std::int64_t k = num_nodes; k > 1; k >>= 1) ++levels;
+  return levels < 8 ? 8 : levels;
+}
 flow_method choose_flow_method(const CsrView& g, std::span<const node_id> sources,
                                std::span<const node_id> sinks);
 

@@ -232,7 +232,9 @@ T add_total(T a, T b) {
 
 // Visits every edge with a terminal end once, as fn(src, dst, src_arc, csr_arc): src_arc is the
 // residual arc src -> dst, csr_arc the edge's CSR arc (its capacity's index in arc order). Only
-// the terminals' own residual arcs are read: in the layout every edge has an arc at both ends.
+// the terminals' own residual arcs are read: in the layout every edge has an arc at both ends
+// (a directed edge y -> x merged with x -> y, flow_layout.h, is found as the sister of x's
+// out-arc).
 template <class Fn>
 void for_each_terminal_edge(const CsrView& g, const FlowLayout& layout, bool directed,
                             const Terminals& terminals, Fn&& fn) {
@@ -247,6 +249,11 @@ void for_each_terminal_edge(const CsrView& g, const FlowLayout& layout, bool dir
       if (!fwd && kind[y] != terminal_kind::none) continue;
       if (fwd) {
         fn(x, y, p, directed ? p - shift_x : p);
+        if (directed && kind[y] == terminal_kind::none) {
+          const arc_id q = layout.sister[p];
+          if (is_out_arc(g, layout.first_out, y, q))
+            fn(y, x, q, q - (layout.first_out[y] - g.first_out[y]));
+        }
       } else {
         const arc_id q = layout.sister[p];
         fn(y, x, q, directed ? q - (layout.first_out[y] - g.first_out[y]) : p);

@@ -139,9 +139,9 @@ def flag(value: Any, name: str) -> bool:
 def choice(value: Any, choices: Sequence[str], name: str) -> str:
     """One of a few option strings (``method=``, ``values=``): anything but a string is a
     :class:`TypeError`, an unknown string a :class:`ValueError`; both list the choices."""
+    if isinstance(value, str) and value in choices:  # the common case: no message to build
+        return value
     listed = ", ".join(map(repr, choices))
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {listed}; got {value!r}")
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
-    return value
+    raise ValueError(f"{name} must be one of {listed}; got {value!r}")
