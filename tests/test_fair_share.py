@@ -31,7 +31,12 @@ def solve(p: FairProblem) -> FairShare:
 
 
 def tolerance(p: FairProblem) -> float:
-    return 1e-9 * max(1.0, float(np.abs(p.flow.capacity).sum()))
+    """Float results agree within 1e-9 of the largest flow the sources could send (networkx,
+    exact for integer capacities): the scale of every rate and edge flow, however large the
+    capacities of edges the flow cannot fill."""
+    fp = p.flow
+    exact = flow_value(fp, fp.capacity.astype(object), fp.source_ids, fp.sink_ids)
+    return 1e-9 * max(1.0, float(exact))
 
 
 def check_certificate(p: FairProblem, fair: FairShare) -> None:
@@ -113,6 +118,29 @@ def test_matches_highs_lp_integer_capacities(p: FairProblem) -> None:
 @given(fair_problems(max_sources=6, max_nodes=14))
 def test_certificate_more_sources(p: FairProblem) -> None:
     check_certificate(p, solve(p))
+
+
+@given(fair_problems(capacities="huge"))
+def test_certificate_capacities_near_the_int64_limit(p: FairProblem) -> None:
+    # Capacities up to 2**63 - 1 beside flows of a few units: the flow stays exact to the
+    # scale of the flows (capacities that cannot bind are clamped, see fair_share.py).
+    fair = solve(p)
+    check_certificate(p, fair)
+    exact = [float(r) for r in exact_fair_rates(p)]
+    np.testing.assert_allclose(fair.rates, exact, rtol=1e-12, atol=tolerance(p))
+
+
+@pytest.mark.parametrize("big", [2**31 - 1, 2**59])
+def test_small_rate_beside_a_huge_one(big: int) -> None:
+    # Source 2 reaches the sink 1 only through source 0's link: it gets 1, source 0 the rest.
+    # Found by the test above: a feasibility slack of 1e-9 of the load accepted 2**31 for
+    # source 0 (and no flow for source 2), and levels 0 and 1 merged beside a 2**59 link.
+    g = rc.Graph(5, [0, 0], [2, 1], capacity=[1, big], directed=False)
+    fair = rc.max_min_fair(g, [0, 2, 3], [1, 4])
+    assert fair.rates.tolist() == [float(big - 1), 1.0, 0.0]
+    assert fair.levels.tolist() == [0.0, 1.0, float(big - 1)]
+    if big < 2**53:  # beyond, float64 cannot tell big - 1 + 1 from big - 1 (module notes)
+        assert fair.edge_flow.tolist() == [-1.0, float(big)]
 
 
 def star(directed: bool = True) -> rc.Graph:

@@ -52,14 +52,17 @@ once per call.
 Capacities and tolerance
 ------------------------
 Capacities (integers or floats) and rates are float64 (integers beyond ``2**53`` lose digits);
-levels of integer problems are rationals, returned as the nearest floats. Each Newton step is
-computed from the capacities of the cut's edges, not from the float max-flow value, so levels
-are exact up to rounding. A level is accepted as feasible when ``t_X(lam) >= -tol * s`` with
-``tol =`` :data:`~routecore.flow.FLOAT_TOLERANCE` and ``s`` the larger of ``c(X)`` and the
-demand of ``X`` at ``lam``; two levels within ``tol`` times the largest source out-capacity are
-one level. So rates are the exact max-min fair rates within that relative tolerance, and
-:attr:`FairShare.edge_flow` meets capacities and conservation as :func:`~routecore.max_flow`
-does (within ``tol`` times the total rate).
+levels of integer problems are rationals, returned as the nearest floats. Capacities above twice
+the largest possible total flow cannot bind and are clamped there first, so float residuals stay
+on the scale of the flows. Each test and each Newton step is computed from the capacities of the
+cut's edges and the source-edge capacities, not from the float max-flow value: a cut ``X`` with
+``t_X(lam) < -tol * s`` (``tol =`` :data:`FEASIBILITY_TOLERANCE`, ``s`` the larger of ``c(X)``
+and the demand of ``X`` at ``lam``) is a genuine violated set, whatever rounding the max-flow
+made, and ``tol`` only absorbs the rounding of those two sums. Two levels within ``tol`` of each
+other (relative) are one level. So rates are the max-min fair rates up to float
+rounding, and :attr:`FairShare.edge_flow` meets capacities and conservation as
+:func:`~routecore.max_flow` does (within :data:`~routecore.flow.FLOAT_TOLERANCE` times the total
+rate).
 """
 
 from __future__ import annotations
@@ -74,10 +77,16 @@ import numpy.typing as npt
 from ._validation import check_flow_size, check_graph, edge_values, thread_count
 from ._validation._fair import fair_share_terminals, rate_caps
 from .errors import GraphError
-from .flow import FLOAT_TOLERANCE, FlowResult, MinCut, max_flow, min_cut
+from .flow import FlowResult, MinCut, max_flow, min_cut
 from .graph import Graph
 
-__all__ = ["FairShare", "max_min_fair"]
+__all__ = ["FEASIBILITY_TOLERANCE", "POOL_SIZE", "FairShare", "max_min_fair"]
+
+FEASIBILITY_TOLERANCE = 1e-12
+"""Relative slack of the feasibility test of a level (see the module notes): far above the
+rounding of a float sum of capacities, far below any gap that matters. Not
+:data:`~routecore.flow.FLOAT_TOLERANCE` (1e-9): that one bounds a max-flow's rounding, and a
+level accepted within it could shortchange a small source by a whole unit beside a large one."""
 
 POOL_SIZE = 256
 """How many past minimum cuts a solve keeps as upper bounds for later levels (each costs eight
@@ -270,15 +279,33 @@ class _Filling:
             np.concatenate((self.head, src)),
             directed=graph.directed,
         )
-        proper = self.tail != self.head
-        out = np.bincount(self.tail[proper], weights=cap[proper], minlength=n)
-        if not graph.directed:
-            out += np.bincount(self.head[proper], weights=cap[proper], minlength=n)
-        self.out_cap = out[src]  # c({i}): an upper bound on the rate of source i
+        self.out_cap = self.leaving(src, cap)  # c({i}): an upper bound on the rate of source i
+        # No flow exceeds B = min(what the sources can emit, what enters the sinks), so a
+        # capacity above 2 B never binds: clamping it there changes no rate and no tight cut
+        # (a cut through it has room 2 B > B), and keeps float residuals on the scale of the
+        # flows (a 2**60 edge would otherwise swallow a rate of 3.5 in its rounding).
+        is_sink = np.zeros(n, dtype=bool)
+        is_sink[sinks] = True
+        a, b = is_sink[self.tail], is_sink[self.head]
+        entering = (b & ~a) if graph.directed else (a != b)
+        bound = min(float(np.minimum(demand, self.out_cap).sum()), float(cap[entering].sum()))
+        if bound > 0.0 and float(cap.max(initial=0.0)) > 2.0 * bound:
+            self.cap = cap = np.minimum(cap, 2.0 * bound)
+            self.out_cap = self.leaving(src, cap)
         self.scale = max(float(self.out_cap.max(initial=0.0)), math.ulp(0.0))
         self.calls = 0
         self.flow: tuple[Float64Array, npt.NDArray[Any]] | None = None  # last max_flow's
         self.pool: list[tuple[float, npt.NDArray[np.intp]]] = []  # past cuts, see level()
+
+    def leaving(self, nodes: Int32Array, cap: Float64Array) -> Float64Array:
+        """The capacity of the edges leaving each of ``nodes`` (self-loops aside; both
+        directions of an undirected edge)."""
+        proper = self.tail != self.head
+        n = self.super_source
+        out = np.bincount(self.tail[proper], weights=cap[proper], minlength=n)
+        if not self.directed:
+            out += np.bincount(self.head[proper], weights=cap[proper], minlength=n)
+        return np.asarray(out[nodes], dtype=np.float64)
 
     def cut(self, source_cap: Float64Array, *, with_flow: bool) -> tuple[BoolArray, float]:
         """A minimum cut with these source-edge capacities: its node side (super source
@@ -347,7 +374,7 @@ class _Filling:
             side, c_x = self.cut(source_cap, with_flow=lam >= top)
             in_x = side[self.src]
             load = float(source_cap[in_x].sum())
-            if c_x - load >= -FLOAT_TOLERANCE * max(c_x, load):
+            if c_x - load >= -FEASIBILITY_TOLERANCE * max(c_x, load):
                 break  # feasible: side is the largest tight set (or all are capped)
             self.flow = None  # it does not realise these rates
             budget = c_x - float(rates[in_x & frozen].sum())
@@ -375,7 +402,7 @@ class _Filling:
         while not frozen.all():
             lam, tight, tight_src = self.level(rates, frozen)
             active = ~frozen
-            merge = bool(levels) and lam - levels[-1] <= FLOAT_TOLERANCE * self.scale
+            merge = bool(levels) and lam - levels[-1] <= FEASIBILITY_TOLERANCE * abs(lam)
             if merge:
                 lam = levels[-1]
             capped = active & (self.demand <= lam)
