@@ -21,8 +21,8 @@ import pandas as pd
 
 from ..multicommodity import multicommodity_flow
 from ..scenario import Network
-from ._common import _analysis_defaults, _country_mask
-from .transit import _policy_name
+from ._common import _country_mask
+from .transit import _policy_name, transit_cases
 
 __all__ = ["TransitDemands", "transit_demands"]
 
@@ -92,14 +92,7 @@ def transit_demands(
     >>> bool(r.cases["carried"].iloc[0]), bool(r.cases["lambda"].iloc[0] > 1)
     (True, True)
     """
-    defaults = _analysis_defaults(network)
-    if variants is None:
-        variants = [v for v in network.variant_names if v.startswith("tcfo-")] or [None]
-    if avoid_countries is None:
-        avoid_countries = list(defaults.get("avoid_countries", []))
-    policies: list[tuple[str, ...]] = [()]
-    if avoid_countries:
-        policies.append(tuple(avoid_countries))
+    variants, policies = transit_cases(network, variants, avoid_countries)
     cases: list[dict[str, Any]] = []
     links: list[pd.DataFrame] = []
     pairs: list[pd.DataFrame] = []

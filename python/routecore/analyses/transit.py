@@ -29,6 +29,25 @@ if TYPE_CHECKING:
 __all__ = ["TransitResult", "transit_capacity"]
 
 
+def transit_cases(
+    network: Network,
+    variants: Sequence[str | None] | None,
+    avoid_countries: Iterable[str] | None,
+) -> tuple[list[str | None], list[tuple[str, ...]]]:
+    """The transit analyses' cases: the cable variants (default: every ``tcfo-*`` variant, or
+    the base network when there is none) and the routing policies (all routes, then avoiding
+    ``avoid_countries``, default from the scenario's analysis settings)."""
+    if variants is None:
+        variants = [v for v in network.variant_names if v.startswith("tcfo-")] or [None]
+    if avoid_countries is None:
+        avoid_countries = list(_analysis_defaults(network).get("avoid_countries", []))
+    policies: list[tuple[str, ...]] = [()]
+    avoid = tuple(avoid_countries)
+    if avoid:
+        policies.append(avoid)
+    return list(variants), policies
+
+
 @dataclass(frozen=True)
 class TransitResult:
     """Result of :func:`transit_capacity`: three tables.
@@ -97,14 +116,7 @@ def transit_capacity(
     >>> bool((res.cases["max_flow_gbps"] == res.cases["cut_capacity_gbps"]).all())
     True
     """
-    defaults = _analysis_defaults(network)
-    if variants is None:
-        variants = [v for v in network.variant_names if v.startswith("tcfo-")] or [None]
-    if avoid_countries is None:
-        avoid_countries = list(defaults.get("avoid_countries", []))
-    policies: list[tuple[str, ...]] = [()]
-    if avoid_countries:
-        policies.append(tuple(avoid_countries))
+    variants, policies = transit_cases(network, variants, avoid_countries)
     case_rows, route_rows, link_tables = [], [], []
     delays = delay_assumptions(network)
     for variant in variants:
