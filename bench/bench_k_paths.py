@@ -51,7 +51,9 @@ def starlink() -> tuple[Instance, np.ndarray]:
     """The snapshot as an Instance, and the station node ids."""
     stations = 10 if smoke() else 100
     rng = np.random.default_rng(13)
-    lat = np.degrees(np.arcsin(rng.uniform(np.sin(np.radians(-50)), np.sin(np.radians(50)), stations)))
+    lat = np.degrees(
+        np.arcsin(rng.uniform(np.sin(np.radians(-50)), np.sin(np.radians(50)), stations))
+    )
     lon = rng.uniform(-180.0, 180.0, stations)
     shell = cs.STARLINK_SHELL1
     if smoke():

@@ -70,7 +70,9 @@ def test_pairs_in_threads_equal_single_queries(el, k: int, data: st.DataObject) 
     targets = draw_ids(data.draw, el.num_nodes, min_size=sources.size, max_size=sources.size)
     batch = rc.k_shortest_paths(g, sources, targets, k, threads=3)
     assert len(batch) == sources.size
-    for (s, t), paths in zip(zip(sources.tolist(), targets.tolist(), strict=True), batch, strict=True):
+    for (s, t), paths in zip(
+        zip(sources.tolist(), targets.tolist(), strict=True), batch, strict=True
+    ):
         single = rc.k_shortest_paths(g, s, t, k, threads=1)
         assert paths == single  # deterministic, ties included
 

@@ -52,3 +52,9 @@ __version__ = "0.1.0"
 from .min_cost import MinCostFlowResult, min_cost_flow
 
 __all__ += ["MinCostFlowResult", "min_cost_flow"]
+
+# Route diversity (issue 13, section 1), appended so that parallel edits above do not conflict.
+from .disjoint import DisjointPaths, disjoint_paths  # noqa: E402
+from .k_paths import k_shortest_paths  # noqa: E402
+
+__all__ += ["DisjointPaths", "disjoint_paths", "k_shortest_paths"]

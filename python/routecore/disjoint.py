@@ -248,7 +248,9 @@ class _GroupSearch:
             seen |= own
         return True
 
-    def _search(self, r: int, closed: npt.NDArray[np.bool_], chosen: list[Path], base: float) -> None:
+    def _search(
+        self, r: int, closed: npt.NDArray[np.bool_], chosen: list[Path], base: float
+    ) -> None:
         per_edge = np.where(closed, np.inf, self.per_edge)
         w = self.graph.arc_values(per_edge)
         r_w = reverse_order(self.graph, per_edge)

@@ -9,6 +9,7 @@ the call. Disjoint paths live in :mod:`routecore.disjoint`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 from typing import Any, overload
@@ -55,7 +56,7 @@ def unflatten(flat: FlatPaths) -> list[Path]:
     bounds = offsets.tolist()
     return [
         make_path(nodes[lo + i : hi + i + 1], edges[lo:hi], lengths[i])
-        for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))
+        for i, (lo, hi) in enumerate(itertools.pairwise(bounds))
     ]
 
 
