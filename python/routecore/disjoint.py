@@ -156,12 +156,16 @@ def disjoint_paths(
     if mode != "group":
         if groups is not None:
             raise GraphError(f"groups is only used with mode='group', not mode={mode!r}")
-        paths = _flow_paths(graph, per_edge, s, t, count, mode == "node")
+        paths = sorted(_flow_paths(graph, per_edge, s, t, count, mode == "node"), key=_length)
         total = math.fsum(p.length for p in paths)
         return DisjointPaths(tuple(paths), total, mode, count, total, True)
     group_of = _group_ids(groups, graph.num_edges)
     budget = path_count(max_paths, "max_paths")
     return _GroupSearch(graph, per_edge, group_of, s, t, budget).solve(count)
+
+
+def _length(path: Path) -> float:
+    return path.length
 
 
 def _edge_weights(graph: Graph, weight: npt.ArrayLike | None) -> Float64Array:
@@ -227,12 +231,14 @@ class _GroupSearch:
                 lower = _flow_paths(self.graph, self.per_edge, self.s, self.t, r, False)
             bound = math.fsum(p.length for p in lower)
             if self._disjoint(lower):
-                return DisjointPaths(tuple(lower), bound, "group", k, bound, not unsure)
+                return DisjointPaths(
+                    tuple(sorted(lower, key=_length)), bound, "group", k, bound, not unsure
+                )
             self.best, self.best_total, self.capped = None, math.inf, False
             self.enumerated = 0
             self._search(r, np.zeros(self.graph.num_edges, dtype=bool), [], 0.0)
             if self.best is not None:
-                paths = tuple(sorted(self.best, key=lambda p: p.length))
+                paths = tuple(sorted(self.best, key=_length))
                 proven = not self.capped and not unsure
                 total = math.fsum(p.length for p in paths)
                 return DisjointPaths(paths, total, "group", k, total if proven else bound, proven)

@@ -65,3 +65,8 @@ __all__ = [
     "school_route",
     "transit_capacity",
 ]
+
+# Route diversity (issue 13, section 3), appended so that parallel edits above do not conflict.
+from .diversity import RISK_GROUPS, DiversityReport, risk_groups, route_diversity  # noqa: E402
+
+__all__ += ["RISK_GROUPS", "DiversityReport", "risk_groups", "route_diversity"]
