@@ -9,8 +9,9 @@ Instances
   TOP_100 city list is not available offline]. Undirected, weight = one-way propagation latency
   in ms. Smoke: a 6 x 8 shell and 20 stations.
 * ``grid``: the road-like directed grid of ``bench/gen_paths.py`` (integer weights 1..100),
-  60 x 60 here (30 x 30 in smoke mode), pairs among 12 seeded nodes. The issue's 1M-node grid is out of reach for the
-  peers: scipy ``yen`` runs a whole-graph Dijkstra per spur node, hours per pair at that size.
+  60 x 60 here (30 x 30 in smoke mode), pairs among 12 seeded nodes. The issue's 1M-node
+  grid is out of reach for the peers: scipy ``yen`` runs a whole-graph Dijkstra per spur node,
+  hours per pair at that size.
 
 Each library answers the same station pairs (:func:`num_pairs`: 6, 3 in smoke mode), k = 20, and the
 lengths are checked equal to scipy's (``check``). routecore is timed on one thread (the

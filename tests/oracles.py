@@ -591,8 +591,9 @@ def networkx_disjoint(
     w = np.ones(len(el.src)) if weight is None else weight
     g = nx.DiGraph()
     split = (lambda v, side: (v, side)) if node_mode else (lambda v, side: (v, "x"))
-    g.add_nodes_from(split(v, side) for v in range(el.num_nodes) for side in ("in", "out"))
-    for v in range(el.num_nodes if node_mode else 0):
+    g.add_nodes_from(split(v, side) for v in (s, t) for side in ("in", "out"))
+    touched = set(el.src.tolist()) | set(el.dst.tolist()) | {s, t}
+    for v in sorted(touched) if node_mode else ():
         g.add_edge(split(v, "in"), split(v, "out"), capacity=(k if v in (s, t) else 1), weight=0)
     for e in range(len(el.src)):
         u, v = int(el.src[e]), int(el.dst[e])

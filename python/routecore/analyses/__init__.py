@@ -67,6 +67,6 @@ __all__ = [
 ]
 
 # Route diversity (issue 13, section 3), appended so that parallel edits above do not conflict.
-from .diversity import RISK_GROUPS, DiversityReport, risk_groups, route_diversity  # noqa: E402
+from .diversity import RISK_GROUPS, DiversityReport, risk_groups, route_diversity
 
 __all__ += ["RISK_GROUPS", "DiversityReport", "risk_groups", "route_diversity"]
