@@ -200,7 +200,7 @@ def route_diversity(
                 s,
                 t,
                 2,
-                mode=mode,  # type: ignore[arg-type]
+                mode=mode,
                 groups=group_of[rows] if mode == "group" else None,
                 max_paths=max_paths,
             )
