@@ -195,12 +195,21 @@ def test_phase_limit_still_certifies() -> None:
 
 CTRL_C = """
 import os, signal, threading, time
+import numpy as np
 import routecore as rc
-g = rc.Graph(4, [0, 1, 0, 2, 1], [1, 3, 2, 3, 2], capacity=[5, 5, 3, 3, 2], directed=False)
+n = 60  # a 60 x 60 grid with 40 demands at epsilon 1e-6: minutes (a 4-node graph took 0.46 s,
+idx = np.arange(n * n).reshape(n, n)  # which a quiet machine finished before the signal)
+src = np.concatenate([idx[:, :-1].ravel(), idx[:-1, :].ravel()])
+dst = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
+rng = np.random.default_rng(0)
+g = rc.Graph(n * n, src, dst, capacity=rng.integers(1, 100, src.size), directed=False)
+s, t = rng.integers(0, n * n, 40), rng.integers(0, n * n, 40)
+ok = s != t
 threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
 start = time.perf_counter()
 try:
-    rc.multicommodity_flow(g, ([0, 1, 3], [3, 2, 0], [4.0, 2.0, 1.0]), epsilon=1e-6)
+    rc.multicommodity_flow(g, (s[ok], t[ok], np.ones(ok.sum())), epsilon=1e-6,
+                           max_phases=10**9)
     print("finished")
 except KeyboardInterrupt:
     print("interrupted", time.perf_counter() - start < 5)
@@ -208,7 +217,7 @@ except KeyboardInterrupt:
 
 
 def test_ctrl_c_interrupts_a_long_run() -> None:
-    """epsilon=1e-6 runs for minutes; SIGINT after 0.5 s raises KeyboardInterrupt promptly
+    """A grid at epsilon=1e-6 runs for minutes; SIGINT after 0.5 s raises KeyboardInterrupt promptly
     (the solver polls the Cancel flag at every tree step, run_interruptible asks Python)."""
     out = subprocess.run(
         [sys.executable, "-c", CTRL_C], capture_output=True, text=True, timeout=60, check=False

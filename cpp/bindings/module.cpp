@@ -11,6 +11,7 @@ void bind_failure_cases(py::module_& m);
 void bind_visibility(py::module_& m);
 void bind_min_cost_flow(py::module_& m);
 void bind_multicommodity(py::module_& m);
+void bind_k_paths(py::module_& m);
 }  // namespace routecore::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -22,4 +23,5 @@ PYBIND11_MODULE(_core, m) {
   routecore::bindings::bind_visibility(m);
   routecore::bindings::bind_min_cost_flow(m);
   routecore::bindings::bind_multicommodity(m);
+  routecore::bindings::bind_k_paths(m);
 }

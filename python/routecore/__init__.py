@@ -48,16 +48,22 @@ __all__ = [
 
 from ._version import __version__
 
-# Min-cost flow (issue 12), appended so that parallel edits above do not conflict.
-from .min_cost import MinCostFlowResult, min_cost_flow
-
-# Multi-commodity flow (issue 13).
-from .multicommodity import MulticommodityFlow, multicommodity_flow
-
-__all__ += ["MinCostFlowResult", "min_cost_flow"]
-
-# Max-min fair share (issue 12, section 3), appended so that parallel edits above do not conflict.
+# The second wave's algorithms (issues 12 and 13): min-cost flow, max-min fair share,
+# multi-commodity flow, k shortest paths and disjoint paths.
+from .disjoint import DisjointPaths, disjoint_paths  # noqa: E402
 from .fair_share import FairShare, max_min_fair  # noqa: E402
+from .k_paths import k_shortest_paths  # noqa: E402
+from .min_cost import MinCostFlowResult, min_cost_flow  # noqa: E402
+from .multicommodity import MulticommodityFlow, multicommodity_flow  # noqa: E402
 
-__all__ += ["FairShare", "max_min_fair"]
-__all__ += ["MulticommodityFlow", "multicommodity_flow"]
+__all__ += [
+    "DisjointPaths",
+    "FairShare",
+    "MinCostFlowResult",
+    "MulticommodityFlow",
+    "disjoint_paths",
+    "k_shortest_paths",
+    "max_min_fair",
+    "min_cost_flow",
+    "multicommodity_flow",
+]

@@ -369,3 +369,33 @@ def multicommodity_flow(
     step_start: float = 0.5,
     step_min: float = 0.0,
 ) -> MulticommodityCoreResult: ...
+
+# ---- route diversity (cpp/bindings/bind_k_paths.cpp) ----
+_FlatPaths = tuple[_I64, _I32, _I32, _F64]
+
+def k_shortest_paths(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    weight: _F64 | None,
+    r_first_out: _I32,
+    r_head: _I32,
+    r_arc_edge: _I32,
+    r_weight: _F64 | None,
+    sources: _I32,
+    targets: _I32,
+    k: int,
+    blocked: _U8 | None,
+    max_length: float,
+    threads: int,
+) -> list[_FlatPaths]: ...
+def disjoint_paths(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    weight: _F64 | None,
+    source: int,
+    target: int,
+    k: int,
+    node_disjoint: bool,
+) -> _FlatPaths: ...

@@ -80,3 +80,8 @@ __all__ = [
     "transit_capacity",
     "transit_demands",
 ]
+
+# Route diversity (issue 13, section 3), appended so that parallel edits above do not conflict.
+from .diversity import RISK_GROUPS, DiversityReport, risk_groups, route_diversity
+
+__all__ += ["RISK_GROUPS", "DiversityReport", "risk_groups", "route_diversity"]
