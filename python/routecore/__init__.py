@@ -50,11 +50,11 @@ from ._version import __version__
 
 # The second wave's algorithms (issues 12 and 13): min-cost flow, max-min fair share,
 # multi-commodity flow, k shortest paths and disjoint paths.
-from .disjoint import DisjointPaths, disjoint_paths  # noqa: E402
-from .fair_share import FairShare, max_min_fair  # noqa: E402
-from .k_paths import k_shortest_paths  # noqa: E402
-from .min_cost import MinCostFlowResult, min_cost_flow  # noqa: E402
-from .multicommodity import MulticommodityFlow, multicommodity_flow  # noqa: E402
+from .disjoint import DisjointPaths, disjoint_paths
+from .fair_share import FairShare, max_min_fair
+from .k_paths import k_shortest_paths
+from .min_cost import MinCostFlowResult, min_cost_flow
+from .multicommodity import MulticommodityFlow, multicommodity_flow
 
 __all__ += [
     "DisjointPaths",
