@@ -5,7 +5,8 @@ variants of one graph, each with a few edges failed, in a single C++ call that r
 a thread pool with the GIL released and honours Ctrl-C
 (``cpp/include/routecore/failure_cases.h``). They are the building blocks of the sweeps of
 :mod:`routecore.analyses`; :mod:`routecore.executor` runs such sweeps in chunks, here or on an
-executor.
+executor. :func:`node_failure_edges` turns node-failure cases into the edge-failure cases
+they take.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from ._validation import (
     choice,
     failure_cases,
     forbidden_node_mask,
+    node_id_array,
     node_ids,
+    refuse_bool_ids,
     terminal_sets,
     thread_count,
 )
@@ -32,7 +35,7 @@ from .errors import GraphError
 from .flow import FLOW_METHODS, FlowMethod
 from .graph import Graph, csr_view
 
-__all__ = ["lengths_under_failures", "max_flow_under_failures"]
+__all__ = ["lengths_under_failures", "max_flow_under_failures", "node_failure_edges"]
 
 
 def _case_arcs(
@@ -232,4 +235,79 @@ def lengths_under_failures(
         case_arcs,
         thread_count(threads),
     )
+    return out
+
+
+def node_failure_edges(graph: Graph, failed_nodes: Any) -> npt.NDArray[np.int64]:
+    """The edge-failure cases of node failures: every edge incident to a failed node.
+
+    A failed node keeps its id but loses every edge (self-loops and parallel edges included),
+    so :func:`max_flow_under_failures` and :func:`lengths_under_failures` on the result answer
+    "what if these nodes fail". A failed source or sink then sends or receives nothing: it
+    drops out of the terminal set (and if every source or every sink fails, the flow is 0
+    and every length ``inf``).
+
+    Parameters
+    ----------
+    graph : Graph
+    failed_nodes : sequence of sequences of int, or sequence of int
+        The failed node ids of each case; a flat sequence of ints fails one node per case.
+
+    Returns
+    -------
+    ndarray of int64, shape (k, r)
+        Row ``i``: the edge ids incident to case ``i``'s nodes, ascending, padded with ``-1``
+        (the ``failed=`` layout of the batched calls).
+
+    Raises
+    ------
+    GraphError
+        A node id out of range or not an integer, naming the case.
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> from routecore.batch import max_flow_under_failures, node_failure_edges
+    >>> g = rc.Graph(4, [0, 0, 1, 2], [1, 2, 3, 3], capacity=[3, 2, 2, 5])
+    >>> cases = node_failure_edges(g, [[], [1], [1, 2]])
+    >>> cases.tolist()
+    [[-1, -1, -1, -1], [0, 2, -1, -1], [0, 1, 2, 3]]
+    >>> max_flow_under_failures(g, 0, 3, cases).tolist()
+    [4, 2, 0]
+    """
+    graph = check_graph(graph)
+    n = graph.num_nodes
+    try:
+        rows = list(failed_nodes)
+    except TypeError:
+        raise GraphError(
+            "failed_nodes must be a sequence of sequences of node ids, got "
+            f"{type(failed_nodes).__name__}"
+        ) from None
+    refuse_bool_ids(rows, "failed_nodes", "a node id")
+    if all(isinstance(r, int | np.integer) for r in rows):
+        rows = [[r] for r in rows]
+    cases = []
+    for i, row in enumerate(rows):
+        name = f"failed_nodes[{i}]"
+        refuse_bool_ids(row, name, "a node id")
+        ids = as_array(row, name).reshape(-1)
+        cases.append(node_id_array(ids if ids.size else ids.astype(np.int64), n, name))
+    # Incident edges of every node, grouped by node (a CSR over both ends of every edge).
+    src, dst = graph.src, graph.dst
+    m = graph.num_edges
+    ends = np.concatenate([src, dst]).astype(np.int64)
+    order = np.argsort(ends, kind="stable")
+    edge_of = (order % m).astype(np.int64) if m else order.astype(np.int64)
+    first = np.searchsorted(ends[order], np.arange(n + 1))
+    incident = [
+        np.unique(np.concatenate([edge_of[first[v] : first[v + 1]] for v in case]))
+        if case.size
+        else np.zeros(0, dtype=np.int64)
+        for case in cases
+    ]
+    width = max((e.size for e in incident), default=0)
+    out = np.full((len(incident), width), -1, dtype=np.int64)
+    for i, e in enumerate(incident):
+        out[i, : e.size] = e
     return out

@@ -16,6 +16,9 @@ these modules only prepare arrays and turn results into pandas tables. One modul
 :mod:`~routecore.analyses.failures`
     :func:`failure_sweep`: every single link failure (optionally every pair) ranked by lost
     transit capacity and added latency.
+:mod:`~routecore.analyses.node_failures`
+    :func:`node_failure_sweep` and :func:`group_failure_sweep`: the same ranking for failed
+    nodes (a landing station, a gateway, a city) and shared-risk groups.
 :mod:`~routecore.analyses.schools`
     :func:`school_connectivity`: per school and time step, the latency from the school to the
     nearest internet exchange over the satellites, a gateway and the ground network, under
@@ -83,5 +86,7 @@ __all__ = [
 
 # Route diversity (issue 13, section 3), appended so that parallel edits above do not conflict.
 from .diversity import RISK_GROUPS, DiversityReport, risk_groups, route_diversity
+from .node_failures import group_failure_sweep, node_failure_sweep, scenario_risk_groups
 
 __all__ += ["RISK_GROUPS", "DiversityReport", "risk_groups", "route_diversity"]
+__all__ += ["group_failure_sweep", "node_failure_sweep", "scenario_risk_groups"]

@@ -136,14 +136,63 @@ def failure_sweep(
 
     Notes
     -----
-    A link that carries no flow in a maximum flow cannot lower the maximum when it fails (the
-    same flow stays feasible), and one that is not on the best route cannot lengthen it; such
-    single failures are filled in without a solver call. Pairs are always computed.
+    Links that carry no flow in a maximum flow cannot lower the maximum when they fail (the
+    same flow stays feasible), and links off the best route cannot lengthen it; such cases
+    (single or pairs) are filled in without a solver call.
+
+    Node failures and shared-risk groups: :func:`~routecore.analyses.node_failure_sweep` and
+    :func:`~routecore.analyses.group_failure_sweep`, with the same table.
 
     >>> from routecore.scenario import load_scenario
     >>> sweep = failure_sweep(load_scenario("central-asia"))
     >>> bool((sweep["lost_gbps"] >= 0).all())
     True
+    """
+    candidates = np.arange(network.num_links) if links is None else network.link_index(list(links))
+    candidates = candidates.astype(np.int64)
+    failed = np.stack([candidates, np.full(candidates.size, -1, dtype=np.int64)], axis=1)
+    if pairs:
+        a, b = np.triu_indices(candidates.size, k=1)
+        failed = np.concatenate([failed, np.stack([candidates[a], candidates[b]], axis=1)])
+    ids = network.column("links", "id")
+    labels = [tuple(str(ids[e]) for e in case if e >= 0) for case in failed.tolist()]
+    return run_failure_cases(
+        network,
+        failed,
+        labels,
+        sources=sources,
+        sinks=sinks,
+        avoid_countries=avoid_countries,
+        threads=threads,
+        executor=executor,
+        progress=progress,
+        chunk_size=chunk_size,
+        description="link failures",
+    )
+
+
+def run_failure_cases(
+    network: Network,
+    failed: npt.NDArray[np.int64],
+    labels: Sequence[tuple[str, ...]],
+    *,
+    sources: Iterable[str] | None,
+    sinks: Iterable[str] | None,
+    avoid_countries: Sequence[str],
+    threads: int | None,
+    executor: Any,
+    progress: ProgressArg,
+    chunk_size: int | None,
+    description: str,
+) -> pd.DataFrame:
+    """The ranked table of any failure sweep (the entry point of the node and group sweeps).
+
+    ``failed`` holds one case per row: the link rows that fail together, padded with ``-1``;
+    ``labels[i]`` is what the ``failed`` column shows for case ``i``. A case none of whose
+    links carries flow in the base maximum flow keeps the base flow (that flow stays
+    feasible), and one none of whose links is on the base best route keeps the base latency;
+    both are filled in without a solver call. The other cases run in blocks as described in
+    :func:`failure_sweep`.
     """
     src = _rows(network, sources, "transit_sources")
     dst = _rows(network, sinks, "transit_sinks")
@@ -176,15 +225,10 @@ def failure_sweep(
         assert path is not None  # reachable by the search above
         on_route[path.edges] = True
 
-    candidates = np.arange(network.num_links) if links is None else network.link_index(list(links))
-    candidates = candidates.astype(np.int64)
-    failed = np.stack([candidates, np.full(candidates.size, -1, dtype=np.int64)], axis=1)
-    if pairs:
-        a, b = np.triu_indices(candidates.size, k=1)
-        failed = np.concatenate([failed, np.stack([candidates[a], candidates[b]], axis=1)])
-    single = failed[:, 1] < 0
-    need_flow = ~single | carries[failed[:, 0]]
-    need_latency = ~single | on_route[failed[:, 0]]
+    real = failed >= 0
+    safe = np.where(real, failed, 0)
+    need_flow = np.any(carries[safe] & real, axis=1)
+    need_latency = np.any(on_route[safe] & real, axis=1)
 
     k = failed.shape[0]
     size = chunk_size or chunk_size_for(k, executor, local=max(256, math.ceil(k / 20)))
@@ -197,7 +241,7 @@ def failure_sweep(
         sizes=[s.stop - s.start for s in slices],
         executor=executor,
         progress=progress,
-        description="link failures",
+        description=description,
     )
     keep = np.zeros(k, dtype=bool)
     flow = np.full(k, base_flow)
@@ -209,14 +253,13 @@ def failure_sweep(
         f, lat = result
         flow[s] = np.where(np.isnan(f), base_flow, f)
         latency[s] = np.where(np.isnan(lat), base_latency, lat)
-    ids = network.column("links", "id")
     rows = np.flatnonzero(keep)
-    flow, latency, failed = flow[rows], latency[rows], failed[rows]
+    flow, latency = flow[rows], latency[rows]
     with np.errstate(invalid="ignore"):
         added = latency - base_latency
     out = pd.DataFrame(
         {
-            "failed": [tuple(str(ids[e]) for e in case if e >= 0) for case in failed.tolist()],
+            "failed": [labels[i] for i in rows.tolist()],
             "max_flow_gbps": flow,
             "lost_gbps": np.maximum(base_flow - flow, 0.0),
             "lost_share": (base_flow - flow) / base_flow if base_flow > 0 else np.zeros(rows.size),

@@ -35,6 +35,7 @@ TOP_KEYS = (
     "derived_from",
     "systems",
     "capacity",
+    "risk_groups",
 )
 UNIT_KEYS = ("length", "capacity", "latency", "coordinates")
 PARAMETER_KEYS = (

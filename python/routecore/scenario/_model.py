@@ -22,6 +22,7 @@ from ._checks import (
 )
 from ._csv import _csv_text, _links_for_file, _save_scenario_files
 from ._keys import TomlLines, check_keys
+from ._risk_groups import check_risk_groups
 from ._schema import _LINK_FILE_COLUMNS, DEFAULT_ROUTE_SLACK, NODE_COLUMNS, NODE_KINDS
 from ._variants import variant_tables
 
@@ -111,6 +112,9 @@ class Network:
             route_slack=_route_slack(meta_dict),
         )
         _check_meta_references(meta_dict, set(self._node_pos), set(self._links["id"]), w_meta)
+        check_risk_groups(
+            meta_dict, set(self._node_pos), set(self._links["id"]), w_meta.file, self._lines
+        )
         self._meta = meta_dict
         for name in self.variant_names:  # each variant is checked like the base tables
             self.variant(name)

@@ -18,6 +18,7 @@ import pandas as pd
 from ._capacity import merge_capacity
 from ._checks import _normalise_links, _normalise_nodes, _Where
 from ._keys import TomlLines
+from ._risk_groups import variant_risk_groups
 
 __all__ = ["variant_tables"]
 
@@ -99,4 +100,8 @@ def variant_tables(
     for key in ("internet_exchanges", "transit_sources", "transit_sinks"):
         if key in analysis:
             analysis[key] = [n for n in analysis[key] if n not in drop_nodes]
+    if isinstance(out.get("risk_groups"), dict):
+        out["risk_groups"] = variant_risk_groups(
+            out["risk_groups"], set(nodes["id"]), set(links["id"])
+        )
     return nodes.reset_index(drop=True), links.reset_index(drop=True), out
