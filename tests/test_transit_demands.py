@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import routecore
 from routecore import analyses
 from routecore.errors import ScenarioError
 from routecore.scenario import load_demands, load_scenario
 
 from .oracles import multicommodity_lp
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "asia-europe-demands.csv"
+EXAMPLE = Path(routecore.__file__).parent / "data" / "central-asia" / "demands.csv"
 
 
 def test_the_assumed_matrix_loads_and_is_labelled() -> None:

@@ -412,6 +412,24 @@ class Network:
 
         return build_systems(self._meta, scenario_directory(self._file), self._file, self._lines)
 
+    def demands(self) -> pd.DataFrame | None:
+        """The scenario's demand matrix: ``demands.csv`` beside ``scenario.toml``, read by
+        :func:`~routecore.scenario.load_demands` and checked against this network's node ids;
+        ``None`` when there is no such file (or the network was built in memory).
+
+        >>> from routecore.scenario import load_scenario
+        >>> d = load_scenario("central-asia").demands()
+        >>> len(d), str(d["name"].iloc[0])
+        (8, '[ASSUMED] Almaty-Frankfurt')
+        """
+        from ._demands import load_demands
+        from ._systems import scenario_directory
+
+        directory = scenario_directory(self._file)
+        if directory is None or not (directory / "demands.csv").exists():
+            return None
+        return load_demands(directory / "demands.csv", self)
+
     def with_links(self, links: pd.DataFrame) -> Network:
         """A network with the same nodes and metadata and a new link table."""
         return Network(self._nodes, links, self._meta)
