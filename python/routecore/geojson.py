@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PRECISION",
+    "diversity_to_geojson",
     "failures_to_geojson",
     "flow_to_geojson",
     "line_geometry",
@@ -405,6 +406,61 @@ def to_geojson(result: Any, network: Network | None = None) -> FeatureCollection
     if hasattr(result, "links") and hasattr(result.links, "columns"):
         return flow_to_geojson(result, network)
     raise TypeError(f"no GeoJSON form for {type(result).__name__}")
+
+
+def diversity_to_geojson(report: Any, network: Network) -> FeatureCollection:
+    """A :class:`~routecore.analyses.DiversityReport` as line features: the ``k`` fastest
+    routes of every pair, then both routes of every disjoint pair.
+
+    Properties: ``src``, ``dst``, ``role`` (``"route"``, ``"primary"`` or ``"backup"``),
+    ``rank`` (routes) or ``mode`` (``edge``, ``node``, ``group``: what the pair shares none
+    of), ``latency_ms`` (one-way propagation), ``propagation_rtt_ms``, ``penalty_ms`` (backup:
+    its latency minus the pair's fastest route), ``nodes``.
+
+    Examples
+    --------
+    >>> from routecore.analyses import route_diversity
+    >>> from routecore.scenario import load_scenario
+    >>> net = load_scenario("central-asia")
+    >>> fc = diversity_to_geojson(route_diversity(net, [("khorgos", "istanbul")], k=2), net)
+    >>> [f["properties"]["role"] for f in fc["features"]][:3]
+    ['route', 'route', 'primary']
+    """
+    features: list[Feature] = []
+
+    def add(nodes_text: str, props: dict[str, Any]) -> None:
+        nodes = nodes_text.split(" > ")
+        lon, lat = _node_coords(network, nodes)
+        latency = float(props["latency_ms"])
+        props = {**props, "propagation_rtt_ms": 2 * latency, "nodes": nodes}
+        features.append(_feature(line_geometry(lon, lat), props))
+
+    for row in report.routes.to_dict(orient="records"):
+        add(
+            row["nodes"],
+            {
+                "src": row["src"],
+                "dst": row["dst"],
+                "role": "route",
+                "rank": int(row["rank"]),
+                "latency_ms": float(row["latency_ms"]),
+            },
+        )
+    for row in report.protection.to_dict(orient="records"):
+        if not row["backup_nodes"]:
+            continue
+        for role in ("primary", "backup"):
+            props = {
+                "src": row["src"],
+                "dst": row["dst"],
+                "role": role,
+                "mode": row["mode"],
+                "latency_ms": float(row[f"{role}_ms"]),
+            }
+            if role == "backup":
+                props["penalty_ms"] = float(row["penalty_ms"])
+            add(row[f"{role}_nodes"], props)
+    return _collection(features, kind="route diversity", latency="one-way propagation, ms")
 
 
 def write_geojson(path: str | os.PathLike[str], collection: FeatureCollection) -> Path:

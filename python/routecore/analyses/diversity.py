@@ -54,7 +54,8 @@ class DiversityReport:
         ``backup_ms`` (the two disjoint routes, faster first; NaN where fewer than two
         exist), ``fastest_ms`` (the pair's fastest route), ``penalty_ms`` (``backup_ms -
         fastest_ms``: the latency cost of protection), ``total_ms``, ``lower_bound_ms`` and
-        ``optimal`` (group mode: whether the pair is proven best), ``backup_nodes``.
+        ``optimal`` (group mode: whether the pair is proven best), ``backup_nodes`` and
+        ``primary_nodes`` (node ids joined by ``" > "``; empty where fewer than two exist).
     groups : str
         How the shared-risk groups were formed.
     """
@@ -219,6 +220,9 @@ def route_diversity(
                     "optimal": r.optimal,
                     "backup_nodes": (
                         " > ".join(_ids(network, r.paths[1].nodes.tolist())) if two else ""
+                    ),
+                    "primary_nodes": (
+                        " > ".join(_ids(network, r.paths[0].nodes.tolist())) if two else ""
                     ),
                 }
             )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import RoutecoreError
 from .demo import DEMO_GEOJSON, DEMO_STEP_S, DEMO_STEPS
 from .parser import build_parser
+from .transit_commands import TRANSIT_COMMANDS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -440,4 +441,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "flow": _cmd_flow,
     "map": _cmd_map,
     "capacity": _cmd_capacity,
+    **TRANSIT_COMMANDS,
 }

@@ -295,4 +295,80 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--threads", type=_threads, default=None, metavar="N", help="threads")
     json_opt(p)
+
+    # Transit planning (issue 13): routecore.cli.transit_commands.
+    p = sub.add_parser(
+        "paths",
+        help="k fastest routes and the best link/node/risk-group disjoint route pairs",
+        description="The k fastest loopless routes between two places, and the best pair of "
+        "routes that share no link, no node, or no shared-risk group (landing station, "
+        "operator or country), with the latency penalty of protection. Latencies are one-way "
+        "propagation in ms.",
+    )
+    p.add_argument("src", metavar="SRC")
+    p.add_argument("dst", metavar="DST")
+    scenario_opts(p)
+    p.add_argument(
+        "-k", type=positive_int, default=5, metavar="N", help="routes to list (default 5)"
+    )
+    p.add_argument(
+        "--groups",
+        choices=("landing", "operator", "country"),
+        default="landing",
+        help="what a shared-risk group is (default landing: the links at one cable landing)",
+    )
+    p.add_argument(
+        "--avoid-country",
+        action="append",
+        default=[],
+        metavar="CC",
+        help="do not pass through nodes of this country (repeatable), e.g. RU",
+    )
+    json_opt(p)
+    geojson_opt(p)
+
+    p = sub.add_parser(
+        "demands",
+        help="can a city-pair demand matrix be carried at once, per cable variant and policy",
+        description="Maximum concurrent flow of a demand matrix (demands.csv: source,target,"
+        "gbps[,max_latency_ms,name]) per cable variant and avoid-country policy: lambda (>= 1: "
+        "the whole matrix fits), the saturated links, and the pairs whose routes exceed their "
+        "one-way latency budget.",
+    )
+    p.add_argument(
+        "--scenario",
+        "-s",
+        default=DEFAULT_SCENARIO,
+        metavar="SCENARIO",
+        help=f"scenario directory or bundled name (default {DEFAULT_SCENARIO})",
+    )
+    p.add_argument(
+        "--demands",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the demand matrix (default: demands.csv in the scenario directory)",
+    )
+    p.add_argument(
+        "--variant",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="a cable variant to compare (repeatable; default every tcfo- variant)",
+    )
+    p.add_argument(
+        "--avoid-country",
+        action="append",
+        default=[],
+        metavar="CC",
+        help="the avoid policy's countries (repeatable; default the scenario's, e.g. RU)",
+    )
+    p.add_argument(
+        "--epsilon",
+        type=float,
+        default=0.01,
+        metavar="EPS",
+        help="certified relative gap of lambda (default 0.01)",
+    )
+    json_opt(p)
     return parser
