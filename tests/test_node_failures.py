@@ -358,3 +358,25 @@ def test_node_and_group_sweeps_on_a_dask_cluster_equal_the_local_run(
         remote_groups = group_failure_sweep(net, "landing", executor=client)
     pd.testing.assert_frame_equal(remote, node_pairs)
     pd.testing.assert_frame_equal(remote_groups, group_failure_sweep(net, "landing"))
+
+
+def test_node_and_group_tables_as_geojson(net: Network) -> None:
+    """Before the node sweeps told GeoJSON what ``failed`` holds, a node id was looked up as a
+    link and raised KeyError."""
+    from routecore.geojson import to_geojson
+
+    nodes = node_failure_sweep(net)
+    fc = to_geojson(nodes, net)
+    coords = net.nodes.set_index("id")[["lon", "lat"]]
+    for feature, failed in zip(fc["features"], nodes["failed"], strict=True):
+        assert feature["geometry"]["type"] == "MultiPoint"
+        expected = [
+            [round(coords.loc[n, "lon"], 6), round(coords.loc[n, "lat"], 6)] for n in failed
+        ]
+        assert feature["geometry"]["coordinates"] == expected
+    groups = group_failure_sweep(net, {"both": ["aktau", "tcfo"], "link": ["tcfo"]})
+    kinds = {
+        f["properties"]["failed"][0]: f["geometry"]["type"]
+        for f in to_geojson(groups, net)["features"]
+    }
+    assert kinds == {"both": "GeometryCollection", "link": "LineString"}

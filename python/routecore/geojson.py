@@ -292,13 +292,32 @@ def flow_to_geojson(
     return _collection(features, **meta)
 
 
+def _failed_geometry(network: Network, ids: list[str], kind: str) -> dict[str, Any] | None:
+    """Links as lines; for node and group failures, the failed nodes as points too."""
+    if kind == "links":
+        return _link_geometry(network, ids)
+    node_ids = {str(v) for v in network.column("nodes", "id")}
+    nodes = [i for i in ids if i in node_ids]
+    lines = _link_geometry(network, [] if kind == "nodes" else [i for i in ids if i not in nodes])
+    lon, lat = _node_coords(network, nodes)
+    points = [[_round(x), _round(y)] for x, y in zip(lon.tolist(), lat.tolist(), strict=True)]
+    point = {"type": "MultiPoint", "coordinates": points} if points else None
+    parts = [g for g in (lines, point) if g is not None]
+    if len(parts) == 2:
+        return {"type": "GeometryCollection", "geometries": parts}
+    return parts[0] if parts else None
+
+
 def failures_to_geojson(table: Any, network: Network) -> FeatureCollection:
     """A :func:`~routecore.analyses.failure_sweep` table as one feature per failure case.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        The sweep's result (a ``failed`` column of link-id tuples and the loss columns).
+        The sweep's result (a ``failed`` column of link-id tuples and the loss columns), or a
+        node / risk-group sweep's (:func:`~routecore.analyses.node_failure_sweep`: the failed
+        nodes as a ``MultiPoint``; :func:`~routecore.analyses.group_failure_sweep`: the
+        members' lines and points).
     network : Network
 
     Returns
@@ -323,12 +342,14 @@ def failures_to_geojson(table: Any, network: Network) -> FeatureCollection:
     """
     columns = list(table.columns)
     features = []
+    attrs = getattr(table, "attrs", {}) or {}
+    # Node and risk-group sweeps (routecore.analyses.node_failures) say what ``failed`` holds.
+    kind = attrs.get("failure_kind", "links")
     for row in table.to_numpy(dtype=object):
         props = dict(zip(columns, row, strict=True))
-        failed = props["failed"]
-        links = [failed] if isinstance(failed, str) else [str(v) for v in failed]
-        features.append(_feature(_link_geometry(network, links), props))
-    attrs = getattr(table, "attrs", {}) or {}
+        failed = props["members"] if kind == "groups" else props["failed"]
+        ids = [failed] if isinstance(failed, str) else [str(v) for v in failed]
+        features.append(_feature(_failed_geometry(network, ids, kind), props))
     return _collection(features, kind="failures", **{str(k): v for k, v in attrs.items()})
 
 

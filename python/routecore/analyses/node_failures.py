@@ -73,7 +73,8 @@ def node_failure_sweep(
     -------
     pandas.DataFrame
         The table of :func:`~routecore.analyses.failure_sweep` with ``failed`` holding node
-        ids, plus ``terminal`` (the case fails a source or sink).
+        ids, plus ``terminal`` (the case fails a source or sink); ``attrs["failure_kind"]``
+        is ``"nodes"``.
 
     Examples
     --------
@@ -112,6 +113,7 @@ def node_failure_sweep(
     ends = set(_terminal_ids(network, sources, "transit_sources"))
     ends |= set(_terminal_ids(network, sinks, "transit_sinks"))
     table["terminal"] = [bool(ends.intersection(case)) for case in table["failed"]]
+    table.attrs["failure_kind"] = "nodes"
     return table
 
 
@@ -145,7 +147,7 @@ def group_failure_sweep(
     pandas.DataFrame
         The table of :func:`~routecore.analyses.failure_sweep` with ``failed`` holding the group
         name (a 1-tuple), plus ``members`` (the group's ids) and ``terminal`` (the group takes
-        down a source or sink).
+        down a source or sink); ``attrs["failure_kind"]`` is ``"groups"``.
 
     Raises
     ------
@@ -203,6 +205,7 @@ def group_failure_sweep(
     ends |= set(_terminal_ids(network, sinks, "transit_sinks"))
     table["members"] = [tuple(named[case[0]]) for case in table["failed"]]
     table["terminal"] = [bool(ends.intersection(m)) for m in table["members"]]
+    table.attrs["failure_kind"] = "groups"
     return table
 
 
