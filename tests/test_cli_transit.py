@@ -220,3 +220,61 @@ def test_demands_without_a_matrix_says_how_to_give_one(
     assert "has no demands.csv; give one with --demands FILE" in fails(
         capsys, ["demands", "--scenario", str(tiny)]
     )
+
+
+# ------------------------------------------------------------------------------ demo
+def test_demo_transit_planning_stage(net: Network, tmp_path: Path) -> None:
+    """The demo's stage: lambda per case from transit_demands, the diverse pairs of the two
+    largest demands, and the worst node failures of each policy equal to networkx with the
+    node removed."""
+    import io
+
+    from rich.console import Console
+
+    from routecore.cli.demo import compute_demo
+    from routecore.cli.output import write_demo_outputs
+    from routecore.cli.render import print_demo_stage
+
+    from .oracles import nx_max_flow
+
+    console = Console(file=io.StringIO(), width=140)
+    result = compute_demo(
+        "central-asia", steps=1, on_stage=lambda s, r: print_demo_stage(console, s, r)
+    )
+    text = console.file.getvalue()
+    for title in ("Demand matrix (8 city pairs", "Diverse route pairs", "Worst node failures"):
+        assert title in text
+    doc, _ = write_demo_outputs(result, tmp_path)
+    tp = doc["transit_planning"]
+    assert tp["latency"] == "one-way propagation, ms"
+    d = net.demands()
+    assert d is not None
+    lp = []
+    for case in tp["carried"]["cases"]:
+        v = net.variant(case["variant"])
+        a, b = v.link_ends()
+        cap = v.column("links", "capacity_gbps").astype(np.float64)
+        if case["policy"] == "avoid RU":
+            ru = v.column("nodes", "country") == "RU"
+            cap = np.where(ru[a] | ru[b], 0.0, cap)
+        s, t = v.node_index(list(d["source"])), v.node_index(list(d["target"]))
+        lp.append(
+            multicommodity_lp(
+                v.num_nodes, a, b, cap, False, s, t, d["gbps"].to_numpy(), "concurrent"
+            )
+        )
+        assert case["lambda"] <= lp[-1] * (1 + 1e-9) <= case["lambda_upper"] * (1 + 2e-9)
+    top = d.sort_values("gbps", ascending=False, kind="stable").head(2)
+    shown = {(p["src"], p["dst"]) for p in tp["diverse_routes"]}
+    assert shown == set(zip(top["source"], top["target"], strict=True))
+    g = nx_ground(net)
+    sources, sinks = ["khorgos", "urumqi"], ["frankfurt", "istanbul"]
+    for policy, rows in tp["worst_node_failures"].items():
+        assert len(rows) == 3
+        h0 = nx_ground(net, drop_countries=("RU",)) if policy == "avoid RU" else g
+        for row in rows:
+            h = h0.copy()
+            h.remove_nodes_from(row["failed"])
+            src = [x for x in sources if x not in row["failed"]]
+            dst = [x for x in sinks if x not in row["failed"]]
+            assert row["max_flow_gbps"] == pytest.approx(nx_max_flow(h, src, dst), rel=1e-9)

@@ -122,6 +122,7 @@ class DemoResult:
     notes: dict[str, list[str]] = field(default_factory=dict)
     capacity: Any = None
     capacity_times_s: Any = None
+    planning: Any = None  # TransitPlanning (routecore.cli.transit_demo), after "failures"
 
 
 @contextlib.contextmanager
@@ -148,8 +149,9 @@ def compute_demo(
     to ``progress(description)``. Ctrl-C during a sweep keeps its finished part, skips the
     later stages and sets ``partial``; Ctrl-C elsewhere in a stage after the first keeps the
     stages before it, likewise. ``on_stage(name, result)`` is called after each stage
-    (``"transit"``, ``"failures"``, ``"schools"``, ``"siting"``, ``"capacity"``), e.g. to print
-    it at once.
+    (``"transit"``, ``"failures"``, ``"planning"``, ``"schools"``, ``"siting"``,
+    ``"capacity"``), e.g. to print it at once. ``"planning"`` is the transit-planning stage of
+    :mod:`routecore.cli.transit_demo` (demand matrix, diverse routes, worst node failures).
 
     ``systems`` names the constellations of the satellite stages: presets
     (:data:`routecore.constellation.PRESETS`) or systems the scenario declares
@@ -213,6 +215,14 @@ def compute_demo(
                 result.partial = True
                 break
         result.notes["failures"] = assumption_notes(net, None, result.sweeps)
+
+    def planning() -> None:
+        from .transit_demo import compute_transit_planning
+
+        result.planning = compute_transit_planning(
+            net, avoid=avoid, progress=progress, sweep_opts=sweep_opts
+        )
+        result.partial = bool(result.planning.partial)
 
     def schools() -> None:
         note = cs.window_note(result.systems, result.times_s)
@@ -281,6 +291,7 @@ def compute_demo(
     stages: list[tuple[str, Callable[[], None] | None]] = [
         ("transit", None),  # computed above
         ("failures", failures),
+        ("planning", planning),
         ("schools", schools),
     ]
     if result.home:

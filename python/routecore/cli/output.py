@@ -20,6 +20,7 @@ from .._atomic import write_atomic
 from .capacity import capacity_doc
 from .demo import scenario_summary
 from .render import _node_label, _policy_words
+from .transit_demo import transit_planning_doc
 
 if TYPE_CHECKING:
     from .demo import DemoResult
@@ -245,6 +246,9 @@ def write_demo_outputs(
             "links": _records(transit.links[transit.links["flow_gbps"] > 0]),
         },
         "failure_sweep": {name: _records(df) for name, df in result.sweeps.items()},
+        "transit_planning": None
+        if result.planning is None
+        else transit_planning_doc(result.planning),
         "schools": None
         if schools is None
         else {

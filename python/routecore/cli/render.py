@@ -472,6 +472,11 @@ def print_demo_stage(console: Console, stage: str, result: DemoResult) -> None:
     elif stage == "failures":
         console.print(_sweep_table(result.sweeps, top=10))
         console.print(f"[dim]failure sweep: {seconds:.2f} s{_cut(result.sweeps)}[/dim]")
+    elif stage == "planning" and result.planning is not None:
+        from .transit_demo import print_transit_planning
+
+        print_transit_planning(console, result.planning, _add_row)
+        console.print(f"[dim]transit planning: {seconds:.2f} s[/dim]")
     elif stage == "schools" and result.schools is not None:
         if result.school_summary is not None:
             steps = result.schools.attrs["steps_done"]
