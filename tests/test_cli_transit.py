@@ -278,3 +278,37 @@ def test_demo_transit_planning_stage(net: Network, tmp_path: Path) -> None:
             src = [x for x in sources if x not in row["failed"]]
             dst = [x for x in sinks if x not in row["failed"]]
             assert row["max_flow_gbps"] == pytest.approx(nx_max_flow(h, src, dst), rel=1e-9)
+
+
+# ------------------------------------------------------------------------------ map
+def test_paths_map_draws_the_disjoint_pair(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "maps" / "routes.png"
+    assert main(["paths", "urumqi", "frankfurt", "--map", str(out), "--map-mode", "edge"]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+    assert f"wrote {out}" in " ".join(capsys.readouterr().out.split())
+    assert "must end in .png, .svg, .pdf" in fails(
+        capsys, ["paths", "almaty", "astana", "--map", str(tmp_path / "x.gif")]
+    )
+    assert "is a directory" in fails(capsys, ["paths", "almaty", "astana", "--map", str(tmp_path)])
+
+
+def test_diverse_routes_map_labels_primary_backup_and_missing_pairs(net: Network) -> None:
+    from routecore.analyses import route_diversity
+    from routecore.route_maps import diverse_routes_map
+
+    report = route_diversity(net, [("almaty", "frankfurt"), ("urumqi", "frankfurt")], k=1)
+    fig = diverse_routes_map(net, report, mode="node")
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    node = report.protection[report.protection["mode"] == "node"].set_index("src")
+    a = node.loc["almaty"]
+    assert labels[:2] == [
+        f"almaty → frankfurt primary {a['primary_ms']:.1f} ms",
+        f"almaty → frankfurt backup {a['backup_ms']:.1f} ms (+{a['penalty_ms']:.1f})",
+    ]
+    note = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "No such pair exists for: urumqi → frankfurt" in note
+    assert "one-way propagation" in note
+    with pytest.raises(ValueError, match="mode must be one of"):
+        diverse_routes_map(net, report, mode="duct")  # type: ignore[arg-type]

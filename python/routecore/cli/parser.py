@@ -324,6 +324,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CC",
         help="do not pass through nodes of this country (repeatable), e.g. RU",
     )
+    p.add_argument(
+        "--map",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also draw the disjoint route pair on a map (.png, .svg or .pdf)",
+    )
+    p.add_argument(
+        "--map-mode",
+        choices=("edge", "node", "group"),
+        default="group",
+        help="which disjoint pair the map shows (default group: no shared risk group)",
+    )
     json_opt(p)
     geojson_opt(p)
 

@@ -5,7 +5,8 @@ link, no node or no shared-risk group, with the latency penalty of protection
 (:func:`~routecore.analyses.route_diversity`). ``demands`` asks whether a city-pair demand matrix
 can be carried at once per cable variant and avoid-country policy
 (:func:`~routecore.analyses.transit_demands`). Both print tables, ``--json`` a document,
-``paths --geojson`` the routes as lines. Latencies are one-way propagation in ms.
+``paths --geojson`` the routes as lines, ``paths --map`` a map of the disjoint pair
+(:func:`routecore.route_maps.diverse_routes_map`). Latencies are one-way propagation in ms.
 
 Bad input (an unknown place, a bad count, a bad demand file) is a
 :class:`~routecore.cli.commands.CliError` or :class:`~routecore.errors.RoutecoreError`: one line
@@ -156,6 +157,15 @@ def _cmd_paths(args: argparse.Namespace) -> int:
         raise _fail(f"-k must be between 1 and {MAX_K}, got {args.k}")
     if args.groups not in RISK_GROUPS:  # (argparse choices already refuse others)
         raise _fail(f"--groups must be one of {', '.join(RISK_GROUPS)}")
+    if args.map is not None:
+        from .commands import MAP_FORMATS
+
+        if args.map.is_dir():
+            raise _fail(f"--map {args.map} is a directory; give a file name such as map.png")
+        if args.map.suffix[1:].lower() not in MAP_FORMATS:
+            formats = ", ".join("." + f for f in MAP_FORMATS)
+            raise _fail(f"--map {args.map}: the name must end in {formats}")
+        args.map.parent.mkdir(parents=True, exist_ok=True)
     net = _load(args)
     ids = net.column("nodes", "id")
     src, dst = (str(ids[net.find_node(x)]) for x in (args.src, args.dst))
@@ -168,6 +178,12 @@ def _cmd_paths(args: argparse.Namespace) -> int:
         from ..geojson import diversity_to_geojson
 
         _write_geojson(args, diversity_to_geojson(report, net))
+    if args.map is not None:
+        from ..route_maps import diverse_routes_map
+
+        diverse_routes_map(net, report, mode=args.map_mode, path=args.map)
+        if not args.json:
+            _console(args).print(f"wrote {args.map}", markup=False)
     if args.json:
         emit_json(paths_doc(report, args.k))
     else:
