@@ -6,12 +6,13 @@ SIGINT), and the ``[risk_groups]`` table of ``scenario.toml``."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -225,6 +226,11 @@ def test_node_sweep_is_the_same_for_any_threads_chunks_and_executor(
     with ThreadPoolExecutor(2) as pool:
         pd.testing.assert_frame_equal(
             node_failure_sweep(net, pairs=True, executor=pool, chunk_size=50), node_pairs
+        )
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=spawn) as processes:
+        pd.testing.assert_frame_equal(
+            node_failure_sweep(net, pairs=True, executor=processes, chunk_size=100), node_pairs
         )
     groups = {"a": ["aktau"], "b": ["almaty", "tcfo"], "c": ["moscow"]}
     one = group_failure_sweep(net, groups, threads=1)
