@@ -18,7 +18,18 @@ from ._common import _analysis_defaults, _rows
 from ._sky import _SkyWork
 from .schools import POLICIES, _keep_in
 
-__all__ = ["CapacityWork", "capacity_work", "network_at", "policy_part"]
+__all__ = [
+    "MERGE_IDENTICAL_SCHOOLS",
+    "CapacityWork",
+    "capacity_work",
+    "network_at",
+    "policy_part",
+]
+
+MERGE_IDENTICAL_SCHOOLS = True
+"""Whether the maximum flow and the fair share run on the network with identical schools merged
+(:mod:`~routecore.analyses._capacity_groups`; exact, the tables are the same). Off only to
+check that in the tests."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +49,7 @@ class CapacityWork(_SkyWork):
     fair_share: bool = True
     latency: bool = True
     demand_gbps: Any = None  # per school, before the policies exclude any
+    merge_schools: bool = True  # see MERGE_IDENTICAL_SCHOOLS
 
 
 def policy_part(
@@ -169,5 +181,6 @@ def capacity_work(
         fair_share=fair_share,
         latency=latency,
         demand_gbps=demand,
+        merge_schools=MERGE_IDENTICAL_SCHOOLS,
     )
     return work, settings

@@ -21,27 +21,43 @@ from ._capacity_graph import (
     integer_capacity,
     policy_view,
 )
+from ._capacity_groups import SchoolGroups
 from ._capacity_model import CapacityWork
 from ._capacity_tables import STEP_SCALARS
 
 __all__ = ["fair_rates", "route_at_min_latency", "solve_step"]
 
 
-def fair_rates(net: Any, demand: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Max-min fair rate per school (Gbit/s; 0 without demand)."""
+def fair_rates(
+    net: StepNetwork, demand: npt.NDArray[np.float64], groups: SchoolGroups | None
+) -> npt.NDArray[np.float64]:
+    """Max-min fair rate per school (Gbit/s; 0 without demand); with ``groups``, ``net`` is
+    the merged network and each group's lead school a source of weight = the group's size."""
     rates = np.zeros(demand.size)
-    has = np.flatnonzero(demand > 0)
+    lead = np.arange(demand.size) if groups is None else groups.lead
+    has = np.flatnonzero(demand[lead] > 0)
     if has.size:
         fair = max_min_fair(
-            net.graph, net.schools[has], net.sinks, demand[has], capacity=net.capacity, threads=1
+            net.graph,
+            net.schools[lead[has]],
+            net.sinks,
+            demand[lead[has]],
+            capacity=net.capacity,
+            threads=1,
+            weight=None if groups is None else groups.count[has],
         )
-        rates[has] = np.asarray(fair.rates, dtype=np.float64)
+        per_lead = np.zeros(lead.size)
+        per_lead[has] = np.asarray(fair.rates, dtype=np.float64)
+        rates = per_lead if groups is None else per_lead[groups.group]
     return rates
 
 
-def solve_step(work: CapacityWork, base: StepNetwork, p: int) -> tuple[Any, ...]:
+def solve_step(
+    work: CapacityWork, base: StepNetwork, p: int, groups: SchoolGroups | None = None
+) -> tuple[Any, ...]:
     """Carried, fair rates, bottleneck and loaded / unloaded latency of one step and policy
-    (``base``: the step's network with every policy's edges)."""
+    (``base``: the step's network with every policy's edges; ``groups``: the same with
+    identical schools merged, for the maximum flow and the fair share)."""
     part = work.parts[p]
     n_s = work.schools.size
     scal = np.full(len(STEP_SCALARS), np.nan)
@@ -51,12 +67,18 @@ def solve_step(work: CapacityWork, base: StepNetwork, p: int) -> tuple[Any, ...]
     if part.sinks.size == 0:
         scal[1:3] = 0.0
         return scal, np.zeros(n_s), nan, nan, [("no internet exchange under this policy", 0.0)]
-    net = policy_view(base, part)
-    flow = max_flow(net.graph, net.super_source, net.sinks, capacity=net.capacity, threads=1)
+    flow_net = (
+        policy_view(base, part)
+        if groups is None
+        else policy_view(groups.net, groups.policy_part(part))
+    )
+    flow = max_flow(
+        flow_net.graph, flow_net.super_source, flow_net.sinks, capacity=flow_net.capacity, threads=1
+    )
     scal[1] = float(flow.value)
     scal[2] = scal[1] / scal[0] if scal[0] > 0 else np.nan
     labels = bottleneck_labels(
-        net,
+        flow_net,
         flow.cut_edges,
         gateway_names=work.gateway_names,
         link_ids=work.link_ids,
@@ -66,13 +88,13 @@ def solve_step(work: CapacityWork, base: StepNetwork, p: int) -> tuple[Any, ...]
     if not labels and scal[1] < scal[0] * (1 - 1e-9):
         # Nothing saturates, yet demand is left: some schools have no route at all.
         labels = [("schools without a route", scal[0] - scal[1])]
-    rates = fair_rates(net, demand) if work.fair_share else nan.copy()
+    rates = fair_rates(flow_net, demand, groups) if work.fair_share else nan.copy()
     loaded = nan
     unloaded = nan
     if work.latency:
         send = rates if work.fair_share else demand  # the fair rates are a maximum flow
         unloaded, loaded, cost, value = route_at_min_latency(
-            net, integer_capacity(send), is_flow=work.fair_share
+            policy_view(base, part), integer_capacity(send), is_flow=work.fair_share
         )
         if value > 0:
             scal[3] = cost / value

@@ -36,6 +36,7 @@ from ..constellation import Constellation
 from ..executor import ProgressArg, task_threads
 from ..scenario import Network
 from ._capacity_graph import StepNetwork, policy_view
+from ._capacity_groups import school_groups
 from ._capacity_model import CapacityWork, capacity_work, network_at
 from ._capacity_solve import solve_step
 from ._capacity_tables import capacity_tables
@@ -75,13 +76,15 @@ class SchoolCapacity:
 
 
 def _capacity_chunk(work: CapacityWork, chunk: tuple[str, npt.NDArray[np.float64]]) -> Any:
-    """Per time step of the chunk and per policy: :func:`_solve_step`'s answers."""
+    """Per time step of the chunk and per policy: :func:`solve_step`'s answers."""
     cname, times = chunk
     builder = _prepared(work, cname)
+    demands = np.stack([part.demand_gbps for part in work.parts])
     out = []
     for t in times.tolist():
         base = network_at(work, builder.build(t), cname)
-        out.append([solve_step(work, base, p) for p in range(len(work.parts))])
+        groups = school_groups(base, demands) if work.merge_schools else None
+        out.append([solve_step(work, base, p, groups) for p in range(len(work.parts))])
     return out
 
 
