@@ -15,7 +15,7 @@ import pytest
 
 from routecore import analyses
 from routecore import constellation as cs
-from routecore.analyses import _capacity_model
+from routecore.analyses import _capacity_groups, _capacity_model
 from routecore.analyses._capacity_groups import school_groups
 from routecore.scenario import Network
 
@@ -105,3 +105,16 @@ def test_groups_merge_identical_schools_only(thin_schools: Callable[[int], Netwo
         members = np.flatnonzero(groups.group == g)
         assert len({sats[s] for s in members}) == 1
         assert np.unique(demand[members]).size == 1
+
+
+def test_row_grouping_is_exact_even_when_hashes_collide(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    key = rng.integers(-1, 3, size=(500, 4))
+    _, _, expect = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    for mix in (_capacity_groups._MIX, np.zeros(64, dtype=np.int64)):  # zeros: all collide
+        monkeypatch.setattr(_capacity_groups, "_MIX", mix)
+        group, first = _capacity_groups._rows_grouped(key)
+        assert np.array_equal(key, key[first[group]])  # every row equals its group's first
+        # Same partition as np.unique: rows share a group exactly when they are equal.
+        pairs = {(int(g), int(e)) for g, e in zip(group, expect.reshape(-1), strict=True)}
+        assert len(pairs) == len(set(group.tolist())) == len(set(expect.reshape(-1).tolist()))

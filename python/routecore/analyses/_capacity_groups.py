@@ -75,20 +75,21 @@ def school_groups(base: StepNetwork, demands: npt.NDArray[np.float64]) -> School
     for ends in (src[other], dst[other]):
         hit = index[ends]
         alone[hit[hit >= 0]] = True
-    # Key of a school: its satellites (sorted, padded with -1), its demands, and for a school
-    # kept alone its own index.
-    order = np.lexsort((u_sat, u_school))
-    u_school, u_sat = u_school[order], u_sat[order]
+    # Key of a school: its satellites (sorted, padded with -1), its demands (float bits), and
+    # for a school kept alone its own index.
+    if u_school.size and not (np.diff(u_school) >= 0).all():
+        order = np.argsort(u_school, kind="stable")
+        u_school, u_sat = u_school[order], u_sat[order]
     links = np.bincount(u_school, minlength=n_s)
     width = int(links.max(initial=0))
     start = np.concatenate(([0], np.cumsum(links)[:-1]))
     column = np.arange(u_school.size) - start[u_school]
-    sats = np.full((n_s, width), -1.0)
+    sats = np.full((n_s, width), -1, dtype=np.int64)
     sats[u_school, column] = u_sat
-    own = np.where(alone, np.arange(n_s), -1).astype(np.float64)
-    key = np.column_stack([sats, np.asarray(demands, dtype=np.float64).T, own])
-    _, first, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
-    group = group.reshape(-1).astype(np.int64)
+    sats.sort(axis=1)
+    bits = np.ascontiguousarray(np.asarray(demands, dtype=np.float64).T).view(np.int64)
+    own = np.where(alone, np.arange(n_s), -1)
+    group, first = _rows_grouped(np.column_stack([sats, bits, own]))
     count = np.bincount(group).astype(np.float64)
     lead = first.astype(np.int64)
     # Keep the lead's demand and user links (x count), every other edge as it is.
@@ -113,3 +114,24 @@ def school_groups(base: StepNetwork, demands: npt.NDArray[np.float64]) -> School
         base, graph=graph, kind=kind[keep], owner=owner[keep], capacity=cap, cost=base.cost[keep]
     )
     return SchoolGroups(net, group, lead, count)
+
+
+_MIX = np.random.default_rng(20261207).integers(1, 2**62, size=64, dtype=np.int64) | 1
+"""Fixed odd multipliers of :func:`_rows_grouped`'s hash (one per key column, cycled)."""
+
+
+def _rows_grouped(key: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """Group equal rows of ``key``: per row its group, per group its first row (groups in
+    the order of their hash; any order serves). One 64-bit hash per row, sorted, then every
+    row compared with its group's first: exact, and ``np.unique(axis=0)`` (a sort of the
+    whole rows, far slower for 10^5 rows) only if two different rows ever share a hash."""
+    mix = np.resize(_MIX, key.shape[1])
+    with np.errstate(over="ignore"):
+        h = (key * mix).sum(axis=1)  # wraps modulo 2**64
+        h ^= h >> 31
+    _, first, group = np.unique(h, return_index=True, return_inverse=True)
+    group = group.reshape(-1)
+    if not (key == key[first[group]]).all():
+        _, first, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        group = group.reshape(-1)
+    return group.astype(np.int64), first
