@@ -36,6 +36,19 @@ def _assert_same(plain: Any, merged: Any) -> None:
             b[numbers].to_numpy(float), a[numbers].to_numpy(float), rtol=1e-12, atol=1e-9
         )
         pd.testing.assert_frame_equal(a.drop(columns=numbers), b.drop(columns=numbers))
+    # Gateways: the same capacities and total; the split of a maximum flow is not unique.
+    ga, gb = plain.gateways, merged.gateways
+    assert ga[["constellation", "policy", "t_s", "gateway"]].equals(
+        gb[["constellation", "policy", "t_s", "gateway"]]
+    )
+    np.testing.assert_allclose(gb["capacity_gbps"], ga["capacity_gbps"], rtol=1e-12)
+    keys = ["constellation", "policy", "t_s"]
+    np.testing.assert_allclose(
+        gb.groupby(keys, sort=False)["carried_gbps"].sum(),
+        ga.groupby(keys, sort=False)["carried_gbps"].sum(),
+        rtol=1e-9,
+        atol=1e-9,
+    )
 
 
 def test_merged_equals_plain_on_the_shipped_scenario(

@@ -30,10 +30,12 @@ __all__ = ["fair_rates", "route_at_min_latency", "solve_step"]
 
 def fair_rates(
     net: StepNetwork, demand: npt.NDArray[np.float64], groups: SchoolGroups | None
-) -> npt.NDArray[np.float64]:
-    """Max-min fair rate per school (Gbit/s; 0 without demand); with ``groups``, ``net`` is
-    the merged network and each group's lead school a source of weight = the group's size."""
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64] | None]:
+    """Max-min fair rate per school (Gbit/s; 0 without demand) and a flow on ``net`` that
+    realises them (``None`` when no school has demand); with ``groups``, ``net`` is the merged
+    network and each group's lead school a source of weight = the group's size."""
     rates = np.zeros(demand.size)
+    edge_flow = None
     lead = np.arange(demand.size) if groups is None else groups.lead
     has = np.flatnonzero(demand[lead] > 0)
     if has.size:
@@ -49,7 +51,23 @@ def fair_rates(
         per_lead = np.zeros(lead.size)
         per_lead[has] = np.asarray(fair.rates, dtype=np.float64)
         rates = per_lead if groups is None else per_lead[groups.group]
-    return rates
+        edge_flow = np.asarray(fair.edge_flow, dtype=np.float64)
+    return rates, edge_flow
+
+
+def gateway_load(
+    net: StepNetwork, edge_flow: npt.NDArray[np.float64], num_gateways: int
+) -> npt.NDArray[np.float64]:
+    """``(2, gateways)``: the Gbit/s each gateway carries in ``edge_flow`` (its antennas edge)
+    and what it can take at this step: its antennas' capacity, or the feeder links that reach
+    it under the policy when they are fewer (0: no feeder link is open)."""
+    kind, owner = net.kind, net.owner
+    antennas = kind == EdgeKind.ANTENNAS
+    feeder = kind == EdgeKind.FEEDER
+    carried = np.bincount(owner[antennas], edge_flow[antennas], minlength=num_gateways)
+    dishes = np.bincount(owner[antennas], net.capacity[antennas], minlength=num_gateways)
+    reach = np.bincount(owner[feeder], net.capacity[feeder], minlength=num_gateways)
+    return np.stack([carried, np.minimum(dishes, reach)])
 
 
 def solve_step(
@@ -64,9 +82,11 @@ def solve_step(
     demand = part.demand_gbps
     scal[0] = demand.sum()
     nan = np.full(n_s, np.nan)
+    n_g = work.gateways.size
     if part.sinks.size == 0:
         scal[1:3] = 0.0
-        return scal, np.zeros(n_s), nan, nan, [("no internet exchange under this policy", 0.0)]
+        labels = [("no internet exchange under this policy", 0.0)]
+        return scal, np.zeros(n_s), nan, nan, labels, np.zeros((2, n_g))
     flow_net = (
         policy_view(base, part)
         if groups is None
@@ -88,7 +108,15 @@ def solve_step(
     if not labels and scal[1] < scal[0] * (1 - 1e-9):
         # Nothing saturates, yet demand is left: some schools have no route at all.
         labels = [("schools without a route", scal[0] - scal[1])]
-    rates = fair_rates(flow_net, demand, groups) if work.fair_share else nan.copy()
+    if work.fair_share:
+        rates, fair_flow = fair_rates(flow_net, demand, groups)
+    else:
+        rates, fair_flow = nan.copy(), None
+    # One maximum flow's split over the gateways (the fair one when there is one; a gateway
+    # in the minimum cut is full in every maximum flow).
+    gateways = gateway_load(
+        flow_net, flow.edge_flow.astype(np.float64) if fair_flow is None else fair_flow, n_g
+    )
     loaded = nan
     unloaded = nan
     if work.latency:
@@ -99,7 +127,7 @@ def solve_step(
         if value > 0:
             scal[3] = cost / value
             scal[4] = value / KBPS_PER_GBPS
-    return scal, rates, loaded, unloaded, labels
+    return scal, rates, loaded, unloaded, labels, gateways
 
 
 def route_at_min_latency(

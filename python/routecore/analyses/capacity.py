@@ -66,6 +66,12 @@ class SchoolCapacity:
         ``True`` when Ctrl-C stopped the sweep (the tables cover the steps finished; each
         table's ``attrs`` say which: ``partial``, ``steps_done`` and ``times_done`` per
         constellation, ``steps_total``, as :func:`~routecore.analyses.school_connectivity`).
+    gateways : pandas.DataFrame
+        One row per (constellation, policy, time step, gateway): ``carried_gbps`` (what the
+        gateway carries in one maximum flow: the fair-share flow when it ran; a gateway in
+        the minimum cut carries as much in every maximum flow), ``capacity_gbps`` (its
+        antennas, or the feeder links open to it at that step when they are fewer; 0 where
+        the policy closes it) and ``saturation`` (carried / capacity, NaN at capacity 0).
     """
 
     summary: Any
@@ -73,6 +79,7 @@ class SchoolCapacity:
     schools: Any
     assumptions: tuple[str, ...]
     partial: bool
+    gateways: Any = None
 
 
 def _capacity_chunk(work: CapacityWork, chunk: tuple[str, npt.NDArray[np.float64]]) -> Any:
@@ -252,11 +259,11 @@ def school_capacity(
         progress=progress,
         description="capacity time steps",
     )
-    summary, steps, per_school = capacity_tables(
-        named, policies, times, run, where, ids[work.schools], work.demand_gbps
+    summary, steps, per_school, gateways = capacity_tables(
+        named, policies, times, run, where, ids[work.schools], work.demand_gbps, ids[work.gateways]
     )
     assumptions = _assumptions(network, named, settings, demand_mbps)
-    return SchoolCapacity(summary, steps, per_school, assumptions, not run.complete)
+    return SchoolCapacity(summary, steps, per_school, assumptions, not run.complete, gateways)
 
 
 def _assumptions(
