@@ -231,7 +231,7 @@ def max_min_fair(
 
     >>> fair = rc.max_min_fair(g, [0, 1, 2], 4, weight=[1, 1, 2])
     >>> fair.rates.tolist(), fair.total
-    ([1.0, 1.6666666666666667, 1.6666666666666667], 5.0)
+    ([1.0, 1.6666666666666667, 1.6666666666666667], 6.0)
     """
     graph = check_graph(graph)
     n, m = graph.num_nodes, graph.num_edges
