@@ -346,3 +346,35 @@ def test_flow_weighted_latency_adds_up_to_the_flow_cost(small: Network) -> None:
     served = sent > 0
     assert (per_school[served] >= dist[net.schools][served] - 1e-9).all()
     assert np.isnan(per_school[~served]).all()
+
+
+@pytest.mark.parametrize("fair_share", [True, False])
+def test_gateway_table_adds_up_to_the_carried_traffic(net: Network, fair_share: bool) -> None:
+    # 200 Mbit/s x 2,000 schools: at home the gateways' feeder links are the bottleneck.
+    small = net
+    res = analyses.school_capacity(
+        small,
+        [cs.STARLINK_SHELL1],
+        [0.0, 600.0],
+        policies=("home", "any"),
+        demand_mbps=200.0,
+        fair_share=fair_share,
+        latency=False,
+    )
+    gw = res.gateways
+    total = gw.groupby(["policy", "t_s"], sort=False)["carried_gbps"].sum().to_numpy()
+    np.testing.assert_allclose(total, res.steps["carried_gbps"], rtol=1e-9)
+    assert (gw["carried_gbps"] <= gw["capacity_gbps"] * (1 + 1e-9) + 1e-9).all()
+    # The home policy closes the foreign gateways; a gateway named in the bottleneck is full.
+    country = dict(zip(small.nodes["id"], small.nodes["country"], strict=True))
+    foreign = (gw["policy"] == "home") & (gw["gateway"].map(country) != "KZ")
+    assert (gw.loc[foreign, "carried_gbps"] == 0).all() and foreign.any()
+    names = dict(zip(small.nodes["id"], small.nodes["name"], strict=True))
+    full = 0
+    for (policy, t), rows in gw.groupby(["policy", "t_s"]):
+        step = res.steps[(res.steps["policy"] == policy) & (res.steps["t_s"] == t)].iloc[0]
+        for _, row in rows.iterrows():
+            if f"{names[row['gateway']]} feeder links" in step["bottleneck"]:
+                assert row["saturation"] == pytest.approx(1.0)
+                full += 1
+    assert full > 0

@@ -133,8 +133,11 @@ def test_demo_replaces_its_own_files_on_a_second_run(tiny: Path, tmp_path: Path)
         json.loads((out / "results.json").read_text())["scenario"] == json.loads(first)["scenario"]
     )
     assert sorted(json.loads((out / MANIFEST).read_text())["files"]) == sorted(
-        ["results.json", "schools.csv", "map.png"]
+        ["results.json", "schools.csv", "map.png", "capacity_map.png"]
     )
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["outputs"]["capacity_map"].endswith("capacity_map.png")
+    assert (out / "capacity_map.png").read_bytes().startswith(PNG_MAGIC)
     assert hidden_leftovers(out) == []
 
 

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import routecore as rc
 from routecore.fair_share import FairShare
@@ -21,7 +22,7 @@ from .oracles import (
     highs_fair_rates,
     residual_closure,
 )
-from .strategies import FairProblem, fair_problems
+from .strategies import FairProblem, FlowProblem, fair_problems
 
 
 def solve(p: FairProblem) -> FairShare:
@@ -211,6 +212,65 @@ def test_capacity_override_and_inputs_untouched() -> None:
 def test_bad_input(sources: object, sinks: object, demand: object, match: str) -> None:
     with pytest.raises(rc.GraphError, match=match):
         rc.max_min_fair(star(), sources, sinks, demand)
+
+
+@pytest.mark.parametrize(
+    ("weight", "match"),
+    [
+        ([1.0, 0.0], r"weight\[1\] = 0.0; weights must be finite and > 0"),
+        ([1.0, math.inf], r"weight\[1\] = inf"),
+        ([math.nan, 1.0], r"weight\[0\] = nan"),
+        ([1.0], r"weight: expected one value per source, shape \(2,\)"),
+        (["a", "b"], "weight: expected real numbers"),
+    ],
+)
+def test_bad_weight(weight: object, match: str) -> None:
+    with pytest.raises(rc.GraphError, match=match):
+        rc.max_min_fair(star(), [0, 1], 4, weight=weight)  # type: ignore[arg-type]
+
+
+def _access(p: FairProblem, copies: list[int], access: list[int]) -> FairProblem:
+    """``p`` with each source ``i`` fed by ``copies[i]`` new leaf sources, each over its own
+    edge of capacity ``access[i]`` (``copies = 1``: one leaf whose edge has ``weight *
+    access``, see the caller)."""
+    fp = p.flow
+    n = fp.num_nodes
+    owner = np.repeat(np.arange(len(copies)), copies)
+    leaves = n + np.arange(owner.size)
+    flow = FlowProblem(
+        n + owner.size,
+        np.concatenate([fp.src, leaves]),
+        np.concatenate([fp.dst, fp.source_ids[owner]]),
+        fp.directed,
+        np.concatenate([fp.capacity, np.asarray(access, dtype=np.int64)[owner]]),
+        leaves,
+        fp.sinks,
+    )
+    return FairProblem(flow, p.demand_per_source[owner].copy())
+
+
+@settings(max_examples=60)
+@given(fair_problems(max_sources=3, max_nodes=8), st.data())
+def test_weight_equals_identical_sources_apart(p: FairProblem, data: st.DataObject) -> None:
+    """A source of weight w with links of w x c has, per represented source, the rates of w
+    separate sources with links of c each (exact brute-force oracle on the expanded graph)."""
+    k = p.flow.source_ids.size
+    weight = data.draw(st.lists(st.integers(1, 2), min_size=k, max_size=k))
+    access = data.draw(st.lists(st.integers(0, 20), min_size=k, max_size=k))
+    apart = _access(p, weight, access)
+    merged = _access(p, [1] * k, [w * a for w, a in zip(weight, access, strict=True)])
+    fm = merged.flow
+    g = rc.Graph(fm.num_nodes, fm.src, fm.dst, capacity=fm.capacity, directed=fm.directed)
+    fair = rc.max_min_fair(g, fm.source_ids, fm.sinks, merged.demand, weight=weight)
+    exact = [float(r) for r in exact_fair_rates(apart)]
+    owner = np.repeat(np.arange(k), weight)
+    np.testing.assert_allclose(fair.rates[owner], exact, rtol=1e-12, atol=1e-12)
+    assert fair.total == pytest.approx(sum(exact), rel=1e-12, abs=1e-12)
+    # The flow: each merged source emits weight x its rate.
+    net_out = np.bincount(fm.src, weights=fair.edge_flow, minlength=fm.num_nodes)
+    np.testing.assert_allclose(
+        net_out[fm.source_ids], np.asarray(weight) * fair.rates, rtol=1e-9, atol=1e-9
+    )
 
 
 def test_bad_capacities_and_threads() -> None:

@@ -75,7 +75,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._validation import check_flow_size, check_graph, edge_values, thread_count
-from ._validation._fair import fair_share_terminals, rate_caps
+from ._validation._fair import fair_share_terminals, rate_caps, source_weights
 from .errors import GraphError
 from .flow import FlowResult, MinCut, max_flow, min_cut
 from .graph import Graph
@@ -107,8 +107,9 @@ class FairShare:
         The rate of each source (in ``sources`` order), the lexicographically max-min fair
         allocation: ``0 <= rates[i] <= demand[i]``.
     total : float
-        ``rates.sum()``: the traffic carried under fair sharing. A max-min fair allocation is a
-        maximal flow: this equals the maximum flow with each source fed at most its demand.
+        ``(weight * rates).sum()``: the traffic carried under fair sharing. A max-min fair
+        allocation is a maximal flow: this equals the maximum flow with each source fed at
+        most its demand.
     guaranteed : float
         ``rates.min()``: the rate every source gets at least.
     levels : ndarray of float64, shape (L,)
@@ -161,6 +162,7 @@ def max_min_fair(
     *,
     capacity: npt.ArrayLike | None = None,
     threads: int | None = None,
+    weight: npt.ArrayLike | None = None,
 ) -> FairShare:
     """Max-min fair rates from many sources to a set of sinks (progressive filling).
 
@@ -184,6 +186,13 @@ def max_min_fair(
         One capacity per edge, overriding the graph's.
     threads : int, optional
         Threads for the passes around each max-flow (see :func:`~routecore.max_flow`).
+    weight : array_like of float, optional
+        One per source, each finite and ``> 0`` (default all 1): source ``i`` stands for
+        ``weight[i]`` identical sources (e.g. terminals that share every link, merged into one
+        node). Rates and demands are then per represented source: source ``i`` emits
+        ``weight[i] * rates[i]``, at most ``weight[i] * demand[i]``, and fairness compares
+        ``rates`` (weighted max-min fairness). The rates equal those of the ``weight[i]``
+        separate sources when their links are identical (each with its share of the links).
 
     Returns
     -------
@@ -217,14 +226,21 @@ def max_min_fair(
     [[0], [3]]
     >>> rc.max_min_fair(g, [0, 1, 2], 4, demand=[5, 2, 5]).rates.tolist()
     [1.0, 2.0, 3.0]
+
+    Source ``2`` standing for two schools (``weight=2``) gets half as much per school:
+
+    >>> fair = rc.max_min_fair(g, [0, 1, 2], 4, weight=[1, 1, 2])
+    >>> fair.rates.tolist(), fair.total
+    ([1.0, 1.6666666666666667, 1.6666666666666667], 6.0)
     """
     graph = check_graph(graph)
     n, m = graph.num_nodes, graph.num_edges
     src, dst = fair_share_terminals(sources, sinks, n)
     check_flow_size(m + src.size)
     caps = rate_caps(demand, src.size)
+    weights = source_weights(weight, src.size)
     thread_count(threads)  # refuse a bad value before any work
-    return _Filling(graph, src, dst, caps, _edge_capacity(graph, capacity), threads).run()
+    return _Filling(graph, src, dst, caps, _edge_capacity(graph, capacity), threads, weights).run()
 
 
 def _edge_capacity(graph: Graph, capacity: npt.ArrayLike | None) -> Float64Array:
@@ -241,19 +257,22 @@ def _edge_capacity(graph: Graph, capacity: npt.ArrayLike | None) -> Float64Array
     return np.asarray(per_edge, dtype=np.float64)
 
 
-def _water_level(demand: Float64Array, budget: float) -> float:
-    """The largest ``lam >= 0`` with ``sum(min(lam, demand)) <= budget`` (``inf`` if none
-    bounds it): the root of one cut's ``t_X``."""
+def _water_level(demand: Float64Array, weight: Float64Array, budget: float) -> float:
+    """The largest ``lam >= 0`` with ``sum(weight * min(lam, demand)) <= budget`` (``inf`` if
+    none bounds it): the root of one cut's ``t_X``."""
     if budget <= 0.0:
         return 0.0
-    d = np.sort(demand)
+    order = np.argsort(demand, kind="stable")
+    d, w = demand[order], weight[order]
     p = d.size
-    below = np.concatenate(([0.0], np.cumsum(d[:-1]))) if p else d  # sum of the j smallest
-    reach = below + (p - np.arange(p)) * d  # sum(min(d[j], demand)), nondecreasing in j
+    wd = w * d
+    below = np.concatenate(([0.0], np.cumsum(wd[:-1]))) if p else d  # weighted j smallest
+    rest = np.cumsum(w[::-1])[::-1]  # weight of the sources from j on
+    reach = below + rest * d  # sum(weight * min(d[j], demand)), nondecreasing in j
     j = int(np.searchsorted(reach, budget, side="left"))
     if j == p:
         return math.inf
-    return float((budget - below[j]) / (p - j))
+    return float((budget - below[j]) / rest[j])
 
 
 class _Filling:
@@ -267,9 +286,11 @@ class _Filling:
         demand: Float64Array,
         cap: Float64Array,
         threads: int | None,
+        weight: Float64Array,
     ) -> None:
         n, k = graph.num_nodes, src.size
         self.src, self.sinks, self.demand, self.cap, self.threads = src, sinks, demand, cap, threads
+        self.weight = weight  # source i stands for weight[i] sources: its edge carries w * rate
         self.tail, self.head, self.directed = graph.src, graph.dst, graph.directed
         self.super_source = n
         # Edge ids 0..m-1 are the graph's, m + i joins the super source to sources[i].
@@ -279,7 +300,7 @@ class _Filling:
             np.concatenate((self.head, src)),
             directed=graph.directed,
         )
-        self.out_cap = self.leaving(src, cap)  # c({i}): an upper bound on the rate of source i
+        self.out_cap = self.leaving(src, cap)  # c({i}): an upper bound on w_i x rate of i
         # No flow exceeds B = min(what the sources can emit, what enters the sinks), so a
         # capacity above 2 B never binds: clamping it there changes no rate and no tight cut
         # (a cut through it has room 2 B > B), and keeps float residuals on the scale of the
@@ -288,7 +309,9 @@ class _Filling:
         is_sink[sinks] = True
         a, b = is_sink[self.tail], is_sink[self.head]
         entering = (b & ~a) if graph.directed else (a != b)
-        bound = min(float(np.minimum(demand, self.out_cap).sum()), float(cap[entering].sum()))
+        bound = min(
+            float(np.minimum(weight * demand, self.out_cap).sum()), float(cap[entering].sum())
+        )
         if bound > 0.0 and float(cap.max(initial=0.0)) > 2.0 * bound:
             self.cap = cap = np.minimum(cap, 2.0 * bound)
             self.out_cap = self.leaving(src, cap)
@@ -338,14 +361,15 @@ class _Filling:
         """The next level ``lam*``, a tight node set at it and the sources of a tight set (the
         sets may hold no source when every active source is capped by its demand)."""
         active = ~frozen
-        d = self.demand
+        d, w = self.demand, self.weight
         top = lam = float(d[active].max())
         prev = np.zeros(self.super_source + 1, dtype=bool)  # the cut whose root is lam
         prev_src = np.zeros(self.src.size, dtype=bool)  # its sources
-        bounded = active & (d > self.out_cap)
-        if bounded.any() and float(self.out_cap[bounded].min()) < lam:
-            lam = float(self.out_cap[bounded].min())
-            prev_src = bounded & (self.out_cap == lam)
+        per_source = self.out_cap / w  # the rate source i's own edges allow
+        bounded = active & (d > per_source)
+        if bounded.any() and float(per_source[bounded].min()) < lam:
+            lam = float(per_source[bounded].min())
+            prev_src = bounded & (per_source == lam)
             prev[self.src[prev_src]] = True
         # Every cut met before is still an upper bound with today's frozen rates: the next
         # bottleneck is often one of them, and then the first max-flow confirms it. A cut is
@@ -354,11 +378,11 @@ class _Filling:
         kept: list[tuple[float, npt.NDArray[np.intp]]] = []
         for budget, members in self.pool:
             done = frozen[members]
-            budget -= float(rates[members[done]].sum())
+            budget -= float((w * rates)[members[done]].sum())
             members = members[~done]
             if members.size:
                 kept.append((budget, members))
-                root = _water_level(d[members], budget)
+                root = _water_level(d[members], w[members], budget)
                 if root < lam:
                     lam = root
                     prev_src = np.zeros_like(prev_src)
@@ -368,7 +392,7 @@ class _Filling:
         # Newton steps strictly decrease lam; in exact arithmetic each passes one cut for good,
         # so this bound is never met (it only keeps a float pathology from looping).
         for _ in range(4 * self.src.size + 16):
-            source_cap = np.where(active, np.minimum(lam, d), rates)
+            source_cap = w * np.where(active, np.minimum(lam, d), rates)
             # At lam = the largest demand a feasible answer freezes every active source at its
             # demand: ask for the flow too, which run() then reuses as the final one.
             side, c_x = self.cut(source_cap, with_flow=lam >= top)
@@ -377,8 +401,9 @@ class _Filling:
             if c_x - load >= -FEASIBILITY_TOLERANCE * max(c_x, load):
                 break  # feasible: side is the largest tight set (or all are capped)
             self.flow = None  # it does not realise these rates
-            budget = c_x - float(rates[in_x & frozen].sum())
-            root = _water_level(d[in_x & active], budget)
+            budget = c_x - float((w * rates)[in_x & frozen].sum())
+            grow = in_x & active
+            root = _water_level(d[grow], w[grow], budget)
             if not root < lam:  # no progress left but rounding: lam is the level
                 break
             self.pool.append((budget, np.flatnonzero(in_x & active)))
@@ -420,13 +445,14 @@ class _Filling:
                     levels.append(lam)
                     cuts.append(edges)
                 level_of[stuck] = len(levels) - 1
-        if self.flow is None or not np.array_equal(self.flow[0], rates):
-            self.cut(rates, with_flow=True)
+        emitted = self.weight * rates
+        if self.flow is None or not np.array_equal(self.flow[0], emitted):
+            self.cut(emitted, with_flow=True)
         assert self.flow is not None
         edge_flow = np.asarray(self.flow[1][: self.cap.size], dtype=np.float64)
         return FairShare(
             rates=rates,
-            total=float(rates.sum()),
+            total=float(emitted.sum()),
             guaranteed=float(rates.min()),
             levels=np.array(levels, dtype=np.float64),
             level_of=level_of,

@@ -54,3 +54,22 @@ def rate_caps(demand: Any, k: int) -> Float64Array:
         i = int(bad[0])
         raise GraphError(f"demand[{i}] = {values[i]}; demands must be >= 0 (inf for no cap)")
     return values
+
+
+def source_weights(weight: Any, k: int) -> Float64Array:
+    """The ``weight`` of :func:`~routecore.max_min_fair`: ``None`` (all 1) or one finite value
+    ``> 0`` per source."""
+    if weight is None:
+        return np.ones(k, dtype=np.float64)
+    arr = as_array(weight, "weight")
+    if arr.dtype.kind not in "biuf":
+        raise GraphError(f"weight: expected real numbers, got dtype {arr.dtype}")
+    if arr.shape != (k,):
+        raise GraphError(f"weight: expected one value per source, shape ({k},), got {arr.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = np.array(arr, dtype=np.float64)
+    bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
+    if bad.size:
+        i = int(bad[0])
+        raise GraphError(f"weight[{i}] = {values[i]}; weights must be finite and > 0")
+    return values

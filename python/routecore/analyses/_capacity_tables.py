@@ -53,6 +53,16 @@ SCHOOL_COLUMNS = (
     "unloaded_propagation_rtt_ms",
 )
 
+GATEWAY_COLUMNS = (
+    "constellation",
+    "policy",
+    "t_s",
+    "gateway",
+    "carried_gbps",
+    "capacity_gbps",
+    "saturation",
+)
+
 SUMMARY_COLUMNS = (
     "constellation",
     "policy",
@@ -154,25 +164,28 @@ def capacity_tables(
     where: list[tuple[str, slice]],
     school_ids: npt.NDArray[Any],
     demand_gbps: npt.NDArray[np.float64],
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``(summary, steps, schools)`` from the finished chunks of a capacity sweep; each with
-    the ``attrs`` of :func:`~routecore.analyses.school_connectivity`'s table (``partial``,
-    ``steps_done`` and ``times_done`` per constellation, ``steps_total``)."""
-    n_p, n_s, n_t = len(policies), school_ids.size, times.size
+    gateway_ids: npt.NDArray[Any],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(summary, steps, schools, gateways)`` from the finished chunks of a capacity sweep;
+    each with the ``attrs`` of :func:`~routecore.analyses.school_connectivity`'s table
+    (``partial``, ``steps_done`` and ``times_done`` per constellation, ``steps_total``)."""
+    n_p, n_s, n_t, n_g = len(policies), school_ids.size, times.size, gateway_ids.size
     scal = {c: np.full((n_p, n_t, len(STEP_SCALARS)), np.nan) for c in named}
     arrays = {c: np.full((3, n_p, n_t, n_s), np.nan) for c in named}
+    gw = {c: np.full((2, n_p, n_t, n_g), np.nan) for c in named}
     labels: dict[str, list[list[Any]]] = {c: [[None] * n_t for _ in policies] for c in named}
     done = {c: np.zeros(n_t, dtype=bool) for c in named}
     for (cname, sl), finished, result in zip(where, run.finished, run.results, strict=True):
         if not finished:
             continue
         for k, per_policy in zip(range(sl.start, sl.stop), result, strict=True):
-            for p, (s, rates, loaded, unloaded, groups) in enumerate(per_policy):
+            for p, (s, rates, loaded, unloaded, groups, load) in enumerate(per_policy):
                 scal[cname][p, k] = s
+                gw[cname][:, p, k] = load
                 arrays[cname][:, p, k] = (rates, loaded, unloaded)
                 labels[cname][p][k] = groups
         done[cname][sl] = True
-    step_frames, school_frames, summary_rows = [], [], []
+    step_frames, school_frames, gateway_frames, summary_rows = [], [], [], []
     for cname in named:
         ok = done[cname]
         if not ok.any():
@@ -185,6 +198,9 @@ def capacity_tables(
                 cname, policy, times[ok], scal[cname][p, ok], rates, groups, demand_gbps
             )
             step_frames.append(steps)
+            gateway_frames.append(
+                _gateway_rows(cname, policy, times[ok], gw[cname][:, p, ok], gateway_ids)
+            )
             summary_rows.append(_summary_row(steps, unloaded))
             with np.errstate(invalid="ignore"):
                 full = rates >= demand_gbps * (1 - 1e-9)
@@ -207,15 +223,41 @@ def capacity_tables(
             )
     steps_df = _frame(step_frames, STEP_COLUMNS)
     schools_df = _frame(school_frames, SCHOOL_COLUMNS)
+    gateways_df = _frame(gateway_frames, GATEWAY_COLUMNS)
     summary = pd.DataFrame(summary_rows, columns=list(SUMMARY_COLUMNS))
-    for frame in (summary, steps_df, schools_df):
+    for frame in (summary, steps_df, schools_df, gateways_df):
         frame.attrs.update(
             partial=not run.complete,
             steps_done={c: int(done[c].sum()) for c in named},
             times_done={c: times[done[c]].tolist() for c in named},
             steps_total=int(n_t),
         )
-    return summary, steps_df, schools_df
+    return summary, steps_df, schools_df, gateways_df
+
+
+def _gateway_rows(
+    cname: str,
+    policy: str,
+    t: npt.NDArray[np.float64],
+    load: npt.NDArray[np.float64],
+    gateway_ids: npt.NDArray[Any],
+) -> pd.DataFrame:
+    """Rows of one (constellation, policy): ``load`` (2, k steps, gateways) carried and
+    capacity, Gbit/s; saturation NaN where the gateway can take nothing."""
+    carried, capacity = load[0].ravel(), load[1].ravel()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        saturation = np.where(capacity > 0, carried / capacity, np.nan)
+    return pd.DataFrame(
+        {
+            "constellation": cname,
+            "policy": policy,
+            "t_s": np.repeat(t, gateway_ids.size),
+            "gateway": np.tile(gateway_ids, t.size),
+            "carried_gbps": carried,
+            "capacity_gbps": capacity,
+            "saturation": saturation,
+        }
+    )
 
 
 def _frame(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:

@@ -25,7 +25,6 @@ read exactly as :func:`~routecore.analyses.school_connectivity` reads the law.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,28 +33,15 @@ import numpy as np
 import numpy.typing as npt
 
 from ..constellation import Constellation
-from ..errors import ScenarioError
 from ..executor import ProgressArg, task_threads
-from ..fair_share import max_min_fair
-from ..flow import max_flow
-from ..min_cost import min_cost_flow
-from ..paths import shortest_path_tree
-from ..scenario import Network, capacity_settings, school_demand_mbps
-from ._capacity_graph import (
-    KBPS_PER_GBPS,
-    EdgeKind,
-    GroundPart,
-    StepNetwork,
-    bottleneck_labels,
-    flow_weighted_latency,
-    integer_capacity,
-    policy_view,
-    step_network,
-)
-from ._capacity_tables import STEP_SCALARS, capacity_tables
-from ._common import _analysis_defaults, _named, _rows
-from ._sky import _prepared, _run_sky, _SkyWork
-from .schools import POLICIES, _keep_in
+from ..scenario import Network
+from ._capacity_graph import StepNetwork, policy_view
+from ._capacity_groups import school_groups
+from ._capacity_model import CapacityWork, capacity_work, network_at
+from ._capacity_solve import solve_step
+from ._capacity_tables import capacity_tables
+from ._common import _named
+from ._sky import _prepared, _run_sky
 
 __all__ = ["SchoolCapacity", "capacity_network", "school_capacity"]
 
@@ -80,6 +66,12 @@ class SchoolCapacity:
         ``True`` when Ctrl-C stopped the sweep (the tables cover the steps finished; each
         table's ``attrs`` say which: ``partial``, ``steps_done`` and ``times_done`` per
         constellation, ``steps_total``, as :func:`~routecore.analyses.school_connectivity`).
+    gateways : pandas.DataFrame
+        One row per (constellation, policy, time step, gateway): ``carried_gbps`` (what the
+        gateway carries in one maximum flow: the fair-share flow when it ran; a gateway in
+        the minimum cut carries as much in every maximum flow), ``capacity_gbps`` (its
+        antennas, or the feeder links open to it at that step when they are fewer; 0 where
+        the policy closes it) and ``saturation`` (carried / capacity, NaN at capacity 0).
     """
 
     summary: Any
@@ -87,265 +79,20 @@ class SchoolCapacity:
     schools: Any
     assumptions: tuple[str, ...]
     partial: bool
+    gateways: Any = None
 
 
-@dataclass(frozen=True, eq=False)
-class _CapacityWork(_SkyWork):
-    """The sky sweep's work plus the capacity model (compact arrays; pickled to workers)."""
-
-    parts: tuple[GroundPart, ...] = ()
-    num_nodes: int = 0
-    schools: Any = None  # scenario rows of the schools
-    gateways: Any = None  # scenario rows of the gateways
-    antennas: Any = None  # per gateway, inf = not limited
-    feeder_gbps: Any = None  # per gateway, NaN = the system's feeder_capacity_gbps
-    gateway_names: Any = None
-    link_ids: Any = None
-    home: str | None = None
-    school_lon: tuple[float, float] = (0.0, 0.0)
-    fair_share: bool = True
-    latency: bool = True
-    demand_gbps: Any = None  # per school, before the policies exclude any
-
-
-def _policy_part(
-    network: Network, policy: str, home: str | None, ixp: Any, schools: Any, demand: Any
-) -> GroundPart:
-    """The ground arcs (every link both ways; ``link_ok`` says which the policy allows),
-    school demands, allowed gateways and sinks of one policy."""
-    country = network.column("nodes", "country")
-    keep_in = _keep_in(policy, home)
-    a, b = network.link_ends()
-    ok = (
-        np.ones(a.size, dtype=bool)
-        if keep_in is None
-        else ((country[a] == keep_in) & (country[b] == keep_in))
-    )
-    lat = network.column("links", "latency_ms").astype(np.float64)
-    cap = network.column("links", "capacity_gbps").astype(np.float64)
-    rows = np.arange(a.size)
-    kind = network.column("nodes", "kind")
-    gateways = np.flatnonzero(kind == "gateway")
-    gateway_ok = {
-        "home": country[gateways] == home,
-        "any": np.ones(gateways.size, dtype=bool),
-        "abroad": country[gateways] != home,
-    }[policy]
-    school_ok = np.ones(schools.size, bool) if keep_in is None else country[schools] == keep_in
-    sinks = ixp if keep_in is None else ixp[country[ixp] == keep_in]
-    return GroundPart(
-        np.concatenate([a[rows], b[rows]]).astype(np.int32),
-        np.concatenate([b[rows], a[rows]]).astype(np.int32),
-        np.tile(lat[rows], 2),
-        np.tile(cap[rows], 2),
-        np.tile(rows.astype(np.int64), 2),
-        np.where(school_ok, demand, 0.0),
-        np.asarray(gateway_ok, dtype=bool),
-        np.asarray(sinks, dtype=np.int32),
-        np.asarray(ok, dtype=bool),
-    )
-
-
-def _fair_rates(net: Any, demand: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Max-min fair rate per school (Gbit/s; 0 without demand)."""
-    rates = np.zeros(demand.size)
-    has = np.flatnonzero(demand > 0)
-    if has.size:
-        fair = max_min_fair(
-            net.graph, net.schools[has], net.sinks, demand[has], capacity=net.capacity, threads=1
-        )
-        rates[has] = np.asarray(fair.rates, dtype=np.float64)
-    return rates
-
-
-def _network_at(work: _CapacityWork, snap: Any, cname: str) -> StepNetwork:
-    """The capacity network of one snapshot with every policy's edges (one graph per step:
-    :func:`policy_view` gives each policy its capacities)."""
-    c = work.constellations[cname]
-    feeder = np.where(np.isnan(work.feeder_gbps), c.feeder_capacity_gbps, work.feeder_gbps)
-    first = work.parts[0]
-    union = dataclasses.replace(
-        first,
-        demand_gbps=work.demand_gbps,
-        gateway_ok=np.ones(work.gateways.size, dtype=bool),
-        link_ok=np.ones(first.link_ok.size, dtype=bool),
-    )
-    return step_network(
-        snap,
-        union,
-        num_nodes=work.num_nodes,
-        schools=work.schools,
-        gateways=work.gateways,
-        user_gbps=c.user_link_capacity_gbps,
-        satellite_gbps=c.satellite_capacity_gbps,
-        isl_gbps=c.isl_capacity_gbps,
-        feeder_gbps=feeder,
-        antennas=work.antennas,
-    )
-
-
-def _solve_step(work: _CapacityWork, base: StepNetwork, p: int) -> tuple[Any, ...]:
-    """Carried, fair rates, bottleneck and loaded / unloaded latency of one step and policy
-    (``base``: the step's network with every policy's edges)."""
-    part = work.parts[p]
-    n_s = work.schools.size
-    scal = np.full(len(STEP_SCALARS), np.nan)
-    demand = part.demand_gbps
-    scal[0] = demand.sum()
-    nan = np.full(n_s, np.nan)
-    if part.sinks.size == 0:
-        scal[1:3] = 0.0
-        return scal, np.zeros(n_s), nan, nan, [("no internet exchange under this policy", 0.0)]
-    net = policy_view(base, part)
-    flow = max_flow(net.graph, net.super_source, net.sinks, capacity=net.capacity, threads=1)
-    scal[1] = float(flow.value)
-    scal[2] = scal[1] / scal[0] if scal[0] > 0 else np.nan
-    labels = bottleneck_labels(
-        net,
-        flow.cut_edges,
-        gateway_names=work.gateway_names,
-        link_ids=work.link_ids,
-        home_country=work.home,
-        school_lon=work.school_lon,
-    )
-    if not labels and scal[1] < scal[0] * (1 - 1e-9):
-        # Nothing saturates, yet demand is left: some schools have no route at all.
-        labels = [("schools without a route", scal[0] - scal[1])]
-    rates = _fair_rates(net, demand) if work.fair_share else nan.copy()
-    loaded = nan
-    unloaded = nan
-    if work.latency:
-        send = rates if work.fair_share else demand  # the fair rates are a maximum flow
-        unloaded, loaded, cost, value = _route_at_min_latency(
-            net, integer_capacity(send), is_flow=work.fair_share
-        )
-        if value > 0:
-            scal[3] = cost / value
-            scal[4] = value / KBPS_PER_GBPS
-    return scal, rates, loaded, unloaded, labels
-
-
-def _route_at_min_latency(
-    net: StepNetwork, send_kbps: npt.NDArray[np.int64], *, is_flow: bool
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, int]:
-    """Route up to ``send_kbps`` per school at minimum total latency: per school the unloaded
-    and the flow-weighted loaded one-way latency (ms), the total cost (kbit/s x ms) and the
-    kbit/s routed.
-
-    First every school on its own shortest path: when that load fits every capacity it is
-    optimal (no flow can cost less than each unit on its shortest path) and no min-cost flow
-    is needed; otherwise :func:`routecore.min_cost_flow` (min-cost max-flow, the demand edges
-    capped at ``send_kbps``; ``is_flow``: the rates are known to be a flow, so their sum is
-    asked for first)."""
-    caps = integer_capacity(net.capacity)
-    tree = shortest_path_tree(net.graph, net.sinks, reverse=True, forbidden_edges=caps <= 0)
-    dist = np.asarray(tree.length)[net.schools]
-    unloaded = np.where(np.isfinite(dist), dist, np.nan)
-    reach = np.isfinite(dist) & (send_kbps > 0)
-    load = tree.edge_load(net.schools[reach], send_kbps[reach].astype(np.float64))
-    if (load <= caps).all():
-        loaded = np.where(reach, unloaded, np.nan)
-        return unloaded, loaded, float(send_kbps[reach] @ dist[reach]), int(send_kbps[reach].sum())
-    first = np.flatnonzero(net.kind == EdgeKind.DEMAND)
-    caps[first] = send_kbps[net.owner[first]]
-    # The rates are a flow, so their sum is feasible unless rounding to kbit/s took a unit
-    # off a cut; then the maximum flow (demand=None) is routed instead.
-    routed = min_cost_flow(
-        net.graph,
-        sources=net.super_source,
-        sinks=net.sinks,
-        demand=int(send_kbps[reach].sum()) if is_flow else None,
-        capacity=caps,
-        threads=1,
-    )
-    if routed.status == "infeasible":
-        routed = min_cost_flow(
-            net.graph, sources=net.super_source, sinks=net.sinks, capacity=caps, threads=1
-        )
-    if routed.status != "optimal" or routed.value == 0:
-        return unloaded, np.full(dist.size, np.nan), 0.0, 0
-    cost = float(routed.cost)  # type: ignore[arg-type]
-    return unloaded, flow_weighted_latency(net, routed.edge_flow), cost, int(routed.value)
-
-
-def _capacity_chunk(work: _CapacityWork, chunk: tuple[str, npt.NDArray[np.float64]]) -> Any:
-    """Per time step of the chunk and per policy: :func:`_solve_step`'s answers."""
+def _capacity_chunk(work: CapacityWork, chunk: tuple[str, npt.NDArray[np.float64]]) -> Any:
+    """Per time step of the chunk and per policy: :func:`solve_step`'s answers."""
     cname, times = chunk
     builder = _prepared(work, cname)
+    demands = np.stack([part.demand_gbps for part in work.parts])
     out = []
     for t in times.tolist():
-        base = _network_at(work, builder.build(t), cname)
-        out.append([_solve_step(work, base, p) for p in range(len(work.parts))])
+        base = network_at(work, builder.build(t), cname)
+        groups = school_groups(base, demands) if work.merge_schools else None
+        out.append([solve_step(work, base, p, groups) for p in range(len(work.parts))])
     return out
-
-
-def _capacity_work(
-    network: Network,
-    named: dict[str, Constellation],
-    policies: Sequence[str],
-    *,
-    demand_mbps: float | None,
-    fair_share: bool,
-    latency: bool,
-    internet_exchanges: Iterable[str] | None,
-    home_country: str | None,
-    max_user_links: int | None,
-    threads: int,
-) -> tuple[_CapacityWork, Any]:
-    """The checked inputs of a capacity sweep as the work its chunks share."""
-    defaults = _analysis_defaults(network)
-    home = home_country or defaults.get("home_country")
-    policies = tuple(policies)
-    unknown = [p for p in policies if not isinstance(p, str) or p not in POLICIES]
-    if unknown or not policies:
-        raise ValueError(f"policies must be drawn from {POLICIES}, got {policies!r}")
-    if not home and set(policies) & {"home", "abroad"}:
-        raise ScenarioError(
-            "policies 'home' and 'abroad' need home_country (or analysis.home_country)"
-        )
-    if demand_mbps is not None:
-        if isinstance(demand_mbps, bool) or not isinstance(demand_mbps, int | float):
-            raise ValueError(f"demand_mbps must be a number, got {demand_mbps!r}")
-        if not (np.isfinite(demand_mbps) and demand_mbps >= 0):
-            raise ValueError(f"demand_mbps = {demand_mbps!r} must be finite and >= 0")
-    kind = network.column("nodes", "kind")
-    schools = np.flatnonzero(kind == "terminal").astype(np.int32)
-    gateways = np.flatnonzero(kind == "gateway").astype(np.int32)
-    if schools.size == 0 or gateways.size == 0:
-        raise ScenarioError("school_capacity needs terminal and gateway nodes")
-    settings = capacity_settings(network)
-    demand = school_demand_mbps(network, schools, demand_mbps) / 1000.0
-    ixp = _rows(network, internet_exchanges, "internet_exchanges")
-    ids = network.column("nodes", "id")
-    names = network.column("nodes", "name")
-    lat = network.column("nodes", "lat").astype(np.float64)
-    lon = network.column("nodes", "lon").astype(np.float64)
-    rows = np.concatenate([schools, gateways])
-    role = np.concatenate([np.ones(schools.size, np.int64), np.full(gateways.size, 2, np.int64)])
-    work = _CapacityWork(
-        named,
-        lat[rows],
-        lon[rows],
-        role,
-        int(schools.size),
-        np.zeros((1, gateways.size)),
-        max_user_links,
-        threads,
-        parts=tuple(_policy_part(network, p, home, ixp, schools, demand) for p in policies),
-        num_nodes=network.num_nodes,
-        schools=schools,
-        gateways=gateways,
-        antennas=np.array([settings.antennas.get(g, np.inf) for g in ids[gateways]], float),
-        feeder_gbps=np.array([settings.feeder_gbps.get(g, np.nan) for g in ids[gateways]]),
-        gateway_names=np.asarray(names[gateways], dtype=object),
-        link_ids=network.column("links", "id"),
-        home=home,
-        school_lon=(float(lon[schools].min()), float(lon[schools].max())),
-        fair_share=fair_share,
-        latency=latency,
-        demand_gbps=demand,
-    )
-    return work, settings
 
 
 def capacity_network(
@@ -380,7 +127,7 @@ def capacity_network(
     40.0
     """
     named = {constellation.name: constellation}
-    work, _ = _capacity_work(
+    work, _ = capacity_work(
         network,
         named,
         (policy,),
@@ -393,7 +140,7 @@ def capacity_network(
         threads=task_threads(None, None),
     )
     snap = _prepared(work, constellation.name).build(float(t_s))
-    return policy_view(_network_at(work, snap, constellation.name), work.parts[0])
+    return policy_view(network_at(work, snap, constellation.name), work.parts[0])
 
 
 def school_capacity(
@@ -488,7 +235,7 @@ def school_capacity(
     """
     named = _named(constellations)
     times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
-    work, settings = _capacity_work(
+    work, settings = capacity_work(
         network,
         named,
         policies,
@@ -512,11 +259,11 @@ def school_capacity(
         progress=progress,
         description="capacity time steps",
     )
-    summary, steps, per_school = capacity_tables(
-        named, policies, times, run, where, ids[work.schools], work.demand_gbps
+    summary, steps, per_school, gateways = capacity_tables(
+        named, policies, times, run, where, ids[work.schools], work.demand_gbps, ids[work.gateways]
     )
     assumptions = _assumptions(network, named, settings, demand_mbps)
-    return SchoolCapacity(summary, steps, per_school, assumptions, not run.complete)
+    return SchoolCapacity(summary, steps, per_school, assumptions, not run.complete, gateways)
 
 
 def _assumptions(

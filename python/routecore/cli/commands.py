@@ -179,16 +179,21 @@ MAP_FORMATS = ("png", "svg", "pdf")
 """The file types ``routecore map --out`` writes, chosen by the file name's suffix."""
 
 
+def _check_map_path(out: Path, option: str = "--out") -> None:
+    """Refuse a map file name that is a directory or has no image suffix we write."""
+    if out.is_dir():
+        raise CliError(f"{option} {out} is a directory; give a file name such as {out / 'map.png'}")
+    if out.suffix[1:].lower() not in MAP_FORMATS:
+        raise CliError(
+            f"{option} {out}: the name must end in {', '.join('.' + f for f in MAP_FORMATS)}"
+        )
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
     from ..plotting import network_map
 
     out: Path = args.out
-    if out.is_dir():
-        raise CliError(f"--out {out} is a directory; give a file name such as {out / 'map.png'}")
-    if out.suffix[1:].lower() not in MAP_FORMATS:
-        raise CliError(
-            f"--out {out}: the name must end in {', '.join('.' + f for f in MAP_FORMATS)}"
-        )
+    _check_map_path(out)
     net = _load(args)
     out.parent.mkdir(parents=True, exist_ok=True)
     network_map(net, path=out)
@@ -404,6 +409,8 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
         args.demand_mbps >= 0 and args.demand_mbps < float("inf")
     ):
         raise CliError(f"--demand-mbps must be a finite number >= 0, got {args.demand_mbps}")
+    if args.map is not None:
+        _check_map_path(args.map, "--map")
     times = capacity_times(args.window_s, args.steps)
     console = _console(args)
     with _progress_bars(console)("capacity time steps") as report, warnings.catch_warnings():
@@ -422,6 +429,11 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
             write_csv(args.schools_csv, result.schools)
         except OutputError as exc:
             raise CliError(str(exc)) from None
+    if args.map is not None and len(result.summary):
+        from ..plotting_capacity import capacity_map
+
+        args.map.parent.mkdir(parents=True, exist_ok=True)
+        capacity_map(net, result, path=args.map)
     if args.json:
         emit_json(capacity_doc(result, times))
     else:
@@ -429,8 +441,9 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
         console.print(capacity_table(result, home))
         for line in result.assumptions:
             console.print(f"[dim]assumption: {line}[/dim]", highlight=False)
-        if args.schools_csv is not None:
-            console.print(f"wrote {args.schools_csv}", markup=False)
+        for written in (args.schools_csv, args.map):
+            if written is not None:
+                console.print(f"wrote {written}", markup=False)
     return EXIT_INTERRUPTED if result.partial else 0
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .demo import DemoResult
 
 __all__ = [
+    "CAPACITY_MAP",
     "DEMO_FILES",
     "MANIFEST",
     "OutputError",
@@ -40,6 +41,9 @@ MANIFEST = ".routecore-out.json"
 """The file in a demo output directory that lists the files routecore wrote there."""
 
 DEMO_FILES = ("results.json", "schools.csv", "map.png")
+CAPACITY_MAP = "capacity_map.png"
+"""The demo's capacity map (:func:`routecore.plotting_capacity.capacity_map`), written after
+``map.png`` when the capacity stage finished a step."""
 """The demo's outputs, in the order they are written (the slow map last)."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -214,9 +218,10 @@ def _draw_map(result: DemoResult, path: Path) -> None:
 def write_demo_outputs(
     result: DemoResult, out: Path, *, force: bool = False, geojson: Path | None = None
 ) -> tuple[dict[str, Any], list[str]]:
-    """Write ``results.json``, ``schools.csv`` (when the school stage ran) and ``map.png``
-    into ``out`` (claimed with :func:`claim_output_dir`), in that order; returns the JSON
-    document and the paths written.
+    """Write ``results.json``, ``schools.csv`` (when the school stage ran), ``map.png`` and
+    :data:`CAPACITY_MAP` (when the capacity stage finished a step) into ``out`` (claimed with
+    :func:`claim_output_dir`), in that order; returns the JSON document and the paths
+    written.
 
     Each file is written atomically. The results come first and the slow map last, so that
     a failure or Ctrl-C while the map is drawn keeps them: ``results.json`` is then written
@@ -232,10 +237,12 @@ def write_demo_outputs(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     doc, written = write_demo_outputs(result, Path(tmp))
     >>> doc["partial"], [Path(p).name for p in written]
-    (False, ['results.json', 'schools.csv', 'map.png'])
+    (False, ['results.json', 'schools.csv', 'map.png', 'capacity_map.png'])
     """
-    claim_output_dir(out, force=force)
+    claim_output_dir(out, force=force, extra=(CAPACITY_MAP,))
     json_path, csv_path, map_path = (out / name for name in DEMO_FILES)
+    capacity_map_path = out / CAPACITY_MAP
+    draw_capacity = result.capacity is not None and len(result.capacity.summary) > 0
     transit, schools, summary = result.transit, result.schools, result.school_summary
     doc: dict[str, Any] = {
         "scenario": scenario_summary(result.net),
@@ -276,6 +283,7 @@ def write_demo_outputs(
         "notes": result.notes,
         "outputs": {
             "map": str(map_path),
+            "capacity_map": str(capacity_map_path) if draw_capacity else None,
             "json": str(json_path),
             "schools_csv": None if schools is None else str(csv_path),
             "geojson": None if geojson is None else str(geojson),
@@ -290,18 +298,26 @@ def write_demo_outputs(
     if geojson is not None:
         written.append(str(write_demo_geojson(result, geojson)))
     write_atomic(json_path, _json_text(doc))
+    capacity_map_path.unlink(missing_ok=True)  # an earlier run's (claimed above)
     try:
         _draw_map(result, map_path)
+        written.append(str(map_path))
+        if draw_capacity:
+            from ..plotting_capacity import capacity_map
+
+            capacity_map(result.net, result.capacity, path=capacity_map_path)
+            written.append(str(capacity_map_path))
     except BaseException as exc:
-        # Keep the results; say there is no map, and drop an earlier run's map.
-        doc["outputs"]["map"] = None
+        # Keep the results; say which maps are missing, and drop an earlier run's.
+        for key, path in (("map", map_path), ("capacity_map", capacity_map_path)):
+            if str(path) not in written:
+                doc["outputs"][key] = None
+                path.unlink(missing_ok=True)
         doc["partial"] = doc["partial"] or isinstance(exc, KeyboardInterrupt)
-        map_path.unlink(missing_ok=True)
         write_atomic(json_path, _json_text(doc))
         if not isinstance(exc, KeyboardInterrupt):
             raise
         return doc, written
-    written.append(str(map_path))
     return doc, written
 
 

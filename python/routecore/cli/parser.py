@@ -293,6 +293,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write the per-school time series (rate and latency per step) as CSV",
     )
+    p.add_argument(
+        "--map",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also draw the capacity map (.png, .svg or .pdf): each school's fair-share rate "
+        "and each gateway's saturation, for the first system and policy",
+    )
     p.add_argument("--threads", type=_threads, default=None, metavar="N", help="threads")
     json_opt(p)
 
