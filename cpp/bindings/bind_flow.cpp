@@ -175,21 +175,23 @@ void bind_flow(py::module_& m) {
       .def_readonly("head", &FlowLayoutArrays::head)
       .def_readonly("sister", &FlowLayoutArrays::sister)
       .def_readonly("loop_arcs", &FlowLayoutArrays::loop_arcs);
+  // Positional as well as by name: routecore/flow.py passes them positionally, because matching
+  // 17 keywords costs microseconds on every call, more than a max-flow on a few nodes takes.
   const char* doc =
       "Max flow / min cut on a CSR graph with per-arc capacities (see routecore/max_flow.h); "
       "returns a MaxFlowResult.";
-  m.def("max_flow_int64", &py_max_flow<std::int64_t>, py::kw_only(), py::arg("first_out"),
-        py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
-        py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
-        py::arg("want_edge_flow"), py::arg("layout_first_out"), py::arg("layout_head"),
-        py::arg("layout_sister"), py::arg("layout_loop_arcs"), py::arg("capacity_bound"),
-        py::arg("threads"), py::arg("both_cuts") = false, doc);
-  m.def("max_flow_float64", &py_max_flow<double>, py::kw_only(), py::arg("first_out"),
-        py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
-        py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
-        py::arg("want_edge_flow"), py::arg("layout_first_out"), py::arg("layout_head"),
-        py::arg("layout_sister"), py::arg("layout_loop_arcs"), py::arg("capacity_bound"),
-        py::arg("threads"), py::arg("both_cuts") = false, doc);
+  m.def("max_flow_int64", &py_max_flow<std::int64_t>, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
+        py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
+        py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"),
+        py::arg("both_cuts") = false, doc);
+  m.def("max_flow_float64", &py_max_flow<double>, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
+        py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
+        py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"),
+        py::arg("both_cuts") = false, doc);
   m.def("build_flow_layout", &py_build_flow_layout, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("directed"),
         "The residual arc layout (routecore/flow_layout.h) as a FlowLayoutArrays; first_out "

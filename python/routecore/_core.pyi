@@ -154,7 +154,6 @@ class MaxFlowResult:
     def sink_total(self) -> float: ...
 
 def max_flow_int64(
-    *,
     first_out: _I32,
     head: _I32,
     arc_edge: _I32,
@@ -174,7 +173,6 @@ def max_flow_int64(
     both_cuts: bool = False,
 ) -> MaxFlowResult: ...
 def max_flow_float64(
-    *,
     first_out: _I32,
     head: _I32,
     arc_edge: _I32,

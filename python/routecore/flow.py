@@ -418,34 +418,30 @@ def _solve(
     src_ids, dst_ids = terminal_sets(sources, sinks, graph.num_nodes)
     workers = thread_count(threads)
     arc_capacity = _arc_values.arc_capacity(graph, capacity)
-    csr = csr_view(graph).adjacency
+    view = csr_view(graph)
     layout = graph.flow_layout()
     bound = capacity_sum(graph) if capacity is None else -1.0
-    d = graph.directed
-    args: dict[str, Any] = dict(
-        first_out=csr[0],
-        head=csr[1],
-        arc_edge=csr[2],
-        directed=d,
-        num_edges=m,
-        sources=src_ids,
-        sinks=dst_ids,
-        method=method,
-        want_edge_flow=want_edge_flow,
-        layout_first_out=layout[0],
-        layout_head=layout[1],
-        layout_sister=layout[2],
-        layout_loop_arcs=layout[3],
-        capacity_bound=bound,
-        threads=workers,
-        both_cuts=flag(both_cuts, "both_cuts"),
+    cuts = flag(both_cuts, "both_cuts")
+    # Positional, in the binding's order (bind_flow.cpp): keywords cost microseconds per call.
+    solve = _core.max_flow_int64 if arc_capacity.dtype == np.int64 else _core.max_flow_float64
+    out = solve(
+        view.first_out,
+        view.head,
+        view.arc_edge,
+        arc_capacity,  # type: ignore[arg-type]
+        graph.directed,
+        m,
+        src_ids,
+        dst_ids,
+        method,
+        want_edge_flow,
+        *layout,
+        bound,
+        workers,
+        cuts,
     )
-    if arc_capacity.dtype == np.int64:
-        cap_i = arc_capacity.astype(np.int64, copy=False)
-        out = _core.max_flow_int64(arc_capacity=cap_i, **args)
-    else:
-        cap_f = arc_capacity.astype(np.float64, copy=False)
-        out = _core.max_flow_float64(arc_capacity=cap_f, **args)
+    if out.status == "optimal":
+        return out
     status, s_total, t_total = out.status, out.source_total, out.sink_total
     if status == "overflow" and arc_capacity.dtype.kind == "f":
         raise GraphError(
