@@ -4,6 +4,7 @@ must give exactly what the general path gives, errors included."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -101,3 +102,19 @@ def test_csr_view_is_built_once_per_graph() -> None:
     assert csr_view(g) is view
     assert view.arc_weight is not None and view.arc_capacity is not None
     assert rc.shortest_path_lengths(g, 0).tolist() == [0.0, 1.0, 3.0]
+
+
+def test_flow_results_hold_every_field() -> None:
+    """max_flow and min_cut fill their frozen results without __init__: every dataclass field
+    is set (and nothing else), and the results compare and print as dataclasses do."""
+    g = rc.Graph(3, [0, 1], [1, 2], capacity=[1, 1])
+    for result, cls in [
+        (rc.max_flow(g, 0, 2, both_cuts=True), rc.FlowResult),
+        (rc.min_cut(g, 0, 2, both_cuts=True), rc.MinCut),
+    ]:
+        assert type(result) is cls
+        assert set(vars(result)) == {f.name for f in dataclasses.fields(cls)}
+        assert result.source_side.dtype == np.bool_
+        assert dataclasses.replace(result) == result and repr(result).startswith(cls.__name__)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            result.value = 0  # type: ignore[misc]
