@@ -282,9 +282,10 @@ def max_flow(
           (4-connected and 3D 6-connected grids, bipartite matching), push-relabel when there
           are more (8-connected grids);
         - other graphs: a breadth-first search from the sources; ``"ibfs"`` when it reaches
-          half the nodes within ``max(8, log2(num_nodes))`` levels (random sparse graphs) or
-          runs out of nodes first, push-relabel when it needs more levels (layered networks,
-          GENRMF, the AK family).
+          half the nodes within ``max(8, 1.5 * log_d(num_nodes))`` levels, ``d`` the average
+          out-degree (at least 2), as graphs that expand like random graphs do (random sparse
+          graphs, wide level graphs), or runs out of nodes first; push-relabel when it needs
+          more levels (long level graphs, GENRMF's frames of grids, the AK family).
 
         The rule and its cost are stated in ``cpp/include/routecore/max_flow.h``
         (``choose_flow_method``). ``"boykov_kolmogorov"`` solves the same graphs as
