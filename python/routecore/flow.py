@@ -430,23 +430,12 @@ def _solve(
     bound = capacity_sum(graph) if capacity is None else -1.0
     cuts = flag(both_cuts, "both_cuts")
     # Positional, in the binding's order (bind_flow.cpp): keywords cost microseconds per call.
-    solve = _core.max_flow_int64 if arc_capacity.dtype == np.int64 else _core.max_flow_float64
-    out = solve(
-        view.first_out,
-        view.head,
-        view.arc_edge,
-        arc_capacity,  # type: ignore[arg-type]
-        graph.directed,
-        m,
-        src_ids,
-        dst_ids,
-        method,
-        want_edge_flow,
-        *layout,
-        bound,
-        workers,
-        cuts,
-    )
+    args = (view.first_out, view.head, view.arc_edge, arc_capacity, graph.directed, m)
+    rest = (src_ids, dst_ids, method, want_edge_flow, *layout, bound, workers, cuts)
+    if arc_capacity.dtype == np.int64:
+        out = _core.max_flow_int64(*args, *rest)  # type: ignore[arg-type]
+    else:
+        out = _core.max_flow_float64(*args, *rest)  # type: ignore[arg-type]
     if out.status == "optimal":
         return out
     status, s_total, t_total = out.status, out.source_total, out.sink_total
