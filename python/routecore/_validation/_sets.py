@@ -78,9 +78,15 @@ def _small_id_set(values: Any, num_nodes: int) -> list[int] | None:
 
 def terminal_sets(sources: Any, sinks: Any, num_nodes: int) -> tuple[Int32Array, Int32Array]:
     """The sources and sinks of a flow problem: each non-empty, the two disjoint."""
-    if type(sources) is int and type(sinks) is int:  # the commonest call: one node each
-        if 0 <= sources < num_nodes and 0 <= sinks < num_nodes and sources != sinks:
-            return np.array([sources], dtype=np.int32), np.array([sinks], dtype=np.int32)
+    # The commonest call, one int node each, checked at once (bools are not of type int).
+    if (
+        type(sources) is int
+        and type(sinks) is int
+        and 0 <= sources < num_nodes
+        and 0 <= sinks < num_nodes
+        and sources != sinks
+    ):
+        return np.array([sources], dtype=np.int32), np.array([sinks], dtype=np.int32)
     src_ids = _small_id_set(sources, num_nodes)
     dst_ids = _small_id_set(sinks, num_nodes) if src_ids is not None else None
     if src_ids is not None and dst_ids is not None and set(src_ids).isdisjoint(dst_ids):
