@@ -282,3 +282,36 @@ def test_readme_block_is_written_from_a_report(tmp_path: Path) -> None:
     assert "old" not in text and text.startswith("# x\n\nbefore\n") and text.endswith("after\n")
     assert "| flow-central-asia |" in text and "ortools" in text
     assert subprocess.run(check, capture_output=True, check=False).returncode == 0
+
+
+def _record(family: str, task: str, auto: float, **peers: float) -> dict[str, object]:
+    contestants = [{"name": "routecore", "kind": "auto", "status": "ok", "seconds": auto}]
+    contestants += [
+        {"name": n, "kind": "peer", "status": "ok", "seconds": s} for n, s in peers.items()
+    ]
+    return {"family": family, "task": task, "auto_s": auto, "contestants": contestants}
+
+
+def test_targets_table_names_the_peer_the_ratio_and_whether_it_is_met() -> None:
+    rep = {
+        "families": [
+            _record("flow-a", "flow", 1.0, igraph=2.0, ortools=4.0),
+            _record("flow-b", "flow", 1.0, pymaxflow=0.5),
+            _record("sssp-er", "paths", 1.0, scipy=2.5, igraph=1.5),
+            _record("batch-satellite", "paths", 1.0, networkit=1.6, scipy=0.9),
+        ]
+    }
+    rows = {
+        line.split(" | ")[0].lstrip("| "): line
+        for line in report.targets_markdown(rep).splitlines()
+    }
+    assert rows["flow-a"].endswith("| igraph 2.00 s | 2.00 | >= 1x fastest peer | yes |")
+    assert rows["flow-b"].endswith("| pymaxflow 500 ms | 0.50 | >= 1x fastest peer | **no** |")
+    # The SSSP target is against scipy, not the fastest peer (igraph here).
+    assert rows["sssp-er"].endswith("| igraph 1.50 s | 1.50 | >= 3x scipy (2.50) | **no** |")
+    assert rows["batch-satellite"].endswith("| >= 1.5x networkit (1.60) | yes |")
+    # Geometric mean of 2.0 and 0.5 is 1.0.
+    assert (
+        "geometric mean of 2 families | | | 1.00 | >= 1.5 | **no** |"
+        in rows["max-flow, geometric mean of 2 families"]
+    )

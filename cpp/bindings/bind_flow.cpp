@@ -1,6 +1,8 @@
 // Max-flow / min-cut entry points (see routecore/max_flow.h). Bindings only: the Python layer
 // (routecore/flow.py) validates the input and turns the status into exceptions.
+#include <cstdint>
 #include <exception>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,15 +50,19 @@ struct MaxFlowResult {
   std::string method;          // the method that ran ("auto" resolved)
   py::object value;            // int or float
   py::object edge_flow;        // int64 / float64 per edge, or None when not asked for
-  py::object source_side;      // uint8 per node
+  py::object source_side;      // bool per node
   py::object cut_edges;        // int32 edge ids, ascending
-  py::object other_side;       // uint8 per node: the other canonical cut (min_cut.h); None
+  py::object other_side;       // bool per node: the other canonical cut (min_cut.h); None
                                // unless both_cuts, like the next two
   py::object other_cut_edges;  // int32 edge ids crossing other_side, ascending
   py::object critical_edges;   // int32 ids of the edges in every minimum cut, ascending
   double source_total;         // approximate, for the overflow report
   double sink_total;
 };
+
+std::span<std::uint8_t> as_byte_span(carray<bool>& a) {
+  return {reinterpret_cast<std::uint8_t*>(a.mutable_data()), static_cast<std::size_t>(a.size())};
+}
 
 template <class Cap>
 MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& head,
@@ -75,16 +81,18 @@ MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>
   }
   const flow_method m = flow_method_from_name(method);
   auto edge_flow = new_array<Cap>(want_edge_flow ? num_edges : 0);
-  auto side = new_array<std::uint8_t>(g.num_nodes);
+  // Sides are numpy bool arrays (the type the results hold) that the core fills as bytes of
+  // 0 and 1; a view in Python would cost a call per side.
+  auto side = new_array<bool>(g.num_nodes);
   // The other canonical cut and the critical edges cost more linear passes (and, for
   // push-relabel's min_cut, the flow recovery): only when asked.
-  auto other = new_array<std::uint8_t>(both_cuts ? g.num_nodes : 0);
+  auto other = new_array<bool>(both_cuts ? g.num_nodes : 0);
   auto cap = as_span(arc_capacity);
   auto src = as_span(sources);
   auto dst = as_span(sinks);
   auto flow_out = as_mut_span(edge_flow);
-  auto side_out = as_mut_span(side);
-  auto other_out = as_mut_span(other);
+  auto side_out = as_byte_span(side);
+  auto other_out = as_byte_span(other);
   const std::int64_t work = 8 * static_cast<std::int64_t>(g.num_arcs) + g.num_nodes;
   FlowOutcome<Cap> out = run_interruptible(work, [&](const Cancel& cancel) {
     return solve_max_flow<Cap>(g, cap, directed, num_edges, src, dst, m, want_edge_flow, flow_out,
@@ -175,21 +183,23 @@ void bind_flow(py::module_& m) {
       .def_readonly("head", &FlowLayoutArrays::head)
       .def_readonly("sister", &FlowLayoutArrays::sister)
       .def_readonly("loop_arcs", &FlowLayoutArrays::loop_arcs);
+  // Positional as well as by name: routecore/flow.py passes them positionally, because matching
+  // 17 keywords costs microseconds on every call, more than a max-flow on a few nodes takes.
   const char* doc =
       "Max flow / min cut on a CSR graph with per-arc capacities (see routecore/max_flow.h); "
       "returns a MaxFlowResult.";
-  m.def("max_flow_int64", &py_max_flow<std::int64_t>, py::kw_only(), py::arg("first_out"),
-        py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
-        py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
-        py::arg("want_edge_flow"), py::arg("layout_first_out"), py::arg("layout_head"),
-        py::arg("layout_sister"), py::arg("layout_loop_arcs"), py::arg("capacity_bound"),
-        py::arg("threads"), py::arg("both_cuts") = false, doc);
-  m.def("max_flow_float64", &py_max_flow<double>, py::kw_only(), py::arg("first_out"),
-        py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
-        py::arg("num_edges"), py::arg("sources"), py::arg("sinks"), py::arg("method"),
-        py::arg("want_edge_flow"), py::arg("layout_first_out"), py::arg("layout_head"),
-        py::arg("layout_sister"), py::arg("layout_loop_arcs"), py::arg("capacity_bound"),
-        py::arg("threads"), py::arg("both_cuts") = false, doc);
+  m.def("max_flow_int64", &py_max_flow<std::int64_t>, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
+        py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
+        py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"),
+        py::arg("both_cuts") = false, doc);
+  m.def("max_flow_float64", &py_max_flow<double>, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
+        py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
+        py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"),
+        py::arg("both_cuts") = false, doc);
   m.def("build_flow_layout", &py_build_flow_layout, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("directed"),
         "The residual arc layout (routecore/flow_layout.h) as a FlowLayoutArrays; first_out "

@@ -53,7 +53,7 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
     if (seen[s] == 0) queue[tail++] = s;
     seen[s] = 1;
   }
-  const int max_levels = auto_shallow_levels(g.num_nodes);
+  const int max_levels = auto_shallow_levels(g.num_nodes, g.num_arcs);
   std::size_t level_begin = 0;
   for (int level = 1; level_begin < tail; ++level) {
     if (level > max_levels) return flow_method::push_relabel;

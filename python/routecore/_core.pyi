@@ -139,11 +139,11 @@ class MaxFlowResult:
     @property
     def edge_flow(self) -> npt.NDArray[np.int64] | npt.NDArray[np.float64] | None: ...
     @property
-    def source_side(self) -> _U8: ...
+    def source_side(self) -> npt.NDArray[np.bool_]: ...
     @property
     def cut_edges(self) -> _I32: ...
     @property
-    def other_side(self) -> _U8 | None: ...
+    def other_side(self) -> npt.NDArray[np.bool_] | None: ...
     @property
     def other_cut_edges(self) -> _I32 | None: ...
     @property
@@ -154,7 +154,6 @@ class MaxFlowResult:
     def sink_total(self) -> float: ...
 
 def max_flow_int64(
-    *,
     first_out: _I32,
     head: _I32,
     arc_edge: _I32,
@@ -174,7 +173,6 @@ def max_flow_int64(
     both_cuts: bool = False,
 ) -> MaxFlowResult: ...
 def max_flow_float64(
-    *,
     first_out: _I32,
     head: _I32,
     arc_edge: _I32,

@@ -138,6 +138,7 @@ class Graph:
         "_head",
         "_num_edges",
         "_reverse",
+        "_view",
     )
 
     def __init__(
@@ -186,6 +187,9 @@ class Graph:
         self._flow_layout: FlowLayout | None = None
         # Sum of the capacities over all arcs (an upper bound on any flow total), lazily.
         self._capacity_bound: float | None = None
+        # The CsrView that csr_view hands out, built on first use (a query on a small graph
+        # would otherwise spend a good part of its time building it again).
+        self._view: CsrView | None = None
 
     # ----------------------------------------------------------------- read-only properties
     @property
@@ -439,11 +443,15 @@ def csr_view(graph: Graph) -> CsrView:
     """The graph's CSR arrays (read-only, shared with the graph, not copied).
 
     The one way for the rest of the package to hand a graph to C++; the caller has already
-    checked that ``graph`` is a :class:`Graph` (``_validation.check_graph``).
+    checked that ``graph`` is a :class:`Graph` (``_validation.check_graph``). Built once per
+    graph (its arrays never change).
     """
-    return CsrView(
-        graph._first_out, graph._head, graph._arc_edge, graph._arc_weight, graph._arc_capacity
-    )
+    view = graph._view
+    if view is None:
+        view = graph._view = CsrView(
+            graph._first_out, graph._head, graph._arc_edge, graph._arc_weight, graph._arc_capacity
+        )
+    return view
 
 
 def capacity_sum(graph: Graph) -> float:

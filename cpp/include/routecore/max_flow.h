@@ -33,6 +33,8 @@
 //   is refused with flow_size_error (flow_layout.h) before the network is built.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -74,19 +76,29 @@ struct FlowOutcome {
 //                 directed one): ibfs if the remaining arcs number at most
 //                 auto_vision_max_arcs_per_node per non-terminal node, else push_relabel;
 //   otherwise     a breadth-first search from the sources along the arcs: ibfs if it reaches
-//                 half the nodes within auto_shallow_levels(num_nodes) levels (or runs out of
-//                 nodes first: then the source tree closes at once), else push_relabel. (Half
-//                 the nodes, not the first sink: a family may hide a short path among long ones,
-//                 as the AK family does.)
+//                 half the nodes within auto_shallow_levels(num_nodes, num_arcs) levels (or runs
+//                 out of nodes first: then the source tree closes at once), else push_relabel.
+//                 (Half the nodes, not the first sink: a family may hide a short path among long
+//                 ones, as the AK family does.) The limit is 1.5 log_d(num_nodes) levels, d the
+//                 average out-degree (at least 2), and never below 8: a graph that expands like a
+//                 random graph of its degree reaches half its nodes in about log_d(num_nodes)
+//                 levels (random sparse graphs, Washington's wide level graphs), one that grows
+//                 only polynomially from a level to the next needs more (GENRMF's frames of grids,
+//                 long level graphs), and there push-relabel wins. A limit in log2(num_nodes),
+//                 the degree left out, let GENRMF's wide frames through to ibfs (5x slower).
 // Cost: O(terminal degree) for the vision test; the search, only on graphs that are not
 // vision-style, stops at half the nodes or at the level limit (at most O(num_arcs), less than
 // push-relabel's first global relabelling).
 inline constexpr std::int64_t auto_vision_max_arcs_per_node = 6;
-// Levels within which a sink counts as near: log2(num_nodes), at least 8.
-inline int auto_shallow_levels(node_id num_nodes) {
-  int levels = 0;
-  for (std::int64_t k = num_nodes; k > 1; k >>= 1) ++levels;
-  return levels < 8 ? 8 : levels;
+// Levels within which the sources must reach half the nodes for the graph to count as shallow:
+// 1.5 log_d(num_nodes) for the average out-degree d = num_arcs / num_nodes (at least 2), and at
+// least 8 (see above).
+inline int auto_shallow_levels(node_id num_nodes, arc_id num_arcs) {
+  if (num_nodes < 2) return 8;
+  const double degree = std::max(2.0, static_cast<double>(num_arcs) / num_nodes);
+  const int levels =
+      static_cast<int>(1.5 * std::log(static_cast<double>(num_nodes)) / std::log(degree));
+  return std::max(8, levels);
 }
 flow_method choose_flow_method(const CsrView& g, std::span<const node_id> sources,
                                std::span<const node_id> sinks);

@@ -182,6 +182,8 @@ def node_id(value: Any, num_nodes: int, name: str) -> int:
 
 def node_ids(values: Any, num_nodes: int, name: str) -> tuple[Int32Array, bool]:
     """A scalar node id or a sequence of them; returns (ids, was_scalar)."""
+    if type(values) is int and 0 <= values < num_nodes:  # the commonest call, checked at once
+        return np.array([values], dtype=np.int32), True
     if isinstance(values, int | np.integer):  # the common case, without an array round trip
         return np.array([node_id(values, num_nodes, name)], dtype=np.int32), True
     refuse_bool_ids(values, name, "a node id")

@@ -40,6 +40,8 @@ def real_number(value: Any, name: str) -> float:
 
 def length_limit(value: Any) -> float:
     """The ``max_length`` of a search: a number >= 0, ``inf`` for no limit."""
+    if type(value) is float and value >= 0:  # the default (inf) and most calls; NaN fails >=
+        return value
     limit = real_number(value, "max_length")
     if math.isnan(limit) or limit < 0:
         raise GraphError(f"max_length must be >= 0 (inf for no limit), got {limit}")

@@ -49,8 +49,48 @@ def terminal_set(values: Any, num_nodes: int, name: str) -> Int32Array:
     return np.unique(ids)
 
 
+_SMALL_SET = 64
+"""Terminal sets up to this size are checked and deduplicated with Python sets, which on a few
+ids cost a fraction of numpy's per-call overhead (``np.unique``, ``np.intersect1d``)."""
+
+_INT_TYPES = frozenset({int, np.int64, np.int32, np.intp, np.uint32, np.uint64})
+"""Exact types of node ids the fast path takes (``bool``, a subclass of ``int``, is not one)."""
+
+
+def _small_id_set(values: Any, num_nodes: int) -> list[int] | None:
+    """``values`` as sorted unique ids when it is a valid node id or a small valid set of them
+    (a list, tuple or 1-D integer array); ``None`` otherwise, and the general path (which
+    raises the documented errors) decides."""
+    if type(values) in _INT_TYPES:
+        ids = [int(values)]
+    elif isinstance(values, np.ndarray):
+        if values.ndim != 1 or not 0 < values.size <= _SMALL_SET or values.dtype.kind not in "iu":
+            return None
+        ids = sorted(set(values.tolist()))
+    elif type(values) is list or type(values) is tuple:
+        if not 0 < len(values) <= _SMALL_SET or not set(map(type, values)) <= _INT_TYPES:
+            return None
+        ids = sorted(set(map(int, values)))
+    else:
+        return None
+    return ids if ids[0] >= 0 and ids[-1] < num_nodes else None
+
+
 def terminal_sets(sources: Any, sinks: Any, num_nodes: int) -> tuple[Int32Array, Int32Array]:
     """The sources and sinks of a flow problem: each non-empty, the two disjoint."""
+    # The commonest call, one int node each, checked at once (bools are not of type int).
+    if (
+        type(sources) is int
+        and type(sinks) is int
+        and 0 <= sources < num_nodes
+        and 0 <= sinks < num_nodes
+        and sources != sinks
+    ):
+        return np.array([sources], dtype=np.int32), np.array([sinks], dtype=np.int32)
+    src_ids = _small_id_set(sources, num_nodes)
+    dst_ids = _small_id_set(sinks, num_nodes) if src_ids is not None else None
+    if src_ids is not None and dst_ids is not None and set(src_ids).isdisjoint(dst_ids):
+        return np.array(src_ids, dtype=np.int32), np.array(dst_ids, dtype=np.int32)
     src = terminal_set(sources, num_nodes, "sources")
     dst = terminal_set(sinks, num_nodes, "sinks")
     if src.size == 1 and dst.size == 1:  # the common case, without a set intersection

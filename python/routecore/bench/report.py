@@ -130,7 +130,8 @@ def _columns(records: Iterable[dict[str, Any]], kind: str) -> list[str]:
 
 
 def markdown_tables(report: dict[str, Any]) -> str:
-    """One ratio table per task (max-flow, shortest paths), Markdown."""
+    """One ratio table per task (max-flow, shortest paths) and the targets table
+    (:func:`targets_markdown`), Markdown."""
     out = []
     titles = {"flow": "Max-flow", "paths": "Shortest paths"}
     for task, title in titles.items():
@@ -158,6 +159,8 @@ def markdown_tables(report: dict[str, Any]) -> str:
             row += [_cell(by_name.get(n)) for n in methods + peers]
             out.append("| " + " | ".join(row) + " |")
         out.append("")
+    if any(r.get("auto_s") is not None for r in report["families"]):
+        out.append(targets_markdown(report))
     problems = [
         f"- {r['family']} / {c['name']}: {c['status']}: {c['note']}"
         for r in report["families"]
@@ -169,6 +172,75 @@ def markdown_tables(report: dict[str, Any]) -> str:
         out += problems
         out.append("")
     return "\n".join(out)
+
+
+TARGETS: dict[str, tuple[str | None, float]] = {
+    "flow": (None, 1.0),
+    "sssp": ("scipy", 3.0),
+    "bfs": ("scipy", 3.0),
+    "batch-satellite": ("networkit", 1.5),
+}
+"""Issue 14's targets by family prefix: ``(peer, ratio)``, the peer's time over routecore
+``auto``'s that must be reached (``None``: the fastest peer). Max-flow also asks for a
+geometric mean of :data:`FLOW_GEOMEAN_TARGET` over its families."""
+
+FLOW_GEOMEAN_TARGET = 1.5
+
+
+def _target(family: str) -> tuple[str | None, float] | None:
+    for prefix, target in TARGETS.items():
+        if family.startswith(prefix):
+            return target
+    return None
+
+
+def targets_markdown(report: dict[str, Any]) -> str:
+    """Per family: routecore ``auto``'s time, the fastest peer's, their ratio and the target
+    (if the family has one), then the max-flow geometric mean; Markdown."""
+    rows = [
+        "**Targets** — ratio: the peer's time / routecore `auto`'s (> 1: `auto` faster)\n",
+        "| family | routecore auto | fastest peer | ratio | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    flow_ratios = []
+    for r in report["families"]:
+        auto = r.get("auto_s")
+        peers = [
+            c
+            for c in r["contestants"]
+            if c["kind"] == "peer" and c["status"] == "ok" and c["seconds"] is not None
+        ]
+        if auto is None or not peers:
+            continue
+        fastest = min(peers, key=lambda c: c["seconds"])
+        target = _target(r["family"])
+        ratio = fastest["seconds"] / auto
+        cells = [r["family"], _time(auto), f"{fastest['name']} {_time(fastest['seconds'])}"]
+        cells.append(f"{ratio:.2f}")
+        if r["task"] == "flow":
+            flow_ratios.append(ratio)
+        if target is None:
+            cells += ["—", ""]
+        else:
+            peer, want = target
+            named = next((c for c in peers if c["name"] == peer), None) if peer else fastest
+            if named is None:
+                cells += [f">= {want:g}x {peer}", "no peer time"]
+            else:
+                got = named["seconds"] / auto
+                label = f">= {want:g}x {peer or 'fastest peer'}"
+                if peer:
+                    label += f" ({got:.2f})"
+                cells += [label, "yes" if got >= want else "**no**"]
+        rows.append("| " + " | ".join(cells) + " |")
+    if flow_ratios:
+        geomean = math.exp(sum(map(math.log, flow_ratios)) / len(flow_ratios))
+        met = "yes" if geomean >= FLOW_GEOMEAN_TARGET else "**no**"
+        rows.append(
+            f"| max-flow, geometric mean of {len(flow_ratios)} families | | | {geomean:.2f} "
+            f"| >= {FLOW_GEOMEAN_TARGET:g} | {met} |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def machine_markdown(report: dict[str, Any]) -> str:

@@ -1,0 +1,116 @@
+"""``method="auto"``: the choice follows the documented structural rule (max_flow.h,
+``choose_flow_method``), checked against a Python re-statement of the rule on random graphs and
+against the method each benchmark family is meant to get. No timing is asserted: which method
+is fastest on which family is measured by ``python -m routecore.bench``."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import routecore as rc
+from routecore.bench import families, gen_flow
+from routecore.bench.instances import FlowInstance
+
+from .strategies import EdgeList, edge_lists
+
+
+def _rule(
+    n: int, src: np.ndarray, dst: np.ndarray, directed: bool, s: set[int], t: set[int]
+) -> str:
+    """The rule of max_flow.h, restated: vision test, then a breadth-first depth probe."""
+    tails, heads = (src, dst) if directed else (np.r_[src, dst], np.r_[dst, src])
+    out: list[list[int]] = [[] for _ in range(n)]
+    for a, b in zip(tails.tolist(), heads.tolist(), strict=True):
+        out[a].append(b)
+    terminals = s | t
+    touching = {y for x in terminals for y in out[x]} - terminals
+    inner = n - len(terminals)
+    inner_arcs = len(tails) - 2 * sum(len(out[x]) for x in terminals)
+    if inner > 0 and 4 * len(touching) >= inner:
+        return "ibfs" if inner_arcs <= 6 * inner else "push_relabel"
+    degree = max(2.0, len(tails) / n)
+    limit = max(8, int(1.5 * math.log(n) / math.log(degree))) if n >= 2 else 8
+    seen, frontier, level = set(s), sorted(s), 1
+    while frontier:
+        if level > limit:
+            return "push_relabel"
+        reached = []
+        for v in frontier:
+            for y in out[v]:
+                if y not in seen:
+                    seen.add(y)
+                    reached.append(y)
+        frontier = reached
+        if 2 * len(seen) >= n:
+            return "ibfs"
+        level += 1
+    return "ibfs"
+
+
+@st.composite
+def _problems(draw: st.DrawFn) -> tuple[EdgeList, set[int], set[int]]:
+    el = draw(edge_lists(max_nodes=40, max_edges=80))
+    if el.num_nodes < 2:
+        el = EdgeList(2, el.src, el.dst, el.weight, el.capacity, el.directed)
+    nodes = st.integers(0, el.num_nodes - 1)
+    s = draw(st.sets(nodes, min_size=1, max_size=3))
+    t = draw(st.sets(nodes, min_size=1, max_size=3).filter(lambda x: not x & s))
+    return el, s, t
+
+
+@st.composite
+def _paths(draw: st.DrawFn) -> tuple[EdgeList, set[int], set[int]]:
+    """Long chains with a few shortcuts: deep graphs, where the probe's level limit decides."""
+    n = draw(st.integers(10, 60))
+    extra = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=8))
+    src = np.r_[np.arange(n - 1), [a for a, _ in extra]].astype(np.int64)
+    dst = np.r_[np.arange(1, n), [b for _, b in extra]].astype(np.int64)
+    cap = np.ones(src.size, dtype=np.int64)
+    el = EdgeList(n, src, dst, cap.astype(np.float64), cap, draw(st.booleans()))
+    return el, {0}, {n - 1}
+
+
+@given(st.one_of(_problems(), _paths()))
+def test_auto_follows_the_documented_rule(problem: tuple[EdgeList, set[int], set[int]]) -> None:
+    el, s, t = problem
+    g = rc.Graph(el.num_nodes, el.src, el.dst, capacity=el.capacity, directed=el.directed)
+    want = _rule(el.num_nodes, el.src, el.dst, el.directed, s, t)
+    assert rc.max_flow(g, sorted(s), sorted(t)).method == want
+
+
+def _family(name: str, size: families.Size) -> FlowInstance:
+    inst = {f.name: f for f in families.FAMILIES}[name].build(size, 1, 1)
+    assert isinstance(inst, FlowInstance)
+    return inst
+
+
+# Each family's intended method (the structure the rule reads), on small members of the
+# family. GENRMF's frames only look deep from a few thousand nodes on, so it is built at the
+# suite's default size (28k nodes).
+CASES = [
+    ("grid4", lambda: _family("flow-grid4-noisy", "smoke"), "ibfs"),
+    ("grid4-directed", lambda: _family("flow-grid4-smooth-directed", "smoke"), "ibfs"),
+    ("grid8", lambda: _family("flow-grid8-noisy", "smoke"), "push_relabel"),
+    ("grid3d", lambda: _family("flow-grid3d-noisy", "smoke"), "ibfs"),
+    ("bipartite", lambda: _family("flow-bipartite", "smoke"), "ibfs"),
+    ("random-sparse", lambda: gen_flow.random_sparse(5000, 5, seed=3), "ibfs"),
+    ("washington-wide", lambda: gen_flow.washington_rlg(2048, 8, seed=3), "ibfs"),
+    ("washington-long", lambda: _family("flow-washington-long", "smoke"), "push_relabel"),
+    ("genrmf-wide", lambda: _family("flow-genrmf-wide", "default"), "push_relabel"),
+    ("genrmf-long", lambda: gen_flow.genrmf(8, 60, seed=3), "push_relabel"),
+    ("ak", lambda: _family("flow-ak", "smoke"), "push_relabel"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "want"), CASES, ids=[c[0] for c in CASES])
+def test_auto_picks_the_structural_choice_per_family(name: str, make: object, want: str) -> None:
+    inst = make()  # type: ignore[operator]
+    g = rc.Graph(inst.num_nodes, inst.src, inst.dst, capacity=inst.capacity, directed=inst.directed)
+    got = rc.max_flow(g, inst.source, inst.sink)
+    assert got.method == want
+    assert got.value == rc.max_flow(g, inst.source, inst.sink, method="dinic").value
