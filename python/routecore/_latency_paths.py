@@ -2,10 +2,12 @@
 
 For each demand, the loopless paths from its source to its target whose ``weight`` sum is within
 its budget, shortest first, at most ``k`` of them, over the edges of positive capacity (a path
-through an edge of capacity 0 carries nothing). One batched :func:`routecore.k_shortest_paths`
-core call per distinct budget computes them; each is asked for ``k + 1`` paths so that a demand
-whose list stops at ``k`` or fewer is known to have every path within its budget listed
-(``complete``). Paths come back as CSR arc ids, the form the C++ solver stores.
+through an edge of capacity 0 carries nothing). One batched, threaded
+:func:`routecore.k_shortest_paths` core call lists ``k + 1`` paths per demand within the largest
+budget; paths come in order of length, so those within demand ``j``'s own budget are a prefix of
+its list, and the same prefix the search would give with ``max_length = budget[j]``. A demand
+with at most ``k`` paths in that prefix has every path within its budget listed (``complete``).
+Paths come back as CSR arc ids, the form the C++ solver stores.
 
 >>> import numpy as np
 >>> import routecore as rc
@@ -83,33 +85,27 @@ def candidate_paths(
     adjacency = csr_view(graph).adjacency
     reverse = graph.reverse_csr()
     num = source.shape[0]
-    flats: list[tuple[_I64, _I32, _I32, _F64] | None] = [None] * num
-    for b in np.unique(budget):
-        members = np.flatnonzero(budget == b)
-        out = _core.k_shortest_paths(
-            *adjacency,
-            w,
-            *reverse,
-            r_w,
-            np.ascontiguousarray(source[members], dtype=np.int32),
-            np.ascontiguousarray(target[members], dtype=np.int32),
-            k + 1,
-            None,
-            float(b),
-            threads,
-        )
-        for j, one in zip(members.tolist(), out, strict=True):
-            flats[j] = one
+    flats = _core.k_shortest_paths(
+        *adjacency,
+        w,
+        *reverse,
+        r_w,
+        np.ascontiguousarray(source, dtype=np.int32),
+        np.ascontiguousarray(target, dtype=np.int32),
+        k + 1,
+        None,
+        float(budget.max(initial=0.0)),
+        threads,
+    )
     counts = np.zeros(num, dtype=np.int64)
     complete = np.zeros(num, dtype=bool)
     starts: list[_I64] = []
     tails: list[_I32] = []
     edges: list[_I32] = []
-    for j, flat in enumerate(flats):
-        assert flat is not None
-        offsets, nodes, path_edges, _ = flat
-        complete[j] = offsets.shape[0] - 1 <= k
-        p = min(offsets.shape[0] - 1, k)
+    for j, (offsets, nodes, path_edges, lengths) in enumerate(flats):
+        within = int(np.searchsorted(lengths, budget[j], side="right"))
+        complete[j] = within <= k
+        p = min(within, k)
         if source[j] == target[j]:
             p = 0  # needs no edge; the solver treats it as met
         counts[j] = p
