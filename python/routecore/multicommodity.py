@@ -3,8 +3,8 @@
 The solver is a length-function approximation scheme in C++
 (``cpp/include/routecore/multicommodity_flow.h``: Garg & Könemann 1998/2007, Fleischer 2000,
 Karakostas 2002; one shortest-path tree per source serves every demand from that source). It
-runs with the GIL released and can be interrupted with Ctrl-C. ``threads=`` is validated and
-accepted for a uniform API; the solver runs on one thread.
+runs with the GIL released and can be interrupted with Ctrl-C. The solver runs on one thread;
+``threads=`` is used by the candidate path search of ``max_latency`` (below).
 
 Problem
 -------
