@@ -139,10 +139,11 @@ MulticommodityOutcome solve_multicommodity_flow(const MulticommodityProblem& p,
 // Complexity
 //   One oracle call per commodity costs the total arc count of its candidates, so a step costs
 //   O(sum over the group's candidates of their hops) instead of a Dijkstra; the phase bounds
-//   are those of the tree method.
+//   are those of the tree method. Memory: the tree method's plus the candidate arrays (held
+//   by the caller). Cancellation as above (polled at every step).
 struct CandidatePaths {
   // Commodity j's candidates are paths commodity_start[j] .. commodity_start[j + 1] - 1
-  // (k + 1 entries); path q's arcs (CSR positions, source first, forming an s_j-t_j path) are
+  // (one entry per commodity, plus one); path q's arcs (CSR positions, source first, forming an s_j-t_j path) are
   // arcs[path_start[q] .. path_start[q + 1] - 1].
   std::span<const std::int64_t> commodity_start;
   std::span<const std::int64_t> path_start;
