@@ -143,8 +143,8 @@ MulticommodityOutcome solve_multicommodity_flow(const MulticommodityProblem& p,
 //   by the caller). Cancellation as above (polled at every step).
 struct CandidatePaths {
   // Commodity j's candidates are paths commodity_start[j] .. commodity_start[j + 1] - 1
-  // (one entry per commodity, plus one); path q's arcs (CSR positions, source first, forming an s_j-t_j path) are
-  // arcs[path_start[q] .. path_start[q + 1] - 1].
+  // (one entry per commodity, plus one); path q's arcs (CSR positions, source first, forming
+  // an s_j-t_j path) are arcs[path_start[q] .. path_start[q + 1] - 1].
   std::span<const std::int64_t> commodity_start;
   std::span<const std::int64_t> path_start;
   std::span<const std::int32_t> arcs;
