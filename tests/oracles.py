@@ -1039,3 +1039,84 @@ def brute_group_pair(
             if not ga & gb and (best is None or la + lb < best):
                 best = la + lb
     return best
+
+
+def path_multicommodity_lp(
+    capacity: np.ndarray,
+    paths: list[list[np.ndarray]],
+    amount: np.ndarray,
+    objective: str,
+    is_trivial: np.ndarray,
+) -> float:
+    """The exact optimum of the path-based multi-commodity LP (HiGHS): ``paths[j]`` lists the
+    edge ids of each path demand ``j`` may use (an edge at most once per path; both directions of
+    an undirected edge share its capacity). One variable per path, capacity rows per edge;
+    ``concurrent``: max lambda with each non-trivial demand's paths summing to lambda *
+    amount (0 when such a demand has no path); ``total``: max sum of path flows, demand j's at
+    most ``amount[j]``, plus the amounts of the demands from a node to itself (``is_trivial``:
+    source == target; they need no path). Zero amounts need nothing."""
+    import highspy
+
+    amount = np.asarray(amount, np.float64)
+    need = ~is_trivial & (amount > 0)
+    free = float(amount[is_trivial].sum()) if objective == "total" else 0.0
+    if objective == "concurrent" and any(need[j] and not paths[j] for j in range(amount.size)):
+        return 0.0
+    cols = [(j, e) for j in range(amount.size) if need[j] for e in paths[j]]
+    if not cols:
+        return free if objective == "total" else math.inf
+    ncol = len(cols) + (1 if objective == "concurrent" else 0)
+    m = np.asarray(capacity).size
+    rows: list[int] = []
+    cidx: list[int] = []
+    vals: list[float] = []
+    for c, (_, edges) in enumerate(cols):
+        for e in edges:
+            rows.append(int(e))
+            cidx.append(c)
+            vals.append(1.0)
+    # Demand rows, one per non-trivial demand: sum_q f_q (- lambda d_j) in [lo, hi].
+    demand_rows = [j for j in range(amount.size) if need[j]]
+    lower = [-highspy.kHighsInf] * m
+    upper = [float(c) for c in np.asarray(capacity, np.float64)]
+    for r, j in enumerate(demand_rows):
+        for c, (jj, _) in enumerate(cols):
+            if jj == j:
+                rows.append(m + r)
+                cidx.append(c)
+                vals.append(1.0)
+        if objective == "concurrent":
+            rows.append(m + r)
+            cidx.append(len(cols))
+            vals.append(-float(amount[j]))
+            lower.append(0.0)
+            upper.append(0.0)
+        else:
+            lower.append(-highspy.kHighsInf)
+            upper.append(float(amount[j]) if np.isfinite(amount[j]) else highspy.kHighsInf)
+    nrow = m + len(demand_rows)
+    mat = sp.csc_matrix((vals, (rows, cidx)), shape=(nrow, ncol))
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = ncol, nrow
+    obj = np.zeros(ncol)
+    if objective == "concurrent":
+        obj[-1] = 1.0
+    else:
+        obj[:] = 1.0
+    lp.col_cost_ = obj
+    lp.col_lower_ = np.zeros(ncol)
+    lp.col_upper_ = np.full(ncol, highspy.kHighsInf)
+    lp.row_lower_ = np.array(lower)
+    lp.row_upper_ = np.array(upper)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = mat.indptr
+    lp.a_matrix_.index_ = mat.indices
+    lp.a_matrix_.value_ = mat.data
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    h.run()
+    status = h.getModelStatus()
+    assert status == highspy.HighsModelStatus.kOptimal, h.modelStatusToString(status)
+    return float(h.getInfo().objective_function_value) + free

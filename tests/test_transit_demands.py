@@ -71,3 +71,35 @@ def test_transit_demands_against_the_lp() -> None:
     finite = np.isfinite(pairs["worst_route_ms"])
     assert (pairs["meets_budget"] == (pairs["worst_route_ms"] <= pairs["max_latency_ms"])).all()
     assert finite.any()
+
+
+def test_transit_demands_within_budgets_route_only_within_them() -> None:
+    """within_budgets=True: every route carrying flow is within its pair's budget, lambda is at
+    most the unrestricted optimum's bound, and a case is unreachable exactly when some pair's
+    shortest route over links of positive capacity (scipy Dijkstra) exceeds its budget."""
+    from scipy.sparse.csgraph import csgraph_from_dense, dijkstra
+
+    net = load_scenario("central-asia")
+    d = load_demands(EXAMPLE, net)
+    free = analyses.transit_demands(net, d, variants=["tcfo-4tbps"])
+    r = analyses.transit_demands(net, d, variants=["tcfo-4tbps"], within_budgets=True)
+    assert (r.cases["lambda"] <= free.cases["lambda_upper"] * (1 + 1e-9)).all()
+    carried = r.pairs["carried_gbps"] > 0
+    assert (r.pairs["worst_route_ms"][carried] <= r.pairs["max_latency_ms"][carried]).all()
+    assert r.pairs["paths_complete"].dtype == bool
+    v = net.variant("tcfo-4tbps")
+    a, b = v.link_ends()
+    w = v.column("links", "latency_ms").astype(np.float64)
+    s, t = v.node_index(list(d["source"])), v.node_index(list(d["target"]))
+    for row in r.cases.to_dict("records"):
+        cap = v.column("links", "capacity_gbps").astype(np.float64)
+        if row["policy"] != "all routes":
+            ru = v.column("nodes", "country") == "RU"
+            cap = np.where(ru[a] | ru[b], 0.0, cap)
+        keep = cap > 0
+        dense = np.full((v.num_nodes, v.num_nodes), np.inf)
+        np.minimum.at(dense, (a[keep], b[keep]), w[keep])  # the fastest of parallel links
+        m = csgraph_from_dense(dense, null_value=np.inf)
+        dist = dijkstra(m, directed=False, indices=s)[np.arange(len(s)), t]
+        late = bool((dist > d["max_latency_ms"].to_numpy()).any())
+        assert (row["status"] == "unreachable") == late, (row, dist)

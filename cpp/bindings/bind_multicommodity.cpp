@@ -48,12 +48,25 @@ struct MulticommodityCoreResult {
   py::object path_arcs;       // int32 arc ids (CSR positions), source first
 };
 
-MulticommodityCoreResult py_multicommodity_flow(
-    const carray<arc_id>& first_out, const carray<node_id>& head, const carray<edge_id>& arc_edge,
-    const carray<double>& capacity, const carray<std::int32_t>& source,
-    const carray<std::int32_t>& target, const carray<double>& demand, const std::string& objective,
-    double epsilon, std::int64_t max_phases, double step_start, double step_min) {
-  const CsrView g = make_view(first_out, head, arc_edge);
+MulticommodityCoreResult to_result(const MulticommodityOutcome& out) {
+  return MulticommodityCoreResult{mc_status_name(out.status),
+                                  out.primal,
+                                  out.dual,
+                                  out.phases,
+                                  out.tree_steps,
+                                  to_numpy(out.commodity_flow),
+                                  to_numpy(out.unreachable),
+                                  to_numpy(out.path_commodity),
+                                  to_numpy(out.path_flow),
+                                  to_numpy(out.path_start),
+                                  to_numpy(out.path_arcs)};
+}
+
+MulticommodityProblem make_problem(const CsrView& g, const carray<double>& capacity,
+                                   const carray<std::int32_t>& source,
+                                   const carray<std::int32_t>& target, const carray<double>& demand,
+                                   const std::string& objective, double epsilon,
+                                   std::int64_t max_phases, double step_start, double step_min) {
   if (source.size() != target.size() || source.size() != demand.size()) {
     throw std::invalid_argument("internal error: inconsistent demand arrays");
   }
@@ -68,20 +81,48 @@ MulticommodityCoreResult py_multicommodity_flow(
   p.max_phases = max_phases;
   p.step_start = step_start;
   p.step_min = step_min;
+  return p;
+}
+
+MulticommodityCoreResult py_multicommodity_flow(
+    const carray<arc_id>& first_out, const carray<node_id>& head, const carray<edge_id>& arc_edge,
+    const carray<double>& capacity, const carray<std::int32_t>& source,
+    const carray<std::int32_t>& target, const carray<double>& demand, const std::string& objective,
+    double epsilon, std::int64_t max_phases, double step_start, double step_min) {
+  const CsrView g = make_view(first_out, head, arc_edge);
+  const MulticommodityProblem p = make_problem(g, capacity, source, target, demand, objective,
+                                               epsilon, max_phases, step_start, step_min);
   const std::int64_t work = 64 * (static_cast<std::int64_t>(g.num_arcs) + g.num_nodes);
-  MulticommodityOutcome out = run_interruptible(
-      work, [&](const Cancel& cancel) { return solve_multicommodity_flow(p, &cancel); });
-  return MulticommodityCoreResult{mc_status_name(out.status),
-                                  out.primal,
-                                  out.dual,
-                                  out.phases,
-                                  out.tree_steps,
-                                  to_numpy(out.commodity_flow),
-                                  to_numpy(out.unreachable),
-                                  to_numpy(out.path_commodity),
-                                  to_numpy(out.path_flow),
-                                  to_numpy(out.path_start),
-                                  to_numpy(out.path_arcs)};
+  return to_result(run_interruptible(
+      work, [&](const Cancel& cancel) { return solve_multicommodity_flow(p, &cancel); }));
+}
+
+MulticommodityCoreResult py_path_multicommodity_flow(
+    const carray<arc_id>& first_out, const carray<node_id>& head, const carray<edge_id>& arc_edge,
+    const carray<double>& capacity, const carray<std::int32_t>& source,
+    const carray<std::int32_t>& target, const carray<double>& demand,
+    const carray<std::int64_t>& commodity_start, const carray<std::int64_t>& path_start,
+    const carray<std::int32_t>& path_arcs, const std::string& objective, double epsilon,
+    std::int64_t max_phases, double step_start, double step_min) {
+  const CsrView g = make_view(first_out, head, arc_edge);
+  const MulticommodityProblem p = make_problem(g, capacity, source, target, demand, objective,
+                                               epsilon, max_phases, step_start, step_min);
+  // The Python layer builds these arrays; check their shape so that no index runs out.
+  const auto cs = as_span(commodity_start);
+  const auto ps = as_span(path_start);
+  const auto arcs = as_span(path_arcs);
+  bool ok = cs.size() == static_cast<std::size_t>(source.size()) + 1 && !ps.empty() &&
+            cs.front() == 0 && ps.front() == 0 &&
+            cs.back() == static_cast<std::int64_t>(ps.size()) - 1 &&
+            ps.back() == static_cast<std::int64_t>(arcs.size());
+  for (std::size_t i = 1; ok && i < cs.size(); ++i) ok = cs[i - 1] <= cs[i];
+  for (std::size_t i = 1; ok && i < ps.size(); ++i) ok = ps[i - 1] <= ps[i];
+  for (std::size_t i = 0; ok && i < arcs.size(); ++i) ok = arcs[i] >= 0 && arcs[i] < g.num_arcs;
+  if (!ok) throw std::invalid_argument("internal error: inconsistent candidate path arrays");
+  const CandidatePaths c{cs, ps, arcs};
+  const std::int64_t work = 64 * (static_cast<std::int64_t>(arcs.size()) + g.num_nodes);
+  return to_result(run_interruptible(
+      work, [&](const Cancel& cancel) { return solve_path_multicommodity_flow(p, c, &cancel); }));
 }
 
 }  // namespace
@@ -107,6 +148,13 @@ void bind_multicommodity(py::module_& m) {
         py::arg("max_phases"), py::arg("step_start") = 0.5, py::arg("step_min") = 0.0,
         "Multi-commodity flow with a certified gap (routecore/multicommodity_flow.h); returns a "
         "MulticommodityCoreResult.");
+  m.def("path_multicommodity_flow", &py_path_multicommodity_flow, py::kw_only(),
+        py::arg("first_out"), py::arg("head"), py::arg("arc_edge"), py::arg("capacity"),
+        py::arg("source"), py::arg("target"), py::arg("demand"), py::arg("commodity_start"),
+        py::arg("path_start"), py::arg("path_arcs"), py::arg("objective"), py::arg("epsilon"),
+        py::arg("max_phases"), py::arg("step_start") = 0.5, py::arg("step_min") = 0.0,
+        "Multi-commodity flow restricted to candidate paths per commodity (latency budgets; "
+        "routecore/multicommodity_flow.h); returns a MulticommodityCoreResult.");
 }
 
 }  // namespace routecore::bindings

@@ -43,9 +43,10 @@ struct Accumulator {
 
 class Solver {
  public:
-  Solver(const MulticommodityProblem& p, const Cancel* cancel)
+  Solver(const MulticommodityProblem& p, const CandidatePaths* candidates, const Cancel* cancel)
       : p_(p),
         g_(p.graph),
+        candidates_(candidates),
         cancel_(cancel),
         n_(p.graph.num_nodes),
         m_(static_cast<i32>(p.capacity.size())),
@@ -84,6 +85,7 @@ class Solver {
     wanted_.assign(static_cast<usize>(n_), 0);
     step_load_.assign(static_cast<usize>(m_), 0.0);
     commodity_dist_.assign(static_cast<usize>(k_), kInf);
+    chosen_.assign(static_cast<usize>(k_), -1);
     for (Accumulator* acc : {&all_, &recent_}) {
       acc->edge_load.assign(static_cast<usize>(m_), 0.0);
       acc->routed.assign(static_cast<usize>(k_), 0.0);
@@ -98,8 +100,10 @@ class Solver {
   bool cancelled() const { return cancel_ != nullptr && cancel_->requested(); }
 
   // Dijkstra from s under the current lengths, stopped once the targets of the commodities in
-  // `commodities` are settled; fills commodity_dist_ for them (inf: unreachable).
+  // `commodities` are settled; fills commodity_dist_ for them (inf: unreachable). With
+  // candidate paths, the least l-length candidate of each commodity instead (chosen_).
   void tree(i32 s, const std::vector<i32>& commodities);
+  void best_candidates(const std::vector<i32>& commodities);
   // Upper bound on the optimum from the current lengths (all trees under one frozen l).
   double dual_bound();
   // Routes one concurrent phase (scale * d_j per commodity) or one total round.
@@ -122,6 +126,7 @@ class Solver {
 
   const MulticommodityProblem& p_;
   CsrView g_;
+  const CandidatePaths* candidates_;  // null: the tree method
   const Cancel* cancel_;
   i32 n_, m_, k_;
   double step_;
@@ -142,6 +147,7 @@ class Solver {
   std::vector<std::uint32_t> wanted_;  // == stamp_: a target still to settle
   std::uint32_t stamp_ = 0;
   std::vector<double> commodity_dist_;
+  std::vector<i64> chosen_;  // path method: the candidate behind commodity_dist_ (-1: none)
 
   std::vector<double> step_load_;  // scratch: load of one tree step per edge
   std::vector<i32> touched_;
@@ -168,7 +174,32 @@ class Solver {
   i64 steps_ = 0;
 };
 
+void Solver::best_candidates(const std::vector<i32>& commodities) {
+  const CandidatePaths& c = *candidates_;
+  for (i32 j : commodities) {
+    double best = kInf;
+    i64 arg = -1;
+    for (i64 q = c.commodity_start[j]; q < c.commodity_start[j + 1]; ++q) {
+      double len = 0.0;
+      for (i64 x = c.path_start[q]; x < c.path_start[q + 1] && len < best; ++x) {
+        len += length_[edge_of(g_.arc_edge[c.arcs[x]])];
+      }
+      if (len < best) {
+        best = len;
+        arg = q;
+      }
+    }
+    commodity_dist_[j] = best;
+    chosen_[j] = arg;
+  }
+  ++steps_;
+}
+
 void Solver::tree(i32 s, const std::vector<i32>& commodities) {
+  if (candidates_ != nullptr) {
+    best_candidates(commodities);
+    return;
+  }
   if (++stamp_ == 0) {  // wrapped: clear the stamps once
     std::fill(seen_.begin(), seen_.end(), 0u);
     std::fill(wanted_.begin(), wanted_.end(), 0u);
@@ -256,16 +287,24 @@ double Solver::dual_bound() {
 }
 
 i32 Solver::store_path(i32 j) {
-  // The tree path to t_j, source first, into scratch_arcs_.
+  // The chosen candidate, or the tree path to t_j (walked back, then reversed), source first,
+  // into scratch_arcs_.
   scratch_arcs_.clear();
-  for (i32 v = p_.target[j]; v != p_.source[j];) {
-    const i32 a = pred_[v];
-    scratch_arcs_.push_back(a);
-    // The tail of arc a: the node whose arc range holds it.
-    v = static_cast<i32>(std::upper_bound(g_.first_out, g_.first_out + n_ + 1, a) - g_.first_out) -
-        1;
+  if (candidates_ != nullptr) {
+    const CandidatePaths& c = *candidates_;
+    const i64 q = chosen_[j];
+    scratch_arcs_.assign(c.arcs.begin() + c.path_start[q], c.arcs.begin() + c.path_start[q + 1]);
+  } else {
+    for (i32 v = p_.target[j]; v != p_.source[j];) {
+      const i32 a = pred_[v];
+      scratch_arcs_.push_back(a);
+      // The tail of arc a: the node whose arc range holds it.
+      v = static_cast<i32>(std::upper_bound(g_.first_out, g_.first_out + n_ + 1, a) -
+                           g_.first_out) -
+          1;
+    }
+    std::reverse(scratch_arcs_.begin(), scratch_arcs_.end());
   }
-  std::reverse(scratch_arcs_.begin(), scratch_arcs_.end());
   std::uint64_t h = 0x9e3779b97f4a7c15ull ^ static_cast<std::uint64_t>(j);
   for (i32 a : scratch_arcs_) {
     h ^= static_cast<std::uint64_t>(a) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
@@ -593,7 +632,14 @@ MulticommodityOutcome Solver::run() {
 
 MulticommodityOutcome solve_multicommodity_flow(const MulticommodityProblem& p,
                                                 const Cancel* cancel) {
-  Solver solver(p, cancel);
+  Solver solver(p, nullptr, cancel);
+  return solver.run();
+}
+
+MulticommodityOutcome solve_path_multicommodity_flow(const MulticommodityProblem& p,
+                                                     const CandidatePaths& paths,
+                                                     const Cancel* cancel) {
+  Solver solver(p, &paths, cancel);
   return solver.run();
 }
 

@@ -1,6 +1,7 @@
 // Edge cases of multi-commodity flow (routecore/multicommodity_flow.h): parallel edges, shared
 // capacity of an undirected edge, unreachable targets, zero capacities, uncapped demands, and
-// the bracket primal <= optimum <= dual on instances whose optimum is known by hand.
+// the bracket primal <= optimum <= dual on instances whose optimum is known by hand; the
+// path-restricted variant (candidate paths per commodity) on the same kind of instances.
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "check.h"
 #include "routecore/multicommodity_flow.h"
 
+using routecore::CandidatePaths;
 using routecore::mc_objective;
 using routecore::mc_status;
 using routecore::MulticommodityOutcome;
@@ -24,7 +26,7 @@ struct Case {
   std::vector<double> demand;
 };
 
-MulticommodityOutcome solve(const Case& c, mc_objective objective) {
+MulticommodityProblem problem(const Case& c, mc_objective objective) {
   MulticommodityProblem p;
   p.graph = routecore::CsrView{static_cast<std::int32_t>(c.first_out.size() - 1),
                                static_cast<std::int32_t>(c.head.size()), c.first_out.data(),
@@ -35,7 +37,22 @@ MulticommodityOutcome solve(const Case& c, mc_objective objective) {
   p.demand = c.demand;
   p.objective = objective;
   p.epsilon = 0.01;
-  return routecore::solve_multicommodity_flow(p, nullptr);
+  return p;
+}
+
+MulticommodityOutcome solve(const Case& c, mc_objective objective) {
+  return routecore::solve_multicommodity_flow(problem(c, objective), nullptr);
+}
+
+// Candidate paths in the CandidatePaths layout.
+struct Paths {
+  std::vector<std::int64_t> commodity_start, path_start;
+  std::vector<std::int32_t> arcs;
+};
+
+MulticommodityOutcome solve_paths(const Case& c, const Paths& q, mc_objective objective) {
+  const CandidatePaths cand{q.commodity_start, q.path_start, q.arcs};
+  return routecore::solve_path_multicommodity_flow(problem(c, objective), cand, nullptr);
 }
 
 bool brackets(const MulticommodityOutcome& out, double optimum) {
@@ -72,5 +89,27 @@ int main() {
   // A demand from a node to itself needs no edge: total counts it in full.
   const Case self{{0, 1, 1}, {1}, {0}, {2.0}, {0, 1}, {1, 1}, {5.0, 3.0}};
   check(brackets(solve(self, mc_objective::total), 5.0), "demand to itself");
+
+  // Path-restricted: a diamond 0 -> 1 -> 3 (capacity 5) and 0 -> 2 -> 3 (capacity 4), arcs
+  // 0: 0->1, 1: 0->2, 2: 1->3, 3: 2->3. Only the upper route as candidate: lambda = 5; both
+  // routes: 9; no candidate: unreachable (concurrent), 0 for that commodity (total).
+  const Case diamond{
+      {0, 2, 3, 4, 4}, {1, 2, 3, 3}, {0, 1, 2, 3}, {5.0, 4.0, 5.0, 4.0}, {0}, {3}, {1.0}};
+  const Paths upper{{0, 1}, {0, 2}, {0, 2}};
+  const Paths both{{0, 2}, {0, 2, 4}, {0, 2, 1, 3}};
+  check(brackets(solve_paths(diamond, upper, mc_objective::concurrent), 5.0), "one candidate");
+  check(brackets(solve_paths(diamond, both, mc_objective::concurrent), 9.0), "two candidates");
+  Case capped = diamond;
+  capped.demand = {INFINITY};
+  check(brackets(solve_paths(capped, upper, mc_objective::total), 5.0), "one candidate, total");
+  const Paths none{{0, 0}, {0}, {}};
+  const MulticommodityOutcome nc = solve_paths(diamond, none, mc_objective::concurrent);
+  check(nc.status == mc_status::unreachable && nc.primal == 0.0 &&
+            nc.unreachable == std::vector<std::int32_t>{0},
+        "no candidate, concurrent");
+  Case closed_upper = diamond;
+  closed_upper.capacity = {0.0, 4.0, 5.0, 4.0};  // the upper route crosses a closed edge
+  check(brackets(solve_paths(closed_upper, both, mc_objective::concurrent), 4.0),
+        "candidate through a zero-capacity edge is skipped");
   return routecore::testing::report("test_multicommodity_flow");
 }

@@ -367,6 +367,24 @@ def multicommodity_flow(
     step_start: float = 0.5,
     step_min: float = 0.0,
 ) -> MulticommodityCoreResult: ...
+def path_multicommodity_flow(
+    *,
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    capacity: _F64,
+    source: _I32,
+    target: _I32,
+    demand: _F64,
+    commodity_start: _I64,
+    path_start: _I64,
+    path_arcs: _I32,
+    objective: str,
+    epsilon: float,
+    max_phases: int,
+    step_start: float = 0.5,
+    step_min: float = 0.0,
+) -> MulticommodityCoreResult: ...
 
 # ---- route diversity (cpp/bindings/bind_k_paths.cpp) ----
 _FlatPaths = tuple[_I64, _I32, _I32, _F64]

@@ -3,8 +3,8 @@
 The solver is a length-function approximation scheme in C++
 (``cpp/include/routecore/multicommodity_flow.h``: Garg & Könemann 1998/2007, Fleischer 2000,
 Karakostas 2002; one shortest-path tree per source serves every demand from that source). It
-runs with the GIL released and can be interrupted with Ctrl-C. ``threads=`` is validated and
-accepted for a uniform API; the solver runs on one thread.
+runs with the GIL released and can be interrupted with Ctrl-C. The solver runs on one thread;
+``threads=`` is used by the candidate path search of ``max_latency`` (below).
 
 Problem
 -------
@@ -35,22 +35,50 @@ others are routed. A demand from a node to itself needs no edge: it is always me
 
 Latency budgets
 ---------------
-``max_latency`` (routing each demand only over paths whose ``weight`` sum is within a budget)
-is not implemented yet and raises :class:`NotImplementedError`: the length-function method
-then needs, per step, the shortest path under the lengths among the paths within the budget
-(a resource-constrained shortest path, NP-hard in general), and no exact or certified variant
-has been written.
+``max_latency`` routes each demand only over paths whose ``weight`` sum (its latency) is within
+the demand's budget. The method is path-based, as in LEOCraft's throughput LP: every demand
+``j`` gets a candidate set, the loopless paths from ``source[j]`` to ``target[j]`` over edges of
+positive capacity whose latency is ``<= max_latency[j]``, shortest first, at most
+``paths_per_demand`` of them (:func:`~routecore.k_shortest_paths` with ``max_length``; an
+``inf`` budget means just the ``paths_per_demand`` shortest paths). When ``max_latency`` is
+given every demand uses its candidate set (none falls back to the tree method). The same
+length-function solver then runs on the path-restricted LP (each step takes, per demand, the
+candidate of least length; ``solve_path_multicommodity_flow`` in
+``cpp/include/routecore/multicommodity_flow.h``).
+
+*What is certified*: ``value <= optimum <= upper_bound`` for the LP restricted to the candidate
+paths. ``paths_complete[j]`` is ``True`` when fewer than ``paths_per_demand + 1`` loopless paths
+exist within demand ``j``'s budget, so its candidates are all of them; when it is ``True`` for
+every demand the bound is the budget-constrained optimum itself (a walk within a budget contains
+a loopless path within it, on fewer edges). Where it is ``False`` the answer is certified for the
+listed candidates only: a longer path that is still within the budget might carry more, so
+raise ``paths_per_demand`` to see whether the value moves. Every used path is within its budget.
+
+A demand with no path within its budget is treated like an unreachable one: ``concurrent`` gives
+``lambda = 0`` (status ``"unreachable"``, the demand listed in ``unreachable``), ``total`` gives
+that demand 0 and routes the others.
+
+>>> import routecore as rc
+>>> g = rc.Graph(4, [0, 1, 0, 2], [1, 3, 2, 3], weight=[1, 1, 2, 3], capacity=[5, 5, 4, 4],
+...              directed=False)
+>>> free = rc.multicommodity_flow(g, ([0], [3], [1.0]))
+>>> fast = rc.multicommodity_flow(g, ([0], [3], [1.0]), max_latency=2.5)
+>>> round(free.value, 1), round(fast.value, 1), fast.paths_complete.tolist()
+(9.0, 5.0, [True])
+>>> fast.path(0).nodes.tolist(), fast.path_length.tolist()
+([0, 1, 3], [2.0])
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _core
+from ._latency_paths import candidate_paths
 from ._path_results import Path, make_path
 from ._validation import (
     check_graph,
@@ -64,6 +92,7 @@ from ._validation import (
 )
 from .errors import GraphError
 from .graph import Graph, csr_view
+from .k_paths import path_count
 
 __all__ = ["MulticommodityFlow", "MulticommodityObjective", "multicommodity_flow"]
 
@@ -120,6 +149,9 @@ class MulticommodityFlow:
         Each path's ``weight`` sum (hop count without weights).
     phases : int
         Solver phases run (one phase routes about one optimal flow).
+    paths_complete : ndarray of bool, shape (k,), or None
+        With ``max_latency``: per demand, whether its candidate paths are every loopless path
+        within its budget (module notes, "Latency budgets"); ``None`` without ``max_latency``.
 
     Examples
     --------
@@ -150,6 +182,7 @@ class MulticommodityFlow:
     path_nodes: _I32
     path_length: _F64
     phases: int
+    paths_complete: npt.NDArray[np.bool_] | None = None
 
     def path(self, i: int) -> Path:
         """Used path ``i`` as a :class:`~routecore.Path` (its flow is ``path_flow[i]``)."""
@@ -211,6 +244,7 @@ def multicommodity_flow(
     weight: npt.ArrayLike | None = None,
     objective: MulticommodityObjective = "concurrent",
     max_latency: Any = None,
+    paths_per_demand: int = 20,
     epsilon: float = 0.01,
     threads: int | None = None,
     max_phases: int | None = None,
@@ -233,12 +267,17 @@ def multicommodity_flow(
     objective : {"concurrent", "total"}
         See the module notes.
     max_latency : float or array_like, optional
-        A latency budget per demand: not implemented yet (module notes); anything but ``None``
-        raises :class:`NotImplementedError`.
+        A latency budget (in ``weight`` units) per demand, or one for all: >= 0, ``inf`` for
+        none. Each demand then uses only its candidate paths within the budget (module notes,
+        "Latency budgets"); ``None`` (default): any path.
+    paths_per_demand : int
+        With ``max_latency``: at most this many candidate paths per demand (>= 1; default 20,
+        LEOCraft's k).
     epsilon : float
         The target relative gap, in [1e-6, 1).
     threads : int, optional
-        Accepted and validated; the solver runs on one thread.
+        Threads for the candidate path search (``max_latency``); the solver runs on one
+        thread.
     max_phases : int, optional
         Stop after this many phases (default :data:`DEFAULT_MAX_PHASES`).
 
@@ -264,10 +303,13 @@ def multicommodity_flow(
     >>> t = rc.multicommodity_flow(g, ([0], [3], [float("inf")]), objective="total")
     >>> round(t.value, 1), round(t.upper_bound, 1)
     (8.0, 8.0)
+    >>> b = rc.multicommodity_flow(g, ([0], [3], [4]), max_latency=2, objective="total")
+    >>> round(b.value, 1), b.paths_complete.tolist()
+    (4.0, [True])
     """
     graph = check_graph(graph)
     objective = choice(objective, OBJECTIVES, "objective")  # type: ignore[assignment]
-    thread_count(threads)
+    workers = thread_count(threads)
     eps = _epsilon(epsilon)
     phases = _max_phases(max_phases)
     n, m = graph.num_nodes, graph.num_edges
@@ -277,12 +319,8 @@ def multicommodity_flow(
     lengths = (
         np.ones(m, np.float64) if w is None else edge_values(w, m, "weight", kind="weight")
     ).astype(np.float64)
-    if max_latency is not None:
-        latency_budgets(max_latency, source.shape[0])
-        raise NotImplementedError(
-            "multicommodity_flow: max_latency (latency budgets per demand) is not implemented "
-            "yet; see the routecore.multicommodity module notes"
-        )
+    budgets = None if max_latency is None else latency_budgets(max_latency, source.shape[0])
+    per_demand = path_count(paths_per_demand, "paths_per_demand")
     loops = np.flatnonzero((source == target) & np.isinf(amount))
     if loops.size:
         i = int(loops[0])
@@ -296,19 +334,30 @@ def multicommodity_flow(
             "nodes (lambda is unbounded otherwise)"
         )
     view = csr_view(graph)
-    out = _core.multicommodity_flow(
-        first_out=view.first_out,
-        head=view.head,
-        arc_edge=view.arc_edge,
-        capacity=cap,
-        source=source,
-        target=target,
-        demand=amount,
-        objective=objective,
-        epsilon=eps,
-        max_phases=phases,
+    common: dict[str, Any] = {
+        "first_out": view.first_out,
+        "head": view.head,
+        "arc_edge": view.arc_edge,
+        "capacity": cap,
+        "source": source,
+        "target": target,
+        "demand": amount,
+        "objective": objective,
+        "epsilon": eps,
+        "max_phases": phases,
+    }
+    if budgets is None:
+        out = _core.multicommodity_flow(**common)
+        return _result(out, str(objective), view.head, view.arc_edge, source, lengths, m)
+    sets = candidate_paths(graph, source, target, budgets, per_demand, w, cap, workers)
+    out = _core.path_multicommodity_flow(
+        **common,
+        commodity_start=sets.commodity_start,
+        path_start=sets.path_start,
+        path_arcs=sets.path_arcs,
     )
-    return _result(out, str(objective), view.head, view.arc_edge, source, lengths, m)
+    result = _result(out, str(objective), view.head, view.arc_edge, source, lengths, m)
+    return replace(result, paths_complete=read_only_view(sets.complete))
 
 
 def _result(

@@ -115,4 +115,45 @@ struct MulticommodityOutcome {
 MulticommodityOutcome solve_multicommodity_flow(const MulticommodityProblem& p,
                                                 const Cancel* cancel);
 
+// ---- Path-restricted variant (latency budgets) ----
+//
+// Problem
+//   The same two objectives, but commodity j may only use its candidate paths P_j (given by
+//   the caller; routecore/multicommodity.py passes the loopless s_j-t_j paths whose latency is
+//   within j's budget, at most k of them in order of latency). This is the path-based LP
+//     concurrent  max lambda  s.t.  sum_{q in P_j} f_q = lambda d_j,  sum_{q ∋ e} f_q <= c[e],
+//     total       max sum_q f_q  s.t.  sum_{q in P_j} f_q <= d_j,  the same capacity rows,
+//   with f >= 0; when P_j holds every path within the budget it is the budget-constrained
+//   optimum (a walk within the budget contains a loopless path within it, using fewer edges).
+// Method
+//   The length-function scheme above, unchanged except for the oracle: where the tree method
+//   takes a shortest s_j-t_j path under l, this one takes the candidate of least l-length
+//   (ties: the earlier candidate). Grouping by source, steps, accumulators and bounds are
+//   shared with solve_multicommodity_flow.
+// Certificate
+//   The dual of the path-restricted LP has one constraint per candidate path, so with
+//   dist_l(j) = min_{q in P_j} l(q) every bound above (D(l) / alpha(l) and its masked and
+//   averaged variants) is an upper bound on its optimum: primal <= OPT_paths <= dual. A
+//   commodity without a usable candidate (none given, or each crossing an edge of capacity
+//   0) is unreachable: concurrent returns lambda = 0 at once, total routes the others.
+// Complexity
+//   One oracle call per commodity costs the total arc count of its candidates, so a step costs
+//   O(sum over the group's candidates of their hops) instead of a Dijkstra; the phase bounds
+//   are those of the tree method. Memory: the tree method's plus the candidate arrays (held
+//   by the caller). Cancellation as above (polled at every step).
+struct CandidatePaths {
+  // Commodity j's candidates are paths commodity_start[j] .. commodity_start[j + 1] - 1
+  // (one entry per commodity, plus one); path q's arcs (CSR positions, source first, forming
+  // an s_j-t_j path) are arcs[path_start[q] .. path_start[q + 1] - 1].
+  std::span<const std::int64_t> commodity_start;
+  std::span<const std::int64_t> path_start;
+  std::span<const std::int32_t> arcs;
+};
+
+// Solves the path-restricted problem (same input rules as solve_multicommodity_flow, plus
+// consistent candidate arrays). Never throws on valid input except std::bad_alloc.
+MulticommodityOutcome solve_path_multicommodity_flow(const MulticommodityProblem& p,
+                                                     const CandidatePaths& paths,
+                                                     const Cancel* cancel);
+
 }  // namespace routecore
