@@ -263,25 +263,23 @@ class CostScaling {
       while (excess_[v] > 0) {
         i32 r = current_[v];
         for (; r < end; ++r) {
-          if (rescap_[r] > 0 && reduced(v, r) < 0) {
-            const i32 w = head_[r];
-            const bool was_idle = excess_[w] <= 0;
-            push(v, r, std::min(excess_[v], rescap_[r]));
-            if (was_idle && excess_[w] > 0) queue.push_back(w);
-            if (excess_[v] == 0) break;
+          if (rescap_[r] <= 0 || reduced(v, r) >= 0) continue;
+          const i32 w = head_[r];
+          // Look-ahead (Goldberg 1997): a node without a deficit and without an admissible arc
+          // would only send the flow back; relabel it first, then re-check this arc.
+          if (excess_[w] >= 0 && !has_admissible(w)) {
+            if (!relabel(w, eps)) return false;
+            ++relabels;
+            if (reduced(v, r) >= 0) continue;
           }
+          const bool was_idle = excess_[w] <= 0;
+          push(v, r, std::min(excess_[v], rescap_[r]));
+          if (was_idle && excess_[w] > 0) queue.push_back(w);
+          if (excess_[v] == 0) break;
         }
         current_[v] = r < end ? r : begin;
         if (excess_[v] > 0) {
-          // Relabel: the highest price that leaves every residual arc at reduced cost >= -eps.
-          i64 best = std::numeric_limits<i64>::min();
-          for (i32 s = begin; s < end; ++s) {
-            if (rescap_[s] > 0) best = std::max(best, price_[head_[s]] - cost_[s]);
-          }
-          // A node with excess always has a residual arc (the flow before refine was feasible).
-          price_[v] = best - eps;
-          if (price_[v] < -kPriceLimit || price_[v] > kPriceLimit) return false;
-          current_[v] = begin;
+          if (!relabel(v, eps)) return false;
           ++relabels;
           if (poll(end - begin)) return false;
         }
@@ -293,6 +291,35 @@ class CostScaling {
       }
     }
     return true;
+  }
+
+  // True when v has an admissible arc (residual, reduced cost < 0); moves v's current arc to it.
+  bool has_admissible(i32 v) {
+    const i32 end = first_out_[v + 1];
+    for (i32 r = current_[v]; r < end; ++r) {
+      if (rescap_[r] > 0 && reduced(v, r) < 0) {
+        current_[v] = r;
+        return true;
+      }
+    }
+    current_[v] = end;
+    return false;
+  }
+
+  // Relabel: the highest price that leaves every residual arc of v at reduced cost >= -eps
+  // (v has no admissible arc, so the price falls by eps at least). A node without residual
+  // arcs keeps its price. False when the price leaves the safe range.
+  bool relabel(i32 v, i64 eps) {
+    const i32 begin = first_out_[v];
+    const i32 end = first_out_[v + 1];
+    i64 best = std::numeric_limits<i64>::min();
+    for (i32 s = begin; s < end; ++s) {
+      if (rescap_[s] > 0) best = std::max(best, price_[head_[s]] - cost_[s]);
+    }
+    current_[v] = begin;
+    if (best == std::numeric_limits<i64>::min()) return true;
+    price_[v] = best - eps;
+    return price_[v] >= -kPriceLimit && price_[v] <= kPriceLimit;
   }
 
   // Global price update: dist(v) = least sum of floor(rc / eps) + 1 over residual paths from v
