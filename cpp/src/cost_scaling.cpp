@@ -354,7 +354,7 @@ class CostScaling {
           const i32 s = sister_[r];  // the arc head_[r] -> w
           const i32 v = head_[r];
           if (rescap_[s] <= 0 || done_[v] != 0) continue;
-          const i64 rc = cost_[s] + price_[v] - price_[w];
+          const i64 rc = price_[v] - price_[w] - cost_[r];  // cost_[s] == -cost_[r]
           const i64 len = rc < 0 ? 0 : rc / eps + 1;
           const i64 d = static_cast<i64>(level) + len;
           if (d < dist_[v] && d <= static_cast<i64>(limit)) {
