@@ -278,3 +278,77 @@ def test_float_cost_resolution_meets_the_documented_tolerance() -> None:
     r = rc.min_cost_flow(g, supply, cost=[0.1, 123.456], capacity=[5, 5])
     assert r.status == "optimal" and 1.0 / r.cost_scale <= FLOAT_COST_TOLERANCE * 123.456
     assert r.cost == pytest.approx(3 * (0.1 + 123.456), rel=1e-12)
+
+
+# ----------------------------------------------------------------------------- auto and limits
+def test_auto_follows_the_documented_rule() -> None:
+    from routecore.min_cost import AUTO_COST_SCALING_MIN_NODES, choose_min_cost_method
+
+    big = AUTO_COST_SCALING_MIN_NODES
+    assert choose_min_cost_method(big - 1, 8 * big) == "network_simplex"
+    assert choose_min_cost_method(big, 4 * big) == "cost_scaling"
+    g = rc.Graph(big, [0, 1], [1, 2])
+    supply = np.zeros(big, np.int64)
+    supply[0], supply[2] = 2, -2
+    r = rc.min_cost_flow(g, supply, cost=[3, 4])
+    assert r.method == "cost_scaling" and r.cost == 14
+    # Costs beyond cost scaling's stricter overflow rule: auto takes the network simplex.
+    wide = rc.min_cost_flow(g, supply, cost=[2**24, 1])
+    assert wide.method == "network_simplex" and wide.cost == 2 * (2**24 + 1)
+
+
+def test_cost_scaling_overflow_rule_is_refused_up_front() -> None:
+    n = 1000
+    g = rc.Graph(n, np.arange(n - 1), np.arange(1, n))
+    supply = np.zeros(n, np.int64)
+    supply[0], supply[-1] = 1, -1
+    cost = np.full(n - 1, 2**40)  # within the network simplex's rule, not cost scaling's
+    with pytest.raises(rc.GraphError, match=r"cost_scaling.*8 \* \(n \+ 2\)"):
+        rc.min_cost_flow(g, supply, cost=cost, method="cost_scaling")
+    assert rc.min_cost_flow(g, supply, cost=cost, method="network_simplex").cost == (n - 1) * 2**40
+
+
+CTRL_C = """
+import os, signal, sys, threading, time
+import numpy as np
+import routecore as rc
+
+rows = cols = 400  # 160,000 nodes: either method needs tens of seconds on one core
+rng = np.random.default_rng(1)
+ids = np.arange(rows * cols).reshape(rows, cols)
+tail = np.concatenate([ids[:, :-1].ravel(), ids[:, 1:].ravel(), ids[:-1].ravel(), ids[1:].ravel()])
+head = np.concatenate([ids[:, 1:].ravel(), ids[:, :-1].ravel(), ids[1:].ravel(), ids[:-1].ravel()])
+g = rc.Graph(rows * cols, tail, head)
+supply = np.zeros(rows * cols, np.int64)
+supply[ids[:, 0]], supply[ids[:, -1]] = 1000, -1000
+cost = rng.integers(1, 10001, tail.size)
+capacity = rng.integers(1, 1001, tail.size)
+vertical = tail % cols == head % cols
+capacity[vertical & ((tail % cols == 0) | (tail % cols == cols - 1))] = 1000 * rows
+capacity[~vertical & (tail < cols) & (head < cols)] = 1000 * rows
+threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+start = time.monotonic()
+try:
+    rc.min_cost_flow(g, supply, cost=cost, capacity=capacity, method=sys.argv[1])
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted", time.monotonic() - start < 30)
+"""
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_ctrl_c_interrupts_a_long_run(method: MinCostFlowMethod) -> None:
+    """SIGINT 0.5 s into a run of tens of seconds raises KeyboardInterrupt (both solvers poll
+    the Cancel flag; run_interruptible asks Python for signals)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", CTRL_C, method],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["interrupted", "True"], out.stdout
