@@ -19,9 +19,11 @@
 //      the residual arcs. The loop ends after the refinement with eps = 1: a 1-optimal flow for
 //      the costs times n + 1 is (1 / (n + 1))-optimal for the original integer costs, and any
 //      eps-optimal flow with eps < 1 / n is optimal (Bertsekas 1979; Goldberg & Tarjan 1990).
-//      Heuristic: a global price update (Goldberg 1997) every so many relabels — a Dial bucket
-//      search from the nodes with a deficit sets every price as low as the residual paths allow,
-//      which makes most later relabels unnecessary.
+//      Heuristics (Goldberg 1997): a global price update after every n relabels — a Dial
+//      bucket search from the nodes with a deficit lowers every price as far as the residual
+//      paths allow, which makes most later relabels unnecessary; and push look-ahead — before
+//      pushing into a node without a deficit and without an admissible arc, that node is
+//      relabelled first (the flow would only come back).
 //   3. Exact potentials. The scaled prices are only (1 / (n + 1))-optimal. One Dijkstra pass on
 //      the residual network with the non-negative integer lengths c'(a) + p(t) - p(h) + 1 (c':
 //      scaled cost) from a virtual source finds, for every node, the least (n + 1) * c(P) + |P|
