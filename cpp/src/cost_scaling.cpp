@@ -279,13 +279,16 @@ class CostScaling {
         }
         current_[v] = r < end ? r : begin;
         if (excess_[v] > 0) {
-          if (!relabel(v, eps)) return false;
+          // An active node always has a residual arc (its excess came in through one, whose
+          // reverse is residual), so its price falls; the check guards against a loop.
+          const i64 before = price_[v];
+          if (!relabel(v, eps) || price_[v] == before) return false;
           ++relabels;
           if (poll(end - begin)) return false;
         }
       }
       if (relabels > n_) {
-        price_update(eps);
+        if (!price_update(eps)) return false;
         relabels = 0;
         if (poll(static_cast<i64>(head_.size()))) return false;
       }
@@ -325,7 +328,8 @@ class CostScaling {
   // Global price update: dist(v) = least sum of floor(rc / eps) + 1 over residual paths from v
   // to a node with a deficit (Dial's buckets), capped; then p(v) -= eps * dist(v). Any capped
   // shortest-path function keeps eps-optimality (dist(v) <= dist(w) + floor(rc / eps) + 1).
-  void price_update(i64 eps) {
+  // False when a price leaves the safe range.
+  bool price_update(i64 eps) {
     const auto n = static_cast<std::size_t>(n_);
     constexpr i32 kUnset = std::numeric_limits<i32>::max();
     dist_.assign(n, kUnset);
@@ -366,11 +370,14 @@ class CostScaling {
       if (waiting == 0) break;
     }
     const i64 cap = static_cast<i64>(std::min(level, limit));
+    bool ok = true;  // false when a price leaves the safe range
     for (i32 v = 0; v < n_; ++v) {
       const i64 d = done_[v] != 0 ? dist_[v] : cap;
       price_[v] -= eps * d;
       current_[v] = first_out_[v];
+      if (price_[v] < -kPriceLimit) ok = false;
     }
+    return ok;
   }
 
   // Exact duals for the original costs (see the header, step 3).

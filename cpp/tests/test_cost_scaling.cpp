@@ -93,10 +93,12 @@ int main() {
   {
     // Random problems against the network simplex (costs of both signs, some uncapacitated
     // arcs with costs >= 0, supplies that may be infeasible).
+    // The last 60 are larger, so that global price updates and look-ahead relabels happen.
     std::mt19937_64 rng(12345);
-    for (int trial = 0; trial < 300; ++trial) {
-      const auto n = static_cast<std::int32_t>(1 + rng() % 12);
-      const auto m = static_cast<std::size_t>(rng() % 40);
+    for (int trial = 0; trial < 360; ++trial) {
+      const bool large = trial >= 300;
+      const auto n = static_cast<std::int32_t>(1 + rng() % (large ? 80 : 12));
+      const auto m = static_cast<std::size_t>(rng() % (large ? 600 : 40));
       Arcs a{n, {}, {}, {}, {}, std::vector<std::int64_t>(static_cast<std::size_t>(n), 0)};
       for (std::size_t e = 0; e < m; ++e) {
         a.tail.push_back(static_cast<std::int32_t>(rng() % static_cast<std::uint64_t>(n)));
@@ -106,7 +108,7 @@ int main() {
         a.cap.push_back(open ? kInfiniteCapacity : static_cast<std::int64_t>(rng() % 20));
         a.cost.push_back(c);
       }
-      for (int k = 0; k < 3; ++k) {
+      for (int k = 0; k < (large ? 20 : 3); ++k) {
         const auto s = static_cast<std::size_t>(rng() % static_cast<std::uint64_t>(n));
         const auto t = static_cast<std::size_t>(rng() % static_cast<std::uint64_t>(n));
         const auto b = static_cast<std::int64_t>(rng() % 15);
