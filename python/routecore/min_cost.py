@@ -7,7 +7,7 @@ Two exact solvers in C++, both with the GIL released and interruptible with Ctrl
     pivoting, a strongly feasible spanning tree, a big-M start).
 ``cost_scaling``
     Goldberg's cost-scaling push-relabel (``cpp/include/routecore/cost_scaling.h``: a max-flow
-    pass for feasibility, eps-optimal refinements with ``alpha = 8`` and global price updates,
+    pass for feasibility, eps-optimal refinements with ``alpha = 16`` and global price updates,
     then exact duals by one Dijkstra pass).
 
 ``method="auto"`` applies :func:`routecore.min_cost.choose_min_cost_method` (the rule and its
