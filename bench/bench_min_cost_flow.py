@@ -13,7 +13,10 @@ Group ``mcf-<instance>``: one entry per library, its input built outside the tim
 
 ``routecore``
     ``Graph`` built once; timed: ``min_cost_flow(g, supply, cost=..., capacity=...)`` —
-    validation, the network simplex, per-edge flows and potentials.
+    validation, the solver ``method="auto"`` picks, per-edge flows and potentials (the
+    reference of the ratio table).
+``routecore-network_simplex``, ``routecore-cost_scaling``
+    The same call with the method named, so that the table shows both beside ``auto``.
 ``lemon``
     pylmcf 1.3 (LEMON's ``NetworkSimplex``, block search); int64 arrays built once; timed:
     ``pylmcf_cpp.lmcf(supply, tail, head, capacity, cost)`` — per-edge flows.
@@ -37,8 +40,16 @@ from bench.conftest import smoke
 from bench.gen_min_cost_flow import McfInstance, gridgen, netgen8
 
 import routecore as rc
+from routecore.min_cost import MinCostFlowMethod
 
-LIBRARIES = ("routecore", "lemon", "ortools", "networkx")
+LIBRARIES = (
+    "routecore",
+    "routecore-network_simplex",
+    "routecore-cost_scaling",
+    "lemon",
+    "ortools",
+    "networkx",
+)
 
 
 def instance_names() -> list[str]:
@@ -63,10 +74,15 @@ def _graph(name: str) -> rc.Graph:
 
 
 def _solver(library: str, inst: McfInstance, name: str) -> Callable[[], int]:
-    if library == "routecore":
+    if library.startswith("routecore"):
         g = _graph(name)
+        method: MinCostFlowMethod = "auto"
+        if library != "routecore":
+            method = "cost_scaling" if library.endswith("cost_scaling") else "network_simplex"
         return lambda: int(
-            rc.min_cost_flow(g, inst.supply, cost=inst.cost, capacity=inst.capacity).cost
+            rc.min_cost_flow(
+                g, inst.supply, cost=inst.cost, capacity=inst.capacity, method=method
+            ).cost
         )
     if library == "lemon":
         from pylmcf import pylmcf_cpp
@@ -119,7 +135,8 @@ def _rounds(name: str, library: str) -> int:
         return 1
     if library == "ortools" and name.startswith("grid"):
         return 1  # OR-Tools needs 15-25 s per solve on the grid (measured once)
-    return 3 if "65536" in name or library == "ortools" else 10
+    slow = "65536" in name or library in ("ortools", "routecore-cost_scaling")
+    return 3 if slow else 10
 
 
 # The library is the first part of each test id, as bench/conftest.py's ratio table expects.
@@ -136,6 +153,6 @@ def test_min_cost_flow(benchmark: Any, name: str, library: str) -> None:
     call = _solver(library, inst, name)
     benchmark.group = f"mcf-{name}"
     benchmark.extra_info["instance"] = f"{inst.num_nodes} nodes, {inst.tail.size} arcs"
-    benchmark.extra_info["reference"] = library == "routecore"
+    benchmark.extra_info["reference"] = library == "routecore"  # auto
     cost = benchmark.pedantic(call, rounds=_rounds(name, library), iterations=1, warmup_rounds=1)
     assert cost == _expected(name)

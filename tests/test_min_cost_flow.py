@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import routecore as rc
+from routecore.min_cost import MinCostFlowMethod
 
 from .oracles import (
     check_min_cost_certificate,
@@ -22,10 +23,17 @@ from .oracles import (
 from .strategies import McfProblem, mcf_problems
 
 ALTERNATIVE = {"infeasible", "unbounded"}
+METHODS: list[MinCostFlowMethod] = ["network_simplex", "cost_scaling"]
 
 
-def solve(p: McfProblem) -> rc.MinCostFlowResult:
-    return rc.min_cost_flow(p.graph(), p.supply, cost=p.cost, capacity=p.capacity_arg())
+def solve(p: McfProblem, method: MinCostFlowMethod = "auto") -> rc.MinCostFlowResult:
+    return rc.min_cost_flow(
+        p.graph(),
+        p.supply,
+        cost=p.cost,
+        capacity=p.capacity_arg(),
+        method=method,
+    )
 
 
 def check(p: McfProblem, r: rc.MinCostFlowResult, status: str, cost: int | None) -> None:
@@ -38,21 +46,24 @@ def check(p: McfProblem, r: rc.MinCostFlowResult, status: str, cost: int | None)
         assert r.value == int(p.supply[p.supply > 0].sum())
 
 
-@given(mcf_problems(uncapacitated=True))
-def test_matches_networkx_network_simplex(p: McfProblem) -> None:
-    check(p, solve(p), *networkx_min_cost(p))
+@pytest.mark.parametrize("method", METHODS)
+@given(p=mcf_problems(uncapacitated=True))
+def test_matches_networkx_network_simplex(method: MinCostFlowMethod, p: McfProblem) -> None:
+    check(p, solve(p, method), *networkx_min_cost(p))
 
 
-@given(mcf_problems())
-def test_matches_ortools(p: McfProblem) -> None:
+@pytest.mark.parametrize("method", METHODS)
+@given(p=mcf_problems())
+def test_matches_ortools(method: MinCostFlowMethod, p: McfProblem) -> None:
     pytest.importorskip("ortools")
-    check(p, solve(p), *ortools_min_cost(p))
+    check(p, solve(p, method), *ortools_min_cost(p))
 
 
-@given(mcf_problems(negative_costs=False))
-def test_matches_lemon_network_simplex(p: McfProblem) -> None:
+@pytest.mark.parametrize("method", METHODS)
+@given(p=mcf_problems(negative_costs=False))
+def test_matches_lemon_network_simplex(method: MinCostFlowMethod, p: McfProblem) -> None:
     pytest.importorskip("pylmcf")
-    check(p, solve(p), *lemon_min_cost(p))
+    check(p, solve(p, method), *lemon_min_cost(p))
 
 
 def _with_terminals(p: McfProblem, sources: list[int], sinks: list[int], demand: int) -> McfProblem:
@@ -88,8 +99,11 @@ def _networkx_max_flow(p: McfProblem, sources: list[int], sinks: list[int]) -> i
     return int(nx.maximum_flow_value(g, "s", "t"))
 
 
-@given(mcf_problems(negative_costs=False, max_nodes=8), st.data())
-def test_min_cost_max_flow_and_demand_match_networkx(p: McfProblem, data: st.DataObject) -> None:
+@pytest.mark.parametrize("method", METHODS)
+@given(p=mcf_problems(negative_costs=False, max_nodes=8), data=st.data())
+def test_min_cost_max_flow_and_demand_match_networkx(
+    method: MinCostFlowMethod, p: McfProblem, data: st.DataObject
+) -> None:
     n = p.num_nodes
     if n < 2:
         return
@@ -97,23 +111,28 @@ def test_min_cost_max_flow_and_demand_match_networkx(p: McfProblem, data: st.Dat
     k = data.draw(st.integers(1, n - 1))
     sources, sinks = sorted(nodes[:k]), sorted(nodes[k : k + data.draw(st.integers(1, n - k))])
     g, cap = p.graph(), p.capacity_arg()
-    r = rc.min_cost_flow(g, sources=sources, sinks=sinks, cost=p.cost, capacity=cap)
+    r = rc.min_cost_flow(g, sources=sources, sinks=sinks, cost=p.cost, capacity=cap, method=method)
     value = _networkx_max_flow(p, sources, sinks)
     assert r.status == "optimal" and r.value == value
     full = _with_terminals(p, sources, sinks, value)
     status, cost = networkx_min_cost(full)
     assert status == "optimal" and r.cost == cost
     demand = data.draw(st.integers(0, value + 2))
-    r2 = rc.min_cost_flow(g, sources=sources, sinks=sinks, demand=demand, cost=p.cost, capacity=cap)
+    r2 = rc.min_cost_flow(
+        g, sources=sources, sinks=sinks, demand=demand, cost=p.cost, capacity=cap, method=method
+    )
     status, cost = networkx_min_cost(_with_terminals(p, sources, sinks, demand))
     assert r2.status == status
     if status == "optimal":
         assert r2.cost == cost and r2.value == demand
 
 
+@pytest.mark.parametrize("method", METHODS)
 @settings(max_examples=40)
-@given(mcf_problems(negative_costs=True, balanced=True), st.integers(0, 2**32))
-def test_float_costs_within_tolerance_of_highs_lp(p: McfProblem, seed: int) -> None:
+@given(p=mcf_problems(negative_costs=True, balanced=True), seed=st.integers(0, 2**32))
+def test_float_costs_within_tolerance_of_highs_lp(
+    method: MinCostFlowMethod, p: McfProblem, seed: int
+) -> None:
     from scipy.optimize import linprog
 
     if p.src.size == 0:
@@ -121,7 +140,13 @@ def test_float_costs_within_tolerance_of_highs_lp(p: McfProblem, seed: int) -> N
     rng = np.random.default_rng(seed)
     low = -5.0 if p.directed else 0.0
     cost = rng.uniform(low, 50.0, p.src.size).round(3) + 1e-4  # not integral
-    r = rc.min_cost_flow(p.graph(), p.supply, cost=cost, capacity=p.capacity_arg())
+    r = rc.min_cost_flow(
+        p.graph(),
+        p.supply,
+        cost=cost,
+        capacity=p.capacity_arg(),
+        method=method,
+    )
     tail = np.concatenate([p.src, p.dst]) if not p.directed else p.src
     head = np.concatenate([p.dst, p.src]) if not p.directed else p.dst
     c = np.concatenate([cost, cost]) if not p.directed else cost
@@ -141,11 +166,13 @@ def test_float_costs_within_tolerance_of_highs_lp(p: McfProblem, seed: int) -> N
     check_min_cost_certificate(q, r.edge_flow, r.potentials, tol=tol)
 
 
-def test_unbounded_negative_cycle_of_uncapacitated_edges() -> None:
+@pytest.mark.parametrize("method", METHODS)
+def test_unbounded_negative_cycle_of_uncapacitated_edges(method: MinCostFlowMethod) -> None:
     g = rc.Graph(3, [0, 1, 2, 0], [1, 2, 0, 2])
-    r = rc.min_cost_flow(g, [1, 0, -1], cost=[1, -3, 1, 5])
+    r = rc.min_cost_flow(g, [1, 0, -1], cost=[1, -3, 1, 5], method=method)
     assert r.status == "unbounded" and r.cost is None
-    capped = rc.min_cost_flow(g, [1, 0, -1], cost=[1, -3, 1, 5], capacity=[4, 4, 4, 4])
+    cap = [4, 4, 4, 4]
+    capped = rc.min_cost_flow(g, [1, 0, -1], cost=[1, -3, 1, 5], capacity=cap, method=method)
     assert capped.status == "optimal" and capped.cost == 1 * 4 + -3 * 4 + 1 * 3
 
 
@@ -196,9 +223,9 @@ def test_method_and_threads_are_checked() -> None:
         rc.min_cost_flow(g, [1, -1], method="simplex")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="threads"):
         rc.min_cost_flow(g, [1, -1], threads=0)
-    assert rc.min_cost_flow(g, [1, -1], method="network_simplex", threads=2).method == (
-        "network_simplex"
-    )
+    for method in METHODS:
+        r = rc.min_cost_flow(g, [1, -1], method=method, threads=2)
+        assert r.method == method
 
 
 def test_overflow_is_refused_up_front() -> None:
@@ -220,8 +247,11 @@ def test_costs_beyond_int64_sum_exactly() -> None:
 
 
 # ----------------------------------------------------------------------------- NETGEN (pynetgen)
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("num_nodes", [64, 256, 1024])
-def test_netgen_instances_match_ortools_and_lemon(num_nodes: int) -> None:
+def test_netgen_instances_match_ortools_and_lemon(
+    num_nodes: int, method: MinCostFlowMethod
+) -> None:
     pytest.importorskip("pynetgen")
     from bench.gen_min_cost_flow import netgen8
 
@@ -230,7 +260,8 @@ def test_netgen_instances_match_ortools_and_lemon(num_nodes: int) -> None:
         inst.num_nodes, inst.tail.astype(np.int64), inst.head.astype(np.int64),
         inst.capacity, inst.cost, inst.supply, True,
     )  # fmt: skip
-    r = solve(p)
+    r = solve(p, method)
+    assert r.method == method
     for oracle in (ortools_min_cost, lemon_min_cost):
         status, cost = oracle(p)
         assert r.status == status == "optimal" and r.cost == cost
@@ -247,3 +278,77 @@ def test_float_cost_resolution_meets_the_documented_tolerance() -> None:
     r = rc.min_cost_flow(g, supply, cost=[0.1, 123.456], capacity=[5, 5])
     assert r.status == "optimal" and 1.0 / r.cost_scale <= FLOAT_COST_TOLERANCE * 123.456
     assert r.cost == pytest.approx(3 * (0.1 + 123.456), rel=1e-12)
+
+
+# ----------------------------------------------------------------------------- auto and limits
+def test_auto_follows_the_documented_rule() -> None:
+    from routecore.min_cost import AUTO_COST_SCALING_MIN_NODES, choose_min_cost_method
+
+    big = AUTO_COST_SCALING_MIN_NODES
+    assert choose_min_cost_method(big - 1, 8 * big) == "network_simplex"
+    assert choose_min_cost_method(big, 4 * big) == "cost_scaling"
+    g = rc.Graph(big, [0, 1], [1, 2])
+    supply = np.zeros(big, np.int64)
+    supply[0], supply[2] = 2, -2
+    r = rc.min_cost_flow(g, supply, cost=[3, 4])
+    assert r.method == "cost_scaling" and r.cost == 14
+    # Costs beyond cost scaling's stricter overflow rule: auto takes the network simplex.
+    wide = rc.min_cost_flow(g, supply, cost=[2**24, 1])
+    assert wide.method == "network_simplex" and wide.cost == 2 * (2**24 + 1)
+
+
+def test_cost_scaling_overflow_rule_is_refused_up_front() -> None:
+    n = 1000
+    g = rc.Graph(n, np.arange(n - 1), np.arange(1, n))
+    supply = np.zeros(n, np.int64)
+    supply[0], supply[-1] = 1, -1
+    cost = np.full(n - 1, 2**40)  # within the network simplex's rule, not cost scaling's
+    with pytest.raises(rc.GraphError, match=r"cost_scaling.*8 \* \(n \+ 2\)"):
+        rc.min_cost_flow(g, supply, cost=cost, method="cost_scaling")
+    assert rc.min_cost_flow(g, supply, cost=cost, method="network_simplex").cost == (n - 1) * 2**40
+
+
+CTRL_C = """
+import os, signal, sys, threading, time
+import numpy as np
+import routecore as rc
+
+rows = cols = 400  # 160,000 nodes: either method needs tens of seconds on one core
+rng = np.random.default_rng(1)
+ids = np.arange(rows * cols).reshape(rows, cols)
+tail = np.concatenate([ids[:, :-1].ravel(), ids[:, 1:].ravel(), ids[:-1].ravel(), ids[1:].ravel()])
+head = np.concatenate([ids[:, 1:].ravel(), ids[:, :-1].ravel(), ids[1:].ravel(), ids[:-1].ravel()])
+g = rc.Graph(rows * cols, tail, head)
+supply = np.zeros(rows * cols, np.int64)
+supply[ids[:, 0]], supply[ids[:, -1]] = 1000, -1000
+cost = rng.integers(1, 10001, tail.size)
+capacity = rng.integers(1, 1001, tail.size)
+vertical = tail % cols == head % cols
+capacity[vertical & ((tail % cols == 0) | (tail % cols == cols - 1))] = 1000 * rows
+capacity[~vertical & (tail < cols) & (head < cols)] = 1000 * rows
+threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+start = time.monotonic()
+try:
+    rc.min_cost_flow(g, supply, cost=cost, capacity=capacity, method=sys.argv[1])
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted", time.monotonic() - start < 30)
+"""
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_ctrl_c_interrupts_a_long_run(method: MinCostFlowMethod) -> None:
+    """SIGINT 0.5 s into a run of tens of seconds raises KeyboardInterrupt (both solvers poll
+    the Cancel flag; run_interruptible asks Python for signals)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", CTRL_C, method],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["interrupted", "True"], out.stdout

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common.h"
+#include "routecore/cost_scaling.h"
 #include "routecore/network_simplex.h"
 
 namespace routecore::bindings {
@@ -49,11 +50,15 @@ struct MinCostFlowCoreResult {
   std::int64_t pivots;
 };
 
-MinCostFlowCoreResult py_network_simplex(std::int32_t num_nodes, const carray<std::int32_t>& tail,
-                                         const carray<std::int32_t>& head,
-                                         const carray<std::int64_t>& capacity,
-                                         const carray<std::int64_t>& cost,
-                                         const carray<std::int64_t>& supply) {
+using McfSolver = McfOutcome (*)(const McfProblem&, const Cancel*);
+
+// Runs `solve` (network simplex or cost scaling: same problem, same outcome) on the arc arrays.
+MinCostFlowCoreResult run_min_cost_flow(McfSolver solve, std::int32_t num_nodes,
+                                        const carray<std::int32_t>& tail,
+                                        const carray<std::int32_t>& head,
+                                        const carray<std::int64_t>& capacity,
+                                        const carray<std::int64_t>& cost,
+                                        const carray<std::int64_t>& supply) {
   if (tail.size() != head.size() || tail.size() != capacity.size() || tail.size() != cost.size() ||
       supply.size() != num_nodes) {
     throw std::invalid_argument("internal error: inconsistent min-cost flow arrays");
@@ -61,8 +66,7 @@ MinCostFlowCoreResult py_network_simplex(std::int32_t num_nodes, const carray<st
   McfProblem p{num_nodes,         as_span(tail), as_span(head),
                as_span(capacity), as_span(cost), as_span(supply)};
   const std::int64_t work = 64 * (static_cast<std::int64_t>(tail.size()) + num_nodes);
-  McfOutcome out = run_interruptible(
-      work, [&](const Cancel& cancel) { return solve_network_simplex(p, &cancel); });
+  McfOutcome out = run_interruptible(work, [&](const Cancel& cancel) { return solve(p, &cancel); });
   MinCostFlowCoreResult r{mcf_status_name(out.status), py::none(), py::none(), py::none(),
                           out.pivots};
   if (out.status == mcf_status::optimal) {
@@ -75,6 +79,22 @@ MinCostFlowCoreResult py_network_simplex(std::int32_t num_nodes, const carray<st
     r.potential = std::move(pot);
   }
   return r;
+}
+
+MinCostFlowCoreResult py_network_simplex(std::int32_t num_nodes, const carray<std::int32_t>& tail,
+                                         const carray<std::int32_t>& head,
+                                         const carray<std::int64_t>& capacity,
+                                         const carray<std::int64_t>& cost,
+                                         const carray<std::int64_t>& supply) {
+  return run_min_cost_flow(&solve_network_simplex, num_nodes, tail, head, capacity, cost, supply);
+}
+
+MinCostFlowCoreResult py_cost_scaling(std::int32_t num_nodes, const carray<std::int32_t>& tail,
+                                      const carray<std::int32_t>& head,
+                                      const carray<std::int64_t>& capacity,
+                                      const carray<std::int64_t>& cost,
+                                      const carray<std::int64_t>& supply) {
+  return run_min_cost_flow(&solve_cost_scaling, num_nodes, tail, head, capacity, cost, supply);
 }
 
 }  // namespace
@@ -92,6 +112,10 @@ void bind_min_cost_flow(py::module_& m) {
         py::arg("tail"), py::arg("head"), py::arg("capacity"), py::arg("cost"), py::arg("supply"),
         "Min-cost flow by primal network simplex on arc arrays (routecore/network_simplex.h); "
         "returns a MinCostFlowCoreResult.");
+  m.def("cost_scaling", &py_cost_scaling, py::kw_only(), py::arg("num_nodes"), py::arg("tail"),
+        py::arg("head"), py::arg("capacity"), py::arg("cost"), py::arg("supply"),
+        "Min-cost flow by cost-scaling push-relabel on arc arrays (routecore/cost_scaling.h); "
+        "returns a MinCostFlowCoreResult (pivots is 0).");
 }
 
 }  // namespace routecore::bindings

@@ -14,6 +14,7 @@ namespace {
 using i32 = std::int32_t;
 using i64 = std::int64_t;
 using i128 = __int128;
+using u64 = std::uint64_t;
 
 constexpr i128 kBoundLimit = i128{1} << 62;
 constexpr i64 kInf = kInfiniteCapacity;
@@ -101,12 +102,12 @@ class NetworkSimplex {
         head_[a] = root_;
         flow_[a] = b;
         pred_up_[v] = 1;
-        pi_[v] = -big_m;
+        pi_[v] = static_cast<u64>(-big_m);
       } else {
         tail_[a] = root_;
         head_[a] = v;
         flow_[a] = -b;
-        pi_[v] = big_m;
+        pi_[v] = static_cast<u64>(big_m);
       }
     }
     for (i32 v = 0; v < nodes; ++v) {
@@ -146,14 +147,18 @@ class NetworkSimplex {
     for (i32 k = 0; k < m_; ++k) {
       out.flow[static_cast<std::size_t>(order_[static_cast<std::size_t>(k)])] = flow_[k];
     }
-    out.potential.assign(pi_.begin(), pi_.begin() + n_);
+    // Potentials relative to the root (pi[root] = 0), undoing the wrap-around (see pi_).
+    out.potential.resize(static_cast<std::size_t>(n_));
+    for (i32 v = 0; v < n_; ++v) out.potential[v] = static_cast<i64>(pi_[v] - pi_[root_]);
     i128 total = 0;
     for (i32 a = 0; a < m_; ++a) total += static_cast<i128>(cost_[a]) * flow_[a];
     out.total_cost = total;
   }
 
  private:
-  i64 reduced_cost(i32 a) const { return cost_[a] + pi_[tail_[a]] - pi_[head_[a]]; }
+  i64 reduced_cost(i32 a) const {
+    return static_cast<i64>(static_cast<u64>(cost_[a]) + pi_[tail_[a]] - pi_[head_[a]]);
+  }
 
   // Block search over the real arcs from where the last search stopped.
   bool find_entering(i32& in) {
@@ -264,7 +269,17 @@ class NetworkSimplex {
     const i32 x0 = path_[0];
     const i64 rc = reduced_cost(in);
     const i64 sigma = tail_[in] == x0 ? -rc : rc;
-    for (i32 w = u_out, i = 0; i < size; ++i, w = thread_[w]) pi_[w] += sigma;
+    // Only differences of potentials matter, so the larger side need not move: when the subtree
+    // holds more than half the nodes, the rest of the tree (the other part of the circular
+    // preorder, root included) shifts by -sigma instead.
+    if (2 * size <= n_ + 1) {
+      for (i32 w = u_out, i = 0; i < size; ++i, w = thread_[w]) pi_[w] += static_cast<u64>(sigma);
+    } else {
+      for (i32 w = u_out, i = size; i <= n_; ++i) {
+        w = rev_thread_[w];
+        pi_[w] -= static_cast<u64>(sigma);
+      }
+    }
     // The new preorder of the subtree is x0's old subtree, then for each x_i its old subtree
     // minus x_{i-1}'s: the piece from x_i to just before x_{i-1}, and the piece after
     // x_{i-1}'s last node up to x_i's last node (possibly empty). Links inside a piece stay;
@@ -336,7 +351,10 @@ class NetworkSimplex {
   // The spanning tree rooted at root_: parent, the tree arc to the parent (pred) and whether it
   // points from the node to its parent (pred_up), subtree sizes, and a preorder as a circular
   // doubly linked list (thread / rev_thread) in which every subtree is contiguous.
-  std::vector<i64> pi_;
+  // Potentials modulo 2^64: the root's need not stay 0 (update_tree shifts the smaller side),
+  // and every difference that is read (reduced costs, output) is exact because its true value
+  // fits in int64 (the bound check), so wrap-around arithmetic on the stored values is harmless.
+  std::vector<u64> pi_;
   std::vector<i32> parent_;
   std::vector<i32> pred_;
   std::vector<std::uint8_t> pred_up_;

@@ -324,6 +324,15 @@ def network_simplex(
     cost: _I64,
     supply: _I64,
 ) -> MinCostFlowCoreResult: ...
+def cost_scaling(
+    *,
+    num_nodes: int,
+    tail: _I32,
+    head: _I32,
+    capacity: _I64,
+    cost: _I64,
+    supply: _I64,
+) -> MinCostFlowCoreResult: ...
 
 # Multi-commodity flow (bind_multicommodity.cpp, routecore/multicommodity_flow.h).
 class MulticommodityCoreResult:

@@ -15,7 +15,7 @@
 //     feasibility        0 <= f[a] <= cap[a] and conservation, artificial arcs included;
 //     tree solution      every non-tree arc is at its lower bound (f = 0) or upper (f = cap);
 //     tree duals         potentials pi with reduced cost rc[a] = cost[a] + pi[tail] - pi[head]
-//                        equal to 0 on every tree arc (pi[r] = 0);
+//                        equal to 0 on every tree arc (reported with pi[r] = 0);
 //     strong feasibility a positive amount can be sent from every node up to the root along
 //                        the tree path (a tree arc with zero flow points towards the root, a
 //                        saturated one away from it), which rules out cycling (Cunningham 1976).
@@ -29,12 +29,13 @@
 //   traversed from the join node in the direction of the push (this keeps the tree strongly
 //   feasible). The flow changes around the cycle by the bottleneck; the subtree cut off by the
 //   leaving arc is re-hung below the other end of the entering arc: its preorder (thread) is
-//   rebuilt from contiguous pieces of the old one, O(subtree) time, and its potentials shift by one
-//   constant. The search ends when no arc violates optimality: then f is optimal for the big-M
-//   problem, and the original problem is infeasible exactly when an artificial arc still carries
-//   flow (M exceeds the cost of any simple path). A cycle with no blocking arc (all its arcs
-//   uncapacitated, negative cost) makes the problem unbounded. Pivot rule, start and structure
-//   follow the literature; the code is written from it.
+//   rebuilt from contiguous pieces of the old one, O(subtree) time, and the potentials on one side
+//   of the cut shift by one constant: the subtree's, or the rest of the tree's (the root's
+//   included) when the subtree holds more than half the nodes. The search ends when no arc violates
+//   optimality: then f is optimal for the big-M problem, and the original problem is infeasible
+//   exactly when an artificial arc still carries flow (M exceeds the cost of any simple path). A
+//   cycle with no blocking arc (all its arcs uncapacitated, negative cost) makes the problem
+//   unbounded. Pivot rule, start and structure follow the literature; the code is written from it.
 //
 // Certificate (checked by the Python tests, independently of this code)
 //   Optimal iff conservation and bounds hold and, for every arc, rc[a] >= 0 where f[a] < cap[a]
@@ -42,8 +43,11 @@
 //
 // Exactness and overflow (checked up front by check_network_simplex_bounds, never during a run)
 //   Flows, potentials and reduced costs are int64; the objective is accumulated in __int128.
-//   Potentials stay within (n + 1) * M in magnitude and every flow within F = sum |b| + the sum
-//   of finite capacities; the bound check refuses inputs where (n + 2) * M or F exceeds 2^62.
+//   Potentials are stored modulo 2^64 (the root's drifts when the other side shifts) and only
+//   their differences are read, which are exact because their true values fit: potentials
+//   relative to the root stay within (n + 1) * M in magnitude and every flow within F = sum |b| +
+//   the sum of finite capacities; the bound check refuses inputs where (n + 2) * M or F exceeds
+//   2^62.
 //
 // Complexity: pseudo-polynomial in the worst case; O(cycle + subtree) per pivot; in practice
 //   the fastest exact method up to about 1e5 nodes (LEMON's documentation and Kovács 2015).
