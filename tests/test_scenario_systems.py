@@ -151,6 +151,77 @@ def test_a_symlink_out_of_the_scenario_is_refused(tmp_path: Path) -> None:
     assert "leads out of the scenario directory" in _error(root)
 
 
+def _positions(systems: dict[str, cs.Constellation]) -> dict[str, np.ndarray]:
+    return {name: cs.satellite_ecef_km(c, 60.0) for name, c in systems.items()}
+
+
+def test_save_copies_the_tle_file_so_a_moved_scenario_reloads(tmp_path: Path) -> None:
+    """Saved elsewhere, moved, its source deleted: the scenario still loads with every system,
+    the TLE file byte-identical at its relative path."""
+    src = _abilene_scenario(tmp_path / "s", WALKER_TOML)
+    net = load_network(src)
+    before = _positions(net.systems())
+    net.save(tmp_path / "out")
+    shutil.move(tmp_path / "out", tmp_path / "moved")
+    shutil.rmtree(src)
+    again = load_network(tmp_path / "moved")
+    assert again == net
+    copied = tmp_path / "moved" / "orbits" / "walker-demo.tle"
+    assert copied.read_bytes() == (DATA / "tle" / "walker-demo.tle").read_bytes()
+    after = _positions(again.systems())
+    assert list(after) == list(before)
+    assert all(np.array_equal(after[k], before[k]) for k in before)
+
+
+def test_a_save_killed_while_moving_the_tle_file_is_finished_by_the_next_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TLE file is part of the all-or-nothing save: killed after the commit, between the
+    scenario files and the TLE file, the next load moves the TLE file into place too."""
+    from routecore.scenario import _csv as scenario_csv
+
+    net = load_network(_abilene_scenario(tmp_path / "s", WALKER_TOML))
+    target = tmp_path / "out"
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    class Killed(BaseException):
+        pass
+
+    def replace(a: object, b: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 4:  # nodes.csv, links.csv, scenario.toml moved; then the TLE file
+            raise Killed
+        real_replace(a, b)  # type: ignore[arg-type]
+
+    def no_roll_back(*args: object) -> None:
+        raise Killed  # a killed process runs no roll-back
+
+    monkeypatch.setattr(scenario_csv.os, "replace", replace)
+    monkeypatch.setattr(scenario_csv, "_roll_back", no_roll_back)
+    with pytest.raises(Killed):
+        net.save(target)
+    monkeypatch.undo()
+    assert not (target / "orbits" / "walker-demo.tle").exists()
+    again = load_network(target)
+    assert (target / "orbits" / "walker-demo.tle").is_file()
+    assert list(again.systems()) == list(net.systems())
+
+
+def test_saving_a_tle_system_built_in_memory_needs_the_file_in_place(tmp_path: Path) -> None:
+    """Built in memory, the network has no directory to copy the TLE file from: the save is
+    refused before anything is written, until the file is where the scenario says."""
+    base = load_network(_abilene_scenario(tmp_path / "s", WALKER_TOML))
+    net = Network(base.nodes, base.links, base.meta)
+    target = tmp_path / "out"
+    with pytest.raises(ScenarioError, match=r"systems\.tracked\.tle.*cannot be copied"):
+        net.save(target)
+    assert not (target / "scenario.toml").exists()
+    (target / "orbits").mkdir(parents=True)
+    shutil.copy(DATA / "tle" / "walker-demo.tle", target / "orbits" / "walker-demo.tle")
+    assert list(load_network(net.save(target)).systems()) == list(base.systems())
+
+
 def test_bad_shell_values_and_keys(tmp_path: Path) -> None:
     shell = "\n[systems.mine]\nmin_elevation_user_deg = 25.0\n[[systems.mine.shells]]\n"
     root = _abilene_scenario(
