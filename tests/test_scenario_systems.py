@@ -106,6 +106,7 @@ def test_declared_systems_build_the_constellations_they_describe(tmp_path: Path)
     assert np.array_equal(cs.satellite_ecef_km(tracked, 60.0), cs.satellite_ecef_km(direct, 60.0))
     assert tracked.min_elevation_feeder_deg == 25.0 and not tracked.has_isl
     assert any("[PLACEHOLDER]" in a for a in tracked.assumptions)
+    assert any(a.startswith("No laser links") for a in tracked.assumptions)
     steep = systems["oneweb-steep"]
     assert steep == dataclasses.replace(cs.ONEWEB, name="oneweb-steep", min_elevation_user_deg=55.0)
 
@@ -123,6 +124,8 @@ def _error(root: Path) -> str:
         ('tle = "/etc/hostname"', "is absolute"),
         ('tle = "orbits/missing.tle"', "no such file"),
         ('tle = "orbits/walker-demo.tle"\nlaser_links = true', "no plane / slot structure"),
+        # Laser links inherited from a preset, not written: the message says what to add.
+        ('tle = "orbits/walker-demo.tle"\nlike = "starlink-shell1"', "add laser_links = false"),
         ('tle = "orbits/walker-demo.tle"\nmin_elevation_user_deg = "high"', "'high'"),
         ('tle = "orbits/walker-demo.tle"\nmin_elevation_user_deg = 95.0', "95"),
         ('tle = "orbits/walker-demo.tle"\nepoch = 2026-03-01T00:00:00', "offset date-time"),
@@ -153,6 +156,18 @@ def test_a_symlink_out_of_the_scenario_is_refused(tmp_path: Path) -> None:
 
 def _positions(systems: dict[str, cs.Constellation]) -> dict[str, np.ndarray]:
     return {name: cs.satellite_ecef_km(c, 60.0) for name, c in systems.items()}
+
+
+def test_a_tle_system_like_a_laser_preset_loads_with_lasers_off(tmp_path: Path) -> None:
+    """``like`` a preset with lasers plus ``laser_links = false``: the preset's capacities and
+    elevations, the TLE orbits, no laser links, and an assumption that says so."""
+    toml = '\n[systems.mine]\ntle = "orbits/walker-demo.tle"\nlike = "starlink-shell1"\n'
+    mine = load_network(_abilene_scenario(tmp_path / "s", toml + "laser_links = false\n"))
+    system = mine.systems()["mine"]
+    assert not system.has_isl and system.num_satellites == 48
+    assert system.min_elevation_user_deg == cs.STARLINK_SHELL1.min_elevation_user_deg
+    assert system.user_link_capacity_gbps == cs.STARLINK_SHELL1.user_link_capacity_gbps
+    assert any(a.startswith("No laser links") for a in system.assumptions)
 
 
 def test_save_copies_the_tle_file_so_a_moved_scenario_reloads(tmp_path: Path) -> None:

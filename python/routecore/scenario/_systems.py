@@ -188,11 +188,15 @@ def _system(
     try:
         if "tle" in spec:
             if lasers:
+                why = "a TLE set has no plane / slot structure for +grid laser links"
+                if "laser_links" in spec:
+                    raise key_error(file, lines, (*here, "laser_links"), f"true, but {why}")
                 raise key_error(
                     file,
                     lines,
-                    (*here, "laser_links"),
-                    "true, but a TLE set has no plane / slot structure for +grid laser links",
+                    (*here, "like"),
+                    f"{spec['like']!r} has laser links, but {why}: add laser_links = false "
+                    "(or declare the shell as Walker shells)",
                 )
             if directory is None:
                 raise key_error(
