@@ -282,7 +282,10 @@ def test_demo_runs_on_a_tle_and_graphml_scenario(
     argv = ["demo", "--scenario", str(root), "--steps", "2", "--out", str(out), "--geojson"]
     code = main(argv)
     assert code == 0
-    capsys.readouterr()
+    text = capsys.readouterr().out
+    # The transit heading names this scenario's transit source and sink, not Central Asia's.
+    names = load_network(root).nodes.set_index("id")["name"]
+    assert f"Transit: {names['3']} → {names['0']}" in text and "Europe" not in text
     doc = json.loads((out / "results.json").read_text())
     assert list(doc["constellations"]) == ["starlink-tle"]
     schools = pd.read_csv(out / "schools.csv")
