@@ -206,7 +206,8 @@ def test_demo_writes_map_json_and_csv(tmp_path: Path, capsys: pytest.CaptureFixt
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--steps", "2", "--step-s", "600"]) == 0
     text = capsys.readouterr().out
-    for heading in ("Asia → Europe transit", "single-link failures", "Rural schools"):
+    transit = "Transit: Khorgos, Urumqi → Frankfurt, Istanbul"  # analysis.transit_sources/sinks
+    for heading in (transit, "single-link failures", "Rural schools"):
         assert heading in text
     assert "Constellation assumptions" in text  # the preset spread
     assert "shorter than one orbit" in " ".join(text.split())  # 2 x 600 s is a short window

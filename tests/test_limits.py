@@ -47,6 +47,13 @@ def unlimit_address_space():
 """
 
 
+# The address-space limit comes from /proc/self/status and RLIMIT_AS, which macOS does not
+# enforce and Windows does not have.
+linux_only = pytest.mark.skipif(
+    sys.platform != "linux", reason="address-space limits (/proc, RLIMIT_AS) are Linux-only"
+)
+
+
 def run_child(body: str, *, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     code = CHILD_PRELUDE + textwrap.dedent(body)
     return subprocess.run(
@@ -65,6 +72,7 @@ def test_largest_count_is_the_int32_maximum() -> None:
     assert MAX_ID_COUNT == 2**31 - 1 == rc._core.max_id_count
 
 
+@linux_only
 def test_allocation_failure_not_reached_by_oversized_edge_arrays() -> None:
     """Undirected graphs need two arcs per edge: 2**30 edges (a zero-copy view) need 2**31 arcs
     and are refused, as are 2**31 directed edges, before the ids are scanned or copied. The
@@ -138,6 +146,7 @@ def test_flow_size_check_at_its_boundary(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 # ---------------------------------------------------------------------- allocation failure
+@linux_only
 def test_allocation_failure_in_numpy_is_memory_error() -> None:
     out = run_child(
         """
@@ -153,6 +162,7 @@ def test_allocation_failure_in_numpy_is_memory_error() -> None:
     assert out.stdout.split() == ["MemoryError", "[0.0,", "1.0]"]
 
 
+@linux_only
 def test_allocation_failure_in_cpp_is_memory_error() -> None:
     """Every query on a 5-million-node graph with 64 MiB to spare fails to allocate its
     workspace (numpy output arrays or C++ vectors, std::bad_alloc) and raises MemoryError; the
@@ -192,6 +202,7 @@ def test_allocation_failure_in_cpp_is_memory_error() -> None:
     assert any(line.endswith("bad_alloc") for line in lines), lines  # C++ allocations covered
 
 
+@linux_only
 def test_allocation_failure_to_start_a_helper_thread() -> None:
     """With no address space left for a thread stack, a long call runs on the calling thread
     (run_interruptible's fallback) and still returns the right answer, or raises MemoryError

@@ -106,6 +106,7 @@ def test_declared_systems_build_the_constellations_they_describe(tmp_path: Path)
     assert np.array_equal(cs.satellite_ecef_km(tracked, 60.0), cs.satellite_ecef_km(direct, 60.0))
     assert tracked.min_elevation_feeder_deg == 25.0 and not tracked.has_isl
     assert any("[PLACEHOLDER]" in a for a in tracked.assumptions)
+    assert any(a.startswith("No laser links") for a in tracked.assumptions)
     steep = systems["oneweb-steep"]
     assert steep == dataclasses.replace(cs.ONEWEB, name="oneweb-steep", min_elevation_user_deg=55.0)
 
@@ -123,6 +124,8 @@ def _error(root: Path) -> str:
         ('tle = "/etc/hostname"', "is absolute"),
         ('tle = "orbits/missing.tle"', "no such file"),
         ('tle = "orbits/walker-demo.tle"\nlaser_links = true', "no plane / slot structure"),
+        # Laser links inherited from a preset, not written: the message says what to add.
+        ('tle = "orbits/walker-demo.tle"\nlike = "starlink-shell1"', "add laser_links = false"),
         ('tle = "orbits/walker-demo.tle"\nmin_elevation_user_deg = "high"', "'high'"),
         ('tle = "orbits/walker-demo.tle"\nmin_elevation_user_deg = 95.0', "95"),
         ('tle = "orbits/walker-demo.tle"\nepoch = 2026-03-01T00:00:00', "offset date-time"),
@@ -149,6 +152,89 @@ def test_a_symlink_out_of_the_scenario_is_refused(tmp_path: Path) -> None:
     shutil.copy(DATA / "tle" / "walker-demo.tle", tmp_path / "elsewhere.tle")
     os.symlink(tmp_path / "elsewhere.tle", root / "orbits" / "link.tle")
     assert "leads out of the scenario directory" in _error(root)
+
+
+def _positions(systems: dict[str, cs.Constellation]) -> dict[str, np.ndarray]:
+    return {name: cs.satellite_ecef_km(c, 60.0) for name, c in systems.items()}
+
+
+def test_a_tle_system_like_a_laser_preset_loads_with_lasers_off(tmp_path: Path) -> None:
+    """``like`` a preset with lasers plus ``laser_links = false``: the preset's capacities and
+    elevations, the TLE orbits, no laser links, and an assumption that says so."""
+    toml = '\n[systems.mine]\ntle = "orbits/walker-demo.tle"\nlike = "starlink-shell1"\n'
+    mine = load_network(_abilene_scenario(tmp_path / "s", toml + "laser_links = false\n"))
+    system = mine.systems()["mine"]
+    assert not system.has_isl and system.num_satellites == 48
+    assert system.min_elevation_user_deg == cs.STARLINK_SHELL1.min_elevation_user_deg
+    assert system.user_link_capacity_gbps == cs.STARLINK_SHELL1.user_link_capacity_gbps
+    assert any(a.startswith("No laser links") for a in system.assumptions)
+
+
+def test_save_copies_the_tle_file_so_a_moved_scenario_reloads(tmp_path: Path) -> None:
+    """Saved elsewhere, moved, its source deleted: the scenario still loads with every system,
+    the TLE file byte-identical at its relative path."""
+    src = _abilene_scenario(tmp_path / "s", WALKER_TOML)
+    net = load_network(src)
+    before = _positions(net.systems())
+    net.save(tmp_path / "out")
+    shutil.move(tmp_path / "out", tmp_path / "moved")
+    shutil.rmtree(src)
+    again = load_network(tmp_path / "moved")
+    assert again == net
+    copied = tmp_path / "moved" / "orbits" / "walker-demo.tle"
+    assert copied.read_bytes() == (DATA / "tle" / "walker-demo.tle").read_bytes()
+    after = _positions(again.systems())
+    assert list(after) == list(before)
+    assert all(np.array_equal(after[k], before[k]) for k in before)
+
+
+def test_a_save_killed_while_moving_the_tle_file_is_finished_by_the_next_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TLE file is part of the all-or-nothing save: killed after the commit, between the
+    scenario files and the TLE file, the next load moves the TLE file into place too."""
+    from routecore.scenario import _csv as scenario_csv
+
+    net = load_network(_abilene_scenario(tmp_path / "s", WALKER_TOML))
+    target = tmp_path / "out"
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    class Killed(BaseException):
+        pass
+
+    def replace(a: object, b: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 4:  # nodes.csv, links.csv, scenario.toml moved; then the TLE file
+            raise Killed
+        real_replace(a, b)  # type: ignore[arg-type]
+
+    def no_roll_back(*args: object) -> None:
+        raise Killed  # a killed process runs no roll-back
+
+    monkeypatch.setattr(scenario_csv.os, "replace", replace)
+    monkeypatch.setattr(scenario_csv, "_roll_back", no_roll_back)
+    with pytest.raises(Killed):
+        net.save(target)
+    monkeypatch.undo()
+    assert not (target / "orbits" / "walker-demo.tle").exists()
+    again = load_network(target)
+    assert (target / "orbits" / "walker-demo.tle").is_file()
+    assert list(again.systems()) == list(net.systems())
+
+
+def test_saving_a_tle_system_built_in_memory_needs_the_file_in_place(tmp_path: Path) -> None:
+    """Built in memory, the network has no directory to copy the TLE file from: the save is
+    refused before anything is written, until the file is where the scenario says."""
+    base = load_network(_abilene_scenario(tmp_path / "s", WALKER_TOML))
+    net = Network(base.nodes, base.links, base.meta)
+    target = tmp_path / "out"
+    with pytest.raises(ScenarioError, match=r"systems\.tracked\.tle.*cannot be copied"):
+        net.save(target)
+    assert not (target / "scenario.toml").exists()
+    (target / "orbits").mkdir(parents=True)
+    shutil.copy(DATA / "tle" / "walker-demo.tle", target / "orbits" / "walker-demo.tle")
+    assert list(load_network(net.save(target)).systems()) == list(base.systems())
 
 
 def test_bad_shell_values_and_keys(tmp_path: Path) -> None:
@@ -196,7 +282,10 @@ def test_demo_runs_on_a_tle_and_graphml_scenario(
     argv = ["demo", "--scenario", str(root), "--steps", "2", "--out", str(out), "--geojson"]
     code = main(argv)
     assert code == 0
-    capsys.readouterr()
+    text = capsys.readouterr().out
+    # The transit heading names this scenario's transit source and sink, not Central Asia's.
+    names = load_network(root).nodes.set_index("id")["name"]
+    assert f"Transit: {names['3']} → {names['0']}" in text and "Europe" not in text
     doc = json.loads((out / "results.json").read_text())
     assert list(doc["constellations"]) == ["starlink-tle"]
     schools = pd.read_csv(out / "schools.csv")

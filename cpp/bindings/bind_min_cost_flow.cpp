@@ -27,18 +27,11 @@ const char* mcf_status_name(mcf_status s) {
   }
 }
 
-// A Python int from an __int128 (pybind11 has no caster for it).
-py::object int128_to_python(__int128 v) {
-  const bool negative = v < 0;
-  unsigned __int128 u =
-      negative ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
-    u /= 10;
-  } while (u != 0);
-  if (negative) digits.insert(digits.begin(), '-');
-  return py::reinterpret_steal<py::object>(PyLong_FromString(digits.c_str(), nullptr, 10));
+// A Python int from an Int128 (hi * 2^64 + lo), exact at any size.
+py::object int128_to_python(const Int128& v) {
+  const py::int_ hi(v.hi);
+  const py::int_ lo(v.lo);
+  return hi.attr("__lshift__")(64).attr("__add__")(lo);
 }
 
 // What one min-cost flow call returns to Python. Arrays are new numpy arrays owned by Python.

@@ -1,6 +1,7 @@
 // Cost-scaling push-relabel min-cost flow (see routecore/cost_scaling.h for the contract and the
 // method). Written from the papers cited there.
 #include "routecore/cost_scaling.h"
+#include "routecore/checked_math.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -16,9 +17,7 @@ namespace {
 
 using i32 = std::int32_t;
 using i64 = std::int64_t;
-using i128 = __int128;
-
-constexpr i128 kBoundLimit = i128{1} << 62;
+constexpr i64 kBoundLimit = i64{1} << 62;
 constexpr i64 kPriceLimit = i64{1} << 61;
 constexpr i64 kInf = kInfiniteCapacity;
 // Work between two polls of the cancel flag (pushes, relabels, arcs scanned in bulk passes).
@@ -36,16 +35,21 @@ i64 max_abs_cost(std::span<const i64> cost) {
 
 // F = sum |b| + the sum of the finite capacities, or -1 beyond 2^62.
 i64 flow_bound(const McfProblem& p) {
-  i128 total = 0;
+  // Every term and partial sum is checked before it could overflow int64: both terms of each
+  // addition are at most 2^62.
+  i64 total = 0;
   for (i64 b : p.supply) {
-    total += b < 0 ? -static_cast<i128>(b) : b;
+    if (b < -kBoundLimit || b > kBoundLimit) return -1;
+    total += b < 0 ? -b : b;
     if (total > kBoundLimit) return -1;
   }
   for (i64 u : p.capacity) {
-    if (u != kInf) total += u;
+    if (u == kInf) continue;
+    if (u > kBoundLimit) return -1;
+    total += u;
     if (total > kBoundLimit) return -1;
   }
-  return static_cast<i64>(total);
+  return total;
 }
 
 class CostScaling {
@@ -111,7 +115,7 @@ class CostScaling {
   bool output(McfOutcome& out) const {
     out.flow.assign(static_cast<std::size_t>(m_), 0);
     bool within = true;
-    i128 total = 0;
+    Int128 total;
     for (i32 a = 0; a < m_; ++a) {
       const auto ai = static_cast<std::size_t>(a);
       i64 f = 0;
@@ -122,7 +126,7 @@ class CostScaling {
       }
       if (p_.capacity[ai] == kInf && f >= big_cap_) within = false;
       out.flow[ai] = f;
-      total += static_cast<i128>(f) * p_.cost[ai];
+      total += mul_wide(f, p_.cost[ai]);
     }
     out.total_cost = total;
     out.potential = potential_;
@@ -448,9 +452,15 @@ class CostScaling {
 bool check_cost_scaling_bounds(const McfProblem& p) {
   const i64 c = max_abs_cost(p.cost);
   if (c < 0 || p.num_nodes < 0) return false;
-  const i128 n = p.num_nodes;
-  if (8 * (n + 2) * ((n + 1) * c + 1) > kBoundLimit) return false;
-  if (2 * static_cast<i128>(p.tail.size()) + n + 1 > std::numeric_limits<i32>::max()) return false;
+  // Every intermediate is an int64 checked for overflow: a value that does not fit is above the
+  // limit 2^62 anyway, so an overflow refuses the problem like the limit does.
+  const i64 n = p.num_nodes;
+  i64 scaled = 0;
+  i64 bound = 0;
+  if (mul_overflow(n + 1, c, &scaled) || add_overflow(scaled, i64{1}, &scaled) ||
+      mul_overflow(i64{8} * (n + 2), scaled, &bound) || bound > kBoundLimit)
+    return false;
+  if (2 * static_cast<i64>(p.tail.size()) + n + 1 > std::numeric_limits<i32>::max()) return false;
   const i64 f = flow_bound(p);
   return f >= 0 && f < kBoundLimit;
 }
@@ -461,9 +471,9 @@ McfOutcome solve_cost_scaling(const McfProblem& p, const Cancel* cancel) {
     out.status = mcf_status::overflow;
     return out;
   }
-  i128 sum = 0;
+  Int128 sum;  // supplies are within 2^62 each (checked above): no overflow in 128 bits
   for (i64 b : p.supply) sum += b;
-  if (sum != 0) {
+  if (sum != Int128{0}) {
     out.status = mcf_status::infeasible;
     return out;
   }

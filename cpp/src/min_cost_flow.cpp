@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "routecore/checked_math.h"
 #include "routecore/network_simplex.h"
 
 namespace routecore {
@@ -13,10 +14,9 @@ namespace {
 
 using i32 = std::int32_t;
 using i64 = std::int64_t;
-using i128 = __int128;
 using u64 = std::uint64_t;
 
-constexpr i128 kBoundLimit = i128{1} << 62;
+constexpr i64 kBoundLimit = i64{1} << 62;
 constexpr i64 kInf = kInfiniteCapacity;
 
 // The largest |cost| (at least 1), or -1 when some |cost| exceeds 2^62.
@@ -150,8 +150,8 @@ class NetworkSimplex {
     // Potentials relative to the root (pi[root] = 0), undoing the wrap-around (see pi_).
     out.potential.resize(static_cast<std::size_t>(n_));
     for (i32 v = 0; v < n_; ++v) out.potential[v] = static_cast<i64>(pi_[v] - pi_[root_]);
-    i128 total = 0;
-    for (i32 a = 0; a < m_; ++a) total += static_cast<i128>(cost_[a]) * flow_[a];
+    Int128 total;
+    for (i32 a = 0; a < m_; ++a) total += mul_wide(cost_[a], flow_[a]);
     out.total_cost = total;
   }
 
@@ -372,20 +372,25 @@ class NetworkSimplex {
 }  // namespace
 
 bool check_network_simplex_bounds(const McfProblem& p) {
+  // Every intermediate is an int64 checked for overflow: a value that does not fit is above the
+  // limit 2^62 anyway, so an overflow refuses the problem like the limit does.
   const i64 c = cost_bound(p.cost);
   if (c < 0 || p.num_nodes < 0) return false;
-  const i128 n = p.num_nodes;
-  const i128 big_m = (n + 1) * c + 1;
-  if ((n + 2) * big_m > kBoundLimit) return false;
-  if (static_cast<i128>(p.tail.size()) + n + 1 > std::numeric_limits<i32>::max()) return false;
-  i128 total = 0;
+  const i64 n = p.num_nodes;
+  i64 big_m = 0;
+  i64 limit_m = 0;
+  if (mul_overflow(n + 1, c, &big_m) || add_overflow(big_m, i64{1}, &big_m) ||
+      mul_overflow(n + 2, big_m, &limit_m) || limit_m > kBoundLimit)
+    return false;
+  if (static_cast<i64>(p.tail.size()) + n + 1 > std::numeric_limits<i32>::max()) return false;
+  i64 total = 0;
   for (i64 b : p.supply) {
-    total += b < 0 ? -static_cast<i128>(b) : b;
+    if (b < -kBoundLimit || b > kBoundLimit) return false;  // |b| alone exceeds the limit
+    total += b < 0 ? -b : b;                                // both terms <= 2^62: no overflow
     if (total > kBoundLimit) return false;
   }
   for (i64 u : p.capacity) {
-    if (u != kInf) total += u;
-    if (total > kBoundLimit) return false;
+    if (u != kInf && (add_overflow(total, u, &total) || total > kBoundLimit)) return false;
   }
   return true;
 }

@@ -64,6 +64,7 @@
 #include "routecore/heap.h"
 #include "routecore/parallel.h"
 #include "routecore/path_common.h"
+#include "routecore/portability.h"
 #include "routecore/radix_heap.h"
 
 namespace routecore {
@@ -85,7 +86,7 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
   const node_id* head = g.head;
   if (!heap.empty()) {
     const arc_id next = heap.top().aux;
-    __builtin_prefetch(head + next);
+    routecore::prefetch(head + next);
     w.prefetch(next);
   }
   const arc_id end = first_out[top.node + 1];
@@ -94,7 +95,7 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
   // any of them, so their misses overlap instead of queueing up one per arc.
   for (arc_id a = top.aux; a < end; ++a) {
     heap.prefetch_state(head[a]);
-    __builtin_prefetch(first_out + head[a]);
+    routecore::prefetch(first_out + head[a]);
   }
   for (arc_id a = top.aux; a < end; ++a) {
     const double dv = top.key + w(a);
@@ -103,10 +104,10 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
     const std::int32_t state = heap.state(v);
     if (state == QuaternaryHeap::unseen) {
       const arc_id fv = first_out[v];
-      __builtin_prefetch(head + fv);
+      routecore::prefetch(head + fv);
       w.prefetch(fv);
       const arc_id last = first_out[v + 1] - 1;  // a typical block spans two cache lines
-      __builtin_prefetch(head + last);
+      routecore::prefetch(head + last);
       w.prefetch(last);
       heap.push(v, dv, fv);
       on_improve(v, a, dv);
@@ -186,7 +187,7 @@ class DijkstraSearch {
           out[v] = dv;
           const arc_id fv = first_out[v];
           if (old == unreachable) {  // first time reached: fetch its arcs early (see scan_arcs)
-            __builtin_prefetch(head + fv);
+            routecore::prefetch(head + fv);
             w.prefetch(fv);
           }
           radix_.push(dv, v, fv);

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "routecore/csr.h"
+#include "routecore/portability.h"
 
 namespace routecore {
 
@@ -71,7 +72,7 @@ class QuaternaryHeap {
   double key_at(std::int32_t index) const { return entries_.get()[index].key; }
 
   void mark_done(node_id v) { state_[v] = done; }
-  void prefetch_state(node_id v) const { __builtin_prefetch(state_.data() + v); }
+  void prefetch_state(node_id v) const { routecore::prefetch(state_.data() + v); }
   void reset(node_id v) { state_[v] = unseen; }
   // Every node unseen and the heap empty.
   void reset_all() {

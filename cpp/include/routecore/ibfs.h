@@ -76,6 +76,7 @@
 #include <vector>
 
 #include "routecore/parallel.h"
+#include "routecore/portability.h"
 #include "routecore/residual_network.h"
 
 namespace routecore {
@@ -324,24 +325,24 @@ bool Ibfs<Cap>::grow(const Cancel* cancel) {
     // those). Each stage reads only lines an earlier one asked for.
     if (i + 3 * prefetch_ahead < tree.frontier.size()) {
       const node_id x = tree.frontier[i + 3 * prefetch_ahead];
-      __builtin_prefetch(&first_out[x]);
-      __builtin_prefetch(&nodes_[x]);
+      routecore::prefetch(&first_out[x]);
+      routecore::prefetch(&nodes_[x]);
     }
     if (i + 2 * prefetch_ahead < tree.frontier.size()) {
       const node_id x = tree.frontier[i + 2 * prefetch_ahead];
       const arc_id first = first_out[x];
       const arc_id last = std::max(first, first_out[x + 1] - 1);
-      __builtin_prefetch(&arcs[first]);
-      __builtin_prefetch(&arcs[last]);
-      __builtin_prefetch(&head[first]);
-      __builtin_prefetch(&head[last]);
+      routecore::prefetch(&arcs[first]);
+      routecore::prefetch(&arcs[last]);
+      routecore::prefetch(&head[first]);
+      routecore::prefetch(&head[last]);
     }
     if (i + prefetch_ahead < tree.frontier.size()) {
       const node_id x = tree.frontier[i + prefetch_ahead];
       for (arc_id a = first_out[x]; a < first_out[x + 1]; ++a) {
-        __builtin_prefetch(&nodes_[head[a]]);
-        __builtin_prefetch(&tr_[head[a]], 1);
-        __builtin_prefetch(&arcs[arcs[a].sister], 1);
+        routecore::prefetch(&nodes_[head[a]]);
+        routecore::prefetch_for_write(&tr_[head[a]]);
+        routecore::prefetch_for_write(&arcs[arcs[a].sister]);
       }
     }
     const node_id v = tree.frontier[i];

@@ -61,7 +61,9 @@ void source_side_from_sources(const FlowNetwork<Cap>& net, std::span<std::uint8_
     for (arc_id a = net.begin(v); a < net.end(v); ++a) {
       // Branch-free: whether an arc is open follows no pattern, so a branch mispredicts often.
       const node_id w = net.head[a];
-      const bool reached = (net.arcs[a].residual > 0) & (side[w] == 0);
+      // Bitwise on integers (not bools: Clang warns of & between bools).
+      const unsigned reached =
+          static_cast<unsigned>(net.arcs[a].residual > 0) & static_cast<unsigned>(side[w] == 0);
       side[w] |= static_cast<std::uint8_t>(reached);
       queue[tail] = w;
       tail += reached;

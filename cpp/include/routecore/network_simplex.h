@@ -42,12 +42,14 @@
 //   and rc[a] <= 0 where f[a] > 0, with rc[a] = cost[a] + pi[tail[a]] - pi[head[a]].
 //
 // Exactness and overflow (checked up front by check_network_simplex_bounds, never during a run)
-//   Flows, potentials and reduced costs are int64; the objective is accumulated in __int128.
-//   Potentials are stored modulo 2^64 (the root's drifts when the other side shifts) and only
-//   their differences are read, which are exact because their true values fit: potentials
-//   relative to the root stay within (n + 1) * M in magnitude and every flow within F = sum |b| +
-//   the sum of finite capacities; the bound check refuses inputs where (n + 2) * M or F exceeds
-//   2^62.
+//   Flows, potentials and reduced costs are int64; the objective is accumulated exactly in a
+//   128-bit Int128 (checked_math.h). Potentials are stored modulo 2^64 (the root's drifts when
+//   the other side shifts) and only their differences are read, which are exact because their
+//   true values fit: potentials relative to the root stay within (n + 1) * M in magnitude and
+//   every flow within F = sum |b| + the sum of finite capacities; the bound check refuses inputs
+//   where (n + 2) * M or F exceeds 2^62. The objective then stays below 2^124 in magnitude: in a
+//   basic flow the n tree arcs carry at most F each and the arcs at their upper bounds at most F
+//   together, so |sum cost * flow| <= C * (n + 1) * F < M * F <= 2^124.
 //
 // Complexity: pseudo-polynomial in the worst case; O(cycle + subtree) per pivot; in practice
 //   the fastest exact method up to about 1e5 nodes (LEMON's documentation and Kovács 2015).
@@ -68,6 +70,7 @@
 #include <span>
 #include <vector>
 
+#include "routecore/checked_math.h"
 #include "routecore/parallel.h"
 
 namespace routecore {
@@ -91,7 +94,7 @@ struct McfOutcome {
   mcf_status status = mcf_status::optimal;
   std::vector<std::int64_t> flow;       // per arc (optimal status only)
   std::vector<std::int64_t> potential;  // per node, rc[a] = cost + pi[tail] - pi[head]
-  __int128 total_cost = 0;              // sum cost[a] * flow[a]
+  Int128 total_cost;                    // sum cost[a] * flow[a], exact
   std::int64_t pivots = 0;
 };
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "routecore/csr.h"
+#include "routecore/portability.h"
 
 namespace routecore {
 
@@ -27,7 +28,7 @@ inline constexpr double unreachable = std::numeric_limits<double>::infinity();
 struct ArcWeights {
   const double* weight;  // one per arc, CSR order
   double operator()(arc_id a) const { return weight[a]; }
-  void prefetch(arc_id a) const { __builtin_prefetch(weight + a); }
+  void prefetch(arc_id a) const { routecore::prefetch(weight + a); }
 };
 
 struct UnitWeights {

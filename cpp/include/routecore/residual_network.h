@@ -67,9 +67,11 @@
 #include <utility>
 #include <vector>
 
+#include "routecore/checked_math.h"
 #include "routecore/csr.h"
 #include "routecore/flow_layout.h"
 #include "routecore/parallel_passes.h"
+#include "routecore/portability.h"
 #include "routecore/scratch.h"
 
 namespace routecore {
@@ -168,9 +170,8 @@ struct EdgeClass {
 // folded form: the one rule behind the dead arcs, the one-way terminal edges and the folded
 // terminal capacities of the header comment. Used when the network is built, when the totals
 // are summed and when the flows are read back (edge_flow.h), so all three agree.
-[[gnu::always_inline]] inline EdgeClass classify_edge(node_id u, node_id v, terminal_kind tu,
-                                                      terminal_kind tv, bool directed,
-                                                      bool folded) {
+ROUTECORE_ALWAYS_INLINE EdgeClass classify_edge(node_id u, node_id v, terminal_kind tu,
+                                                terminal_kind tv, bool directed, bool folded) {
   using T = terminal_kind;
   if (tu == T::none && tv == T::none) {
     if (u == v) return {edge_role::dead, u, false, false};
@@ -221,7 +222,7 @@ template <class T>
 T add_total(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
     T r;
-    if (__builtin_add_overflow(a, b, &r)) return std::numeric_limits<T>::max();
+    if (add_overflow(a, b, &r)) return std::numeric_limits<T>::max();
     return r;
   } else {
     return a + b;

@@ -37,10 +37,34 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
+#if defined(_WIN32)
+#include <malloc.h>
+#endif
 
 namespace routecore {
 
 namespace detail {
+
+// Storage of `bytes` (a multiple of `alignment`, a power of two) aligned to `alignment`, or
+// nullptr; given back with aligned_block_free. MSVC's C runtime has no std::aligned_alloc (its
+// free cannot release over-aligned blocks); posix_memalign serves every POSIX system, including
+// macOS releases older than 10.15, where aligned_alloc is missing.
+inline void* aligned_block_alloc(std::size_t alignment, std::size_t bytes) {
+#if defined(_WIN32)
+  return _aligned_malloc(bytes, alignment);
+#else
+  void* p = nullptr;
+  return posix_memalign(&p, alignment, bytes) == 0 ? p : nullptr;
+#endif
+}
+
+inline void aligned_block_free(void* p) {
+#if defined(_WIN32)
+  _aligned_free(p);
+#else
+  std::free(p);
+#endif
+}
 
 // The process-wide pool behind make_scratch_buffer (see the header comment).
 class ScratchPool {
@@ -49,6 +73,7 @@ class ScratchPool {
   static constexpr std::size_t max_held = std::size_t{1} << 30;     // bytes kept for reuse
   static constexpr std::size_t max_blocks = 32;                     // blocks kept for reuse
   static constexpr std::size_t huge_page = std::size_t{2} << 20;
+  static constexpr std::size_t page = 4096;
 
   // Never destroyed (deliberately leaked; the process exit returns its memory): a destructor
   // would run at exit while a worker thread of a call still running in a daemon Python thread
@@ -60,9 +85,9 @@ class ScratchPool {
 
   // A block of at least `bytes` (rounded up to whole pages); returns its size in `bytes`.
   void* take(std::size_t& bytes) {
+    bytes = (bytes + page - 1) / page * page;
     const bool huge = bytes >= 2 * huge_page;
-    const std::size_t unit = huge ? huge_page : std::size_t{4096};
-    bytes = (bytes + unit - 1) / unit * unit;
+    if (huge) bytes = (bytes + huge_page - 1) / huge_page * huge_page;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       // The smallest block that fits and is not more than twice too big.
@@ -81,7 +106,7 @@ class ScratchPool {
         return p;
       }
     }
-    void* p = std::aligned_alloc(unit, bytes);
+    void* p = aligned_block_alloc(huge ? huge_page : page, bytes);
     if (p == nullptr) throw std::bad_alloc();
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (huge) madvise(p, bytes, MADV_HUGEPAGE);
@@ -98,12 +123,12 @@ class ScratchPool {
         return;
       }
     }
-    std::free(p);
+    aligned_block_free(p);
   }
 
   void release() {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (auto& [p, size] : blocks_) std::free(p);
+    for (auto& [p, size] : blocks_) aligned_block_free(p);
     blocks_.clear();
     held_ = 0;
   }

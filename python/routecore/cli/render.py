@@ -85,12 +85,21 @@ _LATENCY_CAPTION = (
 )
 
 
+def _transit_title(net: Network) -> str:
+    """ "Transit: A, B → C" from the scenario's transit sources and sinks (up to 3 names each)."""
+    analysis = net.meta.get("analysis", {})
+    sides = [
+        [_node_label(net, n) for n in analysis.get(k, [])]
+        for k in ("transit_sources", "transit_sinks")
+    ]
+    text = [", ".join(n[:3]) + (f" and {len(n) - 3} more" if len(n) > 3 else "") for n in sides]
+    return f"Transit: {text[0]} → {text[1]}"
+
+
 def _transit_table(net: Network, cases: Any) -> Any:
     from rich.table import Table
 
-    t = Table(
-        title="Asia → Europe transit: China border → Frankfurt, Istanbul", title_justify="left"
-    )
+    t = Table(title=_transit_title(net), title_justify="left")
     t.add_column("cable")
     t.add_column("routes")
     t.add_column("max flow\nTbit/s", justify="right")

@@ -81,6 +81,13 @@ def _read_text(path_or_text: str | os.PathLike[str]) -> tuple[str, str]:
         ) from None
 
 
+NO_LASERS_NOTE = (
+    "No laser links: a TLE set has no plane / slot structure to place +grid links on, so every "
+    "route is bent-pipe (terminal - satellite - gateway); declare the shell as Walker shells to "
+    "model lasers."
+)
+
+
 def from_tle(
     path_or_text: str | os.PathLike[str],
     *,
@@ -118,7 +125,8 @@ def from_tle(
     Returns
     -------
     Constellation
-        Its one orbit source is a :class:`TleSet` (``shells[0]``); it has no laser links.
+        Its one orbit source is a :class:`TleSet` (``shells[0]``); it has no laser links, and
+        its ``assumptions`` say so.
 
     Raises
     ------
@@ -160,6 +168,7 @@ def from_tle(
         )
         if value is None
     ]
+    assumptions = (*assumptions, NO_LASERS_NOTE)
     if missing:
         assumptions = (
             *assumptions,

@@ -250,15 +250,16 @@ def _locked(directory: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def _write_new(path: Path, text: str, mode_from: Path) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+def _write_new(path: Path, content: str | bytes, mode_from: Path) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as fh:
         try:
             mode = mode_from.stat().st_mode & 0o777
         except FileNotFoundError:
             mode = 0o644
         os.chmod(fh.fileno(), mode)
-        fh.write(text)
+        fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
 
@@ -281,13 +282,31 @@ def _finish_stale(target: Path) -> None:
     for entry in target.iterdir():
         if entry.name.startswith(_STAGE_PREFIX) and entry.is_dir() and not entry.is_symlink():
             if (entry / _COMMITTED).is_file():
-                for name in _SCENARIO_FILES:
+                for name in _committed_names(entry / _COMMITTED):
                     if (entry / name).is_file():
+                        (target / name).parent.mkdir(parents=True, exist_ok=True)
                         os.replace(entry / name, target / name)
                 fsync_directory(target)
             shutil.rmtree(entry)
         elif _OLD_TEMP.fullmatch(entry.name) and entry.is_file():
             entry.unlink()
+
+
+def _committed_names(marker: Path) -> list[str]:
+    """The files a committed save moves into place: listed in its marker (one relative path a
+    line), or the three scenario files for a marker of an earlier version (empty)."""
+    names = [n for n in marker.read_text(encoding="utf-8").splitlines() if n]
+    # Only plain relative paths below the directory (the marker is ours, but a damaged one must
+    # not move files elsewhere).
+    return [n for n in names if _inside(n)] or list(_SCENARIO_FILES)
+
+
+def _inside(name: str) -> bool:
+    """Whether ``name`` is a relative path that stays below its directory (no ``..``)."""
+    parts = Path(name).parts
+    return (
+        bool(parts) and not Path(name).is_absolute() and not Path(name).drive and ".." not in parts
+    )
 
 
 def _recover_interrupted_save(target: Path) -> None:
@@ -313,9 +332,12 @@ def _recover_interrupted_save(target: Path) -> None:
         ) from None
 
 
-def _save_scenario_files(target: Path, texts: Mapping[str, str]) -> Path:
-    """Replace the files ``{name: text}`` in ``target`` (created if needed) all together or
-    not at all; returns ``target``."""
+def _save_scenario_files(target: Path, texts: Mapping[str, str | bytes]) -> Path:
+    """Replace the files ``{name: content}`` in ``target`` (created if needed) all together or
+    not at all; returns ``target``. A name is a relative path below ``target`` (a TLE file in
+    ``orbits/``, say); its directories are created."""
+    if not all(_inside(name) for name in texts):
+        raise ValueError(f"file names must stay inside the directory: {list(texts)}")
     target.mkdir(parents=True, exist_ok=True)
     with _locked(target):
         _finish_stale(target)
@@ -323,9 +345,11 @@ def _save_scenario_files(target: Path, texts: Mapping[str, str]) -> Path:
         try:
             had_old: dict[str, bool] = {}
             for name, text in texts.items():
+                (stage / name).parent.mkdir(parents=True, exist_ok=True)
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
                 _write_new(stage / name, text, target / name)
                 had_old[name] = _backup(target / name, stage / (name + _BACKUP_SUFFIX))
-            _write_new(stage / _COMMITTED, "", stage / _COMMITTED)
+            _write_new(stage / _COMMITTED, "".join(f"{n}\n" for n in texts), stage / _COMMITTED)
             fsync_directory(stage)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)

@@ -445,6 +445,9 @@ class Network:
     def save(self, directory: str | os.PathLike[str]) -> Path:
         """Write the scenario into ``directory`` (created if needed); returns its path.
 
+        The TLE file of each ``[systems.NAME]`` that reads one (``tle = "orbits/x.tle"``) is
+        copied along, to the same relative path, so the saved directory loads on its own.
+
         The save is all-or-nothing: the new files are written and flushed into a staging
         directory inside ``directory`` and moved into place only when all are complete; if a
         move fails, the files already moved are put back. A save killed midway is finished
@@ -457,13 +460,21 @@ class Network:
         OSError
             The directory cannot be created or written (read-only, disk full); the scenario
             files in it are then unchanged.
+        ScenarioError
+            A system's TLE file cannot be copied (missing, outside the scenario directory, or
+            a network built in memory whose ``directory`` lacks it); nothing is written.
         """
-        texts = {
+        from ._systems import scenario_directory, system_files
+
+        target = Path(directory)
+        texts: dict[str, str | bytes] = {
             "nodes.csv": _csv_text(self._nodes, NODE_COLUMNS),
             "links.csv": _csv_text(_links_for_file(self._links), _LINK_FILE_COLUMNS),
             "scenario.toml": self._toml_text(),
         }
-        return _save_scenario_files(Path(directory), texts)
+        source = scenario_directory(self._file)
+        texts.update(system_files(self._meta, source, target, self._file, self._lines))
+        return _save_scenario_files(target, texts)
 
     def _toml_text(self) -> str:
         if self._toml is not None and self._toml[1] == self._meta:

@@ -47,7 +47,13 @@ from ._keys import TomlLines, key_error
 if TYPE_CHECKING:
     from ..constellation import Constellation
 
-__all__ = ["PLACEHOLDER_NOTE", "build_systems", "confined_path", "scenario_directory"]
+__all__ = [
+    "PLACEHOLDER_NOTE",
+    "build_systems",
+    "confined_path",
+    "scenario_directory",
+    "system_files",
+]
 
 PLACEHOLDER_NOTE = (
     "[PLACEHOLDER] {keys} not declared in the scenario: 0 Gbit/s, so flow results for this "
@@ -182,11 +188,15 @@ def _system(
     try:
         if "tle" in spec:
             if lasers:
+                why = "a TLE set has no plane / slot structure for +grid laser links"
+                if "laser_links" in spec:
+                    raise key_error(file, lines, (*here, "laser_links"), f"true, but {why}")
                 raise key_error(
                     file,
                     lines,
-                    (*here, "laser_links"),
-                    "true, but a TLE set has no plane / slot structure for +grid laser links",
+                    (*here, "like"),
+                    f"{spec['like']!r} has laser links, but {why}: add laser_links = false "
+                    "(or declare the shell as Walker shells)",
                 )
             if directory is None:
                 raise key_error(
@@ -252,6 +262,59 @@ def build_systems(
                 f"a preset has this name; choose another (or start from it: like = {name!r})",
             )
         out[str(name)] = _system(str(name), spec, directory, file, lines)
+    return out
+
+
+def system_files(
+    meta: Mapping[str, Any],
+    source: Path | None,
+    target: Path,
+    file: str,
+    lines: TomlLines | None,
+) -> dict[str, bytes]:
+    """The files a save must copy with ``scenario.toml``: each system's TLE file, by its
+    relative path as written in ``tle = ...``, with its bytes from ``source`` (the directory the
+    scenario was loaded from), so that the saved directory loads anywhere on its own.
+
+    A file that already is the one in ``target`` (saving over the loaded directory) is left
+    out. A network built in memory has no directory to copy from: its TLE file must already be
+    in ``target``.
+
+    Raises
+    ------
+    ScenarioError
+        A TLE path that leaves the scenario directory or names no regular file (as on load),
+        or a network built in memory whose ``target`` lacks the file; the message names the
+        system, the key and the path.
+    """
+    from ._csv import _read_file_text
+
+    out: dict[str, bytes] = {}
+    for name, spec in meta.get("systems", {}).items():
+        if not isinstance(spec, Mapping) or "tle" not in spec:
+            continue
+        key = ("systems", name, "tle")
+        value = spec["tle"]
+        rel = Path(value) if isinstance(value, str) else None
+        if rel is None or not rel.parts or rel.is_absolute() or rel.drive or ".." in rel.parts:
+            raise key_error(
+                file, lines, key, f"{value!r} must be a relative path inside the scenario directory"
+            )
+        if source is None:
+            if not (target / rel).is_file():
+                raise key_error(
+                    file,
+                    lines,
+                    key,
+                    f"{value!r}: this network was not loaded from a scenario directory, so its "
+                    f"TLE file cannot be copied; put it at {target / rel} before saving",
+                )
+            continue
+        path = confined_path(source, value, file, lines, key)
+        if (target / rel).exists() and path == (target / rel).resolve():
+            continue
+        # latin-1 maps every byte to one character and back: the copy is byte-identical.
+        out[rel.as_posix()] = _read_file_text(path, encoding="latin-1").encode("latin-1")
     return out
 
 
