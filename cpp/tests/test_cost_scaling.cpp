@@ -6,45 +6,21 @@
 #include <vector>
 
 #include "check.h"
+#include "mcf_check.h"
 #include "routecore/cost_scaling.h"
 
 using routecore::kInfiniteCapacity;
 using routecore::mcf_status;
 using routecore::McfOutcome;
 using routecore::McfProblem;
+using routecore::testing::Arcs;
+using routecore::testing::certificate;
 using routecore::testing::check;
+using routecore::testing::problem_of;
 
 namespace {
 
-struct Arcs {
-  std::int32_t n;
-  std::vector<std::int32_t> tail, head;
-  std::vector<std::int64_t> cap, cost, supply;
-};
-
-McfOutcome solve(const Arcs& a) {
-  const McfProblem p{a.n, a.tail, a.head, a.cap, a.cost, a.supply};
-  return routecore::solve_cost_scaling(p, nullptr);
-}
-
-// Conservation, bounds and complementary slackness, checked from the arrays.
-bool certificate(const Arcs& a, const McfOutcome& out) {
-  std::vector<std::int64_t> net(static_cast<std::size_t>(a.n), 0);
-  for (std::size_t e = 0; e < a.tail.size(); ++e) {
-    const std::int64_t f = out.flow[e];
-    if (f < 0 || (a.cap[e] != kInfiniteCapacity && f > a.cap[e])) return false;
-    net[static_cast<std::size_t>(a.tail[e])] += f;
-    net[static_cast<std::size_t>(a.head[e])] -= f;
-    const std::int64_t rc = a.cost[e] + out.potential[static_cast<std::size_t>(a.tail[e])] -
-                            out.potential[static_cast<std::size_t>(a.head[e])];
-    if (f < a.cap[e] && rc < 0) return false;
-    if (f > 0 && rc > 0) return false;
-  }
-  for (std::size_t v = 0; v < net.size(); ++v) {
-    if (net[v] != a.supply[v]) return false;
-  }
-  return true;
-}
+McfOutcome solve(const Arcs& a) { return routecore::solve_cost_scaling(problem_of(a), nullptr); }
 
 }  // namespace
 

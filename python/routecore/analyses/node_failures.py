@@ -110,8 +110,7 @@ def node_failure_sweep(
         chunk_size=chunk_size,
         description="node failures",
     )
-    ends = set(_terminal_ids(network, sources, "transit_sources"))
-    ends |= set(_terminal_ids(network, sinks, "transit_sinks"))
+    ends = _transit_terminals(network, sources, sinks)
     table["terminal"] = [bool(ends.intersection(case)) for case in table["failed"]]
     table.attrs["failure_kind"] = "nodes"
     return table
@@ -201,8 +200,7 @@ def group_failure_sweep(
         chunk_size=chunk_size,
         description="risk-group failures",
     )
-    ends = set(_terminal_ids(network, sources, "transit_sources"))
-    ends |= set(_terminal_ids(network, sinks, "transit_sinks"))
+    ends = _transit_terminals(network, sources, sinks)
     table["members"] = [tuple(named[case[0]]) for case in table["failed"]]
     table["terminal"] = [bool(ends.intersection(m)) for m in table["members"]]
     table.attrs["failure_kind"] = "groups"
@@ -276,6 +274,14 @@ def _derived_groups(network: Network, how: str) -> dict[str, list[str]]:
         f"{how}:{label[c]}": link_ids[code == c].tolist()
         for c in sorted(label, key=lambda c: label[c])
     }
+
+
+def _transit_terminals(
+    network: Network, sources: Iterable[str] | None, sinks: Iterable[str] | None
+) -> set[str]:
+    """The ids of the transit sources and sinks (the scenario's when not given)."""
+    ends = set(_terminal_ids(network, sources, "transit_sources"))
+    return ends | set(_terminal_ids(network, sinks, "transit_sinks"))
 
 
 def _terminal_ids(network: Network, ids: Iterable[str] | None, key: str) -> list[str]:
