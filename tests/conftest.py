@@ -7,6 +7,7 @@ examples: ``pytest --hypothesis-profile=thorough``.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,11 @@ from .scenario_files import write_scenario
 
 if TYPE_CHECKING:
     from routecore.scenario import Network
+
+# A shell without job control starts background commands with SIGINT ignored, and every child
+# inherits that: the Ctrl-C tests (which send SIGINT to subprocesses) would then see no signal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 settings.register_profile(
     "ci",
