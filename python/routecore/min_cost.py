@@ -415,6 +415,7 @@ def choose_min_cost_method(num_nodes: int, num_arcs: int) -> str:
     threshold sits one size step above the largest measured one, where the growth rates put
     the grids past the crossover and NETGEN-8 near it. The arc count is not used: two
     families are too few to fit a density term.
+
     Parameters
     ----------
     num_nodes, num_arcs : int
