@@ -96,6 +96,12 @@ def _dup_edge(state: list[Any]) -> None:
     state[ARC_EDGE][forward[1]] = state[ARC_EDGE][forward[0]]
 
 
+def _wrapping_first_out(state: list[Any]) -> None:
+    # int32 steps 0 -> 362124693 -> -2147483499 -> first_out[3] look non-decreasing when the
+    # differences are taken in int32 (they wrap): found by fuzz/fuzz_pickle.py.
+    state[FIRST_OUT][1:3] = [362124693, -2147483499]
+
+
 def _masked(state: list[Any]) -> None:
     state[HEAD] = np.ma.array(state[HEAD])
 
@@ -111,6 +117,7 @@ CORRUPTIONS: list[tuple[str, Callable[[list[Any]], None], bool, str]] = [
     ("edge id out of range", _one_arc(ARC_EDGE, 99), True, "exactly once"),
     ("first_out not from 0", _one_arc(FIRST_OUT, 1), True, "start at 0"),
     ("first_out decreasing", lambda s: s[FIRST_OUT].__setitem__(2, 0), True, "non-decreasing"),
+    ("first_out steps wrap in int32", _wrapping_first_out, True, "non-decreasing"),
     ("first_out short", _set(FIRST_OUT, lambda a: a[:-1]), True, "end at the arc count"),
     ("first_out empty", _set(FIRST_OUT, lambda a: a[:0]), True, "num_nodes \\+ 1"),
     ("head int64", _set(HEAD, lambda a: a.astype(np.int64)), True, "int32 array"),

@@ -141,7 +141,7 @@ def check_csr_state(
         raise fail("first_out must have num_nodes + 1 entries")
     if first_out[0] != 0 or first_out[-1] != num_arcs:
         raise fail("first_out must start at 0 and end at the arc count")
-    counts = np.diff(first_out)
+    counts = np.diff(first_out.astype(np.int64))  # int32 differences wrap: 0, 2**30, -2**31
     if np.any(counts < 0):
         raise fail("first_out is not non-decreasing")
     if num_arcs and (head.min() < 0 or head.max() >= n):
