@@ -121,9 +121,6 @@ def test_certificate_more_sources(p: FairProblem) -> None:
     check_certificate(p, solve(p))
 
 
-# Pinned: other seeds find a known, open bug (rates [1, 0] where [0.5, 0.5] is fair, beside
-# 2**59 links; reproduce with --hypothesis-seed=1). Unpin when it is fixed.
-@settings(derandomize=True)
 @given(fair_problems(capacities="huge"))
 def test_certificate_capacities_near_the_int64_limit(p: FairProblem) -> None:
     # Capacities up to 2**63 - 1 beside flows of a few units: the flow stays exact to the
@@ -145,6 +142,32 @@ def test_small_rate_beside_a_huge_one(big: int) -> None:
     assert fair.levels.tolist() == [0.0, 1.0, float(big - 1)]
     if big < 2**53:  # beyond, float64 cannot tell big - 1 + 1 from big - 1 (module notes)
         assert fair.edge_flow.tolist() == [-1.0, float(big)]
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "capacity", "sources", "sinks"),
+    [
+        # Sources 0, 1 joined by a 2**59 link share the unit link 0-2 to the sink; a 2**59 link
+        # from the sink to a dead end kept the cheap bound on the flow at 2**59.
+        ([0, 2, 2], [1, 3, 0], [2**59, 2**59, 1], [0, 1], [2]),
+        # Sources 1, 2 joined by a 2**59 link reach the sink 3 through 1-0 (1) and 0-3 (2**59).
+        ([1, 0, 1], [2, 3, 0], [2**59, 2**59, 1], [1, 2], [3]),
+    ],
+    ids=["huge-link-from-sink-to-dead-end", "huge-link-after-the-bottleneck"],
+)
+def test_half_units_across_huge_links(
+    src: list[int], dst: list[int], capacity: list[int], sources: list[int], sinks: list[int]
+) -> None:
+    # Found by the property test above: the flow realising [0.5, 0.5] moved half a unit over
+    # a 2**59 link, lost in float rounding (the flow showed [1, 0]). The exact bound B = 1
+    # clamps the huge links to 2 first.
+    g = rc.Graph(4, src, dst, capacity=capacity, directed=False)
+    fair = rc.max_min_fair(g, sources, sinks)
+    assert fair.rates.tolist() == [0.5, 0.5]
+    emitted = np.zeros(4)
+    np.add.at(emitted, g.src, fair.edge_flow)
+    np.add.at(emitted, g.dst, -fair.edge_flow)
+    assert emitted[sources].tolist() == [0.5, 0.5]
 
 
 def star(directed: bool = True) -> rc.Graph:

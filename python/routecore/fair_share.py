@@ -53,8 +53,11 @@ Capacities and tolerance
 ------------------------
 Capacities (integers or floats) and rates are float64 (integers beyond ``2**53`` lose digits);
 levels of integer problems are rationals, returned as the nearest floats. Capacities above twice
-the largest possible total flow cannot bind and are clamped there first, so float residuals stay
-on the scale of the flows. Each test and each Newton step is computed from the capacities of the
+the largest possible total flow ``B`` cannot bind and are clamped there first, so float residuals
+stay on the scale of the flows (``B`` is first bounded by what the sources can emit and what can
+enter the sinks; when that bound leaves capacities spanning more than ``2**20`` unclamped, one
+extra max-flow gives ``B`` itself: a huge link from a sink to a dead end would otherwise keep
+a huge link between two sources from carrying half a unit). Each test and each Newton step is computed from the capacities of the
 cut's edges and the source-edge capacities, not from the float max-flow value: a cut ``X`` with
 ``t_X(lam) < -tol * s`` (``tol =`` :data:`FEASIBILITY_TOLERANCE`, ``s`` the larger of ``c(X)``
 and the demand of ``X`` at ``lam``) is a genuine violated set, whatever rounding the max-flow
@@ -91,6 +94,11 @@ level accepted within it could shortchange a small source by a whole unit beside
 POOL_SIZE = 256
 """How many past minimum cuts a solve keeps as upper bounds for later levels (each costs eight
 bytes per source of the cut still growing)."""
+
+_WIDE_RANGE = 2.0**20
+"""Capacities spanning more than this factor (largest over the smallest capacity or source
+emission) cost one extra max-flow for an exact bound B before clamping (see the module notes):
+below it float residuals keep rates exact to 2**-33 of a link however loose the cheap bound."""
 
 Float64Array = npt.NDArray[np.float64]
 Int32Array = npt.NDArray[np.int32]
@@ -257,6 +265,13 @@ def _edge_capacity(graph: Graph, capacity: npt.ArrayLike | None) -> Float64Array
     return np.asarray(per_edge, dtype=np.float64)
 
 
+def _smallest_scale(cap: Float64Array, emit: Float64Array) -> float:
+    """The smallest positive capacity or source emission: the finest scale a rate lives on."""
+    values = np.concatenate((cap, emit))
+    positive = values[(values > 0.0) & np.isfinite(values)]
+    return float(positive.min(initial=math.inf))
+
+
 def _water_level(demand: Float64Array, weight: Float64Array, budget: float) -> float:
     """The largest ``lam >= 0`` with ``sum(weight * min(lam, demand)) <= budget`` (``inf`` if
     none bounds it): the root of one cut's ``t_X``."""
@@ -309,16 +324,28 @@ class _Filling:
         is_sink[sinks] = True
         a, b = is_sink[self.tail], is_sink[self.head]
         entering = (b & ~a) if graph.directed else (a != b)
-        bound = min(
-            float(np.minimum(weight * demand, self.out_cap).sum()), float(cap[entering].sum())
-        )
-        if bound > 0.0 and float(cap.max(initial=0.0)) > 2.0 * bound:
+        emit = np.minimum(weight * demand, self.out_cap)
+        bound = min(float(emit.sum()), float(cap[entering].sum()))
+        top = float(cap.max(initial=0.0))
+        if bound > 0.0 and top > _WIDE_RANGE * _smallest_scale(cap, emit):
+            # That bound counts capacity the flow cannot use (a huge link from a sink to a dead
+            # end, a huge link between two sources); one max-flow gives B itself.
+            bound = min(bound, self.max_flow_value(cap, emit))
+        if bound > 0.0 and top > 2.0 * bound:
             self.cap = cap = np.minimum(cap, 2.0 * bound)
             self.out_cap = self.leaving(src, cap)
         self.scale = max(float(self.out_cap.max(initial=0.0)), math.ulp(0.0))
         self.calls = 0
         self.flow: tuple[Float64Array, npt.NDArray[Any]] | None = None  # last max_flow's
         self.pool: list[tuple[float, npt.NDArray[np.intp]]] = []  # past cuts, see level()
+
+    def max_flow_value(self, cap: Float64Array, emit: Float64Array) -> float:
+        """The largest total flow the sources can send, each at most ``emit``."""
+        capacity = np.concatenate((cap, emit))
+        found = max_flow(
+            self.aug, self.super_source, self.sinks, capacity=capacity, threads=self.threads
+        )
+        return float(found.value)
 
     def leaving(self, nodes: Int32Array, cap: Float64Array) -> Float64Array:
         """The capacity of the edges leaving each of ``nodes`` (self-loops aside; both
