@@ -54,11 +54,12 @@ Capacities and tolerance
 Capacities (integers or floats) and rates are float64 (integers beyond ``2**53`` lose digits);
 levels of integer problems are rationals, returned as the nearest floats. Capacities above twice
 the largest possible total flow ``B`` cannot bind and are clamped there first, so float residuals
-stay on the scale of the flows (``B`` is first bounded by what the sources can emit and what can
-enter the sinks; when that bound leaves capacities spanning more than ``2**20`` unclamped, one
-extra max-flow gives ``B`` itself: a huge link from a sink to a dead end would otherwise keep
-a huge link between two sources from carrying half a unit). Each test and each Newton step is computed from the capacities of the
-cut's edges and the source-edge capacities, not from the float max-flow value: a cut ``X`` with
+stay on the scale of the flows. ``B`` is bounded by what the sources can emit and what can enter
+the sinks; when capacities span more than ``2**20`` (largest over smallest, source emissions
+included) one extra max-flow gives ``B`` itself, since that cheap bound counts links no flow can
+use (a huge link from a sink to a dead end), and half a unit over a ``2**59`` link would be lost
+in rounding. Each test and each Newton step is computed from the capacities of the cut's edges
+and the source-edge capacities, not from the float max-flow value: a cut ``X`` with
 ``t_X(lam) < -tol * s`` (``tol =`` :data:`FEASIBILITY_TOLERANCE`, ``s`` the larger of ``c(X)``
 and the demand of ``X`` at ``lam``) is a genuine violated set, whatever rounding the max-flow
 made, and ``tol`` only absorbs the rounding of those two sums. Two levels within ``tol`` of each
