@@ -16,6 +16,7 @@ import pytest
 from routecore import analyses
 from routecore import constellation as cs
 from routecore.analyses import _capacity_groups, _capacity_model
+from routecore.analyses._capacity_graph import beam_cells
 from routecore.analyses._capacity_groups import school_groups
 from routecore.scenario import Network
 
@@ -100,24 +101,36 @@ def test_merged_equals_plain_on_generated_scenarios(
     assert (plain.steps["guaranteed_mbps"] < 10.0).any()  # fair levels below every demand
 
 
-def test_groups_merge_identical_schools_only(thin_schools: Callable[[int], Network]) -> None:
+@pytest.mark.parametrize("beams", [False, True])
+def test_groups_merge_identical_schools_only(
+    thin_schools: Callable[[int], Network], beams: bool
+) -> None:
     scenario = _generated(thin_schools(10), 0)
-    step = analyses.capacity_network(scenario, cs.ONEWEB, 0.0, policy="any")
+    system = cs.ONEWEB
+    if not beams:
+        system = dataclasses.replace(system, beam_capacity_gbps=None, beam_cell_km=None)
+    step = analyses.capacity_network(scenario, system, 0.0, policy="any")
     demand = np.asarray(step.capacity[: step.schools.size])  # any per-school vector will do
     groups = school_groups(step, demand[None, :])
     n_s = step.schools.size
-    assert groups.count.sum() == n_s and groups.count.size < n_s / 2
-    # The school with a ground link is alone; members of a group share satellites and demand.
+    assert groups.count.sum() == n_s and groups.count.size < n_s * (0.8 if beams else 0.5)
+    # The school with a ground link is alone; members of a group share satellites (the
+    # satellites' user sides, or with beams the beam nodes: satellite and cell) and demand.
     assert groups.count[groups.group[0]] == 1
     user = step.kind == 1
-    sats = {
-        s: frozenset(step.owner[user & (step.graph.src == step.schools[s])].tolist())
+    heads = {
+        s: frozenset(step.graph.dst[user & (step.graph.src == step.schools[s])].tolist())
         for s in range(n_s)
     }
+    lat = scenario.column("nodes", "lat")[step.schools]
+    lon = scenario.column("nodes", "lon")[step.schools]
+    cell = beam_cells(lat, lon, cs.ONEWEB.beam_cell_km or 0.0)
     for g in range(groups.count.size):
         members = np.flatnonzero(groups.group == g)
-        assert len({sats[s] for s in members}) == 1
+        assert len({heads[s] for s in members}) == 1
         assert np.unique(demand[members]).size == 1
+        if beams and heads[members[0]]:  # schools without a user link: any cells
+            assert np.unique(cell[members]).size == 1
 
 
 def test_row_grouping_is_exact_even_when_hashes_collide(monkeypatch: pytest.MonkeyPatch) -> None:

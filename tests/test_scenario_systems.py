@@ -343,3 +343,23 @@ def test_demo_geojson_to_a_named_file_and_refusing_a_foreign_one(
     capsys.readouterr()
     code = main(["demo", "--scenario", str(tiny), "--steps", "1", "--out", str(other), "--geojson"])
     assert code == 2 and (other / "demo.geojson").read_text() == "mine"
+
+
+def test_per_satellite_and_beam_capacities_are_scenario_keys(tmp_path: Path) -> None:
+    """``satellite_capacity_gbps`` and the beam keys: set on a Walker system, inherited from
+    ``like`` (also by a TLE system, which from_tle alone would drop), overridden by the table;
+    a beam capacity without a cell size is refused naming the key's table."""
+    toml = (
+        '\n[systems.wide-beams]\nlike = "oneweb"\nbeam_capacity_gbps = 0.9\n'
+        '\n[systems.mine]\ntle = "orbits/walker-demo.tle"\nlike = "starlink-shell1"\n'
+        "laser_links = false\nsatellite_capacity_gbps = 80.0\n"
+    )
+    systems = load_network(_abilene_scenario(tmp_path / "s", toml)).systems()
+    wide, mine = systems["wide-beams"], systems["mine"]
+    assert (wide.beam_capacity_gbps, wide.beam_cell_km) == (0.9, cs.ONEWEB.beam_cell_km)
+    assert mine.satellite_capacity_gbps == 80.0
+    assert mine.beam_capacity_gbps == cs.STARLINK_SHELL1.beam_capacity_gbps
+    assert mine.beam_cell_km == cs.STARLINK_SHELL1.beam_cell_km
+    bad = WALKER_TOML.replace("isl_capacity_gbps = 50.0", "beam_capacity_gbps = 1.0")
+    with pytest.raises(ScenarioError, match=r"systems\.sparse.*give both or neither"):
+        load_network(_abilene_scenario(tmp_path / "t", bad)).systems()

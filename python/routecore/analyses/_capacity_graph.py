@@ -8,11 +8,15 @@ Node layout (``n`` ground nodes of the scenario, ``S`` satellites, ``G`` gateway
     [n + S, n + 2S)     the user side of each satellite (node splitting, see below)
     [n + 2S, n + 2S + G) each gateway's antennas
     n + 2S + G          the super source (one edge to every school, capacity = its demand)
+    [n + 2S + G + 1, +B) the beams, when the system models them: one node per (satellite,
+                        beam cell) pair that some school's user link uses
 
 Edges, in this order and kind (:class:`EdgeKind`): demand (super source -> school), user link
-(school -> user side of a satellite, the system's per-terminal capacity), satellite (user side
--> satellite, ``satellite_capacity_gbps``: the split that makes a satellite's total a node
-capacity; laser relay traffic bypasses it), laser link (both ways, ``isl_capacity_gbps``),
+(school -> user side of a satellite, the system's per-terminal capacity; with beams, school ->
+the beam of its cell on that satellite), beam (beam -> user side of its satellite,
+``beam_capacity_gbps``: the schools of one cell share one beam of each satellite), satellite
+(user side -> satellite, ``satellite_capacity_gbps``: the split that makes a satellite's total
+a node capacity; laser relay traffic bypasses it), laser link (both ways, ``isl_capacity_gbps``),
 feeder (satellite -> gateway antennas, one feeder link's capacity), antennas (antennas ->
 gateway, ``antennas`` x one feeder link: one dish tracks one satellite) and ground (both ways,
 ``capacity_gbps``). Capacities are the forward (download) figures; traffic is modelled from the
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..constellation import Medium, Snapshot, ecef_to_lat_lon
+from ..geo import EARTH_RADIUS_KM
 from ..graph import Graph
 
 KBPS_PER_GBPS = 1_000_000
@@ -61,6 +67,7 @@ class EdgeKind(enum.IntEnum):
     FEEDER = 4
     ANTENNAS = 5
     GROUND = 6
+    BEAM = 7
 
 
 @dataclass(frozen=True)
@@ -111,14 +118,17 @@ def step_network(
     isl_gbps: float | None,
     feeder_gbps: npt.NDArray[np.float64],
     antennas: npt.NDArray[np.float64],
+    beam_gbps: float | None = None,
+    school_cell: npt.NDArray[np.int64] | None = None,
 ) -> StepNetwork:
     """The capacity network of ``snap`` (built over schools then gateways, as the sky sweep
     builds it) under the policy ``part``; unlimited capacities become a bound no flow reaches
-    (twice the total demand plus 1 Gbit/s)."""
+    (twice the total demand plus 1 Gbit/s). With ``beam_gbps``, ``school_cell`` gives each
+    school's beam cell (:func:`beam_cells`)."""
     n, s_count, g_count = num_nodes, snap.num_satellites, gateways.size
     n_s = schools.size
     big = 2.0 * float(part.demand_gbps.sum()) + 1.0
-    sat0, beam0, ant0, sup = n, n + s_count, n + 2 * s_count, n + 2 * s_count + g_count
+    sat0, side0, ant0, sup = n, n + s_count, n + 2 * s_count, n + 2 * s_count + g_count
     user = snap.edges_of(Medium.USER_LINK)
     feed = snap.edges_of(Medium.FEEDER)
     isl = snap.edges_of(Medium.ISL)
@@ -133,6 +143,17 @@ def step_network(
     i_b = snap.dst[isl].astype(np.int64) - sky_n
     has_demand = np.flatnonzero(part.demand_gbps > 0)
     sats = np.arange(s_count, dtype=np.int64)
+    # Where each user link ends, and what owns it: the satellite's user side (owner: the
+    # satellite), or with beams the beam of the school's cell (owner: the beam).
+    u_head, u_owner = side0 + u_sat, u_sat
+    beam_sat = np.zeros(0, dtype=np.int64)
+    if beam_gbps is not None and school_cell is not None:
+        pair = u_sat * (int(school_cell.max(initial=0)) + 1) + school_cell[u_school]
+        pairs, u_owner = np.unique(pair, return_inverse=True)
+        u_owner = u_owner.reshape(-1).astype(np.int64)
+        beam_sat = pairs // (int(school_cell.max(initial=0)) + 1)
+        u_head = sup + 1 + u_owner
+    beams = np.arange(beam_sat.size, dtype=np.int64)
     gws = np.arange(g_count, dtype=np.int64)
     blocks: list[tuple[Any, ...]] = [
         # (src, dst, capacity, cost, kind, owner)
@@ -146,13 +167,14 @@ def step_network(
         ),
         (
             schools[u_school],
-            beam0 + u_sat,
+            u_head,
             user_gbps,
             snap.latency_ms[user],
             EdgeKind.USER_LINK,
-            u_sat,
+            u_owner,
         ),
-        (beam0 + sats, sat0 + sats, satellite_gbps or big, 0.0, EdgeKind.SATELLITE, sats),
+        (sup + 1 + beams, side0 + beam_sat, beam_gbps or big, 0.0, EdgeKind.BEAM, beam_sat),
+        (side0 + sats, sat0 + sats, satellite_gbps or big, 0.0, EdgeKind.SATELLITE, sats),
         (
             np.concatenate([sat0 + i_a, sat0 + i_b]),
             np.concatenate([sat0 + i_b, sat0 + i_a]),
@@ -196,11 +218,28 @@ def step_network(
     kind = np.repeat(np.array([int(b[4]) for b in blocks], np.int8), sizes)
     owner = np.concatenate([np.asarray(b[5], np.int64) for b in blocks])
     cap = np.minimum(cap, big)
-    graph = Graph(sup + 1, src, dst, weight=cost, capacity=cap, directed=True)
+    graph = Graph(sup + 1 + beam_sat.size, src, dst, weight=cost, capacity=cap, directed=True)
     _, sat_lon = ecef_to_lat_lon(snap.satellite_ecef_km)
     return StepNetwork(
         graph, kind, owner, cap, cost, sup, schools, part.sinks, np.asarray(sat_lon, float)
     )
+
+
+def beam_cells(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], cell_km: float
+) -> npt.NDArray[np.int64]:
+    """Each point's beam cell: squares of ``cell_km`` a side, in rows of latitude and, inside a
+    row, columns of longitude measured along the row's middle parallel (so a cell is about
+    ``cell_km`` wide at any latitude). A cell id is ``row * columns + column``, >= 0."""
+    km_per_deg = math.pi * EARTH_RADIUS_KM / 180.0
+    row = np.floor((np.asarray(lat, np.float64) + 90.0) * km_per_deg / cell_km).astype(np.int64)
+    middle = np.clip((row + 0.5) * cell_km / km_per_deg - 90.0, -89.999, 89.999)
+    around = 360.0 * km_per_deg  # the equator's length: the most columns any row has
+    columns = int(around // cell_km) + 1
+    width_deg = cell_km / (km_per_deg * np.cos(np.radians(middle)))
+    column = np.floor((np.asarray(lon, np.float64) + 180.0) / width_deg).astype(np.int64)
+    cell: npt.NDArray[np.int64] = row * columns + np.minimum(column, columns - 1)
+    return cell
 
 
 def policy_view(base: StepNetwork, part: GroundPart) -> StepNetwork:
@@ -276,13 +315,11 @@ def bottleneck_labels(
     third = (hi - lo) / 3.0 or 1.0
     # One key per group: the kind (feeders and antennas together), then what names the group
     # (the region of a satellite's sub-point, the gateway, the ground link).
-    lon = net.sat_lon[np.where(kind == EdgeKind.SATELLITE, owner, 0)] if cut.size else owner
+    # Satellite and beam edges are owned by their satellite.
+    by_satellite = (kind == EdgeKind.SATELLITE) | (kind == EdgeKind.BEAM)
+    lon = net.sat_lon[np.where(by_satellite, owner, 0)] if cut.size else owner
     region = np.where(lon < lo + third, 0, np.where(lon > hi - third, 2, 1))
-    detail = np.select(
-        [kind == EdgeKind.SATELLITE, kind >= EdgeKind.FEEDER],
-        [region, owner],
-        0,
-    )
+    detail = np.select([by_satellite, kind >= EdgeKind.FEEDER], [region, owner], 0)
     group = np.where(kind == EdgeKind.ANTENNAS, EdgeKind.FEEDER, kind)
     keys, where = np.unique(np.stack([group, detail]), axis=1, return_inverse=True)
     gbps = np.bincount(where.reshape(-1), weights=cap, minlength=keys.shape[1])
@@ -293,6 +330,8 @@ def bottleneck_labels(
             label = "school terminals' user links"
         elif k == EdgeKind.SATELLITE:
             label = f"satellite user capacity over {regions[d]} {country}"
+        elif k == EdgeKind.BEAM:
+            label = f"satellite beams over {regions[d]} {country}"
         elif k == EdgeKind.ISL:
             label = "laser links"
         elif k == EdgeKind.FEEDER:

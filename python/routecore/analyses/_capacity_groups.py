@@ -1,7 +1,8 @@
 """Identical schools merged: the smaller capacity network the maximum flow and the fair share
 of :func:`~routecore.analyses.school_capacity` solve.
 
-Schools are *identical* at a step when they have user links to exactly the same satellites, the
+Schools are *identical* at a step when they have user links to exactly the same satellites (the
+same beams, where the system models beams: the same satellites and the same beam cell), the
 same demand under every policy and no other edge (no ground link). All their edges have the same
 capacities (a user link is the system's per-terminal capacity), so a group of ``k`` of them is
 replaced by one of them, its demand edge and each user link carrying ``k`` times the capacity
@@ -65,7 +66,7 @@ def school_groups(base: StepNetwork, demands: npt.NDArray[np.float64]) -> School
     dst = base.graph.dst.astype(np.int64)
     user = kind == EdgeKind.USER_LINK
     # Graph node -> school index (schools are graph nodes 0..n-1 = scenario rows).
-    index = np.full(base.super_source + 1, -1, dtype=np.int64)
+    index = np.full(base.graph.num_nodes, -1, dtype=np.int64)
     index[base.schools] = np.arange(n_s)
     u_school = index[src[user]]
     u_sat = owner[user]

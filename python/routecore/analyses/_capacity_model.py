@@ -13,7 +13,7 @@ import numpy as np
 from ..constellation import Constellation
 from ..errors import ScenarioError
 from ..scenario import Network, capacity_settings, school_demand_mbps
-from ._capacity_graph import GroundPart, StepNetwork, step_network
+from ._capacity_graph import GroundPart, StepNetwork, beam_cells, step_network
 from ._common import _analysis_defaults, _rows
 from ._sky import _SkyWork
 from .schools import POLICIES, _keep_in
@@ -94,6 +94,10 @@ def network_at(work: CapacityWork, snap: Any, cname: str) -> StepNetwork:
     """The capacity network of one snapshot with every policy's edges (one graph per step:
     :func:`policy_view` gives each policy its capacities)."""
     c = work.constellations[cname]
+    cells = None
+    if c.beam_cell_km is not None:
+        n_s = work.num_schools
+        cells = beam_cells(work.lat[:n_s], work.lon[:n_s], c.beam_cell_km)
     feeder = np.where(np.isnan(work.feeder_gbps), c.feeder_capacity_gbps, work.feeder_gbps)
     first = work.parts[0]
     union = dataclasses.replace(
@@ -113,6 +117,8 @@ def network_at(work: CapacityWork, snap: Any, cname: str) -> StepNetwork:
         isl_gbps=c.isl_capacity_gbps,
         feeder_gbps=feeder,
         antennas=work.antennas,
+        beam_gbps=c.beam_capacity_gbps,
+        school_cell=cells,
     )
 
 

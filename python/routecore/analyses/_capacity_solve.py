@@ -92,10 +92,17 @@ def solve_step(
         if groups is None
         else policy_view(groups.net, groups.policy_part(part))
     )
+    # In whole kbit/s, exact: equal capacities tie exactly (9 user links of 50 Mbit/s and a
+    # 450 Mbit/s beam), so the cut closest to the schools does not depend on float rounding,
+    # and merging identical schools (k x a capacity) leaves it as it is.
     flow = max_flow(
-        flow_net.graph, flow_net.super_source, flow_net.sinks, capacity=flow_net.capacity, threads=1
+        flow_net.graph,
+        flow_net.super_source,
+        flow_net.sinks,
+        capacity=integer_capacity(flow_net.capacity),
+        threads=1,
     )
-    scal[1] = float(flow.value)
+    scal[1] = int(flow.value) / KBPS_PER_GBPS
     scal[2] = scal[1] / scal[0] if scal[0] > 0 else np.nan
     labels = bottleneck_labels(
         flow_net,
@@ -115,7 +122,7 @@ def solve_step(
     # One maximum flow's split over the gateways (the fair one when there is one; a gateway
     # in the minimum cut is full in every maximum flow).
     gateways = gateway_load(
-        flow_net, flow.edge_flow.astype(np.float64) if fair_flow is None else fair_flow, n_g
+        flow_net, flow.edge_flow / KBPS_PER_GBPS if fair_flow is None else fair_flow, n_g
     )
     loaded = nan
     unloaded = nan

@@ -1,17 +1,18 @@
 """How much each school gets: capacity from the schools to the internet exchange over time.
 
 Per constellation, gateway policy and time step, one directed capacity network (schools ->
-user links -> satellites [-> laser links] -> feeder links -> gateway antennas -> ground network
--> exchange; ``_capacity_graph`` describes it) answers four questions:
+user links [-> beams] -> satellites [-> laser links] -> feeder links -> gateway antennas ->
+ground network -> exchange; ``_capacity_graph`` describes it) answers four questions:
 
 * **carried**: the most traffic all schools can send at once (a multi-source maximum flow,
-  :func:`routecore.max_flow`, from a super source whose edge to each school is capped at the
-  school's demand), and its share of the total demand;
+  :func:`routecore.max_flow` in whole kbit/s, from a super source whose edge to each school is
+  capped at the school's demand), and its share of the total demand;
 * **fair share**: the max-min fair rates (:func:`routecore.max_min_fair`): the guaranteed
   minimum, the distribution, the schools that get their full demand;
 * **bottleneck**: the minimum cut closest to the schools (``FlowResult.cut_edges``) in the
   planner's words ("Kokterek feeder links", "satellite user capacity over west Kazakhstan",
-  "laser links", "ground backhaul kokterek-almaty");
+  "satellite beams over central Kazakhstan", "laser links", "ground backhaul
+  kokterek-almaty");
 * **latency under load**: the fair-share rates routed at minimum total latency
   (:func:`routecore.min_cost_flow`; capacities in whole kbit/s, rounded down), and per school
   the flow-weighted one-way latency next to the unloaded shortest-path figure. Max-min fair
@@ -231,7 +232,7 @@ def school_capacity(
     ...                       latency=False)
     >>> row = res.steps.iloc[0]
     >>> float(row["demand_gbps"]), round(float(row["carried_gbps"]), 6), row["bottleneck"]
-    (40.0, 40.0, 'none (full demand)')
+    (40.0, 39.11, 'satellite beams over central Kazakhstan')
     """
     named = _named(constellations)
     times = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
@@ -279,14 +280,19 @@ def _assumptions(
     for cname, c in named.items():
         sat = "unlimited" if c.satellite_capacity_gbps is None else f"{c.satellite_capacity_gbps:g}"
         isl = "none" if c.isl_capacity_gbps is None else f"{c.isl_capacity_gbps:g} Gbit/s"
+        beam = (
+            "not modelled"
+            if c.beam_capacity_gbps is None
+            else f"{c.beam_capacity_gbps:g} Gbit/s per {c.beam_cell_km:g} km cell"
+        )
         lines.append(
-            f"{cname}: satellite user capacity {sat} Gbit/s, user link "
+            f"{cname}: satellite user capacity {sat} Gbit/s, beams {beam}, user link "
             f"{c.user_link_capacity_gbps:g} Gbit/s per school, feeder link "
             f"{c.feeder_capacity_gbps:g} Gbit/s, laser links {isl} (sources and assumptions on "
             "the Constellation object)"
         )
     lines.append(
         "latencies are one-way propagation (RTT = 2 x one-way, propagation only); capacities "
-        "are forward (download) figures; min-cost routing in whole kbit/s"
+        "are forward (download) figures; max-flow and min-cost routing in whole kbit/s"
     )
     return tuple(lines)

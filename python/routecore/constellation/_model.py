@@ -230,6 +230,13 @@ class Constellation:
         limited. The capacity analyses (:func:`routecore.analyses.school_capacity`) enforce it
         by splitting each satellite node in two, invisibly to the user; laser relay traffic
         does not count against it.
+    beam_capacity_gbps : float or None, default None
+        Capacity of one user beam, > 0; ``None``: beams not modelled. Terminals in one beam
+        cell (``beam_cell_km``) share one beam of each satellite they use: the capacity
+        analyses add a beam node per (satellite, cell) between the terminals and the satellite.
+    beam_cell_km : float or None, default None
+        Side of the square ground cells a beam serves (km, > 0); set with
+        ``beam_capacity_gbps`` (both or neither).
     sources : str, default ""
         Where the figures come from.
     assumptions : tuple of str, default ()
@@ -269,6 +276,8 @@ class Constellation:
     assumptions: tuple[str, ...] = field(default=())
     epoch: dt.datetime | None = None
     satellite_capacity_gbps: float | None = None
+    beam_capacity_gbps: float | None = None
+    beam_cell_km: float | None = None
 
     def __post_init__(self) -> None:
         owner = f"Constellation {self.name!r}"
@@ -320,6 +329,17 @@ class Constellation:
                 hi_open=True,
             )
             object.__setattr__(self, "satellite_capacity_gbps", value)
+        if (self.beam_capacity_gbps is None) != (self.beam_cell_km is None):
+            raise ConstellationError(
+                f"{owner}: beam_capacity_gbps ({self.beam_capacity_gbps!r}) and beam_cell_km "
+                f"({self.beam_cell_km!r}) go together: give both or neither"
+            )
+        for name in ("beam_capacity_gbps", "beam_cell_km"):
+            if getattr(self, name) is not None:
+                value = _real(
+                    owner, name, getattr(self, name), 0.0, math.inf, lo_open=True, hi_open=True
+                )
+                object.__setattr__(self, name, value)
         if not isinstance(self.sources, str):
             raise ConstellationError(f"{owner}.sources must be a str, got {self.sources!r}")
         assumptions = (

@@ -50,6 +50,8 @@ STARLINK_SHELL1 = Constellation(
     feeder_capacity_gbps=20.0,
     isl_capacity_gbps=100.0,
     satellite_capacity_gbps=20.0,
+    beam_capacity_gbps=1.25,
+    beam_cell_km=24.0,
     sources=(
         "Shell geometry 550 km, 53 deg, 72 x 22 = 1,584: Hypatia main_starlink_550.py "
         "(FCC SAT-MOD-20190830-00087), A&A 2022 Table 1. Minimum user elevation 25 deg: FCC "
@@ -60,7 +62,8 @@ STARLINK_SHELL1 = Constellation(
         "Gbit/s per laser link: computerworld.pl 2024, blockseven.us. Satellite user capacity "
         "20 Gbit/s: SpaceX FCC technical attachment SAT-LOA-20161115-00118 ('17 to 23 Gbps' "
         "per v1.0 satellite) and Pekhterev's 20.22 Gbit/s estimate (satmagazine 2021-11); "
-        "domain-facts section 8."
+        "domain-facts section 8. Beam cells of 24 km: satmagazine 2021-11 (Pekhterev, "
+        "estimate)."
     ),
     assumptions=(
         "[UNCERTAIN] Walker phasing factor F = 1 (StarPerf's phase_shift read as Walker F; SpaceX "
@@ -73,6 +76,11 @@ STARLINK_SHELL1 = Constellation(
         "[UNCERTAIN] Satellite user capacity 20 Gbit/s (Gen1 hardware; the FCC wording is quoted "
         "from memory in the fact sheet). V2 mini satellites carry about 4x (SpaceX, 2023): "
         "replace(STARLINK_SHELL1, satellite_capacity_gbps=80.0) is the sensitivity case.",
+        "[UNCERTAIN] Beams: 16 per satellite of 20 / 16 = 1.25 Gbit/s each (beams 'on the "
+        "order of 1 Gbit/s', a forum figure), one per 24 km cell (estimate); the schools of one "
+        "cell share one beam of each satellite they use; cells are modelled as 24 km squares "
+        "(real cells are hexagons). replace(STARLINK_SHELL1, beam_capacity_gbps=None, "
+        "beam_cell_km=None) drops the beam limit.",
         "[UNCERTAIN] Laser reading (optimistic): every satellite has 4 +grid laser links at 100 "
         "Gbit/s, although most v1.0 shell-1 satellites (launched before 2021) had none; "
         "STARLINK_SHELL1_BENT_PIPE is the other reading.",
@@ -122,6 +130,8 @@ ONEWEB = Constellation(
     feeder_capacity_gbps=7.2,
     isl_capacity_gbps=None,
     satellite_capacity_gbps=7.2,
+    beam_capacity_gbps=0.45,
+    beam_cell_km=322.0,
     sources=(
         "Geometry ~1,200 km (planes at 1,175-1,219 km), 87.9 deg, 12 planes x 49 = 588 (+60 "
         "spares): kusat.com/OneWeb/Resources; StarPerf config/XML_constellation/OneWeb.xml (1200 "
@@ -148,6 +158,10 @@ ONEWEB = Constellation(
         "Satellite user capacity 7.2 Gbit/s: derived, the forward direction of 16 beams x 450 "
         "Mbit/s (kusat.com); SpaceNews 2019 gives 10 Gbit/s per satellite in all (forward + "
         "2.4 Gbit/s return).",
+        "[UNCERTAIN] Beam cells: a OneWeb beam covers about 1,600 km x 65 km (derived from "
+        "kusat.com); modelled as squares of the same area, 322 km a side, each served by one "
+        "450 Mbit/s beam (forward, kusat.com) of each satellite; the beams' real shape and "
+        "placement are not published.",
     ),
 )
 """OneWeb Gen1: Walker star 87.9 deg: 588/12/0 at 1,200 km, bent pipe (no ISLs), users down to

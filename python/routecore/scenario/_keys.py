@@ -79,6 +79,9 @@ SYSTEM_KEYS = (
     "user_link_capacity_gbps",
     "feeder_capacity_gbps",
     "isl_capacity_gbps",
+    "satellite_capacity_gbps",
+    "beam_capacity_gbps",
+    "beam_cell_km",
     "sources",
     "assumptions",
 )

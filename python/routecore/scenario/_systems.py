@@ -60,12 +60,16 @@ PLACEHOLDER_NOTE = (
     "system mean nothing; latency and availability do not depend on them."
 )
 
+_PER_SATELLITE = ("satellite_capacity_gbps", "beam_capacity_gbps", "beam_cell_km")
+"""Optional capacity keys that :func:`~routecore.constellation.from_tle` does not take: set on
+the constellation it returns (and inherited from ``like``, as every Walker field is)."""
 _NUMBERS = (
     "min_elevation_user_deg",
     "min_elevation_feeder_deg",
     "user_link_capacity_gbps",
     "feeder_capacity_gbps",
     "isl_capacity_gbps",
+    *_PER_SATELLITE,
 )
 _CAPACITIES = ("user_link_capacity_gbps", "feeder_capacity_gbps")
 
@@ -211,7 +215,11 @@ def _system(
                 for key in _CAPACITIES:
                     fields.setdefault(key, getattr(base, key))
             fields.pop("isl_capacity_gbps", None)
-            return cs.from_tle(
+            per_satellite = {k: fields.pop(k) for k in _PER_SATELLITE if k in fields}
+            if base is not None:
+                for key in _PER_SATELLITE:
+                    per_satellite.setdefault(key, getattr(base, key))
+            tle_system = cs.from_tle(
                 path,
                 name=name,
                 min_elevation_deg=user,
@@ -219,6 +227,7 @@ def _system(
                 assumptions=tuple(assumptions),
                 **fields,
             )
+            return dataclasses.replace(tle_system, **per_satellite)
         if "shells" in spec:
             shells = []
             for i, entry in enumerate(spec["shells"]):

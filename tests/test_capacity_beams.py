@@ -1,0 +1,117 @@
+"""Per-beam capacity in the capacity analyses: the beam cells (great-circle bound), and the
+beams' limit checked against a count made from the beamless network (each (satellite, cell)
+pair some school uses towards an exchange is one beam)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.sparse.csgraph import breadth_first_order
+
+import routecore as rc
+from routecore import analyses
+from routecore import constellation as cs
+from routecore.analyses._capacity_graph import EdgeKind, StepNetwork, beam_cells
+from routecore.errors import ConstellationError
+from routecore.geo import great_circle_km
+from routecore.scenario import Network
+
+latitudes = st.floats(-80.0, 80.0, allow_nan=False)
+longitudes = st.floats(-180.0, 179.999, allow_nan=False)
+
+
+@given(latitudes, longitudes, latitudes, longitudes, st.sampled_from([24.0, 100.0, 322.0]))
+def test_points_of_one_cell_are_within_its_diagonal(
+    lat1: float, lon1: float, lat2: float, lon2: float, cell_km: float
+) -> None:
+    cells = beam_cells(np.array([lat1, lat2]), np.array([lon1, lon2]), cell_km)
+    assert (cells >= 0).all()
+    if cells[0] == cells[1]:
+        # A cell is cell_km tall and cell_km wide on its middle parallel, a little wider on
+        # its edge nearer the equator.
+        stretch = 1.0 + 2.0 * cell_km / 6371.0 * (1.0 + math.tan(math.radians(80.0)))
+        diagonal = math.hypot(cell_km, cell_km * stretch)
+        assert great_circle_km(lat1, lon1, lat2, lon2) <= diagonal * (1 + 1e-9)
+
+
+def test_nearby_points_share_a_cell_far_points_do_not() -> None:
+    lat = np.array([51.0, 51.01, 51.0, 43.0])
+    lon = np.array([71.0, 71.01, 75.0, 71.0])
+    cells = beam_cells(lat, lon, 24.0)
+    assert cells[2] != cells[0] != cells[3]
+    # 1 km apart: the same cell unless a cell border runs between them (then neighbours).
+    assert cells[0] == cells[1] or abs(int(cells[0]) - int(cells[1])) in (1, cells.max())
+
+
+def _reaching(net: StepNetwork) -> np.ndarray:
+    """Per node, whether it reaches an exchange along edges with capacity."""
+    g, n = net.graph, net.graph.num_nodes
+    keep = net.capacity > 0
+    # Edges reversed, plus a hub joined to every sink: one search from the hub.
+    rows = np.concatenate([g.dst[keep], np.full(net.sinks.size, n)])
+    cols = np.concatenate([g.src[keep], net.sinks])
+    adj = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n + 1, n + 1))
+    reach = np.zeros(n + 1, dtype=bool)
+    reach[breadth_first_order(adj, n, return_predecessors=False)] = True
+    return reach[:n]
+
+
+@pytest.mark.parametrize(("name", "t_s"), [("oneweb", 0.0), ("starlink", 600.0)])
+def test_tiny_beams_bind_one_beam_per_satellite_and_cell(
+    thin_schools: Callable[[int], Network], name: str, t_s: float
+) -> None:
+    scenario = thin_schools(5)
+    base = cs.ONEWEB if name == "oneweb" else cs.STARLINK_SHELL1_BENT_PIPE
+    beamless = dataclasses.replace(base, beam_capacity_gbps=None, beam_cell_km=None)
+    tiny = dataclasses.replace(base, beam_capacity_gbps=1e-4)
+    plain = analyses.capacity_network(scenario, beamless, t_s, policy="any", demand_mbps=1e4)
+    beamed = analyses.capacity_network(scenario, tiny, t_s, policy="any", demand_mbps=1e4)
+    # Expected, from the beamless network: the (satellite, cell) pairs of the user links that
+    # start at a school and end at a satellite that reaches an exchange.
+    user = plain.kind == EdgeKind.USER_LINK
+    reach = _reaching(plain)
+    useful = user & reach[plain.graph.dst]
+    lat = scenario.column("nodes", "lat").astype(float)[plain.schools]
+    lon = scenario.column("nodes", "lon").astype(float)[plain.schools]
+    cell = beam_cells(lat, lon, base.beam_cell_km or 0.0)
+    index = np.full(plain.graph.num_nodes, -1)
+    index[plain.schools] = np.arange(plain.schools.size)
+    pairs = {
+        (int(s), int(cell[index[t]]))
+        for s, t in zip(plain.owner[useful], plain.graph.src[useful], strict=True)
+    }
+    assert pairs, "the scenario should have usable user links"
+    got = rc.max_flow(beamed.graph, beamed.super_source, beamed.sinks, capacity=beamed.capacity)
+    assert got.value == pytest.approx(len(pairs) * 1e-4, rel=1e-9)
+    # Every edge of the cut closest to the schools is a beam.
+    assert (beamed.kind[got.cut_edges] == EdgeKind.BEAM).all()
+    # Without the beam limit far more flows.
+    free = rc.max_flow(plain.graph, plain.super_source, plain.sinks, capacity=plain.capacity)
+    assert free.value > 10 * got.value
+
+
+def test_school_capacity_names_beams_as_the_bottleneck(
+    thin_schools: Callable[[int], Network],
+) -> None:
+    tiny = dataclasses.replace(cs.ONEWEB, beam_capacity_gbps=1e-3)
+    res = analyses.school_capacity(
+        thin_schools(5), [tiny], [0.0], policies=("any",), latency=False, threads=1
+    )
+    (bottleneck,) = res.steps["bottlenecks"]
+    assert bottleneck.startswith("satellite beams over")
+
+
+def test_beam_fields_go_together_and_must_be_positive() -> None:
+    with pytest.raises(ConstellationError, match="give both or neither"):
+        dataclasses.replace(cs.ONEWEB, beam_cell_km=None)
+    with pytest.raises(ConstellationError, match="beam_capacity_gbps"):
+        dataclasses.replace(cs.ONEWEB, beam_capacity_gbps=0.0)
+    with pytest.raises(ConstellationError, match="beam_cell_km"):
+        dataclasses.replace(cs.ONEWEB, beam_cell_km=math.inf)
