@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from hypothesis import given
@@ -18,6 +19,7 @@ from scipy.sparse.csgraph import breadth_first_order
 import routecore as rc
 from routecore import analyses
 from routecore import constellation as cs
+from routecore.analyses import _capacity_graph
 from routecore.analyses._capacity_graph import EdgeKind, StepNetwork, beam_cells
 from routecore.errors import ConstellationError
 from routecore.geo import great_circle_km
@@ -115,3 +117,44 @@ def test_beam_fields_go_together_and_must_be_positive() -> None:
         dataclasses.replace(cs.ONEWEB, beam_capacity_gbps=0.0)
     with pytest.raises(ConstellationError, match="beam_cell_km"):
         dataclasses.replace(cs.ONEWEB, beam_cell_km=math.inf)
+
+
+@pytest.mark.parametrize("beam_gbps", [0.1, 0.07])
+def test_idle_beams_left_out_change_no_answer(
+    thin_schools: Callable[[int], Network], monkeypatch: pytest.MonkeyPatch, beam_gbps: float
+) -> None:
+    # OneWeb's user links carry at most a school's 20 Mbit/s: a 0.1 Gbit/s beam binds in cells
+    # of more than 5 schools, ties with exactly 5 (0.07: more than 3, no tie).
+    system = dataclasses.replace(cs.ONEWEB, beam_capacity_gbps=beam_gbps)
+    scenario = thin_schools(3)
+    runs = []
+    for prune in (True, False):
+        monkeypatch.setattr(_capacity_graph, "PRUNE_IDLE_BEAMS", prune)
+        step = analyses.capacity_network(scenario, system, 0.0, policy="any")
+        runs.append(
+            (
+                int((step.kind == EdgeKind.BEAM).sum()),
+                analyses.school_capacity(
+                    scenario, [system], [0.0, 900.0], policies=("home", "any"), threads=1
+                ),
+            )
+        )
+    (kept, pruned), (every, plain) = runs
+    assert 0 < kept < every  # some beams bind, some cannot
+    for name in ("steps", "schools", "summary"):
+        a, b = getattr(plain, name), getattr(pruned, name)
+        numbers = a.select_dtypes("number").columns
+        np.testing.assert_allclose(
+            b[numbers].to_numpy(float), a[numbers].to_numpy(float), rtol=1e-9, atol=1e-9
+        )
+        pd.testing.assert_frame_equal(a.drop(columns=numbers), b.drop(columns=numbers))
+
+
+def test_starlink_beams_never_bind_at_the_norm(net: Network) -> None:
+    # 1.25 Gbit/s per 24 km cell against 20 Mbit/s schools: a cell would need 63 of them.
+    step = analyses.capacity_network(net, cs.STARLINK_SHELL1, 0.0, policy="any")
+    assert not (step.kind == EdgeKind.BEAM).any()
+    # 0.3 Gbit/s beams and 0.2 Gbit/s user links: any cell with two schools binds.
+    narrow = dataclasses.replace(cs.STARLINK_SHELL1, beam_capacity_gbps=0.3)
+    heavy = analyses.capacity_network(net, narrow, 0.0, policy="any", demand_mbps=1e3)
+    assert (heavy.kind == EdgeKind.BEAM).any()

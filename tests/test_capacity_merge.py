@@ -129,7 +129,7 @@ def test_groups_merge_identical_schools_only(
         members = np.flatnonzero(groups.group == g)
         assert len({heads[s] for s in members}) == 1
         assert np.unique(demand[members]).size == 1
-        if beams and heads[members[0]]:  # schools without a user link: any cells
+        if any(h > step.super_source for h in heads[members[0]]):  # a beam node
             assert np.unique(cell[members]).size == 1
 
 

@@ -9,7 +9,15 @@ Node layout (``n`` ground nodes of the scenario, ``S`` satellites, ``G`` gateway
     [n + 2S, n + 2S + G) each gateway's antennas
     n + 2S + G          the super source (one edge to every school, capacity = its demand)
     [n + 2S + G + 1, +B) the beams, when the system models them: one node per (satellite,
-                        beam cell) pair that some school's user link uses
+                        beam cell) pair that some school's user link uses, if those schools
+                        can fill it
+
+A beam whose schools' user links, each capped by the school's demand (the largest over the
+policies), add up to at most the beam's capacity is left out (the user links go to the
+satellite's user side): no flow can fill it, so every flow of the network without it is a flow
+of the network with it, and a cut through it has a cut at least as close to the schools with
+no larger capacity (its schools' demand or user-link edges); the maximum flow, the fair rates
+and the cut closest to the schools are the same. Beams that bind anywhere stay.
 
 Edges, in this order and kind (:class:`EdgeKind`): demand (super source -> school), user link
 (school -> user side of a satellite, the system's per-terminal capacity; with beams, school ->
@@ -55,6 +63,11 @@ COUNTRY_NAMES = {
     "KG": "Kyrgyzstan",
 }
 """Country names for bottleneck labels (other codes are shown as the code)."""
+
+
+PRUNE_IDLE_BEAMS = True
+"""Whether beams that their schools cannot fill are left out of the capacity network (exact; off
+only to check that in the tests)."""
 
 
 class EdgeKind(enum.IntEnum):
@@ -144,15 +157,25 @@ def step_network(
     has_demand = np.flatnonzero(part.demand_gbps > 0)
     sats = np.arange(s_count, dtype=np.int64)
     # Where each user link ends, and what owns it: the satellite's user side (owner: the
-    # satellite), or with beams the beam of the school's cell (owner: the beam).
+    # satellite), or with beams the beam of the school's cell (owner: S + the beam's index).
     u_head, u_owner = side0 + u_sat, u_sat
     beam_sat = np.zeros(0, dtype=np.int64)
     if beam_gbps is not None and school_cell is not None:
-        pair = u_sat * (int(school_cell.max(initial=0)) + 1) + school_cell[u_school]
-        pairs, u_owner = np.unique(pair, return_inverse=True)
-        u_owner = u_owner.reshape(-1).astype(np.int64)
-        beam_sat = pairs // (int(school_cell.max(initial=0)) + 1)
-        u_head = sup + 1 + u_owner
+        width = int(school_cell.max(initial=0)) + 1
+        pairs, which = np.unique(u_sat * width + school_cell[u_school], return_inverse=True)
+        which = which.reshape(-1)
+        # A beam its schools cannot fill (their user links, each capped by the school's
+        # demand, add up to at most the beam) limits no flow: left out, which changes no
+        # maximum flow, fair rate or cut closest to the schools (see the module notes).
+        most = np.minimum(user_gbps, part.demand_gbps[u_school])
+        binding = np.bincount(which, weights=most, minlength=pairs.size) > beam_gbps
+        if PRUNE_IDLE_BEAMS is False:
+            binding[:] = True
+        index = np.cumsum(binding) - 1
+        via_beam = binding[which]
+        u_head = np.where(via_beam, sup + 1 + index[which], u_head)
+        u_owner = np.where(via_beam, s_count + index[which], u_owner)
+        beam_sat = pairs[binding] // width
     beams = np.arange(beam_sat.size, dtype=np.int64)
     gws = np.arange(g_count, dtype=np.int64)
     blocks: list[tuple[Any, ...]] = [
