@@ -233,7 +233,9 @@ def _school_frame(
     n_s = school_ids.size
     steps = np.concatenate([b[2] for b in blocks])
     sizes = [b[2].size * n_s for b in blocks]
-    rates, loaded, unloaded = (np.concatenate([b[i].ravel() for b in blocks]) for i in (3, 4, 5))
+    rates = np.concatenate([b[3].ravel() for b in blocks])
+    loaded = np.concatenate([b[4].ravel() for b in blocks])
+    unloaded = np.concatenate([b[5].ravel() for b in blocks])
     demand = np.tile(demand_gbps, steps.size)
     with np.errstate(invalid="ignore"):
         full = (rates >= demand * (1 - 1e-9)) & ~np.isnan(rates)
