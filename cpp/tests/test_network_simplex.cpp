@@ -64,7 +64,7 @@ int main() {
     // The overflow rule: max|cost| * n^2 beyond 2^62 is refused up front.
     const std::int32_t n = 100000;
     Arcs big{n, {0}, {1}, {1}, {std::int64_t{1} << 40}, std::vector<std::int64_t>(n, 0)};
-    const McfProblem p{big.n, big.tail, big.head, big.cap, big.cost, big.supply};
+    const McfProblem p{big.n, big.tail, big.head, big.cap, big.cost, big.supply, {}, {}};
     check(!routecore::check_network_simplex_bounds(p), "overflow rule refuses");
     check(solve(big).status == mcf_status::overflow, "overflow status");
   }
