@@ -331,9 +331,9 @@ def min_cost_flow_warm(
     near-optimal routing; ignored where ``auto`` picks cost scaling).
 
     The start only saves pivots: the status, the optimal cost and the certificate are those
-    of :func:`min_cost_flow`; where several flows are optimal, the one returned may differ. ``cpp/include/routecore/network_simplex.h`` ("Warm start")
-    says how the proposal becomes a strongly feasible spanning tree; proposals that do not fit
-    are dropped, never an error.
+    of :func:`min_cost_flow`; where several flows are optimal, the one returned may differ.
+    ``cpp/include/routecore/network_simplex.h`` ("Warm start") says how the proposal becomes a
+    strongly feasible spanning tree; proposals that do not fit are dropped, never an error.
 
     Parameters
     ----------
