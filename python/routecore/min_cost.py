@@ -69,6 +69,7 @@ network simplex; cost scaling's stricter rule makes its ``cost_scale`` 8 times s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -487,7 +488,11 @@ def _solve(
         total: int | float = int(out.cost)
         potentials: npt.NDArray[Any] = pi
     else:
-        total = float(np.dot(np.abs(flow).astype(np.float64), costs))
+        # Not np.dot: OpenBLAS splits a long dot product over its threads (10 ms and more per
+        # call on a busy machine, and rounded by how it split): the exactly rounded sum of
+        # the per-edge costs of the used edges.
+        used = np.flatnonzero(flow)
+        total = math.fsum((np.abs(flow[used]) * costs[used]).tolist())
         potentials = pi.astype(np.float64) / scale
     return MinCostFlowResult("optimal", int(value), total, flow, potentials, chosen, float(scale))
 
