@@ -125,6 +125,7 @@ class NetworkSimplex {
     }
     succ_num_[root_] = nodes;
     block_ = std::max<i32>(10, static_cast<i32>(std::sqrt(static_cast<double>(std::max(m_, 1)))));
+    if (static_cast<i32>(p.start_tree.size()) == n_ && n_ > 0) warm_start(p);
   }
 
   mcf_status run(const Cancel* cancel, i64& pivots) {
@@ -156,6 +157,165 @@ class NetworkSimplex {
   }
 
  private:
+  // Replaces the big-M star by the proposed start (network_simplex.h, "Warm start").
+  void warm_start(const McfProblem& p) {
+    const auto n = static_cast<std::size_t>(n_);
+    std::vector<i32> internal(static_cast<std::size_t>(m_));
+    for (i32 k = 0; k < m_; ++k) internal[static_cast<std::size_t>(order_[k])] = k;
+    // Proposed parent and (internal) arc per node, checked; -1: none.
+    std::vector<i32> par(n, -1);
+    std::vector<i32> arc(n, -1);
+    for (i32 v = 0; v < n_; ++v) {
+      const i32 a = p.start_tree[static_cast<std::size_t>(v)];
+      if (a < 0 || a >= m_) continue;
+      const i32 k = internal[static_cast<std::size_t>(a)];
+      const i32 other = tail_[k] == v ? head_[k] : (head_[k] == v ? tail_[k] : v);
+      if (other == v) continue;
+      par[v] = other;
+      arc[v] = k;
+    }
+    // Cut every cycle of the proposal at the node where the walk meets it again.
+    {
+      std::vector<std::uint8_t> color(n, 0);  // 0 new, 1 on the current walk, 2 done
+      std::vector<i32> walk;
+      for (i32 v = 0; v < n_; ++v) {
+        walk.clear();
+        i32 w = v;
+        while (w >= 0 && color[w] == 0) {
+          color[w] = 1;
+          walk.push_back(w);
+          w = par[w];
+        }
+        if (w >= 0 && color[w] == 1) par[w] = arc[w] = -1;
+        for (i32 x : walk) color[x] = 2;
+      }
+    }
+    // Net outflow per node: supply plus what the saturated arcs bring.
+    std::vector<i64> excess(p.supply.begin(), p.supply.end());
+    std::vector<std::uint8_t> is_tree(static_cast<std::size_t>(m_), 0);
+    for (i32 v = 0; v < n_; ++v) {
+      if (arc[v] >= 0) is_tree[arc[v]] = 1;
+    }
+    if (static_cast<i32>(p.start_upper.size()) == m_) {
+      for (i32 k = 0; k < m_; ++k) {
+        if (p.start_upper[static_cast<std::size_t>(order_[k])] == 0 || is_tree[k] != 0 ||
+            cap_[k] == kInf || cap_[k] == 0)
+          continue;
+        flow_[k] = cap_[k];
+        state_[k] = kUpper;
+        excess[tail_[k]] -= cap_[k];
+        excess[head_[k]] += cap_[k];
+      }
+    }
+    // Children lists of the proposal, and a top-down order (roots first).
+    std::vector<i32> first_child(n + 1, 0);
+    for (i32 v = 0; v < n_; ++v) {
+      if (par[v] >= 0) ++first_child[static_cast<std::size_t>(par[v]) + 1];
+    }
+    for (std::size_t v = 0; v < n; ++v) first_child[v + 1] += first_child[v];
+    std::vector<i32> child(static_cast<std::size_t>(first_child[n]));
+    {
+      std::vector<i32> fill(first_child.begin(), first_child.end() - 1);
+      for (i32 v = 0; v < n_; ++v) {
+        if (par[v] >= 0) child[static_cast<std::size_t>(fill[par[v]]++)] = v;
+      }
+    }
+    std::vector<i32> order;
+    order.reserve(n);
+    for (i32 v = 0; v < n_; ++v) {
+      if (par[v] < 0) order.push_back(v);
+    }
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const i32 v = order[i];
+      for (i32 j = first_child[v]; j < first_child[v + 1]; ++j) order.push_back(child[j]);
+    }
+    // Bottom-up: each node's net outflow over its proposed arc, the rest to the root.
+    for (std::size_t i = order.size(); i-- > 0;) {
+      const i32 v = order[i];
+      const i64 x = excess[v];
+      const i32 k = arc[v];
+      i64 rest = x;
+      bool tree = false;
+      if (k >= 0) {
+        const i32 u = par[v];
+        const bool up = tail_[k] == v;  // the arc points to the parent
+        const i64 want = up ? x : -x;   // its flow if it carried everything
+        const bool below_cap = cap_[k] == kInf || want < cap_[k];
+        if (want > 0 || (want == 0 && up)) {
+          const i64 f = below_cap ? want : cap_[k];
+          flow_[k] = f;
+          excess[u] += up ? f : -f;
+          rest = up ? x - f : x + f;
+          tree = below_cap;
+          state_[k] = below_cap ? kTree : (f > 0 ? kUpper : kLower);
+        }
+        if (tree) {
+          parent_[v] = u;
+          pred_[v] = k;
+          pred_up_[v] = up ? 1 : 0;
+        }
+      }
+      const i32 a = m_ + v;
+      flow_[a] = 0;
+      if (tree) {
+        tail_[a] = v;
+        head_[a] = root_;
+        state_[a] = kLower;
+        continue;
+      }
+      parent_[v] = root_;
+      pred_[v] = a;
+      state_[a] = kTree;
+      if (rest >= 0) {
+        tail_[a] = v;
+        head_[a] = root_;
+        flow_[a] = rest;
+        pred_up_[v] = 1;
+      } else {
+        tail_[a] = root_;
+        head_[a] = v;
+        flow_[a] = -rest;
+        pred_up_[v] = 0;
+      }
+    }
+    // Preorder (thread), subtree sizes, last nodes and potentials of the new tree.
+    std::vector<i32> kid_start(n + 2, 0);
+    for (i32 v = 0; v < n_; ++v) ++kid_start[static_cast<std::size_t>(parent_[v]) + 1];
+    for (std::size_t v = 0; v <= n; ++v) kid_start[v + 1] += kid_start[v];
+    std::vector<i32> kids(n);
+    {
+      std::vector<i32> fill(kid_start.begin(), kid_start.end() - 1);
+      for (i32 v = 0; v < n_; ++v) kids[static_cast<std::size_t>(fill[parent_[v]]++)] = v;
+    }
+    std::vector<i32> pre;
+    pre.reserve(n + 1);
+    std::vector<i32> stack{root_};
+    while (!stack.empty()) {
+      const i32 v = stack.back();
+      stack.pop_back();
+      pre.push_back(v);
+      for (i32 j = kid_start[v + 1]; j-- > kid_start[v];) stack.push_back(kids[j]);
+    }
+    const auto nodes = static_cast<i32>(pre.size());  // n_ + 1: the tree spans every node
+    std::vector<i32> pos(n + 1);
+    for (i32 i = 0; i < nodes; ++i) {
+      const i32 v = pre[i];
+      pos[v] = i;
+      thread_[v] = pre[(i + 1) % nodes];
+      rev_thread_[v] = pre[(i + nodes - 1) % nodes];
+      succ_num_[v] = 1;
+      if (v == root_) {
+        pi_[v] = 0;
+        continue;
+      }
+      const i32 a = pred_[v];
+      const auto c = static_cast<u64>(cost_[a]);  // big M on the artificial arcs
+      pi_[v] = pred_up_[v] != 0 ? pi_[parent_[v]] - c : pi_[parent_[v]] + c;
+    }
+    for (i32 i = nodes - 1; i > 0; --i) succ_num_[parent_[pre[i]]] += succ_num_[pre[i]];
+    for (i32 v = 0; v <= n_; ++v) last_succ_[v] = pre[pos[v] + succ_num_[v] - 1];
+  }
+
   i64 reduced_cost(i32 a) const {
     return static_cast<i64>(static_cast<u64>(cost_[a]) + pi_[tail_[a]] - pi_[head_[a]]);
   }

@@ -17,7 +17,7 @@ struct Arcs {
 };
 
 inline McfProblem problem_of(const Arcs& a) {
-  return McfProblem{a.n, a.tail, a.head, a.cap, a.cost, a.supply};
+  return McfProblem{a.n, a.tail, a.head, a.cap, a.cost, a.supply, {}, {}};
 }
 
 // Conservation, bounds and complementary slackness, checked from the arrays.

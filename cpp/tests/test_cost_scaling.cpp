@@ -91,7 +91,7 @@ int main() {
         a.supply[s] += b;
         a.supply[t] -= b;
       }
-      const McfProblem p{a.n, a.tail, a.head, a.cap, a.cost, a.supply};
+      const McfProblem p{a.n, a.tail, a.head, a.cap, a.cost, a.supply, {}, {}};
       const McfOutcome want = routecore::solve_network_simplex(p, nullptr);
       const McfOutcome got = solve(a);
       check(got.status == want.status, "status equals the network simplex's", trial);
@@ -105,7 +105,7 @@ int main() {
     // The overflow rule: 8 (n + 2) ((n + 1) C + 1) beyond 2^62 is refused up front.
     const std::int32_t n = 100000;
     Arcs big{n, {0}, {1}, {1}, {std::int64_t{1} << 27}, std::vector<std::int64_t>(n, 0)};
-    const McfProblem p{big.n, big.tail, big.head, big.cap, big.cost, big.supply};
+    const McfProblem p{big.n, big.tail, big.head, big.cap, big.cost, big.supply, {}, {}};
     check(!routecore::check_cost_scaling_bounds(p), "overflow rule refuses");
     check(routecore::check_network_simplex_bounds(p), "within the network simplex rule");
     check(solve(big).status == mcf_status::overflow, "overflow status");

@@ -61,10 +61,44 @@ int main() {
     check(out.status == mcf_status::optimal && certificate(t, out), "transshipment: certificate");
   }
   {
+    // Warm starts: a good proposal, cycles, arcs not at the node, self-loops, overfilled
+    // saturated arcs and out-of-range ids all give the cold start's status and cost.
+    const Arcs t{5,
+                 {0, 0, 1, 2, 1, 3, 2, 4, 4},
+                 {1, 2, 2, 1, 3, 4, 4, 3, 4},
+                 {4, 8, 5, 3, 6, 9, 5, 1, 2},
+                 {2, 5, -1, 3, 4, 1, 6, 2, -3},
+                 {9, 0, 0, -4, -5}};
+    const McfOutcome cold = solve(t);
+    check(cold.status == mcf_status::optimal, "warm start instance: optimal");
+    const std::vector<std::vector<std::int32_t>> trees{
+        {0, 2, 6, -1, 5}, {0, 3, 2, 5, 7}, {8, 5, 0, 4, 8}, {-1, 99, -7, 5, 2}, {1, 1, 1, 1, 1}};
+    const std::vector<std::vector<std::uint8_t>> uppers{
+        {}, {1, 1, 1, 1, 1, 1, 1, 1, 1}, {0, 1, 0, 1, 0, 1, 0, 1, 0}};
+    for (const auto& tree : trees) {
+      for (const auto& upper : uppers) {
+        McfProblem p = problem_of(t);
+        p.start_tree = tree;
+        p.start_upper = upper;
+        const McfOutcome warm = routecore::solve_network_simplex(p, nullptr);
+        check(warm.status == cold.status && warm.total_cost == cold.total_cost,
+              "warm start: the cold start's status and cost");
+        check(warm.status == mcf_status::optimal && certificate(t, warm),
+              "warm start: certificate");
+      }
+    }
+    const Arcs stranded{3, {0}, {1}, {2}, {1}, {3, 0, -3}};
+    McfProblem p = problem_of(stranded);
+    const std::vector<std::int32_t> tree{0, -1, -1};
+    p.start_tree = tree;
+    check(routecore::solve_network_simplex(p, nullptr).status == mcf_status::infeasible,
+          "warm start: infeasible stays infeasible");
+  }
+  {
     // The overflow rule: max|cost| * n^2 beyond 2^62 is refused up front.
     const std::int32_t n = 100000;
     Arcs big{n, {0}, {1}, {1}, {std::int64_t{1} << 40}, std::vector<std::int64_t>(n, 0)};
-    const McfProblem p{big.n, big.tail, big.head, big.cap, big.cost, big.supply};
+    const McfProblem p{big.n, big.tail, big.head, big.cap, big.cost, big.supply, {}, {}};
     check(!routecore::check_network_simplex_bounds(p), "overflow rule refuses");
     check(solve(big).status == mcf_status::overflow, "overflow status");
   }

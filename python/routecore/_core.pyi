@@ -323,6 +323,8 @@ def network_simplex(
     capacity: _I64,
     cost: _I64,
     supply: _I64,
+    start_tree: _I32 | None = None,
+    start_upper: npt.NDArray[np.uint8] | None = None,
 ) -> MinCostFlowCoreResult: ...
 def cost_scaling(
     *,

@@ -69,6 +69,7 @@ network simplex; cost scaling's stricter rule makes its ``cost_scale`` 8 times s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -86,6 +87,7 @@ __all__ = [
     "MinCostFlowResult",
     "choose_min_cost_method",
     "min_cost_flow",
+    "min_cost_flow_warm",
 ]
 
 MinCostFlowMethod = Literal["auto", "network_simplex", "cost_scaling"]
@@ -312,6 +314,86 @@ def min_cost_flow(
     >>> rc.min_cost_flow(g, sources=0, sinks=3, demand=7).status
     'infeasible'
     """
+    return _solve(graph, supplies, sources, sinks, demand, cost, capacity, method, threads, None)
+
+
+def min_cost_flow_warm(
+    graph: Graph,
+    start_edge: npt.ArrayLike,
+    saturated: npt.ArrayLike,
+    *,
+    sources: Any,
+    sinks: Any,
+    demand: int | None = None,
+    capacity: npt.ArrayLike | None = None,
+) -> MinCostFlowResult:
+    """:func:`min_cost_flow` from sources to sinks (``method="auto"``), the network simplex
+    started from a proposed flow (an internal entry point for analyses that know a
+    near-optimal routing; ignored where ``auto`` picks cost scaling).
+
+    The start only saves pivots: the status, the optimal cost and the certificate are those
+    of :func:`min_cost_flow`; where several flows are optimal, the one returned may differ.
+    ``cpp/include/routecore/network_simplex.h`` ("Warm start") says how the proposal becomes a
+    strongly feasible spanning tree; proposals that do not fit are dropped, never an error.
+
+    Parameters
+    ----------
+    graph : Graph
+        Directed (the costs are the graph's weights).
+    start_edge : array_like of int, shape (num_nodes,)
+        Per node the edge to its parent in the proposed tree (towards the sinks: e.g. a
+        reverse shortest-path tree's ``pred_edge``), or -1. The sinks are joined to the
+        internal super sink whatever is given for them.
+    saturated : array_like of bool, shape (num_edges,)
+        Edges that start at their capacity (e.g. the demand edges of the sources' fan-out).
+    sources, sinks, demand, capacity
+        As in :func:`min_cost_flow`.
+
+    Returns
+    -------
+    MinCostFlowResult
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> from routecore.min_cost import min_cost_flow_warm
+    >>> g = rc.Graph(4, [0, 0, 1, 2], [1, 2, 3, 3], weight=[1, 2, 1, 1], capacity=[1, 5, 5, 5])
+    >>> r = min_cost_flow_warm(g, [0, 2, 3, -1], [False] * 4, sources=0, sinks=3)
+    >>> r.value, r.cost, r.edge_flow.tolist()
+    (6, 17, [1, 5, 1, 5])
+    """
+    graph = check_graph(graph)
+    if not graph.directed:
+        raise GraphError("min_cost_flow_warm: the graph must be directed")
+    n, m = graph.num_nodes, graph.num_edges
+    edge = as_array(start_edge, "start_edge")
+    if edge.shape != (n,) or edge.dtype.kind not in "iu":
+        raise GraphError(f"start_edge: expected {n} integers, got {edge.dtype} {edge.shape}")
+    full = as_array(saturated, "saturated")
+    if full.shape != (m,) or full.dtype.kind != "b":
+        raise GraphError(f"saturated: expected {m} booleans, got {full.dtype} {full.shape}")
+    bad = np.flatnonzero((edge < -1) | (edge >= m))
+    if bad.size:
+        i = int(bad[0])
+        raise GraphError(f"start_edge[{i}] = {edge[i]} is not an edge id (0 .. {m - 1}) or -1")
+    start = (np.asarray(edge, np.int32), np.asarray(full, np.uint8))
+    return _solve(graph, None, sources, sinks, demand, None, capacity, "auto", 1, start)
+
+
+def _solve(
+    graph: Graph,
+    supplies: npt.ArrayLike | None,
+    sources: Any,
+    sinks: Any,
+    demand: int | None,
+    cost: npt.ArrayLike | None,
+    capacity: npt.ArrayLike | None,
+    method: MinCostFlowMethod,
+    threads: int | None,
+    start: tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]] | None,
+) -> MinCostFlowResult:
+    """:func:`min_cost_flow`'s body; ``start`` (sources and sinks on a directed graph, network
+    simplex only): :func:`min_cost_flow_warm`'s proposal."""
     graph = check_graph(graph)
     method = choice(method, MIN_COST_FLOW_METHODS, "method")  # type: ignore[assignment]
     thread_count(threads)
@@ -373,6 +455,13 @@ def min_cost_flow(
     k = extra_tail.size
     arc_cap = np.concatenate([arc_cap, np.full(k, _INF, np.int64)])
     arc_cost = np.concatenate([arc_cost, np.zeros(k, np.int64)])
+    warm: dict[str, Any] = {}
+    if start is not None and chosen == "network_simplex" and k:
+        # The super source hangs from its first source, each sink from the super sink.
+        tree = np.concatenate([start[0], [m, -1]]).astype(np.int32)
+        tree[t_ids] = m + s_ids.size + np.arange(t_ids.size, dtype=np.int32)
+        upper = np.concatenate([start[1], np.zeros(k, np.uint8)])
+        warm = {"start_tree": tree, "start_upper": upper}
     out = _SOLVERS[chosen](
         num_nodes=total_nodes,
         tail=np.ascontiguousarray(tail, np.int32),
@@ -380,6 +469,7 @@ def min_cost_flow(
         capacity=np.ascontiguousarray(arc_cap),
         cost=np.ascontiguousarray(arc_cost),
         supply=supply,
+        **warm,
     )
     if out.status == "overflow":
         factor = "" if chosen == "network_simplex" else f"{_BOUND_FACTOR[chosen]} * "
@@ -398,7 +488,11 @@ def min_cost_flow(
         total: int | float = int(out.cost)
         potentials: npt.NDArray[Any] = pi
     else:
-        total = float(np.dot(np.abs(flow).astype(np.float64), costs))
+        # Not np.dot: OpenBLAS splits a long dot product over its threads (10 ms and more per
+        # call on a busy machine, and rounded by how it split): the exactly rounded sum of
+        # the per-edge costs of the used edges.
+        used = np.flatnonzero(flow)
+        total = math.fsum((np.abs(flow[used]) * costs[used]).tolist())
         potentials = pi.astype(np.float64) / scale
     return MinCostFlowResult("optimal", int(value), total, flow, potentials, chosen, float(scale))
 

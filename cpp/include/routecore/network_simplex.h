@@ -51,6 +51,21 @@
 //   basic flow the n tree arcs carry at most F each and the arcs at their upper bounds at most F
 //   together, so |sum cost * flow| <= C * (n + 1) * F < M * F <= 2^124.
 //
+// Warm start (optional: McfProblem::start_tree / start_upper; an empty span means big-M start)
+//   The caller proposes per node v an arc joining v to its parent (start_tree[v], or -1) and
+//   arcs that start saturated (start_upper[a] != 0; ignored for tree arcs and uncapacitated
+//   arcs). Proposals that are not arcs at v, self-loops, or close a cycle (the cycle is cut at
+//   one node) are dropped. From the leaves up, each node's net outflow goes over its proposed
+//   arc as far as that keeps the tree strongly feasible: the arc is a tree arc when its flow is
+//   strictly inside its bounds (or 0 and pointing to the parent); otherwise it sits at a bound
+//   and the rest goes over the node's artificial arc to the root (v -> root when the rest is
+//   >= 0, root -> v otherwise), which is then the node's tree arc. Nodes without a proposal
+//   hang from the root by their artificial arc, as in the big-M start. The start is a feasible,
+//   strongly feasible tree of the same big-M problem, so the method and its optimality and
+//   infeasibility rules are unchanged; only the number of pivots (and, among several optimal
+//   flows, which one is returned) depends on the start. Used by the capacity analyses with the
+//   shortest-path routing as the start (python/routecore/analyses/_capacity_solve.py).
+//
 // Complexity: pseudo-polynomial in the worst case; O(cycle + subtree) per pivot; in practice
 //   the fastest exact method up to about 1e5 nodes (LEMON's documentation and Kovács 2015).
 // Cancellation: `cancel` is polled every 1024 pivots; a cancelled run returns status cancelled.
@@ -88,6 +103,9 @@ struct McfProblem {
   std::span<const std::int64_t> capacity;  // >= 0, or kInfiniteCapacity
   std::span<const std::int64_t> cost;
   std::span<const std::int64_t> supply;  // sums to 0
+  // Optional warm start of the network simplex (cost scaling ignores it; see "Warm start").
+  std::span<const std::int32_t> start_tree;   // empty, or per node an arc (or -1)
+  std::span<const std::uint8_t> start_upper;  // empty, or per arc 1: start at the upper bound
 };
 
 struct McfOutcome {
