@@ -77,6 +77,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
+from ._min_cost_inputs import LIMIT, UNCAPACITATED, edge_capacities, edge_costs, whole_numbers
 from ._validation import as_array, check_graph, choice, terminal_sets, thread_count
 from .errors import GraphError
 from .graph import Graph
@@ -104,8 +105,8 @@ at least half the bound ``K = (2**62 / (n + 2) - 1) / (n + 1)``, about 4.6e8 for
 AUTO_COST_SCALING_MIN_NODES = 1 << 18
 """Node count from which ``method="auto"`` takes cost scaling (:func:`choose_min_cost_method`)."""
 
-_LIMIT = 2**62
-_INF = int(_core.INFINITE_CAPACITY)
+_LIMIT = LIMIT
+_INF = UNCAPACITATED
 
 
 @dataclass(frozen=True)
@@ -148,89 +149,6 @@ class MinCostFlowResult:
     potentials: npt.NDArray[np.int64] | npt.NDArray[np.float64]
     method: str
     cost_scale: float = 1.0
-
-
-def _whole_numbers(values: Any, length: int, name: str, *, allow_inf: bool) -> npt.NDArray[Any]:
-    """A 1-D int64 array of whole numbers >= 0 (``inf`` -> the uncapacitated marker)."""
-    arr = as_array(values, name)
-    if arr.ndim != 1 or arr.shape[0] != length:
-        raise GraphError(f"{name}: expected a 1-D array of length {length}, got shape {arr.shape}")
-    if arr.dtype.kind == "b":
-        arr = arr.astype(np.int64)
-    if arr.dtype.kind in "iu":
-        if arr.size and (arr.dtype == np.uint64 and int(arr.max()) > _LIMIT):
-            i = int(np.argmax(arr))
-            raise GraphError(f"{name}[{i}] = {arr[i]} exceeds 2**62")
-        return np.ascontiguousarray(arr, dtype=np.int64)
-    if arr.dtype.kind != "f":
-        raise GraphError(f"{name}: expected numbers, got dtype {arr.dtype}")
-    f = arr.astype(np.float64)
-    inf = np.isposinf(f) if allow_inf else np.zeros(f.shape, dtype=bool)
-    finite = np.isfinite(f)
-    with np.errstate(invalid="ignore"):
-        bad = np.flatnonzero(~inf & (~finite | (f != np.floor(f))))
-    if bad.size:
-        i = int(bad[0])
-        raise GraphError(
-            f"{name}[{i}] = {f[i]} is not a whole number; min_cost_flow needs integer {name} "
-            "(scale fractional units first, e.g. Gbit/s to Mbit/s)"
-        )
-    big = np.flatnonzero(~inf & (np.abs(f) > _LIMIT))
-    if big.size:
-        i = int(big[0])
-        raise GraphError(f"{name}[{i}] = {f[i]} exceeds 2**62")
-    out = np.where(inf, 0.0, f).astype(np.int64)
-    out[inf] = _INF
-    return out
-
-
-def _capacities(graph: Graph, capacity: Any) -> npt.NDArray[np.int64]:
-    m = graph.num_edges
-    values = graph.capacity if capacity is None else capacity
-    if values is None:
-        return np.full(m, _INF, dtype=np.int64)
-    cap = _whole_numbers(values, m, "capacity", allow_inf=True)
-    neg = np.flatnonzero(cap < 0)
-    if neg.size:
-        i = int(neg[0])
-        raise GraphError(f"capacity[{i}] = {cap[i]} is negative; capacities must be >= 0")
-    return cap
-
-
-def _costs(graph: Graph, cost: Any) -> tuple[npt.NDArray[Any], bool]:
-    """Per-edge costs and whether they are exact integers (else float64)."""
-    m = graph.num_edges
-    values = graph.weight if cost is None else cost
-    if values is None:
-        return np.ones(m, dtype=np.int64), True
-    arr = as_array(values, "cost")
-    if arr.ndim != 1 or arr.shape[0] != m:
-        raise GraphError(f"cost: expected a 1-D array of length {m}, got shape {arr.shape}")
-    if arr.dtype.kind == "b":
-        arr = arr.astype(np.int64)
-    if arr.dtype.kind in "iu":
-        c = arr.astype(np.int64)
-        if arr.dtype == np.uint64 and arr.size and int(arr.max()) > _LIMIT:
-            raise GraphError(f"cost[{int(np.argmax(arr))}] exceeds 2**62")
-        exact = True
-    elif arr.dtype.kind == "f":
-        c = arr.astype(np.float64)
-        bad = np.flatnonzero(~np.isfinite(c))
-        if bad.size:
-            i = int(bad[0])
-            raise GraphError(f"cost[{i}] = {c[i]} is not finite")
-        exact = bool(np.all(c == np.floor(c)) and (c.size == 0 or np.abs(c).max() <= 2.0**53))
-        if exact:
-            c = c.astype(np.int64)
-    else:
-        raise GraphError(f"cost: expected numbers, got dtype {arr.dtype}")
-    if not graph.directed and c.size and c.min() < 0:
-        i = int(np.argmin(c))
-        raise GraphError(
-            f"cost[{i}] = {c[i]} is negative on an undirected graph; an undirected edge costs "
-            "cost * |flow|, so its cost must be >= 0"
-        )
-    return c, exact
 
 
 _SOLVERS = {"network_simplex": _core.network_simplex, "cost_scaling": _core.cost_scaling}
@@ -398,8 +316,8 @@ def _solve(
     method = choice(method, MIN_COST_FLOW_METHODS, "method")  # type: ignore[assignment]
     thread_count(threads)
     n, m = graph.num_nodes, graph.num_edges
-    cap = _capacities(graph, capacity)
-    costs, exact = _costs(graph, cost)
+    cap = edge_capacities(graph, capacity)
+    costs, exact = edge_costs(graph, cost)
     arcs = m if graph.directed else 2 * m
     chosen = choose_min_cost_method(n, arcs) if method == "auto" else str(method)
     wide = method == "auto" and exact and costs.size > 0
@@ -410,7 +328,7 @@ def _solve(
     if supplies is not None:
         if sources is not None or sinks is not None or demand is not None:
             raise GraphError("give either supplies or sources and sinks (with demand), not both")
-        supply = _whole_numbers(supplies, n, "supplies", allow_inf=False)
+        supply = whole_numbers(supplies, n, "supplies", allow_inf=False)
         if int(supply.sum(dtype=object)) != 0:
             return _not_optimal("infeasible", n, m, chosen, 1.0)
         extra_tail = extra_head = np.zeros(0, np.int32)
@@ -426,7 +344,7 @@ def _solve(
                 return _not_optimal("unbounded", n, m, chosen, 1.0)
             value = value_or_none
         else:
-            value = _whole_numbers(np.array([demand]), 1, "demand", allow_inf=False)[0].item()
+            value = whole_numbers(np.array([demand]), 1, "demand", allow_inf=False)[0].item()
             if value < 0:
                 raise GraphError(f"demand = {value} is negative")
         supply = np.zeros(n + 2, dtype=np.int64)
