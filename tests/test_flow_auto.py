@@ -6,6 +6,7 @@ is fastest on which family is measured by ``python -m routecore.bench``."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -22,17 +23,32 @@ from .strategies import EdgeList, edge_lists
 def _rule(
     n: int, src: np.ndarray, dst: np.ndarray, directed: bool, s: set[int], t: set[int]
 ) -> str:
-    """The rule of max_flow.h, restated: vision test, then a breadth-first depth probe."""
+    """The rule of max_flow.h, restated: vision test on the residual arcs at the terminals,
+    then a breadth-first depth probe along the arcs."""
     tails, heads = (src, dst) if directed else (np.r_[src, dst], np.r_[dst, src])
     out: list[list[int]] = [[] for _ in range(n)]
     for a, b in zip(tails.tolist(), heads.tolist(), strict=True):
         out[a].append(b)
+    # Residual arcs at each node: an undirected graph's arcs; for a directed one the out-arcs
+    # and the reverses of the in-arcs not matched one to one with an antiparallel edge.
+    residual: list[list[int]] = [list(o) for o in out]
+    num_residual = len(tails)
+    if directed:
+        count = Counter(zip(src.tolist(), dst.tolist(), strict=True))
+        for (u, v), k in count.items():
+            unmatched = k if u == v else k - min(k, count.get((v, u), 0))
+            residual[v] += [u] * unmatched
+            num_residual += unmatched
     terminals = s | t
-    touching = {y for x in terminals for y in out[x]} - terminals
+    from_s = {y for x in s for y in residual[x]} - terminals
+    from_t = {y for x in t for y in residual[x]} - terminals
+    touching = from_s | from_t
     inner = n - len(terminals)
-    inner_arcs = len(tails) - 2 * sum(len(out[x]) for x in terminals)
+    inner_arcs = num_residual - 2 * sum(len(residual[x]) for x in terminals)
     if inner > 0 and 4 * len(touching) >= inner:
-        return "ibfs" if inner_arcs <= 6 * inner else "push_relabel"
+        sparse = inner_arcs <= 4 * inner
+        tied_to_both = 2 * len(from_s & from_t) >= len(touching)
+        return "ibfs" if sparse or not tied_to_both else "push_relabel"
     degree = max(2.0, len(tails) / n)
     limit = max(8, int(1.5 * math.log(n) / math.log(degree))) if n >= 2 else 8
     seen, frontier, level = set(s), sorted(s), 1
@@ -96,7 +112,10 @@ CASES = [
     ("grid4", lambda: _family("flow-grid4-noisy", "smoke"), "ibfs"),
     ("grid4-directed", lambda: _family("flow-grid4-smooth-directed", "smoke"), "ibfs"),
     ("grid8", lambda: _family("flow-grid8-noisy", "smoke"), "push_relabel"),
-    ("grid3d", lambda: _family("flow-grid3d-noisy", "smoke"), "ibfs"),
+    ("grid8-directed", lambda: _family("flow-grid8-noisy-directed", "smoke"), "push_relabel"),
+    ("grid8-smooth", lambda: _family("flow-grid8-smooth", "smoke"), "ibfs"),
+    ("grid3d", lambda: _family("flow-grid3d-noisy", "smoke"), "push_relabel"),
+    ("satellite", lambda: _family("flow-satellite", "default"), "ibfs"),
     ("bipartite", lambda: _family("flow-bipartite", "smoke"), "ibfs"),
     ("random-sparse", lambda: gen_flow.random_sparse(5000, 5, seed=3), "ibfs"),
     ("washington-wide", lambda: gen_flow.washington_rlg(2048, 8, seed=3), "ibfs"),
