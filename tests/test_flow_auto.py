@@ -91,7 +91,35 @@ def _paths(draw: st.DrawFn) -> tuple[EdgeList, set[int], set[int]]:
     return el, {0}, {n - 1}
 
 
-@given(st.one_of(_problems(), _paths()))
+@st.composite
+def _vision(draw: st.DrawFn) -> tuple[EdgeList, set[int], set[int]]:
+    """Vision-style graphs: random inner edges (few or many per node), and every inner node
+    joined to the source, the sink, both or neither (edges in either direction), so that the
+    degree limit and the tied-to-both test of the rule are both exercised near their edges."""
+    inner = draw(st.integers(4, 30))
+    n = inner + 2
+    s, t = inner, inner + 1
+    per_node = draw(st.integers(1, 8))
+    nodes = st.integers(0, inner - 1)
+    pairs = draw(st.lists(st.tuples(nodes, nodes), min_size=inner, max_size=per_node * inner))
+    tie_kinds = st.sampled_from(["s", "t", "both", "both", "none"])
+    ties = draw(st.lists(tie_kinds, min_size=inner))
+    into_s, out_of_t = draw(st.booleans()), draw(st.booleans())
+    src, dst = [a for a, _ in pairs], [b for _, b in pairs]
+    for v, tie in enumerate(ties[:inner]):
+        if tie in ("s", "both"):
+            src.append(v if into_s else s)
+            dst.append(s if into_s else v)
+        if tie in ("t", "both"):
+            src.append(t if out_of_t else v)
+            dst.append(v if out_of_t else t)
+    cap = np.ones(len(src), dtype=np.int64)
+    a, b = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
+    el = EdgeList(n, a, b, cap.astype(np.float64), cap, draw(st.booleans()))
+    return el, {s}, {t}
+
+
+@given(st.one_of(_problems(), _paths(), _vision()))
 def test_auto_follows_the_documented_rule(problem: tuple[EdgeList, set[int], set[int]]) -> None:
     el, s, t = problem
     g = rc.Graph(el.num_nodes, el.src, el.dst, capacity=el.capacity, directed=el.directed)
