@@ -125,6 +125,8 @@ def test_auto_follows_the_documented_rule(problem: tuple[EdgeList, set[int], set
     g = rc.Graph(el.num_nodes, el.src, el.dst, capacity=el.capacity, directed=el.directed)
     want = _rule(el.num_nodes, el.src, el.dst, el.directed, s, t)
     assert rc.max_flow(g, sorted(s), sorted(t)).method == want
+    # A terminal listed twice is one terminal (its arcs counted once).
+    assert rc.max_flow(g, [*sorted(s), min(s)], sorted(t)).method == want
 
 
 def _family(name: str, size: families.Size) -> FlowInstance:

@@ -23,15 +23,16 @@ flow_method choose_flow_method(const CsrView& g, const FlowLayout& layout,
   std::int64_t terminals = 0, terminal_arcs = 0;
   for (auto set : {sources, sinks}) {
     for (node_id x : set) {
-      if (seen[x] != 1) ++terminals;
+      if (seen[x] == 1) continue;  // a duplicate id
       seen[x] = 1;
+      ++terminals;
+      terminal_arcs += layout.first_out[x + 1] - layout.first_out[x];
     }
   }
   std::int64_t touching = 0, both = 0;
   for (auto [set, bit] : {std::pair{sources, std::uint8_t{2}}, std::pair{sinks, std::uint8_t{4}}}) {
     for (node_id x : set) {
       const arc_id end = layout.first_out[x + 1];
-      terminal_arcs += end - layout.first_out[x];
       for (arc_id a = layout.first_out[x]; a < end; ++a) {
         const node_id y = layout.head[a];
         const std::uint8_t was = seen[y];
