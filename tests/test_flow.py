@@ -385,7 +385,8 @@ def test_auto_picks_by_graph_shape() -> None:
     r = rc.max_flow(layered, n, n + 1)
     assert r.method == "push_relabel"
     assert r.value == rc.max_flow(layered, n, n + 1, method="dinic").value
-    # An 8-connected grid: vision-style, but more than 6 arcs per node.
+    # An 8-connected grid: vision-style, but more than 4 arcs per node and every pixel tied to
+    # both terminals (noisy data).
     ids = np.arange(400).reshape(20, 20)
     pairs = [
         (ids[:, :-1], ids[:, 1:]),

@@ -6,6 +6,7 @@ is fastest on which family is measured by ``python -m routecore.bench``."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -22,17 +23,32 @@ from .strategies import EdgeList, edge_lists
 def _rule(
     n: int, src: np.ndarray, dst: np.ndarray, directed: bool, s: set[int], t: set[int]
 ) -> str:
-    """The rule of max_flow.h, restated: vision test, then a breadth-first depth probe."""
+    """The rule of max_flow.h, restated: vision test on the residual arcs at the terminals,
+    then a breadth-first depth probe along the arcs."""
     tails, heads = (src, dst) if directed else (np.r_[src, dst], np.r_[dst, src])
     out: list[list[int]] = [[] for _ in range(n)]
     for a, b in zip(tails.tolist(), heads.tolist(), strict=True):
         out[a].append(b)
+    # Residual arcs at each node: an undirected graph's arcs; for a directed one the out-arcs
+    # and the reverses of the in-arcs not matched one to one with an antiparallel edge.
+    residual: list[list[int]] = [list(o) for o in out]
+    num_residual = len(tails)
+    if directed:
+        count = Counter(zip(src.tolist(), dst.tolist(), strict=True))
+        for (u, v), k in count.items():
+            unmatched = k if u == v else k - min(k, count.get((v, u), 0))
+            residual[v] += [u] * unmatched
+            num_residual += unmatched
     terminals = s | t
-    touching = {y for x in terminals for y in out[x]} - terminals
+    from_s = {y for x in s for y in residual[x]} - terminals
+    from_t = {y for x in t for y in residual[x]} - terminals
+    touching = from_s | from_t
     inner = n - len(terminals)
-    inner_arcs = len(tails) - 2 * sum(len(out[x]) for x in terminals)
+    inner_arcs = num_residual - 2 * sum(len(residual[x]) for x in terminals)
     if inner > 0 and 4 * len(touching) >= inner:
-        return "ibfs" if inner_arcs <= 6 * inner else "push_relabel"
+        sparse = inner_arcs <= 4 * inner
+        tied_to_both = 2 * len(from_s & from_t) >= len(touching)
+        return "ibfs" if sparse or not tied_to_both else "push_relabel"
     degree = max(2.0, len(tails) / n)
     limit = max(8, int(1.5 * math.log(n) / math.log(degree))) if n >= 2 else 8
     seen, frontier, level = set(s), sorted(s), 1
@@ -75,12 +91,42 @@ def _paths(draw: st.DrawFn) -> tuple[EdgeList, set[int], set[int]]:
     return el, {0}, {n - 1}
 
 
-@given(st.one_of(_problems(), _paths()))
+@st.composite
+def _vision(draw: st.DrawFn) -> tuple[EdgeList, set[int], set[int]]:
+    """Vision-style graphs: random inner edges (few or many per node), and every inner node
+    joined to the source, the sink, both or neither (edges in either direction), so that the
+    degree limit and the tied-to-both test of the rule are both exercised near their edges."""
+    inner = draw(st.integers(4, 30))
+    n = inner + 2
+    s, t = inner, inner + 1
+    per_node = draw(st.integers(1, 8))
+    nodes = st.integers(0, inner - 1)
+    pairs = draw(st.lists(st.tuples(nodes, nodes), min_size=inner, max_size=per_node * inner))
+    tie_kinds = st.sampled_from(["s", "t", "both", "both", "none"])
+    ties = draw(st.lists(tie_kinds, min_size=inner))
+    into_s, out_of_t = draw(st.booleans()), draw(st.booleans())
+    src, dst = [a for a, _ in pairs], [b for _, b in pairs]
+    for v, tie in enumerate(ties[:inner]):
+        if tie in ("s", "both"):
+            src.append(v if into_s else s)
+            dst.append(s if into_s else v)
+        if tie in ("t", "both"):
+            src.append(t if out_of_t else v)
+            dst.append(v if out_of_t else t)
+    cap = np.ones(len(src), dtype=np.int64)
+    a, b = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
+    el = EdgeList(n, a, b, cap.astype(np.float64), cap, draw(st.booleans()))
+    return el, {s}, {t}
+
+
+@given(st.one_of(_problems(), _paths(), _vision()))
 def test_auto_follows_the_documented_rule(problem: tuple[EdgeList, set[int], set[int]]) -> None:
     el, s, t = problem
     g = rc.Graph(el.num_nodes, el.src, el.dst, capacity=el.capacity, directed=el.directed)
     want = _rule(el.num_nodes, el.src, el.dst, el.directed, s, t)
     assert rc.max_flow(g, sorted(s), sorted(t)).method == want
+    # A terminal listed twice is one terminal (its arcs counted once).
+    assert rc.max_flow(g, [*sorted(s), min(s)], sorted(t)).method == want
 
 
 def _family(name: str, size: families.Size) -> FlowInstance:
@@ -96,7 +142,10 @@ CASES = [
     ("grid4", lambda: _family("flow-grid4-noisy", "smoke"), "ibfs"),
     ("grid4-directed", lambda: _family("flow-grid4-smooth-directed", "smoke"), "ibfs"),
     ("grid8", lambda: _family("flow-grid8-noisy", "smoke"), "push_relabel"),
-    ("grid3d", lambda: _family("flow-grid3d-noisy", "smoke"), "ibfs"),
+    ("grid8-directed", lambda: _family("flow-grid8-noisy-directed", "smoke"), "push_relabel"),
+    ("grid8-smooth", lambda: _family("flow-grid8-smooth", "smoke"), "ibfs"),
+    ("grid3d", lambda: _family("flow-grid3d-noisy", "smoke"), "push_relabel"),
+    ("satellite", lambda: _family("flow-satellite", "default"), "ibfs"),
     ("bipartite", lambda: _family("flow-bipartite", "smoke"), "ibfs"),
     ("random-sparse", lambda: gen_flow.random_sparse(5000, 5, seed=3), "ibfs"),
     ("washington-wide", lambda: gen_flow.washington_rlg(2048, 8, seed=3), "ibfs"),

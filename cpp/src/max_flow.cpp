@@ -3,6 +3,7 @@
 #include "routecore/max_flow.h"
 
 #include <optional>
+#include <utility>
 
 #include "routecore/boykov_kolmogorov.h"
 #include "routecore/dinic.h"
@@ -14,38 +15,44 @@
 
 namespace routecore {
 
-flow_method choose_flow_method(const CsrView& g, std::span<const node_id> sources,
-                               std::span<const node_id> sinks) {
-  // seen: 1 a terminal (in the search: a node already reached), 2 a head of a terminal's arc.
+flow_method choose_flow_method(const CsrView& g, const FlowLayout& layout,
+                               std::span<const node_id> sources, std::span<const node_id> sinks) {
+  // seen: 1 a terminal (in the search: a node already reached); for other nodes, bit 2 the head
+  // of a source's residual arc, bit 4 the head of a sink's.
   ScratchArray<std::uint8_t> seen(static_cast<std::size_t>(g.num_nodes), 0);
   std::int64_t terminals = 0, terminal_arcs = 0;
   for (auto set : {sources, sinks}) {
     for (node_id x : set) {
-      if (seen[x] != 1) ++terminals;
+      if (seen[x] == 1) continue;  // a duplicate id
       seen[x] = 1;
+      ++terminals;
+      terminal_arcs += layout.first_out[x + 1] - layout.first_out[x];
     }
   }
-  std::int64_t touching = 0;
-  for (auto set : {sources, sinks}) {
+  std::int64_t touching = 0, both = 0;
+  for (auto [set, bit] : {std::pair{sources, std::uint8_t{2}}, std::pair{sinks, std::uint8_t{4}}}) {
     for (node_id x : set) {
-      terminal_arcs += g.end(x) - g.begin(x);
-      for (arc_id a = g.begin(x); a < g.end(x); ++a) {
-        const node_id y = g.head[a];
-        if (seen[y] == 0) {
-          seen[y] = 2;
-          ++touching;
-        }
+      const arc_id end = layout.first_out[x + 1];
+      for (arc_id a = layout.first_out[x]; a < end; ++a) {
+        const node_id y = layout.head[a];
+        const std::uint8_t was = seen[y];
+        if (was == 1 || (was & bit) != 0) continue;
+        touching += was == 0;
+        both += was != 0;
+        seen[y] = static_cast<std::uint8_t>(was | bit);
       }
     }
   }
   const std::int64_t inner = g.num_nodes - terminals;
-  const std::int64_t inner_arcs = g.num_arcs - 2 * terminal_arcs;
+  const std::int64_t inner_arcs = layout.num_arcs - 2 * terminal_arcs;
   if (inner > 0 && 4 * touching >= inner) {
-    return inner_arcs <= auto_vision_max_arcs_per_node * inner ? flow_method::ibfs
-                                                               : flow_method::push_relabel;
+    const bool sparse = inner_arcs <= auto_vision_max_arcs_per_node * inner;
+    const bool tied_to_both = 2 * both >= touching;
+    return sparse || !tied_to_both ? flow_method::ibfs : flow_method::push_relabel;
   }
   // Not vision-style: how deep is the graph? Breadth-first from the sources, level by level,
-  // until half the nodes are reached.
+  // until half the nodes are reached: at the node that makes half, not at the end of its level
+  // (the same answer; on a random graph the last level alone is a third of the nodes).
   std::fill_n(seen.data(), seen.size(), std::uint8_t{0});
   ScratchArray<node_id> queue(static_cast<std::size_t>(g.num_nodes));
   std::size_t tail = 0;
@@ -65,6 +72,7 @@ flow_method choose_flow_method(const CsrView& g, std::span<const node_id> source
         if (seen[y] == 0) {
           seen[y] = 1;
           queue[tail++] = y;
+          if (2 * static_cast<std::int64_t>(tail) >= g.num_nodes) return flow_method::ibfs;
         }
       }
     }
@@ -161,10 +169,10 @@ FlowOutcome<Cap> solve_max_flow(const CsrView& g, std::span<const Cap> arc_capac
                                 const FlowLayout* layout, double capacity_bound, int threads,
                                 std::span<std::uint8_t> other_side) {
   FlowOutcome<Cap> out;
-  if (method == flow_method::automatic) method = choose_flow_method(g, sources, sinks);
-  out.method = method;
   std::optional<OwnedFlowLayout> own_layout;
   if (layout == nullptr) layout = &own_layout.emplace(g, directed).view;
+  if (method == flow_method::automatic) method = choose_flow_method(g, *layout, sources, sinks);
+  out.method = method;
   Terminals terminals(g.num_nodes, sources, sinks);
   CapacityTotals<Cap> totals;
   if (capacity_bound >= 0 && capacity_bound <= static_cast<double>(max_narrow_total)) {

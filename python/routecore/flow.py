@@ -277,10 +277,13 @@ def max_flow(
         push-relabel where they are long:
 
         - *vision-style* graphs (at least a quarter of the non-terminal nodes are joined to a
-          source or sink by an edge listed at that terminal, i.e. leaving it when the graph is
-          directed): ``"ibfs"`` when the other arcs number at most 6 per non-terminal node
-          (4-connected and 3D 6-connected grids, bipartite matching), push-relabel when there
-          are more (8-connected grids);
+          source or sink by an edge, in either direction): ``"ibfs"``, unless both the edges
+          between non-terminal nodes number more than 4 ends per such node (a pair of
+          opposite directed edges counted as one edge) and at least half of the nodes joined
+          to a terminal are joined to a source and to a sink alike; then push-relabel (noisy
+          8-connected and 3D grids). So 2D 4-connected grids, bipartite matching, segmentation
+          data where each pixel hangs off one terminal, and networks of gateways (sources) and
+          user terminals (sinks) such as satellite snapshots get ``"ibfs"``;
         - other graphs: a breadth-first search from the sources; ``"ibfs"`` when it reaches
           half the nodes within ``max(8, 1.5 * log_d(num_nodes))`` levels, ``d`` the average
           out-degree (at least 2), as graphs that expand like random graphs do (random sparse
