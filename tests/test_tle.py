@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from routecore import constellation as cs
@@ -140,6 +140,13 @@ BAD = {
         _with(5, _checksummed(GOOD[5][:2] + "00009" + GOOD[5][7:68])),
         6,
         "does not match",
+    ),
+    # A blank after the day's digits ('06 .000'): float() refused it with a ValueError (found
+    # by the one-character fuzz test below); a blank counts 0 in the checksum, as the 0 did.
+    "blank inside the epoch day": (
+        _with(1, _checksummed(GOOD[1][:20] + "06 ." + GOOD[1][24:68])),
+        2,
+        "columns 19-32",
     ),
     "missing line 2": ("\n".join(GOOD[:2]) + "\n", 2, "line 2 is missing"),
     "name only": ("\n".join([*GOOD, "LONELY"]) + "\n", 7, "ends after a name line"),
@@ -327,6 +334,7 @@ def test_school_connectivity_takes_tle_systems_like_walker_ones(
 
 
 @settings(max_examples=300, deadline=None)
+@example(row=1, column=35, char=" ")  # a blank digit in n-dot: NaN positions, no SGP4 error
 @given(
     row=st.integers(0, 5),
     column=st.integers(0, 70),

@@ -219,6 +219,14 @@ def tle_positions(
             f"{api.SGP4_ERRORS.get(int(error[s, k]), int(error[s, k]))} (is the time far from "
             "the element epoch, or has the satellite decayed?)"
         )
+    bad = ~np.isfinite(r_teme).all(axis=2)
+    if bad.any():  # SGP4 reports no error, yet a field it misread gives NaN (a blank digit)
+        s, k = (int(x[0]) for x in np.nonzero(bad))
+        raise ConstellationError(
+            f"{tle_set.name}: SGP4 gave no finite position for record {s} (satellite "
+            f"{tle_set.line1[s][2:7].strip()}) at t_s = {times[k]:g}; check its element lines: "
+            f"{tle_set.line1[s]!r} / {tle_set.line2[s]!r}"
+        )
     # Rotate TEME by -gmst about z (Earth-fixed); the inertial frame adds back omega * t.
     angle = -gmst_rad(jd, fr)
     if not earth_fixed:

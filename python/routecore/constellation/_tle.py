@@ -32,7 +32,13 @@ _FIELDS: dict[str, tuple[tuple[int, int, str, str], ...]] = {
         (9, 9, r" ", "blank"),
         (10, 17, r"[ 0-9A-Z-]{8}", "international designator"),
         (18, 18, r" ", "blank"),
-        (19, 32, r"[0-9]{2}[ 0-9]{3}\.[0-9 ]{8}", "epoch YYDDD.DDDDDDDD"),
+        # Day of year right-justified (leading blanks only), fraction digits then blanks.
+        (
+            19,
+            32,
+            r"[0-9]{2}(?: {2}[0-9]| [0-9]{2}|[0-9]{3})\.(?=[0-9 ]{8}$)[0-9]* *",
+            "epoch YYDDD.DDDDDDDD",
+        ),
         (33, 33, r" ", "blank"),
         (34, 43, r"[ +-]\.[0-9 ]{8}", "first derivative of mean motion"),
         (44, 44, r" ", "blank"),
@@ -159,16 +165,28 @@ def _check_line(kind: str, line: str, where: str) -> None:
             f"{where}: checksum is {line[68]}, the line's digits give {expected} (a corrupted "
             f"line): {line!r}"
         )
+
+    def number(first: int, last: int, what: str) -> float:
+        # The layout check above admits only numbers here; a blank inside one would still
+        # make float() raise, so any such text is reported as the layout error it is.
+        text = line[first - 1 : last]
+        try:
+            return float(text)
+        except ValueError:
+            raise ConstellationError(
+                f"{where}: columns {first}-{last} ({what}) read {text!r}, not a number: {line!r}"
+            ) from None
+
     if kind == "1":
-        day = float(line[20:32])
+        day = number(21, 32, "epoch day")
         if not 1.0 <= day < 367.0:
             raise ConstellationError(f"{where}: epoch day {day} is not in [1, 367): {line!r}")
     else:
         for first, last, what, hi in ((9, 16, "inclination", 180.0), (18, 25, "RAAN", 360.0)):
-            value = float(line[first - 1 : last])
+            value = number(first, last, what)
             if value > hi:
                 raise ConstellationError(f"{where}: {what} {value} is above {hi:g}: {line!r}")
-        if float(line[52:63]) <= 0.0:
+        if number(53, 63, "mean motion") <= 0.0:
             raise ConstellationError(f"{where}: mean motion must be > 0 rev/day: {line!r}")
 
 
