@@ -79,12 +79,12 @@ namespace routecore {
 // so the arcs of the node most likely to be popped next are prefetched before this node's are
 // scanned, and a new node's arcs (first and last, so both lines of a typical block) are
 // prefetched when it is first queued: the frontier's arcs fit in L2.
-template <class Weights, class OnImprove>
+template <bool Prefetch = true, class Weights, class OnImprove>
 inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
                       const QuaternaryHeap::Entry& top, double max_length, OnImprove&& on_improve) {
   const arc_id* first_out = g.first_out;
   const node_id* head = g.head;
-  if (!heap.empty()) {
+  if (Prefetch && !heap.empty()) {
     const arc_id next = heap.top().aux;
     routecore::prefetch(head + next);
     w.prefetch(next);
@@ -93,9 +93,11 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
   const double limit = std::min(max_length, std::numeric_limits<double>::max());
   // Issue the neighbours' random accesses (queue state, first arc) all at once before using
   // any of them, so their misses overlap instead of queueing up one per arc.
-  for (arc_id a = top.aux; a < end; ++a) {
-    heap.prefetch_state(head[a]);
-    routecore::prefetch(first_out + head[a]);
+  if (Prefetch) {
+    for (arc_id a = top.aux; a < end; ++a) {
+      heap.prefetch_state(head[a]);
+      routecore::prefetch(first_out + head[a]);
+    }
   }
   for (arc_id a = top.aux; a < end; ++a) {
     const double dv = top.key + w(a);
@@ -104,11 +106,13 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
     const std::int32_t state = heap.state(v);
     if (state == QuaternaryHeap::unseen) {
       const arc_id fv = first_out[v];
-      routecore::prefetch(head + fv);
-      w.prefetch(fv);
-      const arc_id last = first_out[v + 1] - 1;  // a typical block spans two cache lines
-      routecore::prefetch(head + last);
-      w.prefetch(last);
+      if (Prefetch) {
+        routecore::prefetch(head + fv);
+        w.prefetch(fv);
+        const arc_id last = first_out[v + 1] - 1;  // a typical block spans two cache lines
+        routecore::prefetch(head + last);
+        w.prefetch(last);
+      }
       heap.push(v, dv, fv);
       on_improve(v, a, dv);
     } else if (state >= 0 && dv < heap.key_at(state)) {
@@ -132,7 +136,7 @@ class DijkstraSearch {
 
   // out[0..n) = distances from `source`, +inf beyond `max_length` or unreachable. Uses the
   // 4-ary heap; see distances_radix for the alternative queue.
-  template <class Weights>
+  template <bool Prefetch = true, class Weights>
   bool distances(const CsrView& g, Weights w, node_id source, double max_length, double* out,
                  const Cancel& cancel) {
     std::fill(out, out + g.num_nodes, unreachable);
@@ -146,7 +150,7 @@ class DijkstraSearch {
         finished = false;
         break;
       }
-      scan_arcs(heap_, g, w, top, max_length, [](node_id, arc_id, double) {});
+      scan_arcs<Prefetch>(heap_, g, w, top, max_length, [](node_id, arc_id, double) {});
     }
     reset_all();
     return finished;
@@ -270,6 +274,8 @@ class DijkstraSearch {
     reset();
     return found;
   }
+
+  node_id num_nodes() const { return heap_.num_nodes(); }
 
  private:
   // Back to the state after construction, in O(n): for searches that reach most nodes.
