@@ -124,10 +124,10 @@ def test_reused_workspace_per_thread() -> None:
 
 @pytest.mark.parametrize("integer", [True, False])
 def test_large_graph_queues(integer: bool) -> None:
-    # 513 x 513 grid: 1,050,624 arcs, over radix_min_arcs (2**20), and too large for the
+    # 300 x 300 grid: 358,800 arcs, over radix_min_arcs (2**18), and too large for the
     # no-prefetch queue: auto takes the radix heap for integer weights, the prefetching 4-ary
     # heap otherwise; every queue agrees with scipy.
-    side = 513
+    side = 300
     rng = np.random.default_rng(3)
     ids = np.arange(side * side).reshape(side, side)
     a = np.r_[ids[:, :-1].ravel(), ids[:-1, :].ravel()]
@@ -137,7 +137,7 @@ def test_large_graph_queues(integer: bool) -> None:
     w = rng.integers(1, 101, m).astype(np.float64) if integer else rng.uniform(1, 100, m)
     el = EdgeList(side * side, src, dst, w, np.zeros(m, dtype=np.int64), True)
     g = graph_of(el)
-    assert g.num_edges >= 2**20
+    assert g.num_edges >= 2**18
     sources = np.array([side * side // 2 + 17])
     want = oracle(el, sources, None, np.inf)
     auto = core_lengths(g, sources, queue=AUTO)

@@ -61,11 +61,12 @@ inline bool weights_look_integral(const double* weight, arc_id num_arcs) {
 //                       bytes per node, 12 per arc) fit in `in_cache_bytes`: there every access
 //                       hits the cache anyway and the prefetch pass over each node's arcs is
 //                       pure overhead (about 10% of a search on the benchmark's smoke graphs).
-// Measured (2 cores, loaded; bench/ families): on small graphs the radix heap took ~1.5x the
-// 4-ary heap's time (900-node grid: 50 vs 33 us), on ~1M-arc grids they tie.
+// Measured on integer-weight grids (2 cores, loaded, one source, min of 3): the radix heap
+// took 1.8x the 4-ary heap's time at 3,480 arcs (63 vs 35 us), 1.1x at 39,600, tied at
+// 128,880 and 358,800 arcs, and 0.84x at 998,000 (20.7 vs 24.6 ms); hence 2^18 arcs.
 enum class DijkstraQueue { radix = 0, quaternary = 1, quaternary_in_cache = 2 };
 
-inline constexpr arc_id radix_min_arcs = arc_id{1} << 20;
+inline constexpr arc_id radix_min_arcs = arc_id{1} << 18;
 inline constexpr double in_cache_bytes = 512.0 * 1024.0;
 
 inline DijkstraQueue choose_dijkstra_queue(const CsrView& g, const double* weight) {
