@@ -87,12 +87,12 @@ namespace routecore {
 // so the arcs of the node most likely to be popped next are prefetched before this node's are
 // scanned, and a new node's arcs (first and last, so both lines of a typical block) are
 // prefetched when it is first queued: the frontier's arcs fit in L2.
-template <bool Prefetch = true, class Weights, class OnImprove>
+template <class Weights, class OnImprove>
 inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
                       const QuaternaryHeap::Entry& top, double max_length, OnImprove&& on_improve) {
   const arc_id* first_out = g.first_out;
   const node_id* head = g.head;
-  if (Prefetch && !heap.empty()) {
+  if (!heap.empty()) {
     const arc_id next = heap.top().aux;
     routecore::prefetch(head + next);
     w.prefetch(next);
@@ -101,11 +101,9 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
   const double limit = std::min(max_length, std::numeric_limits<double>::max());
   // Issue the neighbours' random accesses (queue state, first arc) all at once before using
   // any of them, so their misses overlap instead of queueing up one per arc.
-  if (Prefetch) {
-    for (arc_id a = top.aux; a < end; ++a) {
-      heap.prefetch_state(head[a]);
-      routecore::prefetch(first_out + head[a]);
-    }
+  for (arc_id a = top.aux; a < end; ++a) {
+    heap.prefetch_state(head[a]);
+    routecore::prefetch(first_out + head[a]);
   }
   for (arc_id a = top.aux; a < end; ++a) {
     const double dv = top.key + w(a);
@@ -114,13 +112,11 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
     const std::int32_t state = heap.state(v);
     if (state == QuaternaryHeap::unseen) {
       const arc_id fv = first_out[v];
-      if (Prefetch) {
-        routecore::prefetch(head + fv);
-        w.prefetch(fv);
-        const arc_id last = first_out[v + 1] - 1;  // a typical block spans two cache lines
-        routecore::prefetch(head + last);
-        w.prefetch(last);
-      }
+      routecore::prefetch(head + fv);
+      w.prefetch(fv);
+      const arc_id last = first_out[v + 1] - 1;  // a typical block spans two cache lines
+      routecore::prefetch(head + last);
+      w.prefetch(last);
       heap.push(v, dv, fv);
       on_improve(v, a, dv);
     } else if (state >= 0 && dv < heap.key_at(state)) {
