@@ -43,18 +43,21 @@ carray<double> py_shortest_path_lengths(const carray<arc_id>& first_out,
                                         const carray<node_id>& head,
                                         const carray<edge_id>& arc_edge, const OptWeights& weight,
                                         const carray<node_id>& sources, const OptMask& blocked,
-                                        double max_length, int threads) {
+                                        double max_length, int threads, int queue) {
   const CsrView g = make_view(first_out, head, arc_edge);
+  if (queue < -1 || queue > 2) throw std::invalid_argument("queue must be -1, 0, 1 or 2");
+  const std::optional<DijkstraQueue> forced =
+      queue < 0 ? std::nullopt : std::optional(static_cast<DijkstraQueue>(queue));
   const auto k = static_cast<py::ssize_t>(sources.size());
   carray<double> out({k, static_cast<py::ssize_t>(g.num_nodes)});
   double* o = out.mutable_data();
   const auto s = as_span(sources);
   const double* w = data_or_null(weight);
   const std::uint8_t* b = data_or_null(blocked);
-  run_interruptible(k * (static_cast<std::int64_t>(g.num_nodes) + g.num_arcs),
-                    [&](const Cancel& cancel) {
-                      return shortest_path_lengths(g, w, s, b, max_length, threads, o, cancel);
-                    });
+  run_interruptible(
+      k * (static_cast<std::int64_t>(g.num_nodes) + g.num_arcs), [&](const Cancel& cancel) {
+        return shortest_path_lengths(g, w, s, b, max_length, threads, o, cancel, forced);
+      });
   return out;
 }
 
@@ -171,8 +174,10 @@ py::object py_tree_routes(const carray<node_id>& parent, const carray<edge_id>& 
 void bind_paths(py::module_& m) {
   m.def("shortest_path_lengths", &py_shortest_path_lengths, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("weight"), py::arg("sources"), py::arg("blocked"),
-        py::arg("max_length"), py::arg("threads"),
-        "(k, n) distances from each source; weight None means hop counts. See shortest_paths.h.");
+        py::arg("max_length"), py::arg("threads"), py::arg("queue") = -1,
+        "(k, n) distances from each source; weight None means hop counts. queue: -1 chooses "
+        "(choose_dijkstra_queue), 0 radix, 1 4-ary heap with prefetches, 2 without. See "
+        "shortest_paths.h.");
   m.def("dijkstra_path", &py_dijkstra_path, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("weight"), py::arg("source"), py::arg("target"),
         py::arg("blocked"), "(nodes, edges, length) of a shortest path, or None. See dijkstra.h.");

@@ -58,6 +58,7 @@ def shortest_path_lengths(
     blocked: _U8 | None,
     max_length: float,
     threads: int,
+    queue: int = ...,
 ) -> _F64: ...
 def dijkstra_path(
     first_out: _I32,

@@ -114,9 +114,11 @@ def shortest_path_lengths(
     Notes
     -----
     Each row is one Dijkstra search, O(m log n). The priority queue is a radix heap when the
-    weights are whole numbers (many distances tie) and a 4-ary heap otherwise; without weights a
-    breadth-first search, O(n + m). Threads share the read-only graph and each keeps one O(n)
-    workspace, so memory is O(k n) for the result plus O(threads n).
+    weights are whole numbers on a graph of at least 2**18 arcs (many distances tie) and a 4-ary
+    heap otherwise; without weights a breadth-first search, O(n + m). Small single-threaded
+    calls reuse one search workspace per thread, so they allocate only the result. Threads
+    share the read-only graph and each keeps one O(n) workspace, so memory is O(k n) for the
+    result plus O(threads n).
 
     Examples
     --------

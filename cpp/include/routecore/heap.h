@@ -66,6 +66,7 @@ class QuaternaryHeap {
 
   bool empty() const { return size_ == root; }
   const Entry& top() const { return entries_.get()[root]; }
+  node_id num_nodes() const { return static_cast<node_id>(state_.size()); }
 
   // Queue state of v: unseen, done, or its heap index (>= 0).
   std::int32_t state(node_id v) const { return state_[v]; }
