@@ -203,6 +203,18 @@ def test_no_path_within_budget() -> None:
     assert t.value == pytest.approx(1.0, rel=0.02)
 
 
+def test_zero_capacity_edges_are_no_candidate_paths_even_without_a_budget() -> None:
+    # Found by the property test above: with an infinite budget a parallel edge of capacity 0
+    # (closed: weight inf) gave a second candidate path of length inf, so the one open path
+    # was reported as an incomplete candidate set.
+    g = rc.Graph(
+        3, [0, 1, 0], [1, 2, 1], weight=[0.0, 0.0, 0.0], capacity=[1, 1, 0], directed=False
+    )
+    r = rc.multicommodity_flow(g, ([1], [0], [1.0]), max_latency=np.inf, paths_per_demand=1)
+    assert r.paths_complete is not None and r.paths_complete.tolist() == [True]
+    assert r.path_flow.size == 1 and r.path(0).edges.tolist() == [0]
+
+
 def test_path_limit_marks_incomplete_candidate_sets() -> None:
     r = rc.multicommodity_flow(diamond(), ([0], [3], [1.0]), max_latency=10, paths_per_demand=1)
     assert r.paths_complete is not None and r.paths_complete.tolist() == [False]

@@ -103,7 +103,10 @@ def candidate_paths(
     tails: list[_I32] = []
     edges: list[_I32] = []
     for j, (offsets, nodes, path_edges, lengths) in enumerate(flats):
+        # Paths through a closed edge (capacity 0, weight inf) have length inf: never within,
+        # not even an infinite budget (they carry nothing and do not exist for the caller).
         within = int(np.searchsorted(lengths, budget[j], side="right"))
+        within = min(within, int(np.isfinite(lengths).sum()))
         complete[j] = within <= k
         p = min(within, k)
         if source[j] == target[j]:
