@@ -713,14 +713,19 @@ def highs_fair_rates(p: FairProblem) -> np.ndarray:
 
 def capped_flow_value(p: FlowProblem, demand: np.ndarray) -> Any:
     """:func:`networkx_flow_value` with each source fed by its own edge of capacity
-    ``demand[i]`` (``inf``: more than every capacity together) from one super source."""
-    big = float(np.asarray(p.capacity, dtype=np.float64).sum()) + 1.0
-    arcs = list(zip(p.src.tolist(), p.dst.tolist(), p.capacity.tolist(), strict=True))
+    ``demand[i]`` (``inf``: more than every capacity together) from one super source.
+
+    Exact arithmetic throughout (ints, floats as Fractions): networkx's preflow-push mixing
+    2**62-sized ints with floats never terminated (its excesses never reached exactly 0)."""
+    caps = [Fraction(c) if isinstance(c, float) else c for c in p.capacity.tolist()]
+    big = sum(caps) + 1
+    arcs = list(zip(p.src.tolist(), p.dst.tolist(), caps, strict=True))
     if not p.directed:
         arcs += [(v, u, c) for u, v, c in arcs]
     feed = ("oracle", "demand")
     arcs += [
-        (feed, s, min(d, big)) for s, d in zip(p.source_ids.tolist(), demand.tolist(), strict=True)
+        (feed, s, big if math.isinf(d) else min(Fraction(d), big))
+        for s, d in zip(p.source_ids.tolist(), demand.tolist(), strict=True)
     ]
     return networkx_flow_value(arcs, [feed], p.sink_ids.tolist(), directed=True)
 
