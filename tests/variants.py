@@ -337,7 +337,8 @@ def edge_set_variants(base: np.ndarray, num_edges: int) -> list[Variant]:
     mask[base] = True
     out += [Variant(f"mask {lb}", v, True, mask) for lb, v in same_values(mask)[:4]]
     out += [
-        Variant("short mask", mask[:-1], False),
+        # One short (one long when there are no edges: an empty mask is then the right one).
+        Variant("wrong-length mask", mask[:-1] if num_edges else np.zeros(1, bool), False),
         Variant("2-D mask", mask.reshape(1, -1), False),
         Variant("0-d mask", np.bool_(True), False),
     ]
