@@ -47,13 +47,18 @@ double Solver::dual_bound() {
   return alpha > 0.0 ? total / alpha : kInf;
 }
 
-double Solver::masked_bound(double theta, double power) {
+Solver::BestFlow Solver::best_flow() const {
   double cong_all = 0.0, cong_recent = 0.0;
   const double v_all = primal_of(all_, &cong_all);
   const double v_recent = primal_of(recent_, &cong_recent);
-  const bool use_recent = v_recent > v_all;
-  const Accumulator& acc = use_recent ? recent_ : all_;
-  const double cong = use_recent ? cong_recent : cong_all;
+  if (v_recent > v_all) return {&recent_, v_recent, cong_recent};
+  return {&all_, v_all, cong_all};
+}
+
+double Solver::masked_bound(double theta, double power) {
+  const BestFlow best = best_flow();
+  const Accumulator& acc = *best.acc;
+  const double cong = best.congestion;
   if (!(cong > 0.0)) return kInf;
   const std::vector<double> saved = length_;
   const std::vector<double> saved_caps = cap_length_;
@@ -141,13 +146,10 @@ MulticommodityOutcome Solver::finish(mc_status status, double dual) {
     out.path_start.push_back(0);
     return out;
   }
-  double cong_all = 0.0, cong_recent = 0.0;
-  const double v_all = primal_of(all_, &cong_all);
-  const double v_recent = primal_of(recent_, &cong_recent);
-  const bool use_recent = v_recent > v_all;
-  const Accumulator& acc = use_recent ? recent_ : all_;
-  const double cong = use_recent ? cong_recent : cong_all;
-  const double value = (use_recent ? v_recent : v_all) * kSafety;
+  const BestFlow best = best_flow();
+  const Accumulator& acc = *best.acc;
+  const double cong = best.congestion;
+  const double value = best.value * kSafety;
   std::vector<double> scale(static_cast<usize>(k_), 0.0);  // per commodity: path flow factor
   for (i32 j : members_) {
     if (cong <= 0.0 || acc.routed[j] <= 0.0) continue;

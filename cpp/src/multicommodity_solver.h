@@ -115,6 +115,14 @@ class Solver {
   void send(std::vector<i32>& active, std::vector<double>& amount);
   i32 store_path(i32 j);
   double primal_of(const Accumulator& acc, double* congestion) const;
+  // The better of the two accumulated flows (all phases, or the recent ones), with its primal
+  // value and congestion.
+  struct BestFlow {
+    const Accumulator* acc;
+    double value;
+    double congestion;
+  };
+  BestFlow best_flow() const;
   // The dual bound of the lengths with every edge (and demand cap) whose load in the better
   // accumulator is below theta times its congestion set to length 0: by complementary
   // slackness an optimal dual is zero on edges an optimal flow does not saturate, so these
