@@ -87,6 +87,19 @@ namespace routecore {
 // so the arcs of the node most likely to be popped next are prefetched before this node's are
 // scanned, and a new node's arcs (first and last, so both lines of a typical block) are
 // prefetched when it is first queued: the frontier's arcs fit in L2.
+// Prefetches the arc block of node v as it is first queued: its first and its last arc, so
+// both cache lines of a typical block.
+template <class Weights>
+inline void prefetch_arc_block(const arc_id* first_out, const node_id* head, const Weights& w,
+                               node_id v) {
+  const arc_id first = first_out[v];
+  const arc_id last = first_out[v + 1] - 1;
+  routecore::prefetch(head + first);
+  w.prefetch(first);
+  routecore::prefetch(head + last);
+  w.prefetch(last);
+}
+
 template <class Weights, class OnImprove>
 inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
                       const QuaternaryHeap::Entry& top, double max_length, OnImprove&& on_improve) {
@@ -111,13 +124,8 @@ inline void scan_arcs(QuaternaryHeap& heap, const CsrView& g, Weights w,
     const node_id v = head[a];
     const std::int32_t state = heap.state(v);
     if (state == QuaternaryHeap::unseen) {
-      const arc_id fv = first_out[v];
-      routecore::prefetch(head + fv);
-      w.prefetch(fv);
-      const arc_id last = first_out[v + 1] - 1;  // a typical block spans two cache lines
-      routecore::prefetch(head + last);
-      w.prefetch(last);
-      heap.push(v, dv, fv);
+      prefetch_arc_block(first_out, head, w, v);
+      heap.push(v, dv, first_out[v]);
       on_improve(v, a, dv);
     } else if (state >= 0 && dv < heap.key_at(state)) {
       heap.decrease_key_at(state, dv);
@@ -185,15 +193,8 @@ class DijkstraSearch {
         if (!(dv < old) || !(dv <= limit)) continue;
         out[v] = dv;
         if (old == unreachable) {
-          const arc_id fv = first_out[v];
-          if constexpr (Prefetch) {
-            routecore::prefetch(head + fv);
-            w.prefetch(fv);
-            const arc_id last = first_out[v + 1] - 1;  // a typical block spans two cache lines
-            routecore::prefetch(head + last);
-            w.prefetch(last);
-          }
-          heap_.push(v, dv, fv);
+          if constexpr (Prefetch) prefetch_arc_block(first_out, head, w, v);
+          heap_.push(v, dv, first_out[v]);
         } else {
           heap_.decrease_key_at(heap_.state(v), dv);
         }
