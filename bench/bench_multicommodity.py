@@ -16,7 +16,7 @@ Group ``mc-<instance>-<objective>``: one entry per solver.
     the result tables. ``extra_info`` holds its value, its certified upper bound and gap, and
     its gap to the HiGHS optimum.
 ``highs``
-    The edge-flow LP with the demands of one source sharing one flow (tests/oracles.py,
+    The edge-flow LP with the demands of one source sharing one flow (tests/oracles/,
     ``multicommodity_lp_model(by_source=True)``; the same optimum as one flow per demand, with
     fewer columns), built outside the timed part; timed: ``Highs.run()`` (its default method,
     one thread as configured by highspy's defaults).

@@ -1,5 +1,6 @@
 """Shared test configuration: the hypothesis profiles and the fixtures used by more than one
-test module (the one home of each; oracles live in oracles.py, strategies in strategies.py).
+test module (the one home of each; oracles live in the oracles package, strategies in
+strategies.py).
 
 Hypothesis: ``ci`` (the default) keeps the suite within CI's time; ``thorough`` runs many more
 examples: ``pytest --hypothesis-profile=thorough``.
