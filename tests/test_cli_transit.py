@@ -233,7 +233,7 @@ def test_demo_transit_planning_stage(net: Network, tmp_path: Path) -> None:
 
     from routecore.cli.demo import compute_demo
     from routecore.cli.output import write_demo_outputs
-    from routecore.cli.render import print_demo_stage
+    from routecore.cli.render_demo import print_demo_stage
 
     from .oracles import nx_max_flow
 

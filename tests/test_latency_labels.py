@@ -110,7 +110,7 @@ def test_demo_tables_and_json_say_one_way_propagation_and_rtt() -> None:
     from rich.console import Console
 
     from routecore.cli.demo import compute_demo, scenario_summary
-    from routecore.cli.render import print_demo_stage
+    from routecore.cli.render_demo import print_demo_stage
 
     console = Console(file=io.StringIO(), width=100)
     result = compute_demo(

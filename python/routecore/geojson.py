@@ -19,7 +19,6 @@ as the scenario's tables describe them (the real cable or fibre path is not know
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -29,6 +28,13 @@ import numpy as np
 import numpy.typing as npt
 
 from ._atomic import write_atomic
+from ._geojson_geometry import (
+    PRECISION,
+    json_properties,
+    line_geometry,
+    round_coordinate,
+    wrap_lon,
+)
 
 if TYPE_CHECKING:
     from .analyses import FlowReport, Route, TransitResult
@@ -46,112 +52,18 @@ __all__ = [
     "write_geojson",
 ]
 
-PRECISION = 6
-"""Decimals kept in coordinates (1e-6 degree is about 0.11 m at the equator)."""
-
 Feature = dict[str, Any]
 FeatureCollection = dict[str, Any]
 
 
-def _json_value(value: Any) -> Any:
-    """``value`` as a JSON value: numpy scalars unwrapped, NaN and infinity as ``None``."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, bool | int | str) or value is None:
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_json_value(v) for v in value]
-    return str(value)
-
-
-def _properties(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {str(k): _json_value(v) for k, v in props.items()}
-
-
-def _round(x: float) -> float:
-    return round(float(x), PRECISION) + 0.0  # + 0.0 turns -0.0 into 0.0
-
-
-def _wrap_lon(lon: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Longitudes into [-180, 180] (180 stays 180)."""
-    wrapped = np.mod(lon + 180.0, 360.0) - 180.0
-    return np.where((wrapped == -180.0) & (lon > 0), 180.0, wrapped)
-
-
-def line_geometry(lon: npt.ArrayLike, lat: npt.ArrayLike) -> dict[str, Any]:
-    """A ``LineString`` through the points, or a ``MultiLineString`` cut at the antimeridian.
-
-    A step between consecutive points whose longitudes differ by more than 180 degrees is
-    taken as the short way across +-180: the line ends at the crossing and a new part starts
-    on the other side (RFC 7946, section 3.1.9).
-
-    Parameters
-    ----------
-    lon, lat : array_like of float
-        Degrees, at least two points; latitudes in [-90, 90].
-
-    Returns
-    -------
-    dict
-        A GeoJSON geometry.
-
-    Raises
-    ------
-    ValueError
-        Fewer than two points, different lengths, or a coordinate that is not finite or a
-        latitude out of range.
-
-    Examples
-    --------
-    >>> line_geometry([76.9, 71.4], [43.2, 51.2])["type"]
-    'LineString'
-    >>> geom = line_geometry([170.0, -170.0], [10.0, 20.0])
-    >>> geom["type"], geom["coordinates"]
-    ('MultiLineString', [[[170.0, 10.0], [180.0, 15.0]], [[-180.0, 15.0], [-170.0, 20.0]]])
-    """
-    x = _wrap_lon(np.asarray(lon, dtype=np.float64).ravel())
-    y = np.asarray(lat, dtype=np.float64).ravel()
-    if x.size != y.size or x.size < 2:
-        raise ValueError(f"a line needs two or more points, got {x.size} lon and {y.size} lat")
-    if not (np.isfinite(x).all() and np.isfinite(y).all()):
-        raise ValueError("a line's coordinates must be finite")
-    if np.abs(y).max() > 90.0:
-        raise ValueError(f"latitude {y[np.argmax(np.abs(y))]} is outside [-90, 90]")
-    step = np.diff(x)
-    crossings = set(np.flatnonzero(np.abs(step) > 180.0).tolist())
-    parts: list[list[list[float]]] = []
-    current = [[_round(x[0]), _round(y[0])]]
-    for k in range(x.size - 1):
-        if k in crossings:
-            east = step[k] < 0  # e.g. 170 -> -170 goes east across +180
-            edge = 180.0 if east else -180.0
-            x_next = x[k + 1] + (360.0 if east else -360.0)
-            t = (edge - x[k]) / (x_next - x[k])
-            y_cross = _round(y[k] + t * (y[k + 1] - y[k]))
-            current.append([edge, y_cross])
-            parts.append(current)
-            current = [[-edge, y_cross]]
-        current.append([_round(x[k + 1]), _round(y[k + 1])])
-    parts.append(current)
-    if len(parts) == 1:
-        return {"type": "LineString", "coordinates": parts[0]}
-    return {"type": "MultiLineString", "coordinates": parts}
-
-
 def _feature(geometry: dict[str, Any] | None, props: Mapping[str, Any]) -> Feature:
-    return {"type": "Feature", "geometry": geometry, "properties": _properties(props)}
+    return {"type": "Feature", "geometry": geometry, "properties": json_properties(props)}
 
 
 def _collection(features: list[Feature], **meta: Any) -> FeatureCollection:
     out: FeatureCollection = {"type": "FeatureCollection", "features": features}
     if meta:  # foreign members (RFC 7946 section 6.1): what the collection shows
-        out["routecore"] = _properties(meta)
+        out["routecore"] = json_properties(meta)
     return out
 
 
@@ -231,7 +143,10 @@ def route_to_geojson(route: Route, network: Network) -> FeatureCollection:
     }
     geometry = line_geometry(lon, lat) if len(route.nodes) >= 2 else None
     if geometry is None:  # a route from a node to itself: a point
-        geometry = {"type": "Point", "coordinates": [_round(lon[0]), _round(lat[0])]}
+        geometry = {
+            "type": "Point",
+            "coordinates": [round_coordinate(lon[0]), round_coordinate(lat[0])],
+        }
     return _collection([_feature(geometry, props)], kind="route")
 
 
@@ -300,7 +215,10 @@ def _failed_geometry(network: Network, ids: list[str], kind: str) -> dict[str, A
     nodes = [i for i in ids if i in node_ids]
     lines = _link_geometry(network, [] if kind == "nodes" else [i for i in ids if i not in nodes])
     lon, lat = _node_coords(network, nodes)
-    points = [[_round(x), _round(y)] for x, y in zip(lon.tolist(), lat.tolist(), strict=True)]
+    points = [
+        [round_coordinate(x), round_coordinate(y)]
+        for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
+    ]
     point = {"type": "MultiPoint", "coordinates": points} if points else None
     parts = [g for g in (lines, point) if g is not None]
     if len(parts) == 2:
@@ -387,11 +305,11 @@ def schools_to_geojson(table: Any) -> FeatureCollection:
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         raise ValueError(f"row {k}: lat {lat[k]}, lon {lon[k]} is not a position on Earth")
-    lon = _wrap_lon(lon)
+    lon = wrap_lon(lon)
     columns = list(table.columns)
     features = [
         _feature(
-            {"type": "Point", "coordinates": [_round(x), _round(y)]},
+            {"type": "Point", "coordinates": [round_coordinate(x), round_coordinate(y)]},
             dict(zip(columns, row, strict=True)),
         )
         for x, y, row in zip(lon, lat, table.to_numpy(dtype=object), strict=True)

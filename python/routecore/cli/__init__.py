@@ -8,9 +8,10 @@ message on stderr; ``main`` never raises for them.
 The package keeps computing apart from showing: :mod:`~routecore.cli.parser` (the arguments),
 :mod:`~routecore.cli.commands` (:func:`main` and the commands), :mod:`~routecore.cli.demo`
 (what the demo computes, as a :class:`~routecore.cli.demo.DemoResult`),
-:mod:`~routecore.cli.render` (the tables) and :mod:`~routecore.cli.output` (JSON, the map and
-the files). The domain extras (pandas, rich, matplotlib, tomli-w) are imported lazily so that
-``routecore --help`` works without them and a missing extra gives an install hint.
+:mod:`~routecore.cli.render` and :mod:`~routecore.cli.render_demo` (the tables) and
+:mod:`~routecore.cli.output` (JSON, the map and the files). The domain extras (pandas, rich,
+matplotlib, tomli-w) are imported lazily so that ``routecore --help`` works without them and a
+missing extra gives an install hint.
 
 >>> main(["report", "--json"]) == 0  # doctest: +ELLIPSIS
 {...

@@ -364,7 +364,7 @@ def run_demo(
     from ..scenario import load_scenario
     from .demo import compute_demo
     from .output import OutputError, claim_output_dir, write_demo_outputs
-    from .render import print_demo_stage, print_headline
+    from .render_demo import print_demo_stage, print_headline
 
     console = console or Console(highlight=False)
     if geojson is not None and geojson.is_dir():

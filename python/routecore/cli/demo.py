@@ -1,7 +1,7 @@
 """What ``routecore demo`` and ``routecore report`` compute, without printing anything.
 
 :func:`compute_demo` runs the four analyses of the demo and returns a :class:`DemoResult`;
-:mod:`routecore.cli.render` turns it into tables and :mod:`routecore.cli.output` into the
+:mod:`routecore.cli.render_demo` turns it into tables and :mod:`routecore.cli.output` into the
 JSON document, the map and the per-school CSV.
 """
 
