@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
+from ._graph_derived import FlowLayout, Int32Array, ReverseCsr, build_flow_layout, build_reverse
 from ._graph_io import (
     check_csr_state,
     from_networkx,
@@ -49,10 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Graph"]
 
-Int32Array = npt.NDArray[np.int32]
 CapacityArray = npt.NDArray[np.int64] | npt.NDArray[np.float64]
-FlowLayout = tuple[Int32Array, Int32Array, Int32Array, Int32Array]
-ReverseCsr = tuple[Int32Array, Int32Array, Int32Array, npt.NDArray[np.float64] | None]
 
 _reverse_lock = threading.Lock()
 """Serialises the lazy builds of reverse adjacencies (one lock for all graphs: builds are
@@ -294,22 +292,8 @@ class Graph:
             # until the first build is done.
             with _reverse_lock:
                 if self._reverse is None:
-                    first_out, head, arc_edge = _core.build_reverse_csr(
-                        self._first_out, self._head, self._arc_edge
-                    )
-                    weight = self.weight
-                    arc_weight = (
-                        None
-                        if weight is None
-                        else np.ascontiguousarray(
-                            weight[np.where(arc_edge < 0, ~arc_edge, arc_edge)]
-                        )
-                    )
-                    self._reverse = (
-                        read_only_view(first_out),
-                        read_only_view(head),
-                        read_only_view(arc_edge),
-                        None if arc_weight is None else read_only_view(arc_weight),
+                    self._reverse = build_reverse(
+                        self._first_out, self._head, self._arc_edge, self.weight
                     )
         return self._reverse
 
@@ -340,20 +324,8 @@ class Graph:
             check_flow_size(self._num_edges)
             with _reverse_lock:
                 if self._flow_layout is None:
-                    built = _core.build_flow_layout(
+                    self._flow_layout = build_flow_layout(
                         self._first_out, self._head, self._arc_edge, self._directed
-                    )
-                    first_out, head = built.first_out, built.head
-                    sister, loop_arcs = built.sister, built.loop_arcs
-                    if first_out is None or head is None:
-                        first_out, head = self._first_out, self._head  # already read-only
-                    else:
-                        first_out, head = read_only_view(first_out), read_only_view(head)
-                    self._flow_layout = (
-                        first_out,
-                        head,
-                        read_only_view(sister),
-                        read_only_view(loop_arcs),
                     )
         return self._flow_layout
 

@@ -1,0 +1,51 @@
+"""Structures derived once from a graph's CSR arrays and kept with it (see :class:`Graph`'s
+``reverse_csr`` and ``flow_layout``). Every array returned is a read-only view; the graph's own
+arrays (already read-only) are returned as they are where a structure shares them."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core
+from ._validation import read_only_view
+
+Int32Array = npt.NDArray[np.int32]
+ReverseCsr = tuple[Int32Array, Int32Array, Int32Array, npt.NDArray[np.float64] | None]
+FlowLayout = tuple[Int32Array, Int32Array, Int32Array, Int32Array]
+
+
+def build_reverse(
+    first_out: Int32Array,
+    head: Int32Array,
+    arc_edge: Int32Array,
+    weight: npt.NDArray[np.float64] | None,
+) -> ReverseCsr:
+    """``(first_out, head, arc_edge, arc_weight)`` of the reversed directed graph; ``weight``
+    is per edge (edge order), ``arc_weight`` per reversed arc (``None`` if unweighted)."""
+    rev_first_out, rev_head, rev_arc_edge = _core.build_reverse_csr(first_out, head, arc_edge)
+    arc_weight = (
+        None
+        if weight is None
+        else np.ascontiguousarray(weight[np.where(rev_arc_edge < 0, ~rev_arc_edge, rev_arc_edge)])
+    )
+    return (
+        read_only_view(rev_first_out),
+        read_only_view(rev_head),
+        read_only_view(rev_arc_edge),
+        None if arc_weight is None else read_only_view(arc_weight),
+    )
+
+
+def build_flow_layout(
+    first_out: Int32Array, head: Int32Array, arc_edge: Int32Array, directed: bool
+) -> FlowLayout:
+    """``(first_out, head, sister, loop_arcs)`` of the residual network's arcs
+    (``cpp/include/routecore/flow_layout.h``); an undirected graph's ``first_out`` and
+    ``head`` are its own."""
+    built = _core.build_flow_layout(first_out, head, arc_edge, directed)
+    if built.first_out is None or built.head is None:
+        arcs_first_out, arcs_head = first_out, head  # the graph's own, already read-only
+    else:
+        arcs_first_out, arcs_head = read_only_view(built.first_out), read_only_view(built.head)
+    return arcs_first_out, arcs_head, read_only_view(built.sister), read_only_view(built.loop_arcs)
