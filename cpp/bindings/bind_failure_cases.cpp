@@ -51,6 +51,37 @@ py::tuple py_failure_max_flows(
   return py::make_tuple(value, status);
 }
 
+template <class Cap>
+py::tuple py_pair_max_flows(const carray<arc_id>& first_out, const carray<node_id>& head,
+                            const carray<edge_id>& arc_edge, const carray<Cap>& arc_capacity,
+                            bool directed, edge_id num_edges, const carray<node_id>& pair_sources,
+                            const carray<node_id>& pair_sinks, const std::string& method,
+                            int threads, const carray<arc_id>& layout_first_out,
+                            const carray<node_id>& layout_head, const carray<arc_id>& layout_sister,
+                            const carray<arc_id>& layout_loop_arcs) {
+  const CsrView g = make_view(first_out, head, arc_edge);
+  const FlowLayout layout =
+      make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister, layout_loop_arcs);
+  if (arc_capacity.size() != head.size() || pair_sources.size() != pair_sinks.size()) {
+    throw std::invalid_argument("internal error: capacity or pair arrays do not match");
+  }
+  const flow_method m = flow_method_from_name(method);
+  const std::int64_t k = pair_sources.size();
+  auto value = new_array<Cap>(k);
+  auto status = new_array<std::uint8_t>(k);
+  Cap* v = value.mutable_data();
+  std::uint8_t* st = status.mutable_data();
+  const auto cap = as_span(arc_capacity);
+  const auto src = as_span(pair_sources);
+  const auto dst = as_span(pair_sinks);
+  const std::int64_t work = k * (8 * static_cast<std::int64_t>(g.num_arcs) + g.num_nodes);
+  run_interruptible(work, [&](const Cancel& cancel) {
+    return pair_max_flows<Cap>(g, layout, cap, directed, num_edges, src, dst, m, threads, v, st,
+                               cancel);
+  });
+  return py::make_tuple(value, status);
+}
+
 // (k, len(targets)) lengths from the nearest source, one row per case.
 carray<double> py_failure_lengths(const carray<arc_id>& first_out, const carray<node_id>& head,
                                   const carray<edge_id>& arc_edge, const carray<double>& weight,
@@ -96,6 +127,19 @@ void bind_failure_cases(py::module_& m) {
         py::arg("case_offsets"), py::arg("case_arcs"), py::arg("threads"),
         py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
         py::arg("layout_loop_arcs"), flows_doc);
+  const char* pairs_doc =
+      "Max-flow value between each (source, sink) pair, on a thread pool (see "
+      "routecore/failure_cases.h). Returns (values, status).";
+  m.def("pair_max_flows_int64", &py_pair_max_flows<std::int64_t>, py::arg("first_out"),
+        py::arg("head"), py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"),
+        py::arg("num_edges"), py::arg("pair_sources"), py::arg("pair_sinks"), py::arg("method"),
+        py::arg("threads"), py::arg("layout_first_out"), py::arg("layout_head"),
+        py::arg("layout_sister"), py::arg("layout_loop_arcs"), pairs_doc);
+  m.def("pair_max_flows_float64", &py_pair_max_flows<double>, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
+        py::arg("pair_sources"), py::arg("pair_sinks"), py::arg("method"), py::arg("threads"),
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
+        py::arg("layout_loop_arcs"), pairs_doc);
   m.def("failure_lengths", &py_failure_lengths, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("weight"), py::arg("sources"), py::arg("targets"),
         py::arg("blocked"), py::arg("case_offsets"), py::arg("case_arcs"), py::arg("threads"),

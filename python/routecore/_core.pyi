@@ -249,6 +249,38 @@ def failure_max_flows_float64(
     layout_sister: _I32,
     layout_loop_arcs: _I32,
 ) -> tuple[_F64, _U8]: ...
+def pair_max_flows_int64(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    arc_capacity: npt.NDArray[np.int64],
+    directed: bool,
+    num_edges: int,
+    pair_sources: _I32,
+    pair_sinks: _I32,
+    method: str,
+    threads: int,
+    layout_first_out: _I32,
+    layout_head: _I32,
+    layout_sister: _I32,
+    layout_loop_arcs: _I32,
+) -> tuple[npt.NDArray[np.int64], _U8]: ...
+def pair_max_flows_float64(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    arc_capacity: _F64,
+    directed: bool,
+    num_edges: int,
+    pair_sources: _I32,
+    pair_sinks: _I32,
+    method: str,
+    threads: int,
+    layout_first_out: _I32,
+    layout_head: _I32,
+    layout_sister: _I32,
+    layout_loop_arcs: _I32,
+) -> tuple[_F64, _U8]: ...
 def failure_lengths(
     first_out: _I32,
     head: _I32,

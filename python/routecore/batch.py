@@ -6,7 +6,8 @@ a thread pool with the GIL released and honours Ctrl-C
 (``cpp/include/routecore/failure_cases.h``). They are the building blocks of the sweeps of
 :mod:`routecore.analyses`; :mod:`routecore.executor` runs such sweeps in chunks, here or on an
 executor. :func:`node_failure_edges` turns node-failure cases into the edge-failure cases
-they take.
+they take. :func:`max_flow_values` answers many (source, sink) pairs of one graph the same way:
+on a small graph one :func:`routecore.max_flow` call from Python costs more than the max-flow.
 """
 
 from __future__ import annotations
@@ -35,7 +36,12 @@ from .errors import GraphError
 from .flow import FLOW_METHODS, FlowMethod
 from .graph import Graph, csr_view
 
-__all__ = ["lengths_under_failures", "max_flow_under_failures", "node_failure_edges"]
+__all__ = [
+    "lengths_under_failures",
+    "max_flow_under_failures",
+    "max_flow_values",
+    "node_failure_edges",
+]
 
 
 def _case_arcs(
@@ -150,18 +156,123 @@ def max_flow_under_failures(
             workers,
             *graph.flow_layout(),
         )
+    _refuse_overflow(status, cap.dtype.kind == "f", "case")
+    return values
+
+
+def _refuse_overflow(status: npt.NDArray[np.uint8], floats: bool, what: str) -> None:
+    """Raise for the first case whose totals overflowed (status 1, max_flow.h)."""
     overflow = np.flatnonzero(status == 1)
-    if overflow.size and cap.dtype.kind == "f":
+    if overflow.size and floats:
         raise GraphError(
-            f"case {int(overflow[0])}: float capacities too large: the total leaving the "
+            f"{what} {int(overflow[0])}: float capacities too large: the total leaving the "
             "sources or entering the sinks overflows float64; scale the capacities down"
         )
     if overflow.size:
         raise GraphError(
-            f"case {int(overflow[0])}: integer capacities too large for an int64 flow value "
+            f"{what} {int(overflow[0])}: integer capacities too large for an int64 flow value "
             "(the total leaving the sources and entering the sinks exceeds 2**61); scale the "
             "capacities down or use floats"
         )
+
+
+def max_flow_values(
+    graph: Graph,
+    sources: Any,
+    sinks: Any,
+    *,
+    capacity: npt.ArrayLike | None = None,
+    method: FlowMethod = "auto",
+    threads: int | None = None,
+) -> npt.NDArray[np.int64] | npt.NDArray[np.float64]:
+    """The maximum flow value between many (source, sink) pairs of one graph, in one call.
+
+    Pair ``i`` asks for the maximum flow from node ``sources[i]`` to node ``sinks[i]``. All
+    pairs run in one C++ call on ``threads`` threads (GIL released, Ctrl-C honoured), each one
+    max-flow that stops once the value is known (no per-edge flows), so a sweep over many pairs
+    of a small graph is not dominated by the cost of calling from Python. For the flows or the
+    cut of a pair, call :func:`routecore.max_flow` on it.
+
+    Parameters
+    ----------
+    graph : Graph
+    sources, sinks : array_like of int, shape (k,)
+        One source and one sink node per pair; ``sources[i] != sinks[i]``. Pairs may repeat.
+    capacity : array_like, optional
+        Capacities (edge-id order) overriding the graph's; int or float as in
+        :func:`routecore.max_flow`.
+    method : {"auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs"}
+        As in :func:`routecore.max_flow` (``"auto"`` chooses per pair).
+    threads : int, optional
+        Worker threads (default: every core). The result does not depend on it.
+
+    Returns
+    -------
+    ndarray of int64 or float64, shape (k,)
+        The maximum flow value of each pair (int64 for integer capacities); equal to
+        ``max_flow(graph, sources[i], sinks[i]).value``.
+
+    Raises
+    ------
+    GraphError
+        ``sources`` and ``sinks`` of different lengths or not 1-D, a node id out of range
+        (:class:`NodeIndexError`, naming the position), a pair whose source is its sink, bad
+        capacities, a graph too large for max-flow's 32-bit residual arc ids, or totals too
+        large for int64 (naming the pair).
+    ValueError, TypeError
+        An unknown ``method`` or a bad ``threads``.
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> from routecore.batch import max_flow_values
+    >>> g = rc.Graph(4, [0, 0, 1, 2], [1, 2, 3, 3], capacity=[3, 2, 2, 5])
+    >>> max_flow_values(g, [0, 0, 1], [3, 1, 3]).tolist()
+    [4, 3, 2]
+    """
+    graph = check_graph(graph)
+    choice(method, FLOW_METHODS, "method")
+    m = graph.num_edges
+    check_flow_size(m)
+    n = graph.num_nodes
+    src = node_id_array(sources, n, "sources")
+    dst = node_id_array(sinks, n, "sinks")
+    if src.size != dst.size:
+        raise GraphError(f"sources and sinks must pair up: {src.size} sources, {dst.size} sinks")
+    same = np.flatnonzero(src == dst)
+    if same.size:
+        i = int(same[0])
+        raise GraphError(f"pair {i}: node {int(src[i])} is both its source and its sink")
+    cap = _arc_values.arc_capacity(graph, capacity)
+    workers = thread_count(threads)
+    csr = csr_view(graph).adjacency
+    layout = graph.flow_layout()
+    values: npt.NDArray[np.int64] | npt.NDArray[np.float64]
+    if cap.dtype == np.int64:
+        values, status = _core.pair_max_flows_int64(
+            *csr,
+            cap.astype(np.int64, copy=False),
+            graph.directed,
+            m,
+            src,
+            dst,
+            method,
+            workers,
+            *layout,
+        )
+    else:
+        values, status = _core.pair_max_flows_float64(
+            *csr,
+            cap.astype(np.float64, copy=False),
+            graph.directed,
+            m,
+            src,
+            dst,
+            method,
+            workers,
+            *layout,
+        )
+    _refuse_overflow(status, cap.dtype.kind == "f", "pair")
     return values
 
 

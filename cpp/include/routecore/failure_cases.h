@@ -1,11 +1,15 @@
-// routecore/failure_cases.h — many what-if cases on one graph, each with a few arcs failed, run
-// by a thread pool: the max-flow value, and the shortest-path lengths to chosen targets.
+// routecore/failure_cases.h — many cases on one graph, run by a thread pool: the max-flow value
+// with a few arcs failed, the shortest-path lengths to chosen targets with a few arcs failed, and
+// the max-flow value between many (source, sink) pairs of the intact graph.
 //
 // Problem
 //   A failure sweep asks the same two questions for k variants of one graph that differ only in
 //   a small set of failed edges: how much can flow from the sources to the sinks, and how far is
 //   the nearest source from each target? One call answers them for every case, so the per-case
 //   cost is one max-flow or one multi-source Dijkstra search, with no Python in between.
+//   pair_max_flows asks the first question for k (source, sink) pairs of one intact graph
+//   (connectivity between many site pairs, the "many small calls" sweep), for the same reason:
+//   on a small graph a call from Python costs more than the max-flow itself.
 //
 // Input assumptions (validated by the Python layer, routecore/sweep.py)
 //   A valid CSR graph (csr.h) with per-arc base capacities (int64 or double) or base weights
@@ -17,6 +21,8 @@
 // Output
 //   failure_max_flows: value[i] the maximum flow of case i (a minimum cut's capacity; computed
 //     without per-edge flows, see max_flow.h) and status[i] (flow_status as a byte).
+//   pair_max_flows: value[i] the maximum flow from pair_sources[i] to pair_sinks[i] (distinct
+//     node ids; validated by routecore/batch.py), status[i] as above.
 //   failure_lengths: out[i * t + j] = min over the sources of the length of a shortest path to
 //     targets[j] in case i, +inf where none is left.
 //
@@ -91,6 +97,29 @@ bool failure_max_flows(const CsrView& g, const FlowLayout& layout,
     for (const arc_id a : failed) {
       ws->capacity[static_cast<std::size_t>(a)] = arc_capacity[static_cast<std::size_t>(a)];
     }
+    value[i] = out.value;
+    status[i] = static_cast<std::uint8_t>(out.status);
+  });
+  return !cancel.requested();
+}
+
+template <class Cap>
+bool pair_max_flows(const CsrView& g, const FlowLayout& layout, std::span<const Cap> arc_capacity,
+                    bool directed, edge_id num_edges, std::span<const node_id> pair_sources,
+                    std::span<const node_id> pair_sinks, flow_method method, int threads,
+                    Cap* value, std::uint8_t* status, const Cancel& cancel) {
+  const auto k = static_cast<std::int64_t>(pair_sources.size());
+  double capacity_bound = 0;  // the total bounds every pair's totals
+  for (const Cap c : arc_capacity) capacity_bound += static_cast<double>(c);
+  std::vector<std::vector<std::uint8_t>> side(static_cast<std::size_t>(std::max(1, threads)));
+  parallel_for(k, threads, &cancel, [&](std::int64_t i, int worker) {
+    auto& ws = side[static_cast<std::size_t>(worker)];
+    ws.resize(static_cast<std::size_t>(g.num_nodes));
+    const auto at = static_cast<std::size_t>(i);
+    const FlowOutcome<Cap> out = solve_max_flow<Cap>(
+        g, arc_capacity, directed, num_edges, pair_sources.subspan(at, 1),
+        pair_sinks.subspan(at, 1), method, /*want_edge_flow=*/false, std::span<Cap>(),
+        std::span<std::uint8_t>(ws), &cancel, &layout, capacity_bound);
     value[i] = out.value;
     status[i] = static_cast<std::uint8_t>(out.status);
   });

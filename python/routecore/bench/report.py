@@ -27,7 +27,7 @@ from routecore._atomic import write_atomic
 from .runner import AUTO
 
 REPORT_VERSION = 1
-NOT_METHODS = frozenset({"routecore:min_cut", "routecore:1thread"})
+NOT_METHODS = frozenset({"routecore:min_cut", "routecore:1thread", "routecore:per_call"})
 """Own contestants shown in the tables but not candidates for "best own method"."""
 
 

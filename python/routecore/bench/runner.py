@@ -20,6 +20,7 @@ from typing import Any, Literal
 import numpy as np
 
 import routecore as rc
+from routecore.batch import max_flow_values
 from routecore.flow import FLOW_METHODS
 from routecore.paths import PATH_METHODS
 
@@ -65,6 +66,8 @@ class Contestant:
 def _own_flow(inst: FlowInstance, threads: int) -> list[Contestant]:
     g = rc.Graph(inst.num_nodes, inst.src, inst.dst, capacity=inst.capacity, directed=inst.directed)
     pairs = inst.pairs()
+    if len(pairs) > 1:
+        return _own_flow_pairs(g, pairs, threads)
 
     def solve(method: Any) -> peer_solvers.Solver:
         return peer_solvers.Solver(
@@ -83,6 +86,39 @@ def _own_flow(inst: FlowInstance, threads: int) -> list[Contestant]:
     own += [Contestant(f"routecore:{m}", "method", solve(m)) for m in FLOW_METHODS if m != "auto"]
     cut = peer_solvers.Solver(lambda _: tuple(int(rc.min_cut(g, s, t).value) for s, t in pairs))
     own.append(Contestant("routecore:min_cut", "method", cut, note="min_cut(method='auto')"))
+    return own
+
+
+def _own_flow_pairs(
+    g: rc.Graph, pairs: Sequence[tuple[int, int]], threads: int
+) -> list[Contestant]:
+    """Many pairs: what a user asking for many values calls, one
+    :func:`routecore.batch.max_flow_values` for all pairs (on ``threads`` threads, and on one
+    as the peers run), beside one :func:`routecore.max_flow` call per pair."""
+    sources = np.array([s for s, _ in pairs], dtype=np.int64)
+    sinks = np.array([t for _, t in pairs], dtype=np.int64)
+
+    def batch(method: Any, workers: int | None = None) -> peer_solvers.Solver:
+        return peer_solvers.Solver(
+            lambda _: tuple(
+                max_flow_values(g, sources, sinks, method=method, threads=workers).tolist()
+            )
+        )
+
+    per_call = peer_solvers.Solver(
+        lambda _: tuple(int(rc.max_flow(g, s, t).value) for s, t in pairs)
+    )
+    note = f"max_flow_values, threads={threads}"
+    own = [Contestant(AUTO, "auto", batch("auto", threads), note=note)]
+    own += [
+        Contestant(f"routecore:{m}", "method", batch(m, threads))
+        for m in FLOW_METHODS
+        if m != "auto"
+    ]
+    own.append(Contestant("routecore:1thread", "method", batch("auto", 1), note="threads=1"))
+    own.append(
+        Contestant("routecore:per_call", "method", per_call, note="max_flow() once per pair")
+    )
     return own
 
 
