@@ -2,6 +2,7 @@
 // (routecore/flow.py) validates the input and turns the status into exceptions.
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -116,6 +117,72 @@ MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>
                        out.sink_total};
 }
 
+// A graph prepared for repeated max-flow calls on its own capacities (routecore/graph.py keeps
+// one per Graph): references to its CSR arrays, per-arc capacities and residual layout, taken
+// once. A call then converts two small terminal arrays instead of ten graph arrays; on a graph of
+// a few dozen nodes those conversions cost more than the max-flow. The arrays are the Graph's
+// read-only views, so nothing here can change under a call.
+struct PreparedFlowGraph {
+  carray<arc_id> first_out;
+  carray<node_id> head;
+  carray<edge_id> arc_edge;
+  std::optional<carray<std::int64_t>> int_capacity;  // exactly one of the two is set
+  std::optional<carray<double>> float_capacity;
+  bool directed;
+  edge_id num_edges;
+  carray<arc_id> layout_first_out;
+  carray<node_id> layout_head;
+  carray<arc_id> layout_sister;
+  carray<arc_id> layout_loop_arcs;
+  double capacity_bound;
+};
+
+PreparedFlowGraph py_prepare_flow_graph(carray<arc_id> first_out, carray<node_id> head,
+                                        carray<edge_id> arc_edge, const py::array& arc_capacity,
+                                        bool directed, edge_id num_edges,
+                                        carray<arc_id> layout_first_out,
+                                        carray<node_id> layout_head, carray<arc_id> layout_sister,
+                                        carray<arc_id> layout_loop_arcs, double capacity_bound) {
+  PreparedFlowGraph p{std::move(first_out),
+                      std::move(head),
+                      std::move(arc_edge),
+                      std::nullopt,
+                      std::nullopt,
+                      directed,
+                      num_edges,
+                      std::move(layout_first_out),
+                      std::move(layout_head),
+                      std::move(layout_sister),
+                      std::move(layout_loop_arcs),
+                      capacity_bound};
+  if (py::isinstance<carray<std::int64_t>>(arc_capacity)) {
+    p.int_capacity = arc_capacity.cast<carray<std::int64_t>>();
+  } else if (py::isinstance<carray<double>>(arc_capacity)) {
+    p.float_capacity = arc_capacity.cast<carray<double>>();
+  } else {
+    throw std::invalid_argument("internal error: capacities must be C-contiguous int64 or float64");
+  }
+  const CsrView g = make_view(p.first_out, p.head, p.arc_edge);  // checks the sizes once
+  make_flow_layout(g, directed, p.layout_first_out, p.layout_head, p.layout_sister,
+                   p.layout_loop_arcs);
+  return p;
+}
+
+MaxFlowResult py_max_flow_prepared(const PreparedFlowGraph& p, const carray<node_id>& sources,
+                                   const carray<node_id>& sinks, const std::string& method,
+                                   bool want_edge_flow, int threads, bool both_cuts) {
+  if (p.int_capacity) {
+    return py_max_flow<std::int64_t>(p.first_out, p.head, p.arc_edge, *p.int_capacity, p.directed,
+                                     p.num_edges, sources, sinks, method, want_edge_flow,
+                                     p.layout_first_out, p.layout_head, p.layout_sister,
+                                     p.layout_loop_arcs, p.capacity_bound, threads, both_cuts);
+  }
+  return py_max_flow<double>(p.first_out, p.head, p.arc_edge, *p.float_capacity, p.directed,
+                             p.num_edges, sources, sinks, method, want_edge_flow,
+                             p.layout_first_out, p.layout_head, p.layout_sister, p.layout_loop_arcs,
+                             p.capacity_bound, threads, both_cuts);
+}
+
 // The arrays of a graph's FlowLayout (routecore/flow_layout.h), new numpy arrays owned by
 // Python. first_out and head are None for an undirected graph (the layout uses the graph's).
 struct FlowLayoutArrays {
@@ -200,6 +267,19 @@ void bind_flow(py::module_& m) {
         py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
         py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"),
         py::arg("both_cuts") = false, doc);
+  py::class_<PreparedFlowGraph>(m, "PreparedFlowGraph",
+                                "A graph's arrays held for repeated max-flow calls.")
+      .def_property_readonly("integral",
+                             [](const PreparedFlowGraph& p) { return p.int_capacity.has_value(); });
+  m.def("prepare_flow_graph", &py_prepare_flow_graph, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
+        py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
+        py::arg("layout_loop_arcs"), py::arg("capacity_bound"),
+        "Hold a graph's flow arrays for max_flow_prepared (no copy).");
+  m.def("max_flow_prepared", &py_max_flow_prepared, py::arg("prepared"), py::arg("sources"),
+        py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"), py::arg("threads"),
+        py::arg("both_cuts") = false,
+        "max_flow_int64 / max_flow_float64 on a PreparedFlowGraph; returns a MaxFlowResult.");
   m.def("build_flow_layout", &py_build_flow_layout, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("directed"),
         "The residual arc layout (routecore/flow_layout.h) as a FlowLayoutArrays; first_out "

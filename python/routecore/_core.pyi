@@ -207,6 +207,32 @@ class FlowLayoutArrays:
     @property
     def loop_arcs(self) -> _I32: ...
 
+class PreparedFlowGraph:
+    @property
+    def integral(self) -> bool: ...
+
+def prepare_flow_graph(
+    first_out: _I32,
+    head: _I32,
+    arc_edge: _I32,
+    arc_capacity: npt.NDArray[np.int64] | _F64,
+    directed: bool,
+    num_edges: int,
+    layout_first_out: _I32,
+    layout_head: _I32,
+    layout_sister: _I32,
+    layout_loop_arcs: _I32,
+    capacity_bound: float,
+) -> PreparedFlowGraph: ...
+def max_flow_prepared(
+    prepared: PreparedFlowGraph,
+    sources: _I32,
+    sinks: _I32,
+    method: str,
+    want_edge_flow: bool,
+    threads: int,
+    both_cuts: bool = False,
+) -> MaxFlowResult: ...
 def build_flow_layout(
     first_out: _I32, head: _I32, arc_edge: _I32, directed: bool
 ) -> FlowLayoutArrays: ...

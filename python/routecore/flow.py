@@ -75,7 +75,7 @@ from ._validation import (
     thread_count,
 )
 from .errors import GraphError
-from .graph import Graph, capacity_sum, csr_view
+from .graph import Graph, csr_view, prepared_flow
 
 __all__ = [
     "FLOAT_TOLERANCE",
@@ -428,17 +428,21 @@ def _solve(
     src_ids, dst_ids = terminal_sets(sources, sinks, graph.num_nodes)
     workers = thread_count(threads)
     arc_capacity = _arc_values.arc_capacity(graph, capacity)
-    view = csr_view(graph)
-    layout = graph.flow_layout()
-    bound = capacity_sum(graph) if capacity is None else -1.0
     cuts = flag(both_cuts, "both_cuts")
     # Positional, in the binding's order (bind_flow.cpp): keywords cost microseconds per call.
-    args = (view.first_out, view.head, view.arc_edge, arc_capacity, graph.directed, m)
-    rest = (src_ids, dst_ids, method, want_edge_flow, *layout, bound, workers, cuts)
-    if arc_capacity.dtype == np.int64:
-        out = _core.max_flow_int64(*args, *rest)  # type: ignore[arg-type]
+    if capacity is None:  # the graph's own capacities: the arrays the core already holds
+        prepared = prepared_flow(graph)
+        out = _core.max_flow_prepared(
+            prepared, src_ids, dst_ids, method, want_edge_flow, workers, cuts
+        )
     else:
-        out = _core.max_flow_float64(*args, *rest)  # type: ignore[arg-type]
+        view = csr_view(graph)
+        args = (view.first_out, view.head, view.arc_edge, arc_capacity, graph.directed, m)
+        rest = (src_ids, dst_ids, method, want_edge_flow, *graph.flow_layout(), -1.0, workers)
+        if arc_capacity.dtype == np.int64:
+            out = _core.max_flow_int64(*args, *rest, cuts)  # type: ignore[arg-type]
+        else:
+            out = _core.max_flow_float64(*args, *rest, cuts)  # type: ignore[arg-type]
     if out.status == "optimal":
         return out
     status, s_total, t_total = out.status, out.source_total, out.sink_total

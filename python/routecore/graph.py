@@ -135,6 +135,7 @@ class Graph:
         "_flow_layout",
         "_head",
         "_num_edges",
+        "_prepared_flow",
         "_reverse",
         "_view",
     )
@@ -188,6 +189,8 @@ class Graph:
         # The CsrView that csr_view hands out, built on first use (a query on a small graph
         # would otherwise spend a good part of its time building it again).
         self._view: CsrView | None = None
+        # The core's hold on the arrays of max-flow on the own capacities (prepared_flow).
+        self._prepared_flow: _core.PreparedFlowGraph | None = None
 
     # ----------------------------------------------------------------- read-only properties
     @property
@@ -424,6 +427,28 @@ def csr_view(graph: Graph) -> CsrView:
             graph._first_out, graph._head, graph._arc_edge, graph._arc_weight, graph._arc_capacity
         )
     return view
+
+
+def prepared_flow(graph: Graph) -> _core.PreparedFlowGraph:
+    """The core's hold on the arrays a max-flow on the graph's own capacities reads (CSR,
+    capacities, residual layout, :func:`capacity_sum`), taken once per graph, so that a call
+    passes two terminal arrays instead of ten (``cpp/bindings/bind_flow.cpp``). The caller
+    has checked that the graph has capacities and fits max-flow's arc ids."""
+    prepared = graph._prepared_flow
+    if prepared is None:
+        cap = graph._arc_capacity
+        assert cap is not None
+        prepared = graph._prepared_flow = _core.prepare_flow_graph(
+            graph._first_out,
+            graph._head,
+            graph._arc_edge,
+            cap,
+            graph._directed,
+            graph._num_edges,
+            *graph.flow_layout(),
+            capacity_sum(graph),
+        )
+    return prepared
 
 
 def capacity_sum(graph: Graph) -> float:
