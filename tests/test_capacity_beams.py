@@ -169,7 +169,7 @@ def test_only_cells_that_could_fill_a_beam_are_looked_at(
     # school at the 20 Mbit/s norm fills a beam exactly, a tie).
     system = dataclasses.replace(cs.ONEWEB, beam_capacity_gbps=beam_gbps)
     scenario = thin_schools(3)
-    every = _capacity_graph._cells_that_may_fill
+    every = _capacity_graph.cells_that_may_fill
 
     def look_everywhere(cell: np.ndarray, most: np.ndarray, beam: float) -> np.ndarray:
         may = every(cell, most, beam)
@@ -178,7 +178,7 @@ def test_only_cells_that_could_fill_a_beam_are_looked_at(
 
     steps = []
     for look in (every, look_everywhere):
-        monkeypatch.setattr(_capacity_graph, "_cells_that_may_fill", look)
+        monkeypatch.setattr(_capacity_graph, "cells_that_may_fill", look)
         steps.append(analyses.capacity_network(scenario, system, 300.0, policy="any"))
     fast, full = steps
     assert (fast.kind == EdgeKind.BEAM).any()
@@ -192,7 +192,7 @@ def test_cells_below_one_beam_cannot_fill_it() -> None:
     # alone (equal: a tie binds only above, but the margin keeps it looked at).
     cell = np.array([7, 7, 9, 9, 4])
     most = np.array([0.05, 0.04, 0.06, 0.06, 0.1])
-    assert _capacity_graph._cells_that_may_fill(cell, most, 0.1).tolist() == [
+    assert _capacity_graph.cells_that_may_fill(cell, most, 0.1).tolist() == [
         False,
         False,
         True,

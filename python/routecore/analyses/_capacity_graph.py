@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -183,18 +184,22 @@ def step_network(
     antennas: npt.NDArray[np.float64],
     beam_gbps: float | None = None,
     school_cell: npt.NDArray[np.int64] | None = None,
+    may_fill: npt.NDArray[np.bool_] | None = None,
 ) -> StepNetwork:
     """The capacity network of ``snap`` (built over schools then gateways, as the sky sweep
     builds it) under the policy ``part``; unlimited capacities become a bound no flow reaches
     (twice the total demand plus 1 Gbit/s). With ``beam_gbps``, ``school_cell`` gives each
-    school's beam cell (:func:`beam_cells`)."""
+    school's beam cell (:func:`beam_cells`) and ``may_fill`` whether that cell's schools
+    could fill a beam (:func:`cells_that_may_fill`; computed here when not given)."""
     n, s_count, g_count = num_nodes, snap.num_satellites, gateways.size
     n_s = schools.size
     big = 2.0 * float(part.demand_gbps.sum()) + 1.0
     sat0, side0, ant0, sup = n, n + s_count, n + 2 * s_count, n + 2 * s_count + g_count
-    user = snap.edges_of(Medium.USER_LINK)
-    feed = snap.edges_of(Medium.FEEDER)
-    isl = snap.edges_of(Medium.ISL)
+    # A snapshot's edges come by medium (ground, user, feeder, laser links): each a block.
+    bounds = np.searchsorted(
+        snap.medium, [Medium.USER_LINK, Medium.FEEDER, Medium.ISL, len(Medium)]
+    ).tolist()
+    user, feed, isl = (slice(a, b) for a, b in itertools.pairwise(bounds))
     sky_n = snap.num_ground
     u_school = snap.src[user].astype(np.int64)
     u_sat = snap.dst[user].astype(np.int64) - sky_n
@@ -217,11 +222,9 @@ def step_network(
         # maximum flow, fair rate or cut closest to the schools (see the module notes). Only
         # the links from cells whose schools together could fill a beam are looked at.
         most_of = np.minimum(user_gbps, part.demand_gbps)
-        look = np.flatnonzero(
-            _cells_that_may_fill(school_cell, most_of, beam_gbps)[u_school]
-            if PRUNE_IDLE_BEAMS
-            else np.ones(u_school.size, dtype=bool)
-        )
+        if may_fill is None:
+            may_fill = cells_that_may_fill(school_cell, most_of, beam_gbps)
+        look = np.flatnonzero(may_fill[u_school] if PRUNE_IDLE_BEAMS else np.ones_like(u_school))
         pairs, which = np.unique(
             u_sat[look] * width + school_cell[u_school[look]], return_inverse=True
         )
@@ -308,7 +311,7 @@ def step_network(
     )
 
 
-def _cells_that_may_fill(
+def cells_that_may_fill(
     school_cell: npt.NDArray[np.int64], most: npt.NDArray[np.float64], beam_gbps: float
 ) -> npt.NDArray[np.bool_]:
     """Per school, whether the schools of its beam cell, each sending at most ``most``, could
