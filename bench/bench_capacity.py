@@ -174,8 +174,10 @@ def _record(
     _, peak_mib, cpu1 = _peak_rss_mib()
     after = list(executor.map(_peak_rss_mib, range(2))) if executor is not None else []
     workers = max((peak for _, peak, _ in after), default=0.0)
+    # Per worker process (one may have answered both probes): CPU time since the first probe.
     cpu_before = {pid: cpu for pid, _, cpu in workers_before}
-    workers_cpu = sum(cpu - cpu_before[pid] for pid, _, cpu in after if pid in cpu_before)
+    cpu_after = {pid: cpu for pid, _, cpu in after}
+    workers_cpu = sum(cpu - cpu_before[pid] for pid, cpu in cpu_after.items() if pid in cpu_before)
     _summary[name] = {
         "seconds": seconds,
         "ms_per_step": 1000 * seconds / steps,
