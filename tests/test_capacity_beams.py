@@ -158,3 +158,44 @@ def test_starlink_beams_never_bind_at_the_norm(net: Network) -> None:
     narrow = dataclasses.replace(cs.STARLINK_SHELL1, beam_capacity_gbps=0.3)
     heavy = analyses.capacity_network(net, narrow, 0.0, policy="any", demand_mbps=1e3)
     assert (heavy.kind == EdgeKind.BEAM).any()
+
+
+@pytest.mark.parametrize("beam_gbps", [0.1, 0.07, 0.02])
+def test_only_cells_that_could_fill_a_beam_are_looked_at(
+    thin_schools: Callable[[int], Network], monkeypatch: pytest.MonkeyPatch, beam_gbps: float
+) -> None:
+    # The network built looking only at cells whose schools together could fill a beam is the
+    # one built looking at every (satellite, cell) pair, array for array (0.02 Gbit/s: one
+    # school at the 20 Mbit/s norm fills a beam exactly, a tie).
+    system = dataclasses.replace(cs.ONEWEB, beam_capacity_gbps=beam_gbps)
+    scenario = thin_schools(3)
+    every = _capacity_graph.cells_that_may_fill
+
+    def look_everywhere(cell: np.ndarray, most: np.ndarray, beam: float) -> np.ndarray:
+        may = every(cell, most, beam)
+        assert may.any() and (beam < 0.05 or not may.all())  # wide beams: some cells skipped
+        return np.ones(cell.size, dtype=bool)
+
+    steps = []
+    for look in (every, look_everywhere):
+        monkeypatch.setattr(_capacity_graph, "cells_that_may_fill", look)
+        steps.append(analyses.capacity_network(scenario, system, 300.0, policy="any"))
+    fast, full = steps
+    assert (fast.kind == EdgeKind.BEAM).any()
+    for name in ("src", "dst", "kind", "owner", "capacity", "cost"):
+        assert np.array_equal(getattr(fast, name), getattr(full, name)), name
+    assert fast.graph.num_nodes == full.graph.num_nodes
+
+
+def test_cells_below_one_beam_cannot_fill_it() -> None:
+    # Cell totals against the beam: 0.05 + 0.04 (not above 0.1), 0.06 + 0.06 (above), 0.1
+    # alone (equal: a tie binds only above, but the margin keeps it looked at).
+    cell = np.array([7, 7, 9, 9, 4])
+    most = np.array([0.05, 0.04, 0.06, 0.06, 0.1])
+    assert _capacity_graph.cells_that_may_fill(cell, most, 0.1).tolist() == [
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -104,11 +105,48 @@ class GroundPart:
     link_ok: npt.NDArray[np.bool_]
 
 
+class StepEdges:
+    """The edges of a capacity network as arrays (edge-id order), and its directed
+    :class:`~routecore.Graph` (weight = cost, capacity = ``capacity``), built on first use and
+    then kept: a sweep without latency under load never needs the step's full graph (only the
+    merged one), and the policy views of a step share one graph."""
+
+    __slots__ = ("_graph", "capacity", "cost", "dst", "num_nodes", "src")
+
+    def __init__(
+        self,
+        num_nodes: int,
+        src: npt.NDArray[np.int32],
+        dst: npt.NDArray[np.int32],
+        cost: npt.NDArray[np.float64],
+        capacity: npt.NDArray[np.float64],
+    ) -> None:
+        self.num_nodes, self.src, self.dst = num_nodes, src, dst
+        self.cost, self.capacity = cost, capacity
+        self._graph: Graph | None = None
+
+    def graph(self) -> Graph:
+        """The Graph of these edges (built once; a second build in a race is the same)."""
+        if self._graph is None:
+            self._graph = Graph(
+                self.num_nodes,
+                self.src,
+                self.dst,
+                weight=self.cost,
+                capacity=self.capacity,
+                directed=True,
+            )
+        return self._graph
+
+
 @dataclass(frozen=True, eq=False)
 class StepNetwork:
-    """One step's capacity network under one policy (see the module notes)."""
+    """One step's capacity network under one policy (see the module notes).
 
-    graph: Graph
+    ``edges`` holds the edge arrays and the graph (:attr:`graph`, built on first use);
+    ``src`` / ``dst`` are the edges' ends as int32 arrays in edge-id order."""
+
+    edges: StepEdges
     kind: npt.NDArray[np.int8]
     owner: npt.NDArray[np.int64]  # satellite / gateway index / scenario link row per edge
     capacity: npt.NDArray[np.float64]
@@ -117,6 +155,19 @@ class StepNetwork:
     schools: npt.NDArray[np.int32]  # graph nodes of the schools (= scenario rows)
     sinks: npt.NDArray[np.int32]
     sat_lon: npt.NDArray[np.float64]
+
+    @property
+    def graph(self) -> Graph:
+        """The directed graph (capacity: every policy's; weight: ``cost``)."""
+        return self.edges.graph()
+
+    @property
+    def src(self) -> npt.NDArray[np.int32]:
+        return self.edges.src
+
+    @property
+    def dst(self) -> npt.NDArray[np.int32]:
+        return self.edges.dst
 
 
 def step_network(
@@ -133,18 +184,22 @@ def step_network(
     antennas: npt.NDArray[np.float64],
     beam_gbps: float | None = None,
     school_cell: npt.NDArray[np.int64] | None = None,
+    may_fill: npt.NDArray[np.bool_] | None = None,
 ) -> StepNetwork:
     """The capacity network of ``snap`` (built over schools then gateways, as the sky sweep
     builds it) under the policy ``part``; unlimited capacities become a bound no flow reaches
     (twice the total demand plus 1 Gbit/s). With ``beam_gbps``, ``school_cell`` gives each
-    school's beam cell (:func:`beam_cells`)."""
+    school's beam cell (:func:`beam_cells`) and ``may_fill`` whether that cell's schools
+    could fill a beam (:func:`cells_that_may_fill`; computed here when not given)."""
     n, s_count, g_count = num_nodes, snap.num_satellites, gateways.size
     n_s = schools.size
     big = 2.0 * float(part.demand_gbps.sum()) + 1.0
     sat0, side0, ant0, sup = n, n + s_count, n + 2 * s_count, n + 2 * s_count + g_count
-    user = snap.edges_of(Medium.USER_LINK)
-    feed = snap.edges_of(Medium.FEEDER)
-    isl = snap.edges_of(Medium.ISL)
+    # A snapshot's edges come by medium (ground, user, feeder, laser links): each a block.
+    bounds = np.searchsorted(
+        snap.medium, [Medium.USER_LINK, Medium.FEEDER, Medium.ISL, len(Medium)]
+    ).tolist()
+    user, feed, isl = (slice(a, b) for a, b in itertools.pairwise(bounds))
     sky_n = snap.num_ground
     u_school = snap.src[user].astype(np.int64)
     u_sat = snap.dst[user].astype(np.int64) - sky_n
@@ -162,19 +217,27 @@ def step_network(
     beam_sat = np.zeros(0, dtype=np.int64)
     if beam_gbps is not None and school_cell is not None:
         width = int(school_cell.max(initial=0)) + 1
-        pairs, which = np.unique(u_sat * width + school_cell[u_school], return_inverse=True)
-        which = which.reshape(-1)
         # A beam its schools cannot fill (their user links, each capped by the school's
         # demand, add up to at most the beam) limits no flow: left out, which changes no
-        # maximum flow, fair rate or cut closest to the schools (see the module notes).
-        most = np.minimum(user_gbps, part.demand_gbps[u_school])
+        # maximum flow, fair rate or cut closest to the schools (see the module notes). Only
+        # the links from cells whose schools together could fill a beam are looked at.
+        most_of = np.minimum(user_gbps, part.demand_gbps)
+        if may_fill is None:
+            may_fill = cells_that_may_fill(school_cell, most_of, beam_gbps)
+        look = np.flatnonzero(may_fill[u_school] if PRUNE_IDLE_BEAMS else np.ones_like(u_school))
+        pairs, which = np.unique(
+            u_sat[look] * width + school_cell[u_school[look]], return_inverse=True
+        )
+        which = which.reshape(-1)
+        most = most_of[u_school[look]]
         binding = np.bincount(which, weights=most, minlength=pairs.size) > beam_gbps
         if PRUNE_IDLE_BEAMS is False:
             binding[:] = True
         index = np.cumsum(binding) - 1
         via_beam = binding[which]
-        u_head = np.where(via_beam, sup + 1 + index[which], u_head)
-        u_owner = np.where(via_beam, s_count + index[which], u_owner)
+        u_head, u_owner = u_head.copy(), u_owner.copy()
+        u_head[look[via_beam]] = sup + 1 + index[which[via_beam]]
+        u_owner[look[via_beam]] = s_count + index[which[via_beam]]
         beam_sat = pairs[binding] // width
     beams = np.arange(beam_sat.size, dtype=np.int64)
     gws = np.arange(g_count, dtype=np.int64)
@@ -241,11 +304,25 @@ def step_network(
     kind = np.repeat(np.array([int(b[4]) for b in blocks], np.int8), sizes)
     owner = np.concatenate([np.asarray(b[5], np.int64) for b in blocks])
     cap = np.minimum(cap, big)
-    graph = Graph(sup + 1 + beam_sat.size, src, dst, weight=cost, capacity=cap, directed=True)
+    edges = StepEdges(sup + 1 + beam_sat.size, src, dst, cost, cap)
     _, sat_lon = ecef_to_lat_lon(snap.satellite_ecef_km)
     return StepNetwork(
-        graph, kind, owner, cap, cost, sup, schools, part.sinks, np.asarray(sat_lon, float)
+        edges, kind, owner, cap, cost, sup, schools, part.sinks, np.asarray(sat_lon, float)
     )
+
+
+def cells_that_may_fill(
+    school_cell: npt.NDArray[np.int64], most: npt.NDArray[np.float64], beam_gbps: float
+) -> npt.NDArray[np.bool_]:
+    """Per school, whether the schools of its beam cell, each sending at most ``most``, could
+    together fill one beam. A beam of a (satellite, cell) pair carries at most what the cell's
+    schools with a link to that satellite send, a part of the cell's total; a cell whose total
+    stays below the beam (with a margin far above float rounding, so that no sum of a part
+    taken in another order can exceed the beam) has no beam that binds."""
+    _, cell = np.unique(school_cell, return_inverse=True)
+    total = np.bincount(cell.reshape(-1), weights=most)
+    may: npt.NDArray[np.bool_] = (total > beam_gbps * (1.0 - 1e-9))[cell.reshape(-1)]
+    return may
 
 
 def beam_cells(
@@ -295,11 +372,10 @@ def flow_weighted_latency(net: StepNetwork, edge_flow: npt.NDArray[Any]) -> npt.
     so the iteration is exact after as many rounds as the longest path has edges.
     """
     f = np.asarray(edge_flow, dtype=np.float64)
-    g = net.graph
-    src, dst = g.src.astype(np.int64), g.dst.astype(np.int64)
     used = f > 0
-    u_src, u_dst, u_f, u_c = src[used], dst[used], f[used], net.cost[used]
-    n = g.num_nodes
+    u_src, u_dst = net.src[used].astype(np.int64), net.dst[used].astype(np.int64)
+    u_f, u_c = f[used], net.cost[used]
+    n = net.edges.num_nodes
     inflow = np.bincount(u_dst, weights=u_f, minlength=n)
     here = np.bincount(u_src, weights=u_f * u_c, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -31,8 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ..graph import Graph
-from ._capacity_graph import EdgeKind, GroundPart, StepNetwork
+from ._capacity_graph import EdgeKind, GroundPart, StepEdges, StepNetwork
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,11 +61,10 @@ def school_groups(base: StepNetwork, demands: npt.NDArray[np.float64]) -> School
     ``demands``: (policies, schools) Gbit/s, the demand of each school under each policy."""
     n_s = base.schools.size
     kind, owner = base.kind, base.owner
-    src = base.graph.src.astype(np.int64)
-    dst = base.graph.dst.astype(np.int64)
+    src, dst = base.src, base.dst
     user = kind == EdgeKind.USER_LINK
     # Graph node -> school index (schools are graph nodes 0..n-1 = scenario rows).
-    index = np.full(base.graph.num_nodes, -1, dtype=np.int64)
+    index = np.full(base.edges.num_nodes, -1, dtype=np.int64)
     index[base.schools] = np.arange(n_s)
     u_school = index[src[user]]
     u_sat = owner[user]
@@ -103,16 +101,10 @@ def school_groups(base: StepNetwork, demands: npt.NDArray[np.float64]) -> School
     keep = ~mine | is_lead[school_of]
     times = np.where(mine, count[group[school_of]], 1.0)[keep]
     cap = base.capacity[keep] * times
-    graph = Graph(
-        base.graph.num_nodes,
-        base.graph.src[keep],
-        base.graph.dst[keep],
-        weight=base.cost[keep],
-        capacity=cap,
-        directed=True,
-    )
+    cost = base.cost[keep]
+    edges = StepEdges(base.edges.num_nodes, src[keep], dst[keep], cost, cap)
     net = dataclasses.replace(
-        base, graph=graph, kind=kind[keep], owner=owner[keep], capacity=cap, cost=base.cost[keep]
+        base, edges=edges, kind=kind[keep], owner=owner[keep], capacity=cap, cost=cost
     )
     return SchoolGroups(net, group, lead, count)
 

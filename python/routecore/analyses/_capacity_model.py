@@ -12,7 +12,9 @@ import numpy as np
 
 from ..constellation import Constellation
 from ..errors import ScenarioError
+from ..executor import PerProcessCache
 from ..scenario import Network, capacity_settings, school_demand_mbps
+from . import _capacity_graph
 from ._capacity_graph import GroundPart, StepNetwork, beam_cells, step_network
 from ._common import _analysis_defaults, _rows
 from ._sky import _SkyWork
@@ -94,10 +96,9 @@ def network_at(work: CapacityWork, snap: Any, cname: str) -> StepNetwork:
     """The capacity network of one snapshot with every policy's edges (one graph per step:
     :func:`policy_view` gives each policy its capacities)."""
     c = work.constellations[cname]
-    cells = None
-    if c.beam_cell_km is not None:
-        n_s = work.num_schools
-        cells = beam_cells(work.lat[:n_s], work.lon[:n_s], c.beam_cell_km)
+    cells, may_fill = None, None
+    if c.beam_cell_km is not None and c.beam_capacity_gbps is not None:
+        cells, may_fill = _beam_cells.get(work, cname, lambda: _school_cells(work, c))
     feeder = np.where(np.isnan(work.feeder_gbps), c.feeder_capacity_gbps, work.feeder_gbps)
     first = work.parts[0]
     union = dataclasses.replace(
@@ -119,7 +120,23 @@ def network_at(work: CapacityWork, snap: Any, cname: str) -> StepNetwork:
         antennas=work.antennas,
         beam_gbps=c.beam_capacity_gbps,
         school_cell=cells,
+        may_fill=may_fill,
     )
+
+
+_beam_cells: PerProcessCache[tuple[Any, Any]] = PerProcessCache()
+"""Per sweep and constellation, each school's beam cell and whether the cell could fill a beam
+(:func:`_school_cells`): the same at every step."""
+
+
+def _school_cells(work: CapacityWork, c: Constellation) -> tuple[Any, Any]:
+    """Each school's beam cell, and whether its cell's schools could fill a beam at their
+    largest demand (:func:`~._capacity_graph.cells_that_may_fill`)."""
+    n_s = work.num_schools
+    assert c.beam_cell_km is not None and c.beam_capacity_gbps is not None
+    cells = beam_cells(work.lat[:n_s], work.lon[:n_s], c.beam_cell_km)
+    most = np.minimum(c.user_link_capacity_gbps, work.demand_gbps)
+    return cells, _capacity_graph.cells_that_may_fill(cells, most, c.beam_capacity_gbps)
 
 
 def capacity_work(

@@ -23,7 +23,7 @@ from ._capacity_graph import (
 )
 from ._capacity_groups import SchoolGroups
 from ._capacity_model import CapacityWork
-from ._capacity_tables import STEP_SCALARS
+from ._capacity_tables import STEP_SCALARS, rate_stats
 
 __all__ = ["fair_rates", "route_at_min_latency", "solve_step"]
 
@@ -75,7 +75,19 @@ def solve_step(
 ) -> tuple[Any, ...]:
     """Carried, fair rates, bottleneck and loaded / unloaded latency of one step and policy
     (``base``: the step's network with every policy's edges; ``groups``: the same with
-    identical schools merged, for the maximum flow and the fair share)."""
+    identical schools merged, for the maximum flow and the fair share), as
+    :func:`~routecore.analyses._capacity_tables.capacity_tables` reads them: the per-school
+    arrays that were not computed (all NaN) are ``None``, which keeps them out of the pickles
+    a process pool sends back (three 100,000-school arrays per step and policy)."""
+    scal, rates, loaded, unloaded, labels, gateways = _solve(work, base, p, groups)
+    rates, loaded, unloaded = (None if np.isnan(a).all() else a for a in (rates, loaded, unloaded))
+    scal[5:] = rate_stats(rates, work.demand_gbps)
+    return scal, rates, loaded, unloaded, labels, gateways
+
+
+def _solve(
+    work: CapacityWork, base: StepNetwork, p: int, groups: SchoolGroups | None
+) -> tuple[Any, ...]:
     part = work.parts[p]
     n_s = work.schools.size
     scal = np.full(len(STEP_SCALARS), np.nan)
