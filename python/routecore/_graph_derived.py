@@ -1,8 +1,11 @@
-"""Structures derived once from a graph's CSR arrays and kept with it (see :class:`Graph`'s
-``reverse_csr`` and ``flow_layout``). Every array returned is a read-only view; the graph's own
+"""Structures derived once from a graph's CSR arrays and kept with it: the :class:`CsrView`
+that ``graph.csr_view`` hands out, and what :class:`~routecore.Graph`'s ``reverse_csr`` and
+``flow_layout`` return. Every array returned is a read-only view; the graph's own
 arrays (already read-only) are returned as they are where a structure shares them."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -13,6 +16,37 @@ from ._validation import read_only_view
 Int32Array = npt.NDArray[np.int32]
 ReverseCsr = tuple[Int32Array, Int32Array, Int32Array, npt.NDArray[np.float64] | None]
 FlowLayout = tuple[Int32Array, Int32Array, Int32Array, Int32Array]
+CapacityArray = npt.NDArray[np.int64] | npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class CsrView:
+    """A graph's CSR arrays, read-only, as the C++ core reads them (``csr.h``).
+
+    Attributes
+    ----------
+    first_out : ndarray of int32, shape (num_nodes + 1,)
+        The arcs leaving node ``v`` are ``first_out[v] .. first_out[v + 1] - 1``.
+    head : ndarray of int32, shape (num_arcs,)
+        The node each arc enters.
+    arc_edge : ndarray of int32, shape (num_arcs,)
+        The edge id of each arc; ``~e`` (negative) for the backward arc of undirected edge ``e``.
+    arc_weight : ndarray of float64, shape (num_arcs,), or None
+        The graph's weights in arc order (``None``: hop counts).
+    arc_capacity : ndarray of int64 or float64, shape (num_arcs,), or None
+        The graph's capacities in arc order.
+    """
+
+    first_out: Int32Array
+    head: Int32Array
+    arc_edge: Int32Array
+    arc_weight: npt.NDArray[np.float64] | None
+    arc_capacity: CapacityArray | None
+
+    @property
+    def adjacency(self) -> tuple[Int32Array, Int32Array, Int32Array]:
+        """``(first_out, head, arc_edge)``: the arrays every C++ search takes first."""
+        return self.first_out, self.head, self.arc_edge
 
 
 def build_reverse(

@@ -19,14 +19,21 @@ constructor :func:`graph_from_csr`. No other module reads a Graph's attributes.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._graph_derived import FlowLayout, Int32Array, ReverseCsr, build_flow_layout, build_reverse
+from ._graph_derived import (
+    CapacityArray,
+    CsrView,
+    FlowLayout,
+    Int32Array,
+    ReverseCsr,
+    build_flow_layout,
+    build_reverse,
+)
 from ._graph_io import (
     check_csr_state,
     from_networkx,
@@ -50,41 +57,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Graph"]
 
-CapacityArray = npt.NDArray[np.int64] | npt.NDArray[np.float64]
 
 _reverse_lock = threading.Lock()
 """Serialises the lazy builds of reverse adjacencies (one lock for all graphs: builds are
 O(num_arcs) and happen once per graph)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CsrView:
-    """A graph's CSR arrays, read-only, as the C++ core reads them (``csr.h``).
-
-    Attributes
-    ----------
-    first_out : ndarray of int32, shape (num_nodes + 1,)
-        The arcs leaving node ``v`` are ``first_out[v] .. first_out[v + 1] - 1``.
-    head : ndarray of int32, shape (num_arcs,)
-        The node each arc enters.
-    arc_edge : ndarray of int32, shape (num_arcs,)
-        The edge id of each arc; ``~e`` (negative) for the backward arc of undirected edge ``e``.
-    arc_weight : ndarray of float64, shape (num_arcs,), or None
-        The graph's weights in arc order (``None``: hop counts).
-    arc_capacity : ndarray of int64 or float64, shape (num_arcs,), or None
-        The graph's capacities in arc order.
-    """
-
-    first_out: Int32Array
-    head: Int32Array
-    arc_edge: Int32Array
-    arc_weight: npt.NDArray[np.float64] | None
-    arc_capacity: CapacityArray | None
-
-    @property
-    def adjacency(self) -> tuple[Int32Array, Int32Array, Int32Array]:
-        """``(first_out, head, arc_edge)``: the arrays every C++ search takes first."""
-        return self.first_out, self.head, self.arc_edge
 
 
 class Graph:
@@ -186,10 +162,9 @@ class Graph:
         self._flow_layout: FlowLayout | None = None
         # Sum of the capacities over all arcs (an upper bound on any flow total), lazily.
         self._capacity_bound: float | None = None
-        # The CsrView that csr_view hands out, built on first use (a query on a small graph
-        # would otherwise spend a good part of its time building it again).
+        # What csr_view and prepared_flow hand out, built on first use (a query on a small
+        # graph would otherwise spend a good part of its time building them again).
         self._view: CsrView | None = None
-        # The core's hold on the arrays of max-flow on the own capacities (prepared_flow).
         self._prepared_flow: _core.PreparedFlowGraph | None = None
 
     # ----------------------------------------------------------------- read-only properties
@@ -430,10 +405,8 @@ def csr_view(graph: Graph) -> CsrView:
 
 
 def prepared_flow(graph: Graph) -> _core.PreparedFlowGraph:
-    """The core's hold on the arrays a max-flow on the graph's own capacities reads (CSR,
-    capacities, residual layout, :func:`capacity_sum`), taken once per graph, so that a call
-    passes two terminal arrays instead of ten (``cpp/bindings/bind_flow.cpp``). The caller
-    has checked that the graph has capacities and fits max-flow's arc ids."""
+    """The core's hold on a max-flow's arrays (CSR, own capacities, residual layout), once per
+    graph: a call then passes two arrays, not ten (``bind_flow.cpp``). Needs capacities."""
     prepared = graph._prepared_flow
     if prepared is None:
         cap = graph._arc_capacity
