@@ -119,6 +119,20 @@ bool NetworkSimplex::pivot(i32 in) {
   return true;
 }
 
+// Adds d to the potentials of the `count` nodes of the preorder from `first` to `last`. The
+// walk follows the thread from both ends at once: two independent chains of loads, where one
+// chain waits on each load in turn (the walk is bound by memory latency, not by the adds: a
+// third of the time on grids before).
+void NetworkSimplex::shift_potentials(i32 first, i32 last, i32 count, u64 d) {
+  for (i32 i = count / 2; i > 0; --i) {
+    pi_[first] += d;
+    pi_[last] += d;
+    first = thread_[first];
+    last = rev_thread_[last];
+  }
+  if ((count & 1) != 0) pi_[first] += d;
+}
+
 // Re-hangs the subtree below the leaving arc (above u_out, entry out_pos of the `side` path)
 // under v_in through the entering arc; u_in (the start of that path) becomes its top node.
 void NetworkSimplex::update_tree(i32 in, int side, i32 out_pos, i32 len1, i32 len2) {
@@ -142,12 +156,10 @@ void NetworkSimplex::update_tree(i32 in, int side, i32 out_pos, i32 len1, i32 le
   // holds more than half the nodes, the rest of the tree (the other part of the circular
   // preorder, root included) shifts by -sigma instead.
   if (2 * size <= n_ + 1) {
-    for (i32 w = u_out, i = 0; i < size; ++i, w = thread_[w]) pi_[w] += static_cast<u64>(sigma);
+    shift_potentials(u_out, last_succ_[u_out], size, static_cast<u64>(sigma));
   } else {
-    for (i32 w = u_out, i = size; i <= n_; ++i) {
-      w = rev_thread_[w];
-      pi_[w] -= static_cast<u64>(sigma);
-    }
+    shift_potentials(thread_[last_succ_[u_out]], rev_thread_[u_out], n_ + 1 - size,
+                     -static_cast<u64>(sigma));
   }
   // The new preorder of the subtree is x0's old subtree, then for each x_i its old subtree
   // minus x_{i-1}'s: the piece from x_i to just before x_{i-1}, and the piece after x_{i-1}'s

@@ -43,6 +43,7 @@ class NetworkSimplex {
   void warm_start(const McfProblem& p);
   bool find_entering(i32& in);
   bool pivot(i32 in);
+  void shift_potentials(i32 first, i32 last, i32 count, u64 d);
   void update_tree(i32 in, int side, i32 out_pos, i32 len1, i32 len2);
 
   i64 reduced_cost(i32 a) const {
