@@ -99,7 +99,7 @@ bool NetworkSimplex::pivot(i32 in) {
       side = 2;
     }
   }
-  if (delta == kInf) return false;
+  if (delta > kFiniteLimit) return false;  // every arc of the cycle uncapacitated
   if (delta > 0) {
     flow_[in] += at_lower ? delta : -delta;
     for (i32 i = 0; i < len1; ++i) {

@@ -17,6 +17,8 @@ using i64 = std::int64_t;
 using u64 = std::uint64_t;
 
 constexpr i64 kInf = kInfiniteCapacity;
+// Every finite capacity, flow and residual is at most this (check_network_simplex_bounds).
+constexpr i64 kFiniteLimit = i64{1} << 62;
 
 // Arc states: at the lower bound, in the tree, at the upper bound. A non-tree arc violates
 // optimality when state * reduced_cost < 0.
@@ -50,16 +52,21 @@ class NetworkSimplex {
     return static_cast<i64>(static_cast<u64>(cost_[a]) + pi_[tail_[a]] - pi_[head_[a]]);
   }
   // Residual capacity of the tree arc above w when the cycle passes it upwards (w -> parent)
-  // or downwards (parent -> w).
+  // or downwards (parent -> w). Branch-free (the direction is a coin flip to the branch
+  // predictor): an uncapacitated arc's residual reads as kInf - flow, which stays above
+  // kFiniteLimit and so above every finite residual (the bound check keeps finite capacities and
+  // every flow within 2^62). A bottleneck above kFiniteLimit means no arc blocks.
   i64 residual_up(i32 w) const {
     const i32 e = pred_[w];
-    if (pred_up_[w] == 0) return flow_[e];
-    return cap_[e] == kInf ? kInf : cap_[e] - flow_[e];
+    const i64 f = flow_[e];
+    const i64 room = cap_[e] - f;
+    return pred_up_[w] != 0 ? room : f;
   }
   i64 residual_down(i32 w) const {
     const i32 e = pred_[w];
-    if (pred_up_[w] != 0) return flow_[e];
-    return cap_[e] == kInf ? kInf : cap_[e] - flow_[e];
+    const i64 f = flow_[e];
+    const i64 room = cap_[e] - f;
+    return pred_up_[w] != 0 ? f : room;
   }
 
   i32 n_;

@@ -323,8 +323,7 @@ def _solve(
     wide = method == "auto" and exact and costs.size > 0
     if wide and not _fits(n + 2, int(np.abs(costs).max()), chosen):
         chosen = "network_simplex"  # the wider overflow rule
-    src = graph.src.astype(np.int32)
-    dst = graph.dst.astype(np.int32)
+    src, dst = graph.src, graph.dst  # int32 copies
     if supplies is not None:
         if sources is not None or sinks is not None or demand is not None:
             raise GraphError("give either supplies or sources and sinks (with demand), not both")
