@@ -1,6 +1,6 @@
-// Internal to the network simplex sources (network_simplex_start.cpp: the arc order, the big-M,
-// warm and heuristic starts, the bound check and the output; network_simplex.cpp: the pivot
-// loop): the solver's state. The contract and the method are in routecore/network_simplex.h.
+// Internal to the network simplex sources (network_simplex_start.cpp: the arc order, the big-M
+// and warm starts, the bound check and the output; network_simplex.cpp: the pivot loop): the
+// solver's state. The contract and the method are in routecore/network_simplex.h.
 #pragma once
 
 #include <cstdint>
@@ -34,9 +34,6 @@ class NetworkSimplex {
   // The big-M start (or the warm start when p proposes one).
   NetworkSimplex(const McfProblem& p, i64 big_m);
 
-  // Pivots on the cheapest arc into each demand node (network_simplex.h, "Heuristic start");
-  // false when one of those pivots finds the problem unbounded.
-  bool initial_pivots(const McfProblem& p, i64& pivots);
   // Pivots until optimal (or unbounded / cancelled); then reads the artificial arcs.
   mcf_status run(const Cancel* cancel, i64& pivots);
   void output(McfOutcome& out) const;

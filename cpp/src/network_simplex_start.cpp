@@ -1,6 +1,6 @@
 // The network simplex's starts (routecore/network_simplex.h has the contract and the method):
-// the internal arc order and the big-M star, the warm start, the heuristic initial pivots; the
-// overflow rule, the entry point and the output. The pivot loop is in network_simplex.cpp.
+// the internal arc order and the big-M star, the warm start; the overflow rule, the entry point
+// and the output. The pivot loop is in network_simplex.cpp.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -277,24 +277,6 @@ void NetworkSimplex::warm_start(const McfProblem& p) {
   for (i32 v = 0; v <= n_; ++v) last_succ_[v] = pre[pos[v] + succ_num_[v] - 1];
 }
 
-// The heuristic start (network_simplex.h): each demand node's cheapest incoming arc, pivoted in
-// node order where it still violates optimality.
-bool NetworkSimplex::initial_pivots(const McfProblem& p, i64& pivots) {
-  std::vector<i32> cheapest(static_cast<std::size_t>(n_), -1);
-  for (i32 k = 0; k < m_; ++k) {
-    const i32 v = head_[k];
-    if (p.supply[static_cast<std::size_t>(v)] >= 0 || cap_[k] == 0 || tail_[k] == v) continue;
-    const i32 best = cheapest[static_cast<std::size_t>(v)];
-    if (best < 0 || cost_[k] < cost_[best]) cheapest[static_cast<std::size_t>(v)] = k;
-  }
-  for (i32 k : cheapest) {
-    if (k < 0 || state_[k] * reduced_cost(k) >= 0) continue;
-    if (!pivot(k)) return false;
-    ++pivots;
-  }
-  return true;
-}
-
 void NetworkSimplex::output(McfOutcome& out) const {
   out.flow.resize(static_cast<std::size_t>(m_));
   for (i32 k = 0; k < m_; ++k) {
@@ -349,12 +331,6 @@ McfOutcome solve_network_simplex(const McfProblem& p, const Cancel* cancel) {
   const i64 big_m = (static_cast<i64>(p.num_nodes) + 1) * ns_detail::cost_bound(p.cost) + 1;
   ns_detail::NetworkSimplex ns(p, big_m);
   out.pivots = 0;
-  // The heuristic start only on the big-M star (a warm start is already a good tree).
-  const bool cold = static_cast<i32>(p.start_tree.size()) != p.num_nodes || p.num_nodes == 0;
-  if (cold && !ns.initial_pivots(p, out.pivots)) {
-    out.status = mcf_status::unbounded;
-    return out;
-  }
   out.status = ns.run(cancel, out.pivots);
   if (out.status == mcf_status::optimal) ns.output(out);
   return out;

@@ -70,15 +70,8 @@
 //   flows, which one is returned) depends on the start. Used by the capacity analyses with the
 //   shortest-path routing as the start (python/routecore/analyses/_capacity_solve.py).
 //
-// Heuristic start (big-M start only; a warm start skips it)
-//   Before the block search, each demand node's cheapest incoming arc (not a self-loop, capacity
-//   > 0) enters the tree in node order where it still violates optimality: ordinary pivots, so
-//   every invariant above holds; they only replace the first pivots the block search would make
-//   on the artificial arcs' huge reduced costs. The idea is the initial pivots of LEMON's network
-//   simplex (Kovacs 2015); written from that description.
-//
-// Code: network_simplex_start.cpp (arc order, big-M, warm and heuristic starts, overflow rule,
-//   output), network_simplex.cpp (the pivot loop), network_simplex_solver.h (the state).
+// Code: network_simplex_start.cpp (arc order, big-M and warm starts, overflow rule, output),
+//   network_simplex.cpp (the pivot loop), network_simplex_solver.h (the state).
 //
 // Complexity: pseudo-polynomial in the worst case; O(cycle + subtree) per pivot; in practice
 //   the fastest exact method up to about 1e5 nodes (LEMON's documentation and Kovács 2015).
