@@ -32,6 +32,20 @@ def test_properties_round_trip_in_edge_order(el: EdgeList) -> None:
 
 
 @given(edge_lists())
+def test_src_and_dst_are_new_arrays_each_time(el: EdgeList) -> None:
+    # The endpoints are kept after the first read (min_cost_flow reads them per call); what
+    # src and dst hand out must still be the caller's own, writeable, and leave the graph as is.
+    g = rc.Graph(el.num_nodes, el.src, el.dst, directed=el.directed)
+    first_src, first_dst = g.src, g.dst
+    assert first_src.flags.writeable and first_dst.flags.writeable
+    first_src += 1
+    first_dst -= 1
+    np.testing.assert_array_equal(g.src, el.src)
+    np.testing.assert_array_equal(g.dst, el.dst)
+    assert not np.shares_memory(g.src, g.src)
+
+
+@given(edge_lists())
 def test_csr_lists_every_arc_once(el: EdgeList) -> None:
     g = rc.Graph(el.num_nodes, el.src, el.dst, directed=el.directed)
     first_out, head, arc_edge = csr_view(g).adjacency

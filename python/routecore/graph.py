@@ -107,6 +107,7 @@ class Graph:
         "_arc_weight",
         "_capacity_bound",
         "_directed",
+        "_endpoints",
         "_first_out",
         "_flow_layout",
         "_head",
@@ -162,6 +163,9 @@ class Graph:
         self._flow_layout: FlowLayout | None = None
         # Sum of the capacities over all arcs (an upper bound on any flow total), lazily.
         self._capacity_bound: float | None = None
+        # (src, dst) in edge-id order, read-only, built on first use (src and dst hand out
+        # copies): min_cost_flow and the sweeps read them on every call.
+        self._endpoints: tuple[Int32Array, Int32Array] | None = None
         # What csr_view and prepared_flow hand out, built on first use (a query on a small
         # graph would otherwise spend a good part of its time building them again).
         self._view: CsrView | None = None
@@ -186,12 +190,12 @@ class Graph:
     @property
     def src(self) -> Int32Array:
         """Tail node of each edge, in edge-id order (a new int32 array)."""
-        return self._edge_endpoints()[0]
+        return self._edge_endpoints()[0].copy()
 
     @property
     def dst(self) -> Int32Array:
         """Head node of each edge, in edge-id order (a new int32 array)."""
-        return self._edge_endpoints()[1]
+        return self._edge_endpoints()[1].copy()
 
     @property
     def weight(self) -> npt.NDArray[np.float64] | None:
@@ -243,10 +247,15 @@ class Graph:
         return out
 
     def _edge_endpoints(self) -> tuple[Int32Array, Int32Array]:
-        tails = np.repeat(
-            np.arange(self.num_nodes, dtype=np.int32), np.diff(self._first_out)
-        ).astype(np.int32, copy=False)
-        return self._edge_order(tails), self._edge_order(self._head)
+        if self._endpoints is None:
+            tails = np.repeat(
+                np.arange(self.num_nodes, dtype=np.int32), np.diff(self._first_out)
+            ).astype(np.int32, copy=False)
+            self._endpoints = (
+                read_only_view(self._edge_order(tails)),
+                read_only_view(self._edge_order(self._head)),
+            )
+        return self._endpoints
 
     def reverse_csr(self) -> tuple[Int32Array, Int32Array, Int32Array]:
         """``(first_out, head, arc_edge)`` of the reversed graph, built once on first use.

@@ -23,15 +23,19 @@
 //   its upper bound) by *block search*: arcs are scanned cyclically from where the last search
 //   stopped, in blocks of about sqrt(m); the most violating arc of the first block that has one
 //   enters (arcs are scanned in an internal order: sorted by tail, then interleaved with a
-//   stride of the average out-degree; see the .cpp for the measurements). The cycle it closes in
-//   the tree is found through the join node (walking up from both ends, the end with the smaller
-//   subtree first); the leaving arc is the blocking arc of that cycle met *last* when the cycle is
-//   traversed from the join node in the direction of the push (this keeps the tree strongly
-//   feasible). The flow changes around the cycle by the bottleneck; the subtree cut off by the
-//   leaving arc is re-hung below the other end of the entering arc: its preorder (thread) is
-//   rebuilt from contiguous pieces of the old one, O(subtree) time, and the potentials on one side
-//   of the cut shift by one constant: the subtree's, or the rest of the tree's (the root's
-//   included) when the subtree holds more than half the nodes. The search ends when no arc violates
+//   stride of the average out-degree; see network_simplex_start.cpp for the measurements). The
+//   cycle it closes in the tree is found through the join node (walking up from both ends, the
+//   end with the smaller subtree first; both paths are recorded, so that the bottleneck, the flow
+//   change and the tree update read them as arrays instead of following parent links again);
+//   the leaving arc is the blocking arc of that cycle met *last* when the cycle is traversed from
+//   the join node in the direction of the push (this keeps the tree strongly feasible). The flow
+//   changes around the cycle by the bottleneck; the subtree cut off by the leaving arc is
+//   re-hung below the other end of the entering arc: its preorder (thread) is rebuilt from
+//   contiguous pieces of the old one, O(subtree) time, and the potentials on one side of the cut
+//   shift by one constant: the subtree's, or the rest of the tree's (the root's included) when
+//   the subtree holds more than half the nodes. Either side is a contiguous range of the
+//   circular preorder with known ends and length, walked from both ends at once (two independent
+//   chains of loads: the walk is bound by memory latency). The search ends when no arc violates
 //   optimality: then f is optimal for the big-M problem, and the original problem is infeasible
 //   exactly when an artificial arc still carries flow (M exceeds the cost of any simple path). A
 //   cycle with no blocking arc (all its arcs uncapacitated, negative cost) makes the problem
@@ -65,6 +69,9 @@
 //   infeasibility rules are unchanged; only the number of pivots (and, among several optimal
 //   flows, which one is returned) depends on the start. Used by the capacity analyses with the
 //   shortest-path routing as the start (python/routecore/analyses/_capacity_solve.py).
+//
+// Code: network_simplex_start.cpp (arc order, big-M and warm starts, overflow rule, output),
+//   network_simplex.cpp (the pivot loop), network_simplex_solver.h (the state).
 //
 // Complexity: pseudo-polynomial in the worst case; O(cycle + subtree) per pivot; in practice
 //   the fastest exact method up to about 1e5 nodes (LEMON's documentation and Kovács 2015).
