@@ -25,10 +25,27 @@
 //   The flow stays a feasible flow throughout (no excess), so the final residual network is a
 //   maximum flow and the trees give both canonical minimum cuts directly: S = nodes reachable
 //   from the sources, T = nodes that reach a sink.
-//   Heuristic from the authors' implementation notes: a node remembers its distance to the root
-//   with a time stamp, so the origin check of an adoption stops at a node already verified in
-//   the same round and prefers the closest parent. (Re-attaching tree nodes to shorter paths
-//   during growth, the companion heuristic, made our vision benchmark slower.)
+//   Heuristics from the authors' implementation notes:
+//   - distances with time stamps: a node remembers its distance to the root (dist) as of a
+//     round (stamp), so the origin check of an adoption stops at a node already verified in the
+//     same round and prefers the closest parent;
+//   - re-attachment during growth: a tree node w met from a node v of its own tree moves below
+//     v when that shortens its path to the root, keeping the trees shallow (shorter paths to
+//     augment along, shorter origin checks). Along every tree path (stamp, -dist) only grows
+//     towards the root, and a move needs stamp(w) <= stamp(v) and dist(w) > dist(v), so w is
+//     never an ancestor of v and no cycle can form. We move w only when it gains at least two
+//     arcs (dist(w) > dist(v) + 1): on smooth vision data, where the trees grow in one pass,
+//     moving for a gain of one cost more than it saved;
+//   - orphan order: the orphans of an augmentation are adopted nearest-the-root first (the
+//     reverse of the order in which the path walk finds them), then the orphans created by
+//     adoptions, first in, first out.
+//   Layout: a node's state is one struct (parent arc, FIFO link, stamp, dist, terminal residual,
+//   tree); arcs are the layout's (contiguous per node, 32-bit ids; flow_layout.h), their heads
+//   and residuals in the network's arrays. Growing T and adopting into S need the residual of
+//   the sister arc, which lies in the neighbour's arc list (another cache line): they read the
+//   neighbour's node first and the sister only when the neighbour could use it. The sources and
+//   sinks themselves (folded form: all their arcs are dead) are marked `outside`, so no search
+//   reads their arcs' sisters.
 //
 // Complexity: O(m n^2 |C|) in the worst case (|C| = cut capacity); on vision graphs typically
 // close to linear, which is why it beats push-relabel there.
@@ -181,7 +198,10 @@ bool BoykovKolmogorov<Cap>::run(const Cancel* cancel) {
 
     current = v;  // v may have more to offer after this augmentation
     augment(s_end, middle);
-    // Adoption, first in, first out; orphans created meanwhile join the queue.
+    // Adoption: the orphans of the augmentation last made first (those nearest the roots,
+    // as the authors' code takes them), then first in, first out; orphans created meanwhile
+    // join the queue.
+    std::reverse(orphans_.begin(), orphans_.end());
     for (std::size_t i = 0; i < orphans_.size(); ++i) {
       const node_id o = orphans_[i];
       if (nodes_[o].sink) {
@@ -217,10 +237,17 @@ arc_id BoykovKolmogorov<Cap>::grow(node_id v, node_id& s_end) {
       nw.stamp = nv.stamp;
       nw.dist = nv.dist + 1;
       activate(w);
-    } else if (nw.sink != kSinkTree && nw.parent != outside) {
-      if (kSinkTree && arcs[tree_arc].residual <= 0) continue;
+    } else if (nw.sink != kSinkTree) {
+      if (nw.parent == outside || (kSinkTree && arcs[tree_arc].residual <= 0)) continue;
       s_end = kSinkTree ? w : v;
       return tree_arc;
+    } else if (nw.dist > nv.dist + 1 && nw.stamp <= nv.stamp &&
+               (kSinkTree ? arcs[tree_arc].residual > 0 : true)) {
+      // w, in v's tree, is at least two arcs further from its root than v's children are:
+      // re-attached below v (see the header comment; cannot close a cycle).
+      nw.parent = arcs[a].sister;
+      nw.stamp = nv.stamp;
+      nw.dist = nv.dist + 1;
     }
   }
   return -1;
