@@ -33,9 +33,10 @@
 //     v when that shortens its path to the root, keeping the trees shallow (shorter paths to
 //     augment along, shorter origin checks). Along every tree path (stamp, -dist) only grows
 //     towards the root, and a move needs stamp(w) <= stamp(v) and dist(w) > dist(v), so w is
-//     never an ancestor of v and no cycle can form. We move w only when it gains at least two
-//     arcs (dist(w) > dist(v) + 1): on smooth vision data, where the trees grow in one pass,
-//     moving for a gain of one cost more than it saved;
+//     never an ancestor of v and no cycle can form. We move w only when its path gets shorter
+//     (dist(w) > dist(v) + 1), not also at equal length as the authors' code does (there a
+//     move only refreshes the stamp): on smooth vision data, where the trees grow in one pass,
+//     those moves cost more than they saved;
 //   - orphan order: the orphans of an augmentation are adopted nearest-the-root first (the
 //     reverse of the order in which the path walk finds them), then the orphans created by
 //     adoptions, first in, first out.
@@ -243,8 +244,8 @@ arc_id BoykovKolmogorov<Cap>::grow(node_id v, node_id& s_end) {
       return tree_arc;
     } else if (nw.dist > nv.dist + 1 && nw.stamp <= nv.stamp &&
                (kSinkTree ? arcs[tree_arc].residual > 0 : true)) {
-      // w, in v's tree, is at least two arcs further from its root than v's children are:
-      // re-attached below v (see the header comment; cannot close a cycle).
+      // w, in v's tree, gets a shorter path to its root as v's child: re-attached below v
+      // (see the header comment: the stamps rule out a cycle).
       nw.parent = arcs[a].sister;
       nw.stamp = nv.stamp;
       nw.dist = nv.dist + 1;
