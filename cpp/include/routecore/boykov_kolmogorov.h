@@ -25,10 +25,28 @@
 //   The flow stays a feasible flow throughout (no excess), so the final residual network is a
 //   maximum flow and the trees give both canonical minimum cuts directly: S = nodes reachable
 //   from the sources, T = nodes that reach a sink.
-//   Heuristic from the authors' implementation notes: a node remembers its distance to the root
-//   with a time stamp, so the origin check of an adoption stops at a node already verified in
-//   the same round and prefers the closest parent. (Re-attaching tree nodes to shorter paths
-//   during growth, the companion heuristic, made our vision benchmark slower.)
+//   Heuristics from the authors' implementation notes:
+//   - distances with time stamps: a node remembers its distance to the root (dist) as of a
+//     round (stamp), so the origin check of an adoption stops at a node already verified in the
+//     same round and prefers the closest parent;
+//   - re-attachment during growth: a tree node w met from a node v of its own tree moves below
+//     v when that shortens its path to the root, keeping the trees shallow (shorter paths to
+//     augment along, shorter origin checks). Along every tree path (stamp, -dist) only grows
+//     towards the root, and a move needs stamp(w) <= stamp(v) and dist(w) > dist(v), so w is
+//     never an ancestor of v and no cycle can form. We move w only when its path gets shorter
+//     (dist(w) > dist(v) + 1), not also at equal length as the authors' code does (there a
+//     move only refreshes the stamp): on smooth vision data, where the trees grow in one pass,
+//     those moves cost more than they saved;
+//   - orphan order: the orphans of an augmentation are adopted nearest-the-root first (the
+//     reverse of the order in which the path walk finds them), then the orphans created by
+//     adoptions, first in, first out.
+//   Layout: a node's state is one struct (parent arc, FIFO link, stamp, dist, terminal residual,
+//   tree); arcs are the layout's (contiguous per node, 32-bit ids; flow_layout.h), their heads
+//   and residuals in the network's arrays. Growing T and adopting into S need the residual of
+//   the sister arc, which lies in the neighbour's arc list (another cache line): they read the
+//   neighbour's node first and the sister only when the neighbour could use it. The sources and
+//   sinks themselves (folded form: all their arcs are dead) are marked `outside`, so no search
+//   reads their arcs' sisters.
 //
 // Complexity: O(m n^2 |C|) in the worst case (|C| = cut capacity); on vision graphs typically
 // close to linear, which is why it beats push-relabel there.
@@ -64,14 +82,14 @@ class BoykovKolmogorov {
   // side[v] = 1 for nodes reachable from the sources (S tree and the sources themselves).
   void source_side_closest_to_sources(std::span<std::uint8_t> side) const {
     for (node_id v = 0; v < n_; ++v)
-      side[v] = (nodes_[v].parent != free_node && !nodes_[v].sink) ? 1 : 0;
+      side[v] = (nodes_[v].parent != free_node && nodes_[v].sink == 0) ? 1 : 0;
     for (node_id s : net_.sources()) side[s] = 1;
   }
 
   // side[v] = 1 for nodes that cannot reach a sink (everything but the T tree and the sinks).
   void source_side_closest_to_sinks(std::span<std::uint8_t> side) const {
     for (node_id v = 0; v < n_; ++v)
-      side[v] = (nodes_[v].parent != free_node && nodes_[v].sink) ? 0 : 1;
+      side[v] = (nodes_[v].parent != free_node && nodes_[v].sink == 1) ? 0 : 1;
     for (node_id t : net_.sinks()) side[t] = 0;
   }
 
@@ -80,6 +98,7 @@ class BoykovKolmogorov {
   static constexpr arc_id terminal_parent = -1;  // a root: tr != 0
   static constexpr arc_id orphan = -2;
   static constexpr arc_id free_node = -3;
+  static constexpr arc_id outside = -4;  // a source or sink node itself: its arcs are all dead
   // Node::next values besides node ids
   static constexpr node_id not_queued = -1;
   static constexpr node_id queue_end = -2;
@@ -93,7 +112,7 @@ class BoykovKolmogorov {
     std::int32_t stamp;  // round in which dist was last verified
     std::int32_t dist;   // arcs to the root (root = 1) as of stamp
     Cap tr;              // terminal residual: > 0 from the sources, < 0 to the sinks
-    std::uint8_t sink;   // tree of a non-free node: 0 = S, 1 = T
+    std::uint8_t sink;   // tree of a non-free node: 0 = S, 1 = T; 2 for `outside` nodes
   };
 
   void activate(node_id v) {
@@ -152,7 +171,10 @@ bool BoykovKolmogorov<Cap>::run(const Cancel* cancel) {
     // Flow straight from the sources through v to the sinks needs no search.
     value_ += std::min(net_.source_cap[v], net_.sink_cap[v]);
     nodes_[v] = Node{free_node, not_queued, 0, 0, tr[v], 0};
-    if (tr[v] != 0) {
+    if (net_.is_terminal(v)) {
+      nodes_[v].parent = outside;
+      nodes_[v].sink = 2;
+    } else if (tr[v] != 0) {
       nodes_[v].parent = terminal_parent;
       nodes_[v].sink = static_cast<std::uint8_t>(tr[v] < 0);
       nodes_[v].dist = 1;
@@ -177,7 +199,10 @@ bool BoykovKolmogorov<Cap>::run(const Cancel* cancel) {
 
     current = v;  // v may have more to offer after this augmentation
     augment(s_end, middle);
-    // Adoption, first in, first out; orphans created meanwhile join the queue.
+    // Adoption: the orphans of the augmentation last made first (those nearest the roots,
+    // as the authors' code takes them), then first in, first out; orphans created meanwhile
+    // join the queue.
+    std::reverse(orphans_.begin(), orphans_.end());
     for (std::size_t i = 0; i < orphans_.size(); ++i) {
       const node_id o = orphans_[i];
       if (nodes_[o].sink) {
@@ -197,21 +222,33 @@ template <bool kSinkTree>
 arc_id BoykovKolmogorov<Cap>::grow(node_id v, node_id& s_end) {
   auto* arcs = net_.arcs.get();
   Node& nv = nodes_[v];
-  for (arc_id a = net_.first_out[v]; a < net_.first_out[v + 1]; ++a) {
-    // S grows along v -> w, T along w -> v (the sister).
+  const arc_id end = net_.first_out[v + 1];
+  for (arc_id a = net_.first_out[v]; a < end; ++a) {
+    // S grows along v -> w, T along w -> v (the sister). S reads its tree arc's residual first
+    // (v's own arc, next in memory); T reads w first, because the sister's residual lies in
+    // w's arc list, another cache line, needed only when w is free or in S.
     const arc_id tree_arc = kSinkTree ? arcs[a].sister : a;
-    if (arcs[tree_arc].residual <= 0) continue;
+    if (!kSinkTree && arcs[a].residual <= 0) continue;
     const node_id w = net_.head[a];
     Node& nw = nodes_[w];
     if (nw.parent == free_node) {
+      if (kSinkTree && arcs[tree_arc].residual <= 0) continue;
       nw.parent = arcs[a].sister;
       nw.sink = kSinkTree;
       nw.stamp = nv.stamp;
       nw.dist = nv.dist + 1;
       activate(w);
     } else if (nw.sink != kSinkTree) {
+      if (nw.parent == outside || (kSinkTree && arcs[tree_arc].residual <= 0)) continue;
       s_end = kSinkTree ? w : v;
       return tree_arc;
+    } else if (nw.dist > nv.dist + 1 && nw.stamp <= nv.stamp &&
+               (kSinkTree ? arcs[tree_arc].residual > 0 : true)) {
+      // w, in v's tree, gets a shorter path to its root as v's child: re-attached below v
+      // (see the header comment: the stamps rule out a cycle).
+      nw.parent = arcs[a].sister;
+      nw.stamp = nv.stamp;
+      nw.dist = nv.dist + 1;
     }
   }
   return -1;
@@ -278,9 +315,11 @@ void BoykovKolmogorov<Cap>::adopt(node_id v) {
   arc_id best = -1;
   std::int32_t best_dist = infinite_distance;
   for (arc_id a = first_out[v]; a < first_out[v + 1]; ++a) {
-    if (tree_residual(a) <= 0) continue;
+    // As in grow: the residual first where it is v's own arc (T), w first otherwise (S).
+    if (kSinkTree && tree_residual(a) <= 0) continue;
     const node_id w = net_.head[a];
     if (nodes_[w].parent == free_node || nodes_[w].sink != kSinkTree) continue;
+    if (!kSinkTree && tree_residual(a) <= 0) continue;
     // Does w's path still end at a terminal? Walk up until a node verified in this round.
     std::int32_t d = 0;
     node_id x = w;
