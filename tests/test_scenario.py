@@ -448,12 +448,8 @@ def test_great_circle_matches_the_vector_formula(
 @functools.cache
 def _builder() -> ModuleType:
     """tools/build_central_asia.py, the builder of the bundled data (not part of the package)."""
-    tools = Path(__file__).resolve().parents[1] / "tools"
-    if str(tools) not in sys.path:
-        sys.path.append(str(tools))  # its fact modules, imported as when it runs as a script
-    spec = importlib.util.spec_from_file_location(
-        "build_central_asia", tools / "build_central_asia.py"
-    )
+    path = Path(__file__).resolve().parents[1] / "tools" / "build_central_asia.py"
+    spec = importlib.util.spec_from_file_location("build_central_asia", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up by name

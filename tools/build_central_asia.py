@@ -30,7 +30,14 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from central_asia_sites import (
+
+# The fact modules live beside this file; loaded by path (the tests, bench/gen_scale.py) or run
+# as a script, it finds them the same way.
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+
+from central_asia_sites import (  # noqa: E402
     BACKBONE_GBPS,
     BUZOVNA,
     GATEWAY_ANTENNA_CASES,
@@ -55,10 +62,10 @@ from central_asia_sites import (
     TCFO_RESERVE_KM,
     Site,
 )
-from central_asia_sources import ASSUMPTIONS, SOURCES
+from central_asia_sources import ASSUMPTIONS, SOURCES  # noqa: E402
 
-from routecore.geo import great_circle_km
-from routecore.scenario import Network, inside_outline, place_terminals
+from routecore.geo import great_circle_km  # noqa: E402
+from routecore.scenario import Network, inside_outline, place_terminals  # noqa: E402
 
 __all__ = ["KAZAKHSTAN_OUTLINE", "build", "inside_polygon", "place_schools"]
 
