@@ -12,6 +12,7 @@ on a small graph one :func:`routecore.max_flow` call from Python costs more than
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -126,38 +127,28 @@ def max_flow_under_failures(
     offsets, edges = failure_cases(failed, m)
     case_offsets, case_arcs = _case_arcs(graph, offsets, edges)
     workers = thread_count(threads)
+    kernels = (_core.failure_max_flows_int64, _core.failure_max_flows_float64)
+    rest = (graph.directed, m, src, dst, method, case_offsets, case_arcs, workers)
+    return _flow_values(kernels, graph, cap, "case", *rest, *graph.flow_layout())
+
+
+def _flow_values(
+    kernels: tuple[Callable[..., Any], Callable[..., Any]],
+    graph: Graph,
+    cap: npt.NDArray[Any],
+    what: str,
+    *rest: Any,
+) -> npt.NDArray[np.int64] | npt.NDArray[np.float64]:
+    """One batched max-flow call: the int64 or the float64 kernel by ``cap``'s dtype, with the
+    graph's CSR arrays and ``cap`` first, then the first overflowed case refused, named as
+    ``what`` ("case", "pair")."""
     csr = csr_view(graph).adjacency
-    values: npt.NDArray[np.int64] | npt.NDArray[np.float64]
     if cap.dtype == np.int64:
-        values, status = _core.failure_max_flows_int64(
-            *csr,
-            cap.astype(np.int64, copy=False),
-            graph.directed,
-            m,
-            src,
-            dst,
-            method,
-            case_offsets,
-            case_arcs,
-            workers,
-            *graph.flow_layout(),
-        )
+        values, status = kernels[0](*csr, cap.astype(np.int64, copy=False), *rest)
     else:
-        values, status = _core.failure_max_flows_float64(
-            *csr,
-            cap.astype(np.float64, copy=False),
-            graph.directed,
-            m,
-            src,
-            dst,
-            method,
-            case_offsets,
-            case_arcs,
-            workers,
-            *graph.flow_layout(),
-        )
-    _refuse_overflow(status, cap.dtype.kind == "f", "case")
-    return values
+        values, status = kernels[1](*csr, cap.astype(np.float64, copy=False), *rest)
+    _refuse_overflow(status, cap.dtype.kind == "f", what)
+    return values  # type: ignore[no-any-return]
 
 
 def _refuse_overflow(status: npt.NDArray[np.uint8], floats: bool, what: str) -> None:
@@ -245,35 +236,9 @@ def max_flow_values(
         raise GraphError(f"pair {i}: node {int(src[i])} is both its source and its sink")
     cap = _arc_values.arc_capacity(graph, capacity)
     workers = thread_count(threads)
-    csr = csr_view(graph).adjacency
-    layout = graph.flow_layout()
-    values: npt.NDArray[np.int64] | npt.NDArray[np.float64]
-    if cap.dtype == np.int64:
-        values, status = _core.pair_max_flows_int64(
-            *csr,
-            cap.astype(np.int64, copy=False),
-            graph.directed,
-            m,
-            src,
-            dst,
-            method,
-            workers,
-            *layout,
-        )
-    else:
-        values, status = _core.pair_max_flows_float64(
-            *csr,
-            cap.astype(np.float64, copy=False),
-            graph.directed,
-            m,
-            src,
-            dst,
-            method,
-            workers,
-            *layout,
-        )
-    _refuse_overflow(status, cap.dtype.kind == "f", "pair")
-    return values
+    kernels = (_core.pair_max_flows_int64, _core.pair_max_flows_float64)
+    rest = (graph.directed, m, src, dst, method, workers)
+    return _flow_values(kernels, graph, cap, "pair", *rest, *graph.flow_layout())
 
 
 def lengths_under_failures(
