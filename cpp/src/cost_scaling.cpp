@@ -23,16 +23,6 @@ constexpr i64 kInf = kInfiniteCapacity;
 // Work between two polls of the cancel flag (pushes, relabels, arcs scanned in bulk passes).
 constexpr i64 kPollWork = 1 << 16;
 
-// The largest |cost| (at least 1), or -1 when some |cost| exceeds 2^62.
-i64 max_abs_cost(std::span<const i64> cost) {
-  i64 c = 1;
-  for (i64 x : cost) {
-    if (x < -(i64{1} << 62) || x > (i64{1} << 62)) return -1;
-    c = std::max(c, x < 0 ? -x : x);
-  }
-  return c;
-}
-
 // F = sum |b| + the sum of the finite capacities, or -1 beyond 2^62.
 i64 flow_bound(const McfProblem& p) {
   // Every term and partial sum is checked before it could overflow int64: both terms of each

@@ -26,9 +26,6 @@ constexpr std::int8_t kLower = 1;
 constexpr std::int8_t kTree = 0;
 constexpr std::int8_t kUpper = -1;
 
-// The largest |cost| (at least 1), or -1 when some |cost| exceeds 2^62.
-i64 cost_bound(std::span<const i64> cost);
-
 class NetworkSimplex {
  public:
   // The big-M start (or the warm start when p proposes one).

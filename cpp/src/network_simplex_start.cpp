@@ -16,15 +16,6 @@ namespace routecore {
 
 namespace ns_detail {
 
-i64 cost_bound(std::span<const i64> cost) {
-  i64 c = 1;
-  for (i64 x : cost) {
-    if (x < -(i64{1} << 62) || x > (i64{1} << 62)) return -1;
-    c = std::max(c, x < 0 ? -x : x);
-  }
-  return c;
-}
-
 NetworkSimplex::NetworkSimplex(const McfProblem& p, i64 big_m)
     : n_(p.num_nodes), m_(static_cast<i32>(p.tail.size())), root_(p.num_nodes) {
   const i32 arcs = m_ + n_;
@@ -296,12 +287,11 @@ using ns_detail::i32;
 using ns_detail::i64;
 
 bool check_network_simplex_bounds(const McfProblem& p) {
-  using ns_detail::cost_bound;
   using ns_detail::kInf;
   constexpr i64 kBoundLimit = i64{1} << 62;
   // Every intermediate is an int64 checked for overflow: a value that does not fit is above the
   // limit 2^62 anyway, so an overflow refuses the problem like the limit does.
-  const i64 c = cost_bound(p.cost);
+  const i64 c = max_abs_cost(p.cost);
   if (c < 0 || p.num_nodes < 0) return false;
   const i64 n = p.num_nodes;
   i64 big_m = 0;
@@ -328,7 +318,7 @@ McfOutcome solve_network_simplex(const McfProblem& p, const Cancel* cancel) {
     out.status = mcf_status::overflow;
     return out;
   }
-  const i64 big_m = (static_cast<i64>(p.num_nodes) + 1) * ns_detail::cost_bound(p.cost) + 1;
+  const i64 big_m = (static_cast<i64>(p.num_nodes) + 1) * max_abs_cost(p.cost) + 1;
   ns_detail::NetworkSimplex ns(p, big_m);
   out.pivots = 0;
   out.status = ns.run(cancel, out.pivots);

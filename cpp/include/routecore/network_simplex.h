@@ -87,6 +87,7 @@
 //   and Software 30(1), 2015.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -114,6 +115,17 @@ struct McfProblem {
   std::span<const std::int32_t> start_tree;   // empty, or per node an arc (or -1)
   std::span<const std::uint8_t> start_upper;  // empty, or per arc 1: start at the upper bound
 };
+
+// The largest |cost| (at least 1), or -1 when some |cost| exceeds 2^62: the cost factor of
+// both solvers' overflow rules (this one's big-M, cost_scaling.h's epsilon scaling).
+inline std::int64_t max_abs_cost(std::span<const std::int64_t> cost) {
+  std::int64_t c = 1;
+  for (const std::int64_t x : cost) {
+    if (x < -(std::int64_t{1} << 62) || x > (std::int64_t{1} << 62)) return -1;
+    c = std::max(c, x < 0 ? -x : x);
+  }
+  return c;
+}
 
 struct McfOutcome {
   mcf_status status = mcf_status::optimal;
