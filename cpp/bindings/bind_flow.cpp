@@ -44,36 +44,28 @@ const char* status_name(flow_status s) {
   }
 }
 
-// What one max-flow call returns to Python (see routecore/max_flow.h, FlowOutcome). Every
-// array is a new numpy array owned by Python; none aliases the core's memory.
-struct MaxFlowResult {
-  std::string status;          // "optimal", "overflow" or "cancelled"
-  std::string method;          // the method that ran ("auto" resolved)
-  py::object value;            // int or float
-  py::object edge_flow;        // int64 / float64 per edge, or None when not asked for
-  py::object source_side;      // bool per node
-  py::object cut_edges;        // int32 edge ids, ascending
-  py::object other_side;       // bool per node: the other canonical cut (min_cut.h); None
-                               // unless both_cuts, like the next two
-  py::object other_cut_edges;  // int32 edge ids crossing other_side, ascending
-  py::object critical_edges;   // int32 ids of the edges in every minimum cut, ascending
-  double source_total;         // approximate, for the overflow report
-  double sink_total;
-};
+// What one max-flow call returns to Python: a tuple, in the order of MaxFlowOutcome in
+// routecore/_core.pyi (see routecore/max_flow.h, FlowOutcome), unpacked into named values at
+// once by routecore/flow.py's _solve, its one reader. Every array is a new numpy array owned by
+// Python; none aliases the core's memory. A tuple rather than a bound class or a dict: reading
+// a bound class's fields is one pybind11 dispatch each and a dict hashes fresh key strings, and
+// either costs about 10,000 instructions per call (callgrind), a tenth of a max-flow call on a
+// graph of a few dozen nodes.
+using MaxFlowOutcome = py::tuple;
 
 std::span<std::uint8_t> as_byte_span(carray<bool>& a) {
   return {reinterpret_cast<std::uint8_t*>(a.mutable_data()), static_cast<std::size_t>(a.size())};
 }
 
 template <class Cap>
-MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& head,
-                          const carray<edge_id>& arc_edge, const carray<Cap>& arc_capacity,
-                          bool directed, edge_id num_edges, const carray<node_id>& sources,
-                          const carray<node_id>& sinks, const std::string& method,
-                          bool want_edge_flow, const carray<arc_id>& layout_first_out,
-                          const carray<node_id>& layout_head, const carray<arc_id>& layout_sister,
-                          const carray<arc_id>& layout_loop_arcs, double capacity_bound,
-                          int threads, bool both_cuts) {
+MaxFlowOutcome py_max_flow(const carray<arc_id>& first_out, const carray<node_id>& head,
+                           const carray<edge_id>& arc_edge, const carray<Cap>& arc_capacity,
+                           bool directed, edge_id num_edges, const carray<node_id>& sources,
+                           const carray<node_id>& sinks, const std::string& method,
+                           bool want_edge_flow, const carray<arc_id>& layout_first_out,
+                           const carray<node_id>& layout_head, const carray<arc_id>& layout_sister,
+                           const carray<arc_id>& layout_loop_arcs, double capacity_bound,
+                           int threads, bool both_cuts) {
   const CsrView g = make_view(first_out, head, arc_edge);
   const FlowLayout layout =
       make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister, layout_loop_arcs);
@@ -104,17 +96,18 @@ MaxFlowResult py_max_flow(const carray<arc_id>& first_out, const carray<node_id>
     std::copy(v.begin(), v.end(), a.mutable_data());
     return a;
   };
-  return MaxFlowResult{status_name(out.status),
-                       method_name(out.method),
-                       py::cast(out.value),
-                       want_edge_flow ? py::object(edge_flow) : py::object(py::none()),
-                       std::move(side),
-                       ids(out.cut_edges),
-                       both_cuts ? py::object(std::move(other)) : py::object(py::none()),
-                       both_cuts ? py::object(ids(out.other_cut_edges)) : py::object(py::none()),
-                       both_cuts ? py::object(ids(out.critical_edges)) : py::object(py::none()),
-                       out.source_total,
-                       out.sink_total};
+  const py::object none = py::none();
+  return py::make_tuple(
+      status_name(out.status),  // "optimal", "overflow" or "cancelled"
+      method_name(out.method),  // the method that ran ("auto" resolved)
+      out.value,                // int or float
+      want_edge_flow ? py::object(std::move(edge_flow)) : none, std::move(side), ids(out.cut_edges),
+      // The other canonical cut (min_cut.h) and the critical edges: None unless both_cuts.
+      both_cuts ? py::object(std::move(other)) : none,
+      both_cuts ? py::object(ids(out.other_cut_edges)) : none,
+      both_cuts ? py::object(ids(out.critical_edges)) : none,
+      out.source_total,  // approximate, for the overflow report
+      out.sink_total);
 }
 
 // A graph prepared for repeated max-flow calls on its own capacities (routecore/graph.py keeps
@@ -168,9 +161,9 @@ PreparedFlowGraph py_prepare_flow_graph(carray<arc_id> first_out, carray<node_id
   return p;
 }
 
-MaxFlowResult py_max_flow_prepared(const PreparedFlowGraph& p, const carray<node_id>& sources,
-                                   const carray<node_id>& sinks, const std::string& method,
-                                   bool want_edge_flow, int threads, bool both_cuts) {
+MaxFlowOutcome py_max_flow_prepared(const PreparedFlowGraph& p, const carray<node_id>& sources,
+                                    const carray<node_id>& sinks, const std::string& method,
+                                    bool want_edge_flow, int threads, bool both_cuts) {
   if (p.int_capacity) {
     return py_max_flow<std::int64_t>(p.first_out, p.head, p.arc_edge, *p.int_capacity, p.directed,
                                      p.num_edges, sources, sinks, method, want_edge_flow,
@@ -231,19 +224,6 @@ void bind_flow(py::module_& m) {
     }
   });
   m.attr("PARALLEL_MIN_ARCS_PER_THREAD") = min_arcs_per_pass_thread;
-  py::class_<MaxFlowResult>(m, "MaxFlowResult",
-                            "The outcome of one max-flow call; see routecore/max_flow.h.")
-      .def_readonly("status", &MaxFlowResult::status)
-      .def_readonly("method", &MaxFlowResult::method)
-      .def_readonly("value", &MaxFlowResult::value)
-      .def_readonly("edge_flow", &MaxFlowResult::edge_flow)
-      .def_readonly("source_side", &MaxFlowResult::source_side)
-      .def_readonly("cut_edges", &MaxFlowResult::cut_edges)
-      .def_readonly("other_side", &MaxFlowResult::other_side)
-      .def_readonly("other_cut_edges", &MaxFlowResult::other_cut_edges)
-      .def_readonly("critical_edges", &MaxFlowResult::critical_edges)
-      .def_readonly("source_total", &MaxFlowResult::source_total)
-      .def_readonly("sink_total", &MaxFlowResult::sink_total);
   py::class_<FlowLayoutArrays>(m, "FlowLayoutArrays",
                                "The residual arc layout of a graph; see routecore/flow_layout.h.")
       .def_readonly("first_out", &FlowLayoutArrays::first_out)
@@ -254,7 +234,7 @@ void bind_flow(py::module_& m) {
   // 17 keywords costs microseconds on every call, more than a max-flow on a few nodes takes.
   const char* doc =
       "Max flow / min cut on a CSR graph with per-arc capacities (see routecore/max_flow.h); "
-      "returns a MaxFlowResult.";
+      "returns a MaxFlowOutcome tuple.";
   m.def("max_flow_int64", &py_max_flow<std::int64_t>, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
         py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
@@ -276,10 +256,11 @@ void bind_flow(py::module_& m) {
         py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
         py::arg("layout_loop_arcs"), py::arg("capacity_bound"),
         "Hold a graph's flow arrays for max_flow_prepared (no copy).");
-  m.def("max_flow_prepared", &py_max_flow_prepared, py::arg("prepared"), py::arg("sources"),
-        py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"), py::arg("threads"),
-        py::arg("both_cuts") = false,
-        "max_flow_int64 / max_flow_float64 on a PreparedFlowGraph; returns a MaxFlowResult.");
+  m.def(
+      "max_flow_prepared", &py_max_flow_prepared, py::arg("prepared"), py::arg("sources"),
+      py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"), py::arg("threads"),
+      py::arg("both_cuts") = false,
+      "max_flow_int64 / max_flow_float64 on a PreparedFlowGraph; returns a MaxFlowOutcome tuple.");
   m.def("build_flow_layout", &py_build_flow_layout, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("directed"),
         "The residual arc layout (routecore/flow_layout.h) as a FlowLayoutArrays; first_out "

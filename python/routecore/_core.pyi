@@ -2,7 +2,7 @@
 cpp/bindings). Functions here assume validated input; call them through the routecore package."""
 
 from collections.abc import Iterator
-from typing import Any, Final, final, overload
+from typing import Any, Final, TypeAlias, final, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -127,32 +127,21 @@ PARALLEL_MIN_ARCS_PER_THREAD: Final[int]
 """Arcs per thread below which max-flow's passes over all arcs stay on fewer threads
 (``min_arcs_per_pass_thread`` in cpp/include/routecore/parallel_passes.h)."""
 
-@final
-class MaxFlowResult:
-    """The outcome of one max-flow call (routecore/max_flow.h)."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def method(self) -> str: ...
-    @property
-    def value(self) -> int | float: ...
-    @property
-    def edge_flow(self) -> npt.NDArray[np.int64] | npt.NDArray[np.float64] | None: ...
-    @property
-    def source_side(self) -> npt.NDArray[np.bool_]: ...
-    @property
-    def cut_edges(self) -> _I32: ...
-    @property
-    def other_side(self) -> npt.NDArray[np.bool_] | None: ...
-    @property
-    def other_cut_edges(self) -> _I32 | None: ...
-    @property
-    def critical_edges(self) -> _I32 | None: ...
-    @property
-    def source_total(self) -> float: ...
-    @property
-    def sink_total(self) -> float: ...
+MaxFlowOutcome: TypeAlias = tuple[
+    str,  # status: "optimal", "overflow" or "cancelled"
+    str,  # method: the method that ran ("auto" resolved)
+    int | float,  # value
+    npt.NDArray[np.int64] | npt.NDArray[np.float64] | None,  # edge_flow (None: not asked)
+    npt.NDArray[np.bool_],  # source_side
+    _I32,  # cut_edges
+    npt.NDArray[np.bool_] | None,  # other_side (None unless both_cuts, as the next two)
+    _I32 | None,  # other_cut_edges
+    _I32 | None,  # critical_edges
+    float,  # source_total (approximate, for the overflow report)
+    float,  # sink_total
+]
+"""The outcome of one max-flow call (routecore/max_flow.h): a tuple, because reading a bound
+class's fields costs a pybind11 dispatch each; routecore/flow.py's _solve unpacks it."""
 
 def max_flow_int64(
     first_out: _I32,
@@ -172,7 +161,7 @@ def max_flow_int64(
     capacity_bound: float,
     threads: int,
     both_cuts: bool = False,
-) -> MaxFlowResult: ...
+) -> MaxFlowOutcome: ...
 def max_flow_float64(
     first_out: _I32,
     head: _I32,
@@ -191,7 +180,7 @@ def max_flow_float64(
     capacity_bound: float,
     threads: int,
     both_cuts: bool = False,
-) -> MaxFlowResult: ...
+) -> MaxFlowOutcome: ...
 
 @final
 class FlowLayoutArrays:
@@ -232,7 +221,7 @@ def max_flow_prepared(
     want_edge_flow: bool,
     threads: int,
     both_cuts: bool = False,
-) -> MaxFlowResult: ...
+) -> MaxFlowOutcome: ...
 def build_flow_layout(
     first_out: _I32, head: _I32, arc_edge: _I32, directed: bool
 ) -> FlowLayoutArrays: ...

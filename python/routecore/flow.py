@@ -327,22 +327,21 @@ def max_flow(
     >>> r.value, r.edge_flow.tolist(), r.cut_edges.tolist()
     (4, [2, 2, 2, 2], [1, 2])
     """
-    out = _solve(
+    _, ran, value, flows, side, cut, other_side, other_cut, critical, _, _ = _solve(
         graph, sources, sinks, capacity, method, threads, want_edge_flow=True, both_cuts=both_cuts
     )
-    assert out.edge_flow is not None
     # Filled in directly rather than through the frozen dataclass's __init__ (one
     # object.__setattr__ per field): on a tiny graph that alone costs a tenth of the call.
     result = object.__new__(FlowResult)
     result.__dict__.update(
-        value=out.value,
-        edge_flow=out.edge_flow,
-        source_side=out.source_side,
-        cut_edges=out.cut_edges,
-        method=out.method,
-        largest_source_side=out.other_side,
-        cut_edges_closest_to_sinks=out.other_cut_edges,
-        critical_edges=out.critical_edges,
+        value=value,
+        edge_flow=flows,
+        source_side=side,
+        cut_edges=cut,
+        method=ran,
+        largest_source_side=other_side,
+        cut_edges_closest_to_sinks=other_cut,
+        critical_edges=critical,
     )
     return result
 
@@ -383,17 +382,17 @@ def min_cut(
     >>> rc.min_cut(g, 0, 3, both_cuts=True).critical_edges.tolist()
     [1, 2]
     """
-    out = _solve(
+    _, _, value, _, side, cut, other_side, other_cut, critical, _, _ = _solve(
         graph, sources, sinks, capacity, method, threads, want_edge_flow=False, both_cuts=both_cuts
     )
     result = object.__new__(MinCut)  # as in max_flow: no per-field object.__setattr__
     result.__dict__.update(
-        value=out.value,
-        source_side=out.source_side,
-        cut_edges=out.cut_edges,
-        smallest_source_side=out.other_side,
-        cut_edges_closest_to_sources=out.other_cut_edges,
-        critical_edges=out.critical_edges,
+        value=value,
+        source_side=side,
+        cut_edges=cut,
+        smallest_source_side=other_side,
+        cut_edges_closest_to_sources=other_cut,
+        critical_edges=critical,
     )
     return result
 
@@ -419,8 +418,9 @@ def _solve(
     *,
     want_edge_flow: bool,
     both_cuts: bool,
-) -> _core.MaxFlowResult:
-    """Check the input, run the core and turn an overflow status into its error."""
+) -> _core.MaxFlowOutcome:
+    """Check the input, run the core and turn an overflow status into its error; the core's
+    outcome, a tuple in the order of ``_core.MaxFlowOutcome``."""
     graph = check_graph(graph)
     method = choice(method, FLOW_METHODS, "method")
     m = graph.num_edges
@@ -443,9 +443,10 @@ def _solve(
             out = _core.max_flow_int64(*args, *rest, cuts)  # type: ignore[arg-type]
         else:
             out = _core.max_flow_float64(*args, *rest, cuts)  # type: ignore[arg-type]
-    if out.status == "optimal":
+    status = out[0]
+    if status == "optimal":
         return out
-    status, s_total, t_total = out.status, out.source_total, out.sink_total
+    s_total, t_total = out[9], out[10]
     if status == "overflow" and arc_capacity.dtype.kind == "f":
         raise GraphError(
             "float capacities too large: the total capacity leaving the sources "
