@@ -3,10 +3,12 @@
 // layout's invariants, the overflow totals and the 32-bit residual choice (residual_network.h),
 // and the parallel passes (parallel_passes.h): every node in exactly one block, the same cut
 // and the same residual network for every thread count.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <random>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -289,6 +291,26 @@ void test_network_same_on_threads(std::mt19937_64& rng) {
 
 }  // namespace
 
+// CutEdgeBits::add_if (the branch-free add of edges_leaving) against a std::set of the edges
+// added with `on`: the same list, ascending, each once, whatever the offs in between.
+void test_cut_edge_bits_add_if(std::mt19937_64& rng) {
+  for (int round = 0; round < 50; ++round) {
+    const auto num_edges = static_cast<edge_id>(1 + rng() % 300);
+    routecore::CutEdgeBits bits(num_edges);
+    std::vector<edge_id> order(static_cast<std::size_t>(num_edges));
+    for (edge_id e = 0; e < num_edges; ++e) order[static_cast<std::size_t>(e)] = e;
+    std::shuffle(order.begin(), order.end(), rng);
+    std::set<edge_id> expected;
+    for (const edge_id e : order) {
+      const bool on = rng() % 3 == 0;
+      bits.add_if(e, on);
+      if (on) expected.insert(e);
+    }
+    const std::vector<edge_id> want(expected.begin(), expected.end());
+    check(bits.list() == want, "add_if lists exactly the edges added with on, ascending", round);
+  }
+}
+
 int main() {
   std::mt19937_64 rng(2024);
   test_size_check();
@@ -296,5 +318,6 @@ int main() {
   test_overflow_totals();
   test_parallel_passes(rng);
   test_network_same_on_threads(rng);
+  test_cut_edge_bits_add_if(rng);
   return routecore::testing::report("test_flow_network");
 }

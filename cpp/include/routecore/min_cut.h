@@ -119,9 +119,8 @@ inline std::vector<edge_id> edges_leaving(const CsrView& g, edge_id num_edges,
     CutEdgeBits& cut = cuts[worker];
     for (node_id u = first; u < last; ++u) {
       if (inner[u] == 0) continue;
-      for (arc_id a = g.begin(u); a < g.end(u); ++a) {
-        if (outer[g.head[a]] == 0) cut.add(edge_of(g.arc_edge[a]));
-      }
+      for (arc_id a = g.begin(u); a < g.end(u); ++a)
+        cut.add_if(edge_of(g.arc_edge[a]), outer[g.head[a]] == 0);
     }
   };
   run_pass(g, workers, scan);

@@ -51,6 +51,13 @@ class CutEdgeBits {
     bits_[i / 64] |= std::uint64_t{1} << (i % 64);
     ++count_;
   }
+  // add(e) when `on`, without a branch: for passes where whether an arc crosses the cut
+  // follows no pattern the branch predictor could learn (noisy data).
+  void add_if(edge_id e, bool on) {
+    const auto i = static_cast<std::size_t>(e);
+    bits_[i / 64] |= static_cast<std::uint64_t>(on) << (i % 64);
+    count_ += static_cast<std::size_t>(on);
+  }
   // Adds the edges of `other` (a disjoint set over the same edges).
   void merge(const CutEdgeBits& other) {
     for (std::size_t w = 0; w < bits_.size(); ++w) bits_[w] |= other.bits_[w];
