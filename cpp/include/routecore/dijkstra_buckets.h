@@ -92,8 +92,8 @@ class BucketDijkstra {
   // -1 there during the search (no relaxation improves them) and +inf afterwards. An entry
   // whose key is no longer its node's distance is stale and skipped.
   template <class Weights>
-  bool distances(const CsrView& g, Weights w, node_id source, double max_length,
-                 WeightRange range, double* out, const Cancel& cancel) {
+  bool distances(const CsrView& g, Weights w, node_id source, double max_length, WeightRange range,
+                 double* out, const Cancel& cancel) {
     constexpr std::size_t lookahead = 8;
     std::fill(out, out + g.num_nodes, unreachable);
     for (const node_id v : blocked_) out[v] = -1.0;
