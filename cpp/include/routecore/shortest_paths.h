@@ -173,7 +173,7 @@ inline bool shortest_path_lengths(const CsrView& g, const double* weight,
     return finished && !cancel.requested();
   }
   const ArcWeights w{weight};
-  const WeightRange range = known_range.value_or(weight_range(weight, g.num_arcs));
+  const WeightRange range = known_range ? *known_range : weight_range(weight, g.num_arcs);
   DijkstraQueue queue = queue_override.value_or(choose_dijkstra_queue(g, weight, range));
   if (queue == DijkstraQueue::buckets && !buckets_apply(range)) queue = DijkstraQueue::quaternary;
   bool completed = true;
