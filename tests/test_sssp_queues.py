@@ -1,7 +1,7 @@
 """One-source shortest-path lengths through every priority queue of shortest_paths.h (radix heap,
-4-ary heap with and without prefetches, chosen by graph size and weights) and through the
-per-thread workspace that small unblocked calls reuse: all against scipy, and all equal to each
-other exactly (Dijkstra's distances do not depend on the order of equal keys)."""
+4-ary heap with and without prefetches, bucket queue, chosen by graph size and weights) and
+through the per-thread workspace that small unblocked calls reuse: all against scipy, and all
+equal to each other exactly (Dijkstra's distances do not depend on the order of equal keys)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .oracles import scipy_lengths
 from .strategies import EdgeList, edge_lists
 from .strategies import build_graph as graph_of
 
-AUTO, RADIX, QUATERNARY, IN_CACHE = -1, 0, 1, 2
+AUTO, RADIX, QUATERNARY, IN_CACHE, BUCKETS = -1, 0, 1, 2, 3
 
 
 def core_lengths(
@@ -77,7 +77,7 @@ def test_every_queue_equals_scipy(
     want = oracle(el, sources, blocked, limit)
     results = [
         core_lengths(g, sources, queue=q, blocked=blocked, max_length=limit, threads=threads)
-        for q in (AUTO, RADIX, QUATERNARY, IN_CACHE)
+        for q in (AUTO, RADIX, QUATERNARY, IN_CACHE, BUCKETS)
     ]
     np.testing.assert_allclose(results[0], want, rtol=1e-12)
     for got in results[1:]:
@@ -125,8 +125,8 @@ def test_reused_workspace_per_thread() -> None:
 @pytest.mark.parametrize("integer", [True, False])
 def test_large_graph_queues(integer: bool) -> None:
     # 300 x 300 grid: 358,800 arcs, over radix_min_arcs (2**18), and too large for the
-    # no-prefetch queue: auto takes the radix heap for integer weights, the prefetching 4-ary
-    # heap otherwise; every queue agrees with scipy.
+    # no-prefetch queue; weights in [1, 100], so auto takes the bucket queue; every queue agrees
+    # with scipy.
     side = 300
     rng = np.random.default_rng(3)
     ids = np.arange(side * side).reshape(side, side)
@@ -142,11 +142,11 @@ def test_large_graph_queues(integer: bool) -> None:
     want = oracle(el, sources, None, np.inf)
     auto = core_lengths(g, sources, queue=AUTO)
     np.testing.assert_allclose(auto, want, rtol=1e-12)
-    for q in (RADIX, QUATERNARY):
+    for q in (RADIX, QUATERNARY, BUCKETS):
         np.testing.assert_array_equal(core_lengths(g, sources, queue=q), auto)
 
 
 def test_queue_out_of_range() -> None:
     g = rc.Graph(2, [0], [1], weight=[1.0])
     with pytest.raises(ValueError, match="queue"):
-        core_lengths(g, np.array([0]), queue=3)
+        core_lengths(g, np.array([0]), queue=4)

@@ -43,11 +43,14 @@ carray<double> py_shortest_path_lengths(const carray<arc_id>& first_out,
                                         const carray<node_id>& head,
                                         const carray<edge_id>& arc_edge, const OptWeights& weight,
                                         const carray<node_id>& sources, const OptMask& blocked,
-                                        double max_length, int threads, int queue) {
+                                        double max_length, int threads, int queue,
+                                        const std::optional<std::pair<double, double>>& range) {
   const CsrView g = make_view(first_out, head, arc_edge);
-  if (queue < -1 || queue > 2) throw std::invalid_argument("queue must be -1, 0, 1 or 2");
+  if (queue < -1 || queue > 3) throw std::invalid_argument("queue must be -1, 0, 1, 2 or 3");
   const std::optional<DijkstraQueue> forced =
       queue < 0 ? std::nullopt : std::optional(static_cast<DijkstraQueue>(queue));
+  std::optional<WeightRange> known;
+  if (range) known = WeightRange{range->first, range->second};
   const auto k = static_cast<py::ssize_t>(sources.size());
   carray<double> out({k, static_cast<py::ssize_t>(g.num_nodes)});
   double* o = out.mutable_data();
@@ -56,7 +59,7 @@ carray<double> py_shortest_path_lengths(const carray<arc_id>& first_out,
   const std::uint8_t* b = data_or_null(blocked);
   run_interruptible(
       k * (static_cast<std::int64_t>(g.num_nodes) + g.num_arcs), [&](const Cancel& cancel) {
-        return shortest_path_lengths(g, w, s, b, max_length, threads, o, cancel, forced);
+        return shortest_path_lengths(g, w, s, b, max_length, threads, o, cancel, forced, known);
       });
   return out;
 }
@@ -175,9 +178,19 @@ void bind_paths(py::module_& m) {
   m.def("shortest_path_lengths", &py_shortest_path_lengths, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("weight"), py::arg("sources"), py::arg("blocked"),
         py::arg("max_length"), py::arg("threads"), py::arg("queue") = -1,
+        py::arg("weight_range") = py::none(),
         "(k, n) distances from each source; weight None means hop counts. queue: -1 chooses "
-        "(choose_dijkstra_queue), 0 radix, 1 4-ary heap with prefetches, 2 without. See "
-        "shortest_paths.h.");
+        "(choose_dijkstra_queue), 0 radix, 1 4-ary heap with prefetches, 2 without, 3 bucket "
+        "queue where it applies. weight_range: (min, max finite) of weight, computed if None. "
+        "See shortest_paths.h.");
+  m.def(
+      "weight_range",
+      [](const carray<double>& weight) {
+        const WeightRange r = weight_range(weight.data(), static_cast<arc_id>(weight.size()));
+        return std::make_pair(r.min, r.max);
+      },
+      py::arg("weight"),
+      "(min, largest finite) of a float64 array: (inf, 0.0) if empty. See dijkstra_buckets.h.");
   m.def("dijkstra_path", &py_dijkstra_path, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("weight"), py::arg("source"), py::arg("target"),
         py::arg("blocked"), "(nodes, edges, length) of a shortest path, or None. See dijkstra.h.");

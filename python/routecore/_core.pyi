@@ -59,7 +59,9 @@ def shortest_path_lengths(
     max_length: float,
     threads: int,
     queue: int = ...,
+    weight_range: tuple[float, float] | None = ...,
 ) -> _F64: ...
+def weight_range(weight: _F64) -> tuple[float, float]: ...
 def dijkstra_path(
     first_out: _I32,
     head: _I32,

@@ -115,6 +115,7 @@ class Graph:
         "_prepared_flow",
         "_reverse",
         "_view",
+        "_weight_range",
     )
 
     def __init__(
@@ -170,6 +171,8 @@ class Graph:
         # graph would otherwise spend a good part of its time building them again).
         self._view: CsrView | None = None
         self._prepared_flow: _core.PreparedFlowGraph | None = None
+        # (smallest, largest) arc weight, lazily: picks the shortest-path queue (weight_range).
+        self._weight_range: tuple[float, float] | None = None
 
     # ----------------------------------------------------------------- read-only properties
     @property
@@ -443,6 +446,18 @@ def capacity_sum(graph: Graph) -> float:
         with np.errstate(over="ignore"):  # an infinite bound is only a bound
             graph._capacity_bound = -1.0 if cap is None else float(cap.sum(dtype=np.float64))
     return graph._capacity_bound
+
+
+def weight_range(graph: Graph) -> tuple[float, float] | None:
+    """(smallest, largest) of the graph's own weights, ``None`` without weights; computed once
+    per graph. The shortest-path core picks its priority queue by it (``shortest_paths.h``),
+    and would otherwise read every weight on every call."""
+    w = graph._arc_weight
+    if w is None:
+        return None
+    if graph._weight_range is None:
+        graph._weight_range = _core.weight_range(w)
+    return graph._weight_range
 
 
 def graph_from_csr(

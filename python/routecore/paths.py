@@ -44,7 +44,7 @@ from ._validation import (
 )
 from .errors import GraphError
 from .geo import EARTH_RADIUS_KM, great_circle_km
-from .graph import Graph, csr_view
+from .graph import Graph, csr_view, weight_range
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -113,9 +113,12 @@ def shortest_path_lengths(
 
     Notes
     -----
-    Each row is one Dijkstra search, O(m log n). The priority queue is a radix heap when the
-    weights are whole numbers on a graph of at least 2**18 arcs (many distances tie) and a 4-ary
-    heap otherwise; without weights a breadth-first search, O(n + m). Small single-threaded
+    Each row is one Dijkstra search, O(m log n). The priority queue is a bucket queue of width
+    the smallest weight when every weight is positive and the largest is at most 16384 times
+    the smallest (every node of the lowest bucket is final, so no keys are compared), else a
+    radix heap when the weights are whole numbers on a graph of at least 2**18 arcs (many
+    distances tie), else a 4-ary heap; without weights a breadth-first search, O(n + m). All
+    give the same lengths. Small single-threaded
     calls reuse one search workspace per thread, so they allocate only the result. Threads
     share the read-only graph and each keeps one O(n) workspace, so memory is O(k n) for the
     result plus O(threads n).
@@ -140,7 +143,9 @@ def shortest_path_lengths(
     limit = length_limit(max_length)
     workers = thread_count(threads)
     csr = csr_view(graph).adjacency
-    out = _core.shortest_path_lengths(*csr, w, ids, mask, limit, workers)
+    # The graph's own weights: their range is known (else the core reads the call's weights).
+    known = weight_range(graph) if weight is None and closed is None else None
+    out = _core.shortest_path_lengths(*csr, w, ids, mask, limit, workers, weight_range=known)
     return out[0] if scalar else out
 
 

@@ -3,8 +3,8 @@
 //
 // shortest_path_lengths
 //   Problem: the k x n matrix of distances from k sources. Rows are independent single-source
-//   searches (dijkstra.h with weights, the queue picked by choose_dijkstra_queue; bfs.h without
-//   weights), run by `threads` workers (parallel.h)
+//   searches (dijkstra.h or dijkstra_buckets.h with weights, the queue picked by
+//   choose_dijkstra_queue; bfs.h without weights), run by `threads` workers (parallel.h)
 //   that each own one workspace, so no allocation happens per row and nothing is shared but the
 //   read-only graph. With one worker, no blocked nodes and n <= 2^16 the weighted searches reuse
 //   a per-thread workspace across calls (CachedDijkstra), so a small call allocates only its
@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -35,6 +36,7 @@
 #include "routecore/bfs.h"
 #include "routecore/csr.h"
 #include "routecore/dijkstra.h"
+#include "routecore/dijkstra_buckets.h"
 #include "routecore/parallel.h"
 #include "routecore/path_common.h"
 
@@ -53,23 +55,36 @@ inline bool weights_look_integral(const double* weight, arc_id num_arcs) {
 }
 
 // How shortest_path_lengths runs its one-source searches (never changes a result):
-//   radix               integral weights on a large graph (>= radix_min_arcs arcs): many
-//                       distances tie and the radix heap's buckets beat heap sifting;
-//   quaternary          the 4-ary heap with the arc and queue-state prefetches of scan_arcs,
-//                       for graphs whose search data outgrow the L2 cache;
+//   buckets             every weight positive and the largest finite one at most
+//                       bucket_max_ratio times the smallest (WeightRange): the bucket queue of
+//                       dijkstra_buckets.h, width = smallest weight, no key comparisons;
+//   radix               otherwise, integral weights on a large graph (>= radix_min_arcs arcs):
+//                       many distances tie and the radix heap's buckets beat heap sifting;
+//   quaternary          otherwise, the 4-ary heap with the arc and queue-state prefetches of
+//                       scan_arcs, for graphs whose search data outgrow the L2 cache;
 //   quaternary_in_cache the 4-ary heap without prefetches, for graphs whose search data (16
 //                       bytes per node, 12 per arc) fit in `in_cache_bytes`: there every access
 //                       hits the cache anyway and the prefetch pass over each node's arcs is
 //                       pure overhead (about 10% of a search on the benchmark's smoke graphs).
-// Measured on integer-weight grids (2 cores, loaded, one source, min of 3): the radix heap
-// took 1.8x the 4-ary heap's time at 3,480 arcs (63 vs 35 us), 1.1x at 39,600, tied at
-// 128,880 and 358,800 arcs, and 0.84x at 998,000 (20.7 vs 24.6 ms); hence 2^18 arcs.
-enum class DijkstraQueue { radix = 0, quaternary = 1, quaternary_in_cache = 2 };
+// The bucket queue needs the weights' range, one pass over them (weight_range) unless the
+// caller passes it (the Python layer keeps it once per graph). The measurements behind the
+// rule and the constants are in docs/performance-sssp.md.
+enum class DijkstraQueue { radix = 0, quaternary = 1, quaternary_in_cache = 2, buckets = 3 };
 
 inline constexpr arc_id radix_min_arcs = arc_id{1} << 18;
 inline constexpr double in_cache_bytes = 512.0 * 1024.0;
+inline constexpr double bucket_max_ratio = 16384.0;
 
-inline DijkstraQueue choose_dijkstra_queue(const CsrView& g, const double* weight) {
+// Whether the bucket queue applies to weights in `range`: smallest weight positive (and
+// finite: a graph with arcs), largest at most bucket_max_ratio times it.
+inline bool buckets_apply(WeightRange range) {
+  return range.min > 0.0 && range.min < std::numeric_limits<double>::infinity() &&
+         range.max <= bucket_max_ratio * range.min;
+}
+
+inline DijkstraQueue choose_dijkstra_queue(const CsrView& g, const double* weight,
+                                           WeightRange range) {
+  if (buckets_apply(range)) return DijkstraQueue::buckets;
   if (g.num_arcs >= radix_min_arcs && weights_look_integral(weight, g.num_arcs)) {
     return DijkstraQueue::radix;
   }
@@ -83,15 +98,16 @@ inline DijkstraQueue choose_dijkstra_queue(const CsrView& g, const double* weigh
 // empty) costs as much as a search.
 inline constexpr node_id cached_workspace_max_nodes = node_id{1} << 16;
 
-// The calling thread's cached workspace for unblocked searches on an n-node graph, made anew
-// when n changes. A query that throws may leave it half-used, so it is dropped unless keep()
-// is called after the queries finished normally (they return it to its initial state, also
-// when cancelled).
+// The calling thread's cached workspace (a DijkstraSearch or a BucketDijkstra) for unblocked
+// searches on an n-node graph, made anew when n changes. A query that throws may leave it
+// half-used, so it is dropped unless keep() is called after the queries finished normally
+// (they return it to its initial state, also when cancelled).
+template <class Search>
 class CachedDijkstra {
  public:
   explicit CachedDijkstra(node_id num_nodes) : slot_(slot()) {
     if (!slot_ || slot_->num_nodes() != num_nodes) {
-      slot_ = std::make_unique<DijkstraSearch>(num_nodes, nullptr);
+      slot_ = std::make_unique<Search>(num_nodes, nullptr);
     }
   }
   CachedDijkstra(const CachedDijkstra&) = delete;
@@ -99,24 +115,27 @@ class CachedDijkstra {
   ~CachedDijkstra() {
     if (!kept_) slot_.reset();
   }
-  DijkstraSearch& get() { return *slot_; }
+  Search& get() { return *slot_; }
   void keep() { kept_ = true; }
 
  private:
-  static std::unique_ptr<DijkstraSearch>& slot() {
-    thread_local std::unique_ptr<DijkstraSearch> workspace;
+  static std::unique_ptr<Search>& slot() {
+    thread_local std::unique_ptr<Search> workspace;
     return workspace;
   }
-  std::unique_ptr<DijkstraSearch>& slot_;
+  std::unique_ptr<Search>& slot_;
   bool kept_ = false;
 };
 
 // `weight` (one per arc) may be nullptr: every arc counts 1 (breadth-first search).
-// `queue` overrides choose_dijkstra_queue (tests run every queue on small graphs with it).
+// `range`: the weights' WeightRange if the caller knows it (else computed here).
+// `queue` overrides choose_dijkstra_queue (tests run every queue on small graphs with it);
+// `buckets` runs only where buckets_apply, else the 4-ary heap.
 inline bool shortest_path_lengths(const CsrView& g, const double* weight,
                                   std::span<const node_id> sources, const std::uint8_t* blocked,
                                   double max_length, int threads, double* out, const Cancel& cancel,
-                                  std::optional<DijkstraQueue> queue_override = std::nullopt) {
+                                  std::optional<DijkstraQueue> queue_override = std::nullopt,
+                                  std::optional<WeightRange> known_range = std::nullopt) {
   const auto n = static_cast<std::size_t>(g.num_nodes);
   const auto k = static_cast<std::int64_t>(sources.size());
   const int workers =
@@ -133,36 +152,52 @@ inline bool shortest_path_lengths(const CsrView& g, const double* weight,
       if (!query(*ws, sources[static_cast<std::size_t>(task)], row)) finished = false;
     });
   };
-  if (weight == nullptr) {
-    run([&] { return std::make_unique<BreadthFirstSearch>(g.num_nodes, blocked); },
-        [&](BreadthFirstSearch& ws, node_id s, double* row) {
-          return ws.distances(g, s, max_length, row, cancel);
-        });
-  } else {
-    const ArcWeights w{weight};
-    const DijkstraQueue queue = queue_override.value_or(choose_dijkstra_queue(g, weight));
-    auto query = [&](DijkstraSearch& ws, node_id s, double* row) {
-      switch (queue) {
-        case DijkstraQueue::radix:
-          return ws.distances_radix(g, w, s, max_length, row, cancel);
-        case DijkstraQueue::quaternary_in_cache:
-          return ws.template distances<false>(g, w, s, max_length, row, cancel);
-        case DijkstraQueue::quaternary:
-          break;
-      }
-      return ws.template distances<true>(g, w, s, max_length, row, cancel);
-    };
+  // One worker, no blocked nodes and a small graph: the thread's cached workspace.
+  auto run_cached_or_not = [&]<class Search>(auto query) {
     if (workers == 1 && blocked == nullptr && g.num_nodes <= cached_workspace_max_nodes) {
-      CachedDijkstra cached(g.num_nodes);
+      CachedDijkstra<Search> cached(g.num_nodes);
       for (std::size_t i = 0; i < sources.size(); ++i) {
         if (cancel.requested() || !query(cached.get(), sources[i], out + i * n)) return false;
       }
       cached.keep();
     } else {
-      run([&] { return std::make_unique<DijkstraSearch>(g.num_nodes, blocked); }, query);
+      run([&] { return std::make_unique<Search>(g.num_nodes, blocked); }, query);
     }
+    return true;
+  };
+  if (weight == nullptr) {
+    run([&] { return std::make_unique<BreadthFirstSearch>(g.num_nodes, blocked); },
+        [&](BreadthFirstSearch& ws, node_id s, double* row) {
+          return ws.distances(g, s, max_length, row, cancel);
+        });
+    return finished && !cancel.requested();
   }
-  return finished && !cancel.requested();
+  const ArcWeights w{weight};
+  const WeightRange range = known_range ? *known_range : weight_range(weight, g.num_arcs);
+  DijkstraQueue queue = queue_override.value_or(choose_dijkstra_queue(g, weight, range));
+  if (queue == DijkstraQueue::buckets && !buckets_apply(range)) queue = DijkstraQueue::quaternary;
+  bool completed = true;
+  if (queue == DijkstraQueue::buckets) {
+    completed = run_cached_or_not.template operator()<BucketDijkstra>(
+        [&](BucketDijkstra& ws, node_id s, double* row) {
+          return ws.distances(g, w, s, max_length, range, row, cancel);
+        });
+  } else {
+    completed = run_cached_or_not.template operator()<DijkstraSearch>(
+        [&](DijkstraSearch& ws, node_id s, double* row) {
+          switch (queue) {
+            case DijkstraQueue::radix:
+              return ws.distances_radix(g, w, s, max_length, row, cancel);
+            case DijkstraQueue::quaternary_in_cache:
+              return ws.template distances<false>(g, w, s, max_length, row, cancel);
+            case DijkstraQueue::quaternary:
+            case DijkstraQueue::buckets:
+              break;
+          }
+          return ws.template distances<true>(g, w, s, max_length, row, cancel);
+        });
+  }
+  return completed && finished && !cancel.requested();
 }
 
 // Returns false (output unspecified) if parent[] is not a forest: a walk leaves [0, n) or does
