@@ -110,7 +110,11 @@ def highs_fair_rates(p: FairProblem) -> np.ndarray:
         lower, upper = base_lower.copy(), base_upper.copy()
         frozen = ~np.isnan(fixed)
         lower[m:t_col][frozen] = upper[m:t_col][frozen] = fixed[frozen]
-        lower[m:t_col][~frozen] = np.minimum(floor, demand[~frozen])
+        # The floor, an earlier LP's optimum, is loosened by ``tol``: that optimum is feasible
+        # only to HiGHS's tolerance, so an exact floor can make this LP infeasible (found by
+        # hypothesis: a rate of 6e-8 beside capacities up to 1e3). Only freezing decisions
+        # read this LP's optimum, and they allow ``tol`` anyway.
+        lower[m:t_col][~frozen] = np.minimum(max(floor - tol, 0.0), demand[~frozen])
         matrix = sp.vstack([flow_rows, rate_rows[ties]]).tocsc()
         num_row = matrix.shape[0]
         lp = highspy.HighsLp()
