@@ -16,7 +16,9 @@
 //   partial augment-relabel (Goldberg 2008): from the active node, a path of admissible arcs is
 //   grown through the current-arc pointers; a node on it without admissible arc is relabelled
 //   to 1 + the lowest label among its residual neighbours and the path steps back; once the path
-//   reaches a sink, an active node, or 2 arcs, min(excess, bottleneck) is pushed along it. This
+//   reaches a sink, an active node, or 2 arcs, the excess is pushed along it, each arc taking
+//   as much as it can of what the arc before brought (Goldberg pushes the path's bottleneck;
+//   what an arc cannot take here stays at its tail, which becomes active: see discharge). This
 //   moves excess two arcs per operation instead of one push (and one queue visit) per arc.
 //   Heuristics:
 //     highest label first  the active node with the largest label is discharged next (buckets by
@@ -104,6 +106,10 @@ class PushRelabel {
 
   // Phase 2: turns the maximum preflow into a maximum flow. Returns false when cancelled.
   bool recover_flow(const Cancel* cancel);
+
+  // Relabellings done by phase 1 (gaps and global relabellings not counted): the tests bound
+  // the work on the families built to be hard for push-relabel with it.
+  std::int64_t relabels() const { return relabels_; }
 
  private:
   static constexpr node_id none = -1;
@@ -286,6 +292,7 @@ class PushRelabel {
       }
     }
     work_ += relabel_cost + (end - begin);
+    ++relabels_;
     if (lowest >= n_ - 1) {
       label[u] = n_;
       return true;
@@ -359,21 +366,31 @@ class PushRelabel {
         }
         continue;
       }
-      // Augment along the path (ending at a sink, at length path_length, or at an active node
-      // that has nowhere to push: it is discharged in its turn).
+      // Push along the path (ending at a sink, at length path_length, or at an active node
+      // that has nowhere to push: it is discharged in its turn), each arc as much as it takes
+      // of what the previous one brought: what an arc cannot take stays at its tail, which
+      // becomes active. (Pushing only the path's bottleneck from v instead leaves the rest at
+      // v while the node behind the first arc, emptied, has no admissible arc: the two then
+      // relabel each other up two at a time, up to the label of the next way out. On the AK
+      // family that cost one relabelling per augmentation, quadratic in all.)
       Cap delta = nodes[v].excess;
-      for (std::size_t i = 0; i < len; ++i) delta = std::min(delta, arcs[path[i]].residual);
+      node_id from = v;
       for (std::size_t i = 0; i < len; ++i) {
         const arc_id b = path[i];
+        delta = std::min(delta, arcs[b].residual);
         arcs[b].residual -= delta;
         arcs[arcs[b].sister].residual += delta;
         reverse_open[arcs[b].sister] = arcs[b].residual > 0;
         reverse_open[b] = 1;
+        const node_id to = head[b];
+        nodes[from].excess -= delta;
+        // Labels fall by one along the path and only the sinks have label 0, so every node
+        // but the last has a positive label, and `to` is never v.
+        const bool stays = i + 1 == len || arcs[path[i + 1]].residual < delta;
+        if (stays && nodes[to].excess == 0 && label[to] > 0) add_active(to, label[to]);
+        nodes[to].excess += delta;
+        from = to;
       }
-      const node_id last = head[path[len - 1]];
-      if (nodes[last].excess == 0 && label[last] > 0) add_active(last, label[last]);
-      nodes[last].excess += delta;
-      nodes[v].excess -= delta;
       if (nodes[v].excess == 0) return;
       len = 0;
       u = v;
@@ -394,6 +411,7 @@ class PushRelabel {
   node_id max_active_ = 0;  // no active node has a higher label (0: none, sinks have label 0)
   node_id max_label_ = 0;   // no listed node has a higher label
   std::int64_t work_ = 0;   // relabelling work since the last global relabelling
+  std::int64_t relabels_ = 0;
   ScratchArray<node_id> queue_;
   // reverse_open_[a] == 1 iff sister(a) has positive residual, i.e. arc a's head can reach its
   // tail, for every arc of a node that the first global relabelling reached (0 elsewhere; see
