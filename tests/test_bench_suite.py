@@ -18,10 +18,12 @@ import networkx as nx
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.sparse.csgraph import dijkstra
 
 import routecore as rc
-from routecore.bench import _cli, families, peers, plots, report
+from routecore.bench import _cli, families, peers, plots, report, runner
 from routecore.bench.instances import FlowInstance, PathInstance
 
 FEW = "flow-genrmf-long,flow-ak,sssp-er,p2p-grid"
@@ -315,3 +317,17 @@ def test_targets_table_names_the_peer_the_ratio_and_whether_it_is_met() -> None:
         "geometric mean of 2 families | | | 1.00 | >= 1.5 | **no** |"
         in rows["max-flow, geometric mean of 2 families"]
     )
+
+
+@given(st.integers(1, 12), st.integers(0, 2**32 - 1))
+def test_no_contestant_runs_twice_in_a_row(count: int, seed: int) -> None:
+    # A back-to-back repeat runs on warm caches (runner's module notes): across rounds, each
+    # round is a permutation that never starts with the previous round's last contestant.
+    rng = np.random.default_rng(seed)
+    order = list(range(count))
+    for _ in range(6):
+        nxt = runner._next_order(order, rng)
+        assert sorted(nxt) == list(range(count))
+        if count > 1:
+            assert nxt[0] != order[-1]
+        order = nxt

@@ -1,8 +1,13 @@
 """Running one family: routecore's methods and the peers, alternated, results checked.
 
 Every contestant's graph is built first (untimed). Then ``rounds`` rounds run every contestant
-once each (forward, then in reverse order, alternately), so that load changes on the machine
-touch all of them alike; a contestant's time is the minimum over its runs. Each result is
+once each, so that load changes on the machine touch all of them alike; a contestant's time is
+the minimum over its runs. Round 0 runs them in the listed order (routecore ``auto`` first: its
+result is the reference); later rounds in a random order (seeded by the family's seed) that
+never starts with the contestant that ended the round before. A contestant run twice in a row
+finds its data in the caches, which on a call of microseconds is worth more than any method:
+with forward and reverse rounds, ``auto`` and the last peer were the ones that got such a
+warm repeat. Each result is
 compared with the result of routecore's ``auto`` (flow values exactly; distances to ``1e-9``
 relative): a difference makes the contestant a ``mismatch`` (an error, with no time
 reported). A contestant whose first run takes more than :data:`SLOW_FACTOR` times the fastest
@@ -234,14 +239,15 @@ def run_family(
             c.status, c.note, c.solver = "skipped", family.slow[c.name], None
     contestants = own + _peer_contestants(family, inst, size, available)
     reference: Any = None
+    rng = np.random.default_rng(seed)
+    order = list(range(len(contestants)))
     for r in range(rounds):
         fastest_first = min(
             (c.runs[0] for c in contestants if c.runs and c.status == "ok"), default=None
         )
-        # Round 0 runs routecore auto first (its result is the reference); odd rounds run in
-        # reverse, so that each contestant follows different ones (a contestant right after a
-        # peer that allocated a lot runs on cold memory; rotating would keep that neighbour).
-        for c in contestants if r % 2 == 0 else contestants[::-1]:
+        if r > 0:
+            order = _next_order(order, rng)
+        for c in (contestants[i] for i in order):
             if c.status != "ok" or c.solver is None:
                 continue
             if r > 0 and len(c.runs) < r:
@@ -277,6 +283,15 @@ def run_family(
     }
     log(_progress_line(record))
     return record
+
+
+def _next_order(previous: list[int], rng: np.random.Generator) -> list[int]:
+    """A random order of the contestants that does not start with ``previous``'s last one (see
+    the module notes: no contestant runs twice in a row)."""
+    order = [int(i) for i in rng.permutation(len(previous))]
+    if len(order) > 1 and order[0] == previous[-1]:
+        order[0], order[-1] = order[-1], order[0]
+    return order
 
 
 def _progress_line(record: dict[str, Any]) -> str:
