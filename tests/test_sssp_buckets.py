@@ -13,36 +13,13 @@ from hypothesis import strategies as st
 
 import routecore as rc
 from routecore import _core
-from routecore.graph import csr_view
 
-from .oracles import scipy_lengths
+from .oracles import core_lengths, scipy_lengths
 from .strategies import EdgeList
 from .strategies import build_graph as graph_of
 
 AUTO, QUATERNARY, BUCKETS = -1, 1, 3
 MAX_RATIO = 16384.0  # bucket_max_ratio in shortest_paths.h
-
-
-def core_lengths(
-    g: rc.Graph,
-    sources: np.ndarray,
-    *,
-    queue: int,
-    blocked: np.ndarray | None = None,
-    max_length: float = np.inf,
-    threads: int = 1,
-) -> np.ndarray:
-    view = csr_view(g)
-    mask = None if blocked is None else blocked.astype(np.uint8)
-    return _core.shortest_path_lengths(
-        *view.adjacency,
-        view.arc_weight,
-        sources.astype(np.int32),
-        mask,
-        max_length,
-        threads,
-        queue,
-    )
 
 
 @st.composite

@@ -13,36 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import routecore as rc
-from routecore import _core
-from routecore.graph import csr_view
 
-from .oracles import scipy_lengths
+from .oracles import core_lengths, scipy_lengths
 from .strategies import EdgeList, edge_lists
 from .strategies import build_graph as graph_of
 
 AUTO, RADIX, QUATERNARY, IN_CACHE, BUCKETS = -1, 0, 1, 2, 3
-
-
-def core_lengths(
-    g: rc.Graph,
-    sources: np.ndarray,
-    *,
-    queue: int,
-    blocked: np.ndarray | None = None,
-    max_length: float = np.inf,
-    threads: int = 1,
-) -> np.ndarray:
-    view = csr_view(g)
-    mask = None if blocked is None else blocked.astype(np.uint8)
-    return _core.shortest_path_lengths(
-        *view.adjacency,
-        view.arc_weight,
-        sources.astype(np.int32),
-        mask,
-        max_length,
-        threads,
-        queue,
-    )
 
 
 def oracle(

@@ -12,7 +12,9 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 import routecore as rc
+from routecore import _core
 from routecore.geo import EARTH_RADIUS_KM
+from routecore.graph import csr_view
 
 if TYPE_CHECKING:
     from ..strategies import EdgeList
@@ -234,3 +236,28 @@ def check_path(
     if removed is not None:
         assert not removed[p.nodes].any()
     assert p.length == sum(float(w[e]) for e in p.edges.tolist())
+
+
+def core_lengths(
+    g: rc.Graph,
+    sources: np.ndarray,
+    *,
+    queue: int,
+    blocked: np.ndarray | None = None,
+    max_length: float = np.inf,
+    threads: int = 1,
+) -> np.ndarray:
+    """The core's one-source search with the priority queue forced (``queue``: -1 auto, 0
+    radix heap, 1 4-ary heap, 2 4-ary heap without prefetches, 3 bucket queue; see
+    shortest_paths.h): the subject the oracles above are compared with, queue by queue."""
+    view = csr_view(g)
+    mask = None if blocked is None else blocked.astype(np.uint8)
+    return _core.shortest_path_lengths(
+        *view.adjacency,
+        view.arc_weight,
+        sources.astype(np.int32),
+        mask,
+        max_length,
+        threads,
+        queue,
+    )
