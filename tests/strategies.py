@@ -310,3 +310,14 @@ def multicommodity_problems(
     amount = np.array(draw(st.lists(amounts, min_size=k, max_size=k)), dtype=np.float64)
     amount[(source == target) & np.isinf(amount)] = 1.0
     return MultiCommodityProblem(el, source, target, amount)
+
+
+def draw_sources_and_blocked(draw: st.DrawFn, n: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """One to three source ids of an ``n``-node graph and, half the time, a mask of blocked
+    nodes that leaves the sources open."""
+    sources = np.array(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=3)))
+    blocked = None
+    if draw(st.booleans()):
+        blocked = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+        blocked[sources] = False
+    return sources, blocked

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 import routecore as rc
 from routecore import _core
 
-from .oracles import core_lengths, scipy_lengths
-from .strategies import EdgeList
+from .oracles import core_lengths, scipy_lengths, scipy_lengths_within
+from .strategies import EdgeList, draw_sources_and_blocked
 from .strategies import build_graph as graph_of
 
 AUTO, QUATERNARY, BUCKETS = -1, 1, 3
@@ -54,11 +54,7 @@ def bucket_queries(
 ) -> tuple[EdgeList, np.ndarray, np.ndarray | None, float]:
     el = draw(positive_edge_lists())
     n = el.num_nodes
-    sources = np.array(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=3)))
-    blocked = None
-    if draw(st.booleans()):
-        blocked = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
-        blocked[sources] = False
+    sources, blocked = draw_sources_and_blocked(draw, n)
     scale = float(np.max(el.weight)) if el.weight.size else 1.0
     limit = draw(st.sampled_from([np.inf, 0.0, 1.0, 3.0])) * scale
     return el, sources, blocked, limit
@@ -70,8 +66,7 @@ def test_buckets_equal_scipy_and_heap(
 ) -> None:
     el, sources, blocked, limit = case
     g = graph_of(el)
-    want = scipy_lengths(el.num_nodes, el.src, el.dst, el.weight, el.directed, sources, blocked)
-    want[want > limit] = np.inf
+    want = scipy_lengths_within(el, sources, blocked, limit)
     heap = core_lengths(g, sources, queue=QUATERNARY, blocked=blocked, max_length=limit)
     np.testing.assert_allclose(heap, want, rtol=1e-12)
     for queue in (BUCKETS, AUTO):

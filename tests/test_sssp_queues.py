@@ -14,19 +14,11 @@ from hypothesis import strategies as st
 
 import routecore as rc
 
-from .oracles import core_lengths, scipy_lengths
-from .strategies import EdgeList, edge_lists
+from .oracles import core_lengths, scipy_lengths_within
+from .strategies import EdgeList, draw_sources_and_blocked, edge_lists
 from .strategies import build_graph as graph_of
 
 AUTO, RADIX, QUATERNARY, IN_CACHE, BUCKETS = -1, 0, 1, 2, 3
-
-
-def oracle(
-    el: EdgeList, sources: np.ndarray, blocked: np.ndarray | None, limit: float
-) -> np.ndarray:
-    want = scipy_lengths(el.num_nodes, el.src, el.dst, el.weight, el.directed, sources, blocked)
-    want[want > limit] = np.inf
-    return want
 
 
 @st.composite
@@ -35,11 +27,7 @@ def queries(
 ) -> tuple[EdgeList, np.ndarray, np.ndarray | None, float]:
     el = draw(edge_lists(max_nodes=40, max_edges=160))
     n = el.num_nodes
-    sources = np.array(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=3)))
-    blocked = None
-    if draw(st.booleans()):
-        blocked = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
-        blocked[sources] = False
+    sources, blocked = draw_sources_and_blocked(draw, n)
     limit = draw(st.sampled_from([np.inf, 0.0, 5.0, 40.0]))
     return el, sources, blocked, limit
 
@@ -50,7 +38,7 @@ def test_every_queue_equals_scipy(
 ) -> None:
     el, sources, blocked, limit = case
     g = graph_of(el)
-    want = oracle(el, sources, blocked, limit)
+    want = scipy_lengths_within(el, sources, blocked, limit)
     results = [
         core_lengths(g, sources, queue=q, blocked=blocked, max_length=limit, threads=threads)
         for q in (AUTO, RADIX, QUATERNARY, IN_CACHE, BUCKETS)
@@ -71,7 +59,9 @@ def test_reused_workspace_across_graphs_and_masks(
         got = rc.shortest_path_lengths(
             graph_of(el), sources, forbidden_nodes=blocked, max_length=limit, threads=1
         )
-        np.testing.assert_allclose(got, oracle(el, sources, blocked, limit), rtol=1e-12)
+        np.testing.assert_allclose(
+            got, scipy_lengths_within(el, sources, blocked, limit), rtol=1e-12
+        )
 
 
 def test_reused_workspace_per_thread() -> None:
@@ -85,7 +75,7 @@ def test_reused_workspace_per_thread() -> None:
         w = rng.integers(0, 9, m).astype(np.float64) if i % 2 else rng.uniform(0, 10, m)
         el = EdgeList(n, src, dst, w, np.zeros(m, dtype=np.int64), bool(i % 3))
         s = np.array([i % n])
-        cases.append((graph_of(el), s, oracle(el, s, None, np.inf)[0]))
+        cases.append((graph_of(el), s, scipy_lengths_within(el, s, None, np.inf)[0]))
 
     def run(case: tuple[rc.Graph, np.ndarray, np.ndarray]) -> bool:
         g, s, want = case
@@ -115,7 +105,7 @@ def test_large_graph_queues(integer: bool) -> None:
     g = graph_of(el)
     assert g.num_edges >= 2**18
     sources = np.array([side * side // 2 + 17])
-    want = oracle(el, sources, None, np.inf)
+    want = scipy_lengths_within(el, sources, None, np.inf)
     auto = core_lengths(g, sources, queue=AUTO)
     np.testing.assert_allclose(auto, want, rtol=1e-12)
     for q in (RADIX, QUATERNARY, BUCKETS):

@@ -60,6 +60,7 @@ from ._paths import (
     node_mask,
     same_result,
     scipy_lengths,
+    scipy_lengths_within,
     unit_vector,
 )
 from ._scenario import (
@@ -111,6 +112,7 @@ __all__ = [
     "scipy_flow_value",
     "scipy_k_lengths",
     "scipy_lengths",
+    "scipy_lengths_within",
     "subdivided",
     "unit_vector",
 ]

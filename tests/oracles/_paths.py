@@ -261,3 +261,13 @@ def core_lengths(
         threads,
         queue,
     )
+
+
+def scipy_lengths_within(
+    el: EdgeList, sources: np.ndarray, blocked: np.ndarray | None, limit: float
+) -> np.ndarray:
+    """:func:`scipy_lengths` on an edge list, with every length beyond ``limit`` unreached
+    (``inf``), as a search stopped at ``max_length`` reports it."""
+    want = scipy_lengths(el.num_nodes, el.src, el.dst, el.weight, el.directed, sources, blocked)
+    want[want > limit] = np.inf
+    return want
