@@ -6,12 +6,16 @@ arrays (already read-only) are returned as they are where a structure shares the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _core
 from ._validation import read_only_view
+
+if TYPE_CHECKING:
+    from .graph import Graph
 
 Int32Array = npt.NDArray[np.int32]
 ReverseCsr = tuple[Int32Array, Int32Array, Int32Array, npt.NDArray[np.float64] | None]
@@ -83,3 +87,15 @@ def build_flow_layout(
     else:
         arcs_first_out, arcs_head = read_only_view(built.first_out), read_only_view(built.head)
     return arcs_first_out, arcs_head, read_only_view(built.sister), read_only_view(built.loop_arcs)
+
+
+def weight_range(graph: Graph) -> tuple[float, float] | None:
+    """(smallest, largest) of the graph's own weights, ``None`` without weights; computed once
+    per graph. The shortest-path core picks its priority queue by it (``shortest_paths.h``),
+    and would otherwise read every weight on every call."""
+    w = graph._arc_weight
+    if w is None:
+        return None
+    if graph._weight_range is None:
+        graph._weight_range = _core.weight_range(w)
+    return graph._weight_range

@@ -448,18 +448,6 @@ def capacity_sum(graph: Graph) -> float:
     return graph._capacity_bound
 
 
-def weight_range(graph: Graph) -> tuple[float, float] | None:
-    """(smallest, largest) of the graph's own weights, ``None`` without weights; computed once
-    per graph. The shortest-path core picks its priority queue by it (``shortest_paths.h``),
-    and would otherwise read every weight on every call."""
-    w = graph._arc_weight
-    if w is None:
-        return None
-    if graph._weight_range is None:
-        graph._weight_range = _core.weight_range(w)
-    return graph._weight_range
-
-
 def graph_from_csr(
     first_out: Int32Array,
     head: Int32Array,

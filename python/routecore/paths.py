@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from . import _core
 from ._arc_values import arc_weight, reverse_arc_weight, reverse_order, weights_without
+from ._graph_derived import weight_range
 from ._multi_source import nearest_source, shortest_path_tree
 from ._path_results import Path, ShortestPathTree, make_path
 from ._validation import (
@@ -44,7 +45,7 @@ from ._validation import (
 )
 from .errors import GraphError
 from .geo import EARTH_RADIUS_KM, great_circle_km
-from .graph import Graph, csr_view, weight_range
+from .graph import Graph, csr_view
 
 __all__ = [
     "EARTH_RADIUS_KM",
