@@ -91,6 +91,11 @@ def test_value_matches_networkx_and_scipy(p: FlowProblem) -> None:
         assert r.value == expected
         assert type(r.value) is int
         assert rc.min_cut(g, p.sources, p.sinks, method=method).value == expected
+        value = rc.max_flow_value(g, p.sources, p.sinks, method=method)
+        assert value == expected and type(value) is int
+        # The same on capacities given per call (the core path without the graph's arrays).
+        bare = graph_of(p, with_capacity=False)
+        assert rc.max_flow_value(bare, p.sources, p.sinks, capacity=p.capacity) == expected
 
 
 @given(flow_problems())
@@ -133,6 +138,8 @@ def test_float_capacities_within_tolerance(p: FlowProblem) -> None:
         value, side, cut = rc.min_cut(g, p.sources, p.sinks, method=method)
         assert abs(value - expected) <= tol
         check_cut(p, side, cut, value, tol=tol)
+        alone = rc.max_flow_value(g, p.sources, p.sinks, method=method)
+        assert isinstance(alone, float) and abs(alone - expected) <= tol
 
 
 @given(flow_problems(max_nodes=8, max_edges=20, capacities="huge"))
@@ -182,9 +189,12 @@ def test_huge_capacities_exact_or_reported(p: FlowProblem) -> None:
         if too_big:
             with pytest.raises(rc.GraphError, match=r"capacities too large.*2\*\*61"):
                 rc.max_flow(g, p.sources, p.sinks, method=method)
+            with pytest.raises(rc.GraphError, match=r"capacities too large.*2\*\*61"):
+                rc.max_flow_value(g, p.sources, p.sinks, method=method)
             continue
         r = rc.max_flow(g, p.sources, p.sinks, method=method)
         assert r.value == problem_flow_value(p)
+        assert rc.max_flow_value(g, p.sources, p.sinks, method=method) == r.value
         check_certificate(p, r)
 
 
@@ -206,6 +216,7 @@ def test_totals_around_the_32_bit_residual_switch(total: int, directed: bool) ->
     for method in METHODS:
         r = rc.max_flow(g, 0, 3, method=method)
         assert r.value == total == problem_flow_value(p)
+        assert rc.max_flow_value(g, 0, 3, method=method) == total
         check_certificate(p, r)
 
 
@@ -506,6 +517,8 @@ def test_bad_arguments(kwargs: dict[str, Any], match: str) -> None:
         rc.max_flow(_line(), 0, 3, **kwargs)
     with pytest.raises(rc.GraphError, match=match):
         rc.min_cut(_line(), 0, 3, **kwargs)
+    with pytest.raises(rc.GraphError, match=match):
+        rc.max_flow_value(_line(), 0, 3, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -519,7 +532,7 @@ def test_bad_arguments(kwargs: dict[str, Any], match: str) -> None:
 )
 def test_bad_options(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
     """Bad option values are plain ValueError / TypeError naming the option, not GraphError."""
-    for func in (rc.max_flow, rc.min_cut):
+    for func in (rc.max_flow, rc.min_cut, rc.max_flow_value):
         with pytest.raises(error, match=match) as info:
             func(_line(), 0, 3, **kwargs)
         assert not isinstance(info.value, rc.GraphError)
@@ -541,6 +554,8 @@ def test_bad_options(kwargs: dict[str, Any], error: type[Exception], match: str)
 def test_bad_terminals(sources: Any, sinks: Any, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         rc.max_flow(_line(), sources, sinks)
+    with pytest.raises(error, match=match):
+        rc.max_flow_value(_line(), sources, sinks)
 
 
 def test_graph_without_capacities() -> None:

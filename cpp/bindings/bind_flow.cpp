@@ -65,7 +65,7 @@ MaxFlowOutcome py_max_flow(const carray<arc_id>& first_out, const carray<node_id
                            bool want_edge_flow, const carray<arc_id>& layout_first_out,
                            const carray<node_id>& layout_head, const carray<arc_id>& layout_sister,
                            const carray<arc_id>& layout_loop_arcs, double capacity_bound,
-                           int threads, bool both_cuts) {
+                           int threads, bool both_cuts, bool want_cut) {
   const CsrView g = make_view(first_out, head, arc_edge);
   const FlowLayout layout =
       make_flow_layout(g, directed, layout_first_out, layout_head, layout_sister, layout_loop_arcs);
@@ -76,7 +76,9 @@ MaxFlowOutcome py_max_flow(const carray<arc_id>& first_out, const carray<node_id
   auto edge_flow = new_array<Cap>(want_edge_flow ? num_edges : 0);
   // Sides are numpy bool arrays (the type the results hold) that the core fills as bytes of
   // 0 and 1; a view in Python would cost a call per side.
-  auto side = new_array<bool>(g.num_nodes);
+  // Without a cut (the value alone) the side array is empty and the tuple holds None for it
+  // and for the cut edges.
+  auto side = new_array<bool>(want_cut ? g.num_nodes : 0);
   // The other canonical cut and the critical edges cost more linear passes (and, for
   // push-relabel's min_cut, the flow recovery): only when asked.
   auto other = new_array<bool>(both_cuts ? g.num_nodes : 0);
@@ -101,7 +103,9 @@ MaxFlowOutcome py_max_flow(const carray<arc_id>& first_out, const carray<node_id
       status_name(out.status),  // "optimal", "overflow" or "cancelled"
       method_name(out.method),  // the method that ran ("auto" resolved)
       out.value,                // int or float
-      want_edge_flow ? py::object(std::move(edge_flow)) : none, std::move(side), ids(out.cut_edges),
+      want_edge_flow ? py::object(std::move(edge_flow)) : none,
+      want_cut ? py::object(std::move(side)) : none,
+      want_cut ? py::object(ids(out.cut_edges)) : none,
       // The other canonical cut (min_cut.h) and the critical edges: None unless both_cuts.
       both_cuts ? py::object(std::move(other)) : none,
       both_cuts ? py::object(ids(out.other_cut_edges)) : none,
@@ -163,17 +167,18 @@ PreparedFlowGraph py_prepare_flow_graph(carray<arc_id> first_out, carray<node_id
 
 MaxFlowOutcome py_max_flow_prepared(const PreparedFlowGraph& p, const carray<node_id>& sources,
                                     const carray<node_id>& sinks, const std::string& method,
-                                    bool want_edge_flow, int threads, bool both_cuts) {
+                                    bool want_edge_flow, int threads, bool both_cuts,
+                                    bool want_cut) {
   if (p.int_capacity) {
-    return py_max_flow<std::int64_t>(p.first_out, p.head, p.arc_edge, *p.int_capacity, p.directed,
-                                     p.num_edges, sources, sinks, method, want_edge_flow,
-                                     p.layout_first_out, p.layout_head, p.layout_sister,
-                                     p.layout_loop_arcs, p.capacity_bound, threads, both_cuts);
+    return py_max_flow<std::int64_t>(
+        p.first_out, p.head, p.arc_edge, *p.int_capacity, p.directed, p.num_edges, sources, sinks,
+        method, want_edge_flow, p.layout_first_out, p.layout_head, p.layout_sister,
+        p.layout_loop_arcs, p.capacity_bound, threads, both_cuts, want_cut);
   }
   return py_max_flow<double>(p.first_out, p.head, p.arc_edge, *p.float_capacity, p.directed,
                              p.num_edges, sources, sinks, method, want_edge_flow,
                              p.layout_first_out, p.layout_head, p.layout_sister, p.layout_loop_arcs,
-                             p.capacity_bound, threads, both_cuts);
+                             p.capacity_bound, threads, both_cuts, want_cut);
 }
 
 // The arrays of a graph's FlowLayout (routecore/flow_layout.h), new numpy arrays owned by
@@ -240,13 +245,13 @@ void bind_flow(py::module_& m) {
         py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
         py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
         py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"),
-        py::arg("both_cuts") = false, doc);
+        py::arg("both_cuts") = false, py::arg("want_cut") = true, doc);
   m.def("max_flow_float64", &py_max_flow<double>, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("arc_capacity"), py::arg("directed"), py::arg("num_edges"),
         py::arg("sources"), py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"),
         py::arg("layout_first_out"), py::arg("layout_head"), py::arg("layout_sister"),
         py::arg("layout_loop_arcs"), py::arg("capacity_bound"), py::arg("threads"),
-        py::arg("both_cuts") = false, doc);
+        py::arg("both_cuts") = false, py::arg("want_cut") = true, doc);
   py::class_<PreparedFlowGraph>(m, "PreparedFlowGraph",
                                 "A graph's arrays held for repeated max-flow calls.")
       .def_property_readonly("integral",
@@ -259,7 +264,7 @@ void bind_flow(py::module_& m) {
   m.def(
       "max_flow_prepared", &py_max_flow_prepared, py::arg("prepared"), py::arg("sources"),
       py::arg("sinks"), py::arg("method"), py::arg("want_edge_flow"), py::arg("threads"),
-      py::arg("both_cuts") = false,
+      py::arg("both_cuts") = false, py::arg("want_cut") = true,
       "max_flow_int64 / max_flow_float64 on a PreparedFlowGraph; returns a MaxFlowOutcome tuple.");
   m.def("build_flow_layout", &py_build_flow_layout, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("directed"),

@@ -147,10 +147,12 @@ bool run_method(const CsrView& g, const FlowLayout& layout, std::span<const In> 
       break;
     }
   }
-  cut_edges = want_edge_flow
-                  ? extract_edge_flow<Cap, In>(net, g, layout, arc_capacity, clamp, directed,
-                                               edge_flow, side, num_edges, threads)
-                  : crossing_edges(g, num_edges, side, threads);
+  if (want_edge_flow) {
+    cut_edges = extract_edge_flow<Cap, In>(net, g, layout, arc_capacity, clamp, directed, edge_flow,
+                                           side, num_edges, threads);
+  } else if (!side.empty()) {
+    cut_edges = crossing_edges(g, num_edges, side, threads);
+  }
   if (both) {
     other_cut_edges = crossing_edges(g, num_edges, other_side, threads);
     critical = critical_edges(g, num_edges, smallest, largest, threads);

@@ -13,7 +13,7 @@ from .errors import (
     RoutecoreError,
     ScenarioError,
 )
-from .flow import FlowResult, MinCut, max_flow, min_cut
+from .flow import FlowResult, MinCut, max_flow, max_flow_value, min_cut
 from .geo import EARTH_RADIUS_KM
 from .graph import Graph
 from .paths import (
@@ -39,6 +39,7 @@ __all__ = [
     "ShortestPathTree",
     "__version__",
     "max_flow",
+    "max_flow_value",
     "min_cut",
     "nearest_source",
     "shortest_path",

@@ -134,8 +134,8 @@ MaxFlowOutcome: TypeAlias = tuple[
     str,  # method: the method that ran ("auto" resolved)
     int | float,  # value
     npt.NDArray[np.int64] | npt.NDArray[np.float64] | None,  # edge_flow (None: not asked)
-    npt.NDArray[np.bool_],  # source_side
-    _I32,  # cut_edges
+    npt.NDArray[np.bool_] | None,  # source_side (None: want_cut False, the value alone)
+    _I32 | None,  # cut_edges (None with source_side)
     npt.NDArray[np.bool_] | None,  # other_side (None unless both_cuts, as the next two)
     _I32 | None,  # other_cut_edges
     _I32 | None,  # critical_edges
@@ -163,6 +163,7 @@ def max_flow_int64(
     capacity_bound: float,
     threads: int,
     both_cuts: bool = False,
+    want_cut: bool = True,
 ) -> MaxFlowOutcome: ...
 def max_flow_float64(
     first_out: _I32,
@@ -182,6 +183,7 @@ def max_flow_float64(
     capacity_bound: float,
     threads: int,
     both_cuts: bool = False,
+    want_cut: bool = True,
 ) -> MaxFlowOutcome: ...
 
 @final
@@ -223,6 +225,7 @@ def max_flow_prepared(
     want_edge_flow: bool,
     threads: int,
     both_cuts: bool = False,
+    want_cut: bool = True,
 ) -> MaxFlowOutcome: ...
 def build_flow_layout(
     first_out: _I32, head: _I32, arc_edge: _I32, directed: bool

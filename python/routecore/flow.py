@@ -60,22 +60,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from . import _arc_values, _core
-from ._validation import (
-    check_flow_size,
-    check_graph,
-    choice,
-    flag,
-    terminal_sets,
-    thread_count,
-)
-from .errors import GraphError
-from .graph import Graph, csr_view, prepared_flow
+from . import _core
+from ._flow_call import FLOW_METHODS as FLOW_METHODS  # re-exported: batch, bench
+from ._flow_call import FlowMethod, solve
+from .graph import Graph
 
 __all__ = [
     "FLOAT_TOLERANCE",
@@ -84,12 +77,10 @@ __all__ = [
     "FlowResult",
     "MinCut",
     "max_flow",
+    "max_flow_value",
     "min_cut",
     "release_scratch_memory",
 ]
-
-FlowMethod = Literal["auto", "push_relabel", "boykov_kolmogorov", "dinic", "ibfs"]
-"""Algorithm names accepted by ``method=``."""
 
 FLOAT_TOLERANCE = 1e-9
 """Relative tolerance of float results: value, cut capacity and per-node conservation agree
@@ -99,9 +90,6 @@ PARALLEL_MIN_ARCS_PER_THREAD: int = _core.PARALLEL_MIN_ARCS_PER_THREAD
 """Arcs per thread from which the passes around a max-flow search split over ``threads=`` (an
 undirected edge is two arcs, a directed one one); stated once, in
 ``cpp/include/routecore/parallel_passes.h``."""
-
-FLOW_METHODS: tuple[str, ...] = get_args(FlowMethod)
-"""The values ``method=`` accepts, in the order error messages list them."""
 
 
 @dataclass(frozen=True)
@@ -327,7 +315,7 @@ def max_flow(
     >>> r.value, r.edge_flow.tolist(), r.cut_edges.tolist()
     (4, [2, 2, 2, 2], [1, 2])
     """
-    _, ran, value, flows, side, cut, other_side, other_cut, critical, _, _ = _solve(
+    _, ran, value, flows, side, cut, other_side, other_cut, critical, _, _ = solve(
         graph, sources, sinks, capacity, method, threads, want_edge_flow=True, both_cuts=both_cuts
     )
     # Filled in directly rather than through the frozen dataclass's __init__ (one
@@ -382,7 +370,7 @@ def min_cut(
     >>> rc.min_cut(g, 0, 3, both_cuts=True).critical_edges.tolist()
     [1, 2]
     """
-    _, _, value, _, side, cut, other_side, other_cut, critical, _, _ = _solve(
+    _, _, value, _, side, cut, other_side, other_cut, critical, _, _ = solve(
         graph, sources, sinks, capacity, method, threads, want_edge_flow=False, both_cuts=both_cuts
     )
     result = object.__new__(MinCut)  # as in max_flow: no per-field object.__setattr__
@@ -397,6 +385,53 @@ def min_cut(
     return result
 
 
+def max_flow_value(
+    graph: Graph,
+    sources: Any,
+    sinks: Any,
+    *,
+    capacity: npt.ArrayLike | None = None,
+    method: FlowMethod = "auto",
+    threads: int | None = None,
+) -> int | float:
+    """The maximum flow value alone: no per-edge flows and no cut are read back.
+
+    Same arguments and errors as :func:`max_flow`, and the same value as
+    ``max_flow(...).value``, for less work: the passes that read the flows and a cut back out
+    of the solved network are skipped, and push-relabel stops after its first phase (a maximum
+    preflow already carries the value). On a large grid those passes are about a quarter of a
+    :func:`max_flow` call; on a graph of a few dozen nodes, building the result arrays is. For
+    many (source, sink) pairs of one graph, :func:`routecore.batch.max_flow_values` runs them
+    in one call.
+
+    Returns
+    -------
+    int or float
+        The maximum flow value (a Python ``int`` for integer capacities).
+
+    Examples
+    --------
+    >>> import routecore as rc
+    >>> g = rc.Graph(4, [0, 0, 1, 2], [1, 2, 3, 3], capacity=[3, 2, 2, 5])
+    >>> rc.max_flow_value(g, 0, 3)
+    4
+    >>> rc.max_flow_value(g, [0, 1], 3, capacity=[1.5, 2.0, 2.5, 5.0])
+    4.5
+    """
+    out = solve(
+        graph,
+        sources,
+        sinks,
+        capacity,
+        method,
+        threads,
+        want_edge_flow=False,
+        both_cuts=False,
+        want_cut=False,
+    )
+    return out[2]
+
+
 def release_scratch_memory() -> None:
     """Free the scratch blocks that max-flow calls keep for reuse (see the module notes).
 
@@ -406,57 +441,3 @@ def release_scratch_memory() -> None:
     >>> routecore.flow.release_scratch_memory()
     """
     _core.release_scratch_memory()
-
-
-def _solve(
-    graph: Graph,
-    sources: Any,
-    sinks: Any,
-    capacity: npt.ArrayLike | None,
-    method: str,
-    threads: int | None,
-    *,
-    want_edge_flow: bool,
-    both_cuts: bool,
-) -> _core.MaxFlowOutcome:
-    """Check the input, run the core and turn an overflow status into its error; the core's
-    outcome, a tuple in the order of ``_core.MaxFlowOutcome``."""
-    graph = check_graph(graph)
-    method = choice(method, FLOW_METHODS, "method")
-    m = graph.num_edges
-    check_flow_size(m)
-    src_ids, dst_ids = terminal_sets(sources, sinks, graph.num_nodes)
-    workers = thread_count(threads)
-    arc_capacity = _arc_values.arc_capacity(graph, capacity)
-    cuts = flag(both_cuts, "both_cuts")
-    # Positional, in the binding's order (bind_flow.cpp): keywords cost microseconds per call.
-    if capacity is None:  # the graph's own capacities: the arrays the core already holds
-        prepared = prepared_flow(graph)
-        out = _core.max_flow_prepared(
-            prepared, src_ids, dst_ids, method, want_edge_flow, workers, cuts
-        )
-    else:
-        view = csr_view(graph)
-        args = (view.first_out, view.head, view.arc_edge, arc_capacity, graph.directed, m)
-        rest = (src_ids, dst_ids, method, want_edge_flow, *graph.flow_layout(), -1.0, workers)
-        if arc_capacity.dtype == np.int64:
-            out = _core.max_flow_int64(*args, *rest, cuts)  # type: ignore[arg-type]
-        else:
-            out = _core.max_flow_float64(*args, *rest, cuts)  # type: ignore[arg-type]
-    status = out[0]
-    if status == "optimal":
-        return out
-    s_total, t_total = out[9], out[10]
-    if status == "overflow" and arc_capacity.dtype.kind == "f":
-        raise GraphError(
-            "float capacities too large: the total capacity leaving the sources "
-            f"({s_total:.4g}) or entering the sinks ({t_total:.4g}) overflows float64; scale "
-            "the capacities down"
-        )
-    if status == "overflow":
-        raise GraphError(
-            "integer capacities too large: the total capacity leaving the sources "
-            f"(about {s_total:.3g}) and entering the sinks (about {t_total:.3g}) bound a flow "
-            f"value beyond 2**61 (int64 safety limit); scale the capacities down or use floats"
-        )
-    return out

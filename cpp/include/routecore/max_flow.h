@@ -18,8 +18,11 @@
 //                                      (the cut closest to the sources);
 //                  without (min cut):  nodes that cannot reach a sink (the cut closest to the
 //                                      sinks) — push-relabel then stops after its first phase;
+//                  empty `side` (value only, no edge flows): no cut is read at all, and
+//                  push-relabel stops after its first phase;
 //     cut_edges  ids (ascending) of the edges crossing from the source side to the sink side;
-//                every one is saturated and their capacities sum to `value`;
+//                every one is saturated and their capacities sum to `value` (none for the
+//                value alone);
 //     with `other_side` (optional, num_nodes entries): `other_side` the other canonical cut
 //     (closest to the sinks when `side` is closest to the sources, and vice versa; min_cut.h),
 //     other_cut_edges the edges crossing it, and critical_edges the edges in every minimum cut
@@ -120,7 +123,8 @@ flow_method choose_flow_method(const CsrView& g, const FlowLayout& layout,
                                std::span<const node_id> sources, std::span<const node_id> sinks);
 
 // Runs the computation described above. With want_edge_flow, `edge_flow` has num_edges entries
-// (otherwise it is not touched); `side` has num_nodes entries. `layout` is the graph's
+// (otherwise it is not touched); `side` has num_nodes entries, or none for the value alone (then
+// without edge flows and without `other_side`). `layout` is the graph's
 // FlowLayout (flow_layout.h) when the caller keeps one, else nullptr (then it is built here,
 // which costs about as much as building the residual network). `capacity_bound` is an upper
 // bound on the sum of all the capacities when the caller knows one (negative otherwise): when
