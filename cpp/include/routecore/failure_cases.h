@@ -78,7 +78,6 @@ bool failure_max_flows(const CsrView& g, const FlowLayout& layout,
   for (const Cap c : arc_capacity) capacity_bound += static_cast<double>(c);
   struct Workspace {
     std::vector<Cap> capacity;
-    std::vector<std::uint8_t> side;
   };
   std::vector<std::unique_ptr<Workspace>> workspace(static_cast<std::size_t>(std::max(1, threads)));
   parallel_for(k, threads, &cancel, [&](std::int64_t i, int worker) {
@@ -86,14 +85,13 @@ bool failure_max_flows(const CsrView& g, const FlowLayout& layout,
     if (!ws) {
       ws = std::make_unique<Workspace>();
       ws->capacity.assign(arc_capacity.begin(), arc_capacity.end());
-      ws->side.resize(static_cast<std::size_t>(g.num_nodes));
     }
     const auto failed = case_arcs_of(case_offsets, case_arcs, i);
     for (const arc_id a : failed) ws->capacity[static_cast<std::size_t>(a)] = Cap{0};
     const FlowOutcome<Cap> out = solve_max_flow<Cap>(
         g, std::span<const Cap>(ws->capacity), directed, num_edges, sources, sinks, method,
-        /*want_edge_flow=*/false, std::span<Cap>(), std::span<std::uint8_t>(ws->side), &cancel,
-        &layout, capacity_bound);
+        /*want_edge_flow=*/false, std::span<Cap>(), std::span<std::uint8_t>(), &cancel, &layout,
+        capacity_bound);  // the value alone: no side array, so no cut is read back
     for (const arc_id a : failed) {
       ws->capacity[static_cast<std::size_t>(a)] = arc_capacity[static_cast<std::size_t>(a)];
     }
@@ -111,15 +109,13 @@ bool pair_max_flows(const CsrView& g, const FlowLayout& layout, std::span<const 
   const auto k = static_cast<std::int64_t>(pair_sources.size());
   double capacity_bound = 0;  // the total bounds every pair's totals
   for (const Cap c : arc_capacity) capacity_bound += static_cast<double>(c);
-  std::vector<std::vector<std::uint8_t>> side(static_cast<std::size_t>(std::max(1, threads)));
-  parallel_for(k, threads, &cancel, [&](std::int64_t i, int worker) {
-    auto& ws = side[static_cast<std::size_t>(worker)];
-    ws.resize(static_cast<std::size_t>(g.num_nodes));
+  parallel_for(k, threads, &cancel, [&](std::int64_t i, int /*worker*/) {
     const auto at = static_cast<std::size_t>(i);
+    // The value alone: no side array, so no cut is read back (max_flow.h).
     const FlowOutcome<Cap> out = solve_max_flow<Cap>(
         g, arc_capacity, directed, num_edges, pair_sources.subspan(at, 1),
         pair_sinks.subspan(at, 1), method, /*want_edge_flow=*/false, std::span<Cap>(),
-        std::span<std::uint8_t>(ws), &cancel, &layout, capacity_bound);
+        std::span<std::uint8_t>(), &cancel, &layout, capacity_bound);
     value[i] = out.value;
     status[i] = static_cast<std::uint8_t>(out.status);
   });
