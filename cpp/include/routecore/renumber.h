@@ -165,13 +165,12 @@ inline bool expands(const CsrView& g, std::int64_t window) {
         const node_id u = reached[i];
         for (arc_id a = g.first_out[u]; a < g.first_out[u + 1]; ++a) {
           const node_id v = g.head[a];
-          if (mark[static_cast<std::size_t>(v)] == 0) {
-            mark[static_cast<std::size_t>(v)] = 1;
-            reached.push_back(v);
-          }
+          if (mark[static_cast<std::size_t>(v)] != 0) continue;
+          mark[static_cast<std::size_t>(v)] = 1;
+          reached.push_back(v);
+          if (reached.size() - level_end > static_cast<std::size_t>(window)) return true;
         }
       }
-      if (reached.size() - level_end > static_cast<std::size_t>(window)) return true;
       level_begin = level_end;
     }
     if (reached.size() >= budget) return false;
