@@ -38,7 +38,7 @@
 //   a per-node array is the unit: arcs within it touch memory near the node being scanned.
 //
 // Complexity
-//   bfs_order: at most three breadth-first sweeps over each node's arcs, O(n + m) time, O(n)
+//   bfs_order: each node's arcs read twice (probe and numbering sweep), O(n + m) time, O(n)
 //   memory; the arc blocks of the nodes a few places ahead in the queue are prefetched.
 //   renumber: O(n + m) time; memory 12 bytes per node (new_id, old_id, first_out) and 12 per
 //   arc (head, arc_edge, old_arc), 20 with weights.
