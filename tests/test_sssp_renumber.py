@@ -9,6 +9,7 @@ pickled (an unpickled graph decides again)."""
 from __future__ import annotations
 
 import pickle
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -181,3 +182,19 @@ def test_core_refuses_half_a_numbering() -> None:
             1,
             new_id=inner.new_id,
         )
+
+
+def test_first_calls_from_threads_agree_with_scipy() -> None:
+    g, src, dst, w = knn_graph(20_000, seed=5)
+    sources = [[i, 19_999 - i] for i in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        rows = list(pool.map(lambda s: rc.shortest_path_lengths(g, s, threads=2), sources))
+    inner = renumbering(g)
+    assert inner is not None
+    for s, got in zip(sources, rows, strict=True):
+        np.testing.assert_allclose(
+            got, scipy_lengths(g.num_nodes, src, dst, w, False, np.array(s)), rtol=1e-12
+        )
+    renumbering(g, force=False)
+    for s, got in zip(sources, rows, strict=True):
+        np.testing.assert_array_equal(got, rc.shortest_path_lengths(g, s))
