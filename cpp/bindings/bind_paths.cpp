@@ -39,14 +39,23 @@ auto with_weights(const double* weight, Fn&& fn) {
   return weight != nullptr ? fn(ArcWeights{weight}) : fn(UnitWeights{});
 }
 
+using OptIds = std::optional<carray<node_id>>;
+
 carray<double> py_shortest_path_lengths(const carray<arc_id>& first_out,
                                         const carray<node_id>& head,
                                         const carray<edge_id>& arc_edge, const OptWeights& weight,
                                         const carray<node_id>& sources, const OptMask& blocked,
                                         double max_length, int threads, int queue,
-                                        const std::optional<std::pair<double, double>>& range) {
+                                        const std::optional<std::pair<double, double>>& range,
+                                        const OptIds& new_id, const OptIds& old_id) {
   const CsrView g = make_view(first_out, head, arc_edge);
   if (queue < -1 || queue > 3) throw std::invalid_argument("queue must be -1, 0, 1, 2 or 3");
+  if (new_id.has_value() != old_id.has_value() ||
+      (new_id && (new_id->size() != g.num_nodes || old_id->size() != g.num_nodes))) {
+    throw std::invalid_argument("internal error: new_id and old_id must both be n ids or None");
+  }
+  NodeMap map;
+  if (new_id) map = NodeMap{new_id->data(), old_id->data()};
   const std::optional<DijkstraQueue> forced =
       queue < 0 ? std::nullopt : std::optional(static_cast<DijkstraQueue>(queue));
   std::optional<WeightRange> known;
@@ -57,11 +66,49 @@ carray<double> py_shortest_path_lengths(const carray<arc_id>& first_out,
   const auto s = as_span(sources);
   const double* w = data_or_null(weight);
   const std::uint8_t* b = data_or_null(blocked);
-  run_interruptible(
-      k * (static_cast<std::int64_t>(g.num_nodes) + g.num_arcs), [&](const Cancel& cancel) {
-        return shortest_path_lengths(g, w, s, b, max_length, threads, o, cancel, forced, known);
-      });
+  run_interruptible(k * (static_cast<std::int64_t>(g.num_nodes) + g.num_arcs),
+                    [&](const Cancel& cancel) {
+                      return shortest_path_lengths(g, w, s, b, max_length, threads, o, cancel,
+                                                   forced, known, new_id ? &map : nullptr);
+                    });
   return out;
+}
+
+// Moves a vector into a new numpy array that owns it (no copy).
+template <class T>
+carray<T> adopt(std::vector<T>&& v) {
+  auto* owned = new std::vector<T>(std::move(v));
+  const py::capsule free_when_done(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return carray<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), free_when_done);
+}
+
+// A graph's internal numbering and its CSR in internal ids (see renumber.h); new numpy arrays.
+struct RenumberedCsr {
+  carray<node_id> new_id;
+  carray<node_id> old_id;
+  carray<arc_id> first_out;
+  carray<node_id> head;
+  carray<edge_id> arc_edge;
+  carray<arc_id> old_arc;
+  py::object arc_weight;  // float64 in internal arc order, or None
+};
+
+py::object py_build_renumbering(const carray<arc_id>& first_out, const carray<node_id>& head,
+                                const carray<edge_id>& arc_edge, const OptWeights& weight,
+                                bool force) {
+  const CsrView g = make_view(first_out, head, arc_edge);
+  if (weight && weight->size() != g.num_arcs) {
+    throw std::invalid_argument("internal error: one weight per arc expected");
+  }
+  std::optional<Renumbering> r;
+  without_gil([&]() { r = choose_renumbering(g, data_or_null(weight), force); });
+  if (!r) return py::none();
+  py::object arc_weight = py::none();
+  if (weight) arc_weight = adopt(std::move(r->weight));
+  return py::cast(RenumberedCsr{adopt(std::move(r->new_id)), adopt(std::move(r->old_id)),
+                                adopt(std::move(r->first_out)), adopt(std::move(r->head)),
+                                adopt(std::move(r->arc_edge)), adopt(std::move(r->old_arc)),
+                                std::move(arc_weight)});
 }
 
 py::object py_dijkstra_path(const carray<arc_id>& first_out, const carray<node_id>& head,
@@ -178,11 +225,28 @@ void bind_paths(py::module_& m) {
   m.def("shortest_path_lengths", &py_shortest_path_lengths, py::arg("first_out"), py::arg("head"),
         py::arg("arc_edge"), py::arg("weight"), py::arg("sources"), py::arg("blocked"),
         py::arg("max_length"), py::arg("threads"), py::arg("queue") = -1,
-        py::arg("weight_range") = py::none(),
+        py::arg("weight_range") = py::none(), py::arg("new_id") = py::none(),
+        py::arg("old_id") = py::none(),
         "(k, n) distances from each source; weight None means hop counts. queue: -1 chooses "
         "(choose_dijkstra_queue), 0 radix, 1 4-ary heap with prefetches, 2 without, 3 bucket "
         "queue where it applies. weight_range: (min, max finite) of weight, computed if None. "
-        "See shortest_paths.h.");
+        "new_id, old_id: a RenumberedCsr's, when the CSR and weight given are its internal ones "
+        "(sources, blocked and the result stay in the user's ids). See shortest_paths.h.");
+  py::class_<RenumberedCsr>(m, "RenumberedCsr",
+                            "A graph's internal numbering (new_id, old_id) and its CSR in "
+                            "internal ids (first_out, head, arc_edge, old_arc, arc_weight or "
+                            "None). See renumber.h.")
+      .def_readonly("new_id", &RenumberedCsr::new_id)
+      .def_readonly("old_id", &RenumberedCsr::old_id)
+      .def_readonly("first_out", &RenumberedCsr::first_out)
+      .def_readonly("head", &RenumberedCsr::head)
+      .def_readonly("arc_edge", &RenumberedCsr::arc_edge)
+      .def_readonly("old_arc", &RenumberedCsr::old_arc)
+      .def_readonly("arc_weight", &RenumberedCsr::arc_weight);
+  m.def("build_renumbering", &py_build_renumbering, py::arg("first_out"), py::arg("head"),
+        py::arg("arc_edge"), py::arg("weight"), py::arg("force"),
+        "The RenumberedCsr that choose_renumbering accepts (weight: per arc, or None), or None; "
+        "force=True renumbers whatever the rule says. See shortest_paths.h and renumber.h.");
   m.def(
       "weight_range",
       [](const carray<double>& weight) {

@@ -1,12 +1,14 @@
 """Structures derived once from a graph's CSR arrays and kept with it: the :class:`CsrView`
-that ``graph.csr_view`` hands out, and what :class:`~routecore.Graph`'s ``reverse_csr`` and
-``flow_layout`` return. Every array returned is a read-only view; the graph's own
+that ``graph.csr_view`` hands out, what :class:`~routecore.Graph`'s ``reverse_csr`` and
+``flow_layout`` return, the weights' range and the shortest-path searches' internal
+:class:`Renumbering`. Every array returned is a read-only view; the graph's own
 arrays (already read-only) are returned as they are where a structure shares them."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -99,3 +101,81 @@ def weight_range(graph: Graph) -> tuple[float, float] | None:
     if graph._weight_range is None:
         graph._weight_range = _core.weight_range(w)
     return graph._weight_range
+
+
+@dataclass(frozen=True, slots=True)
+class Renumbering:
+    """A graph's internal node numbering for shortest-path searches and its CSR arrays in the
+    internal ids (``cpp/include/routecore/renumber.h``); every array read-only.
+
+    Attributes
+    ----------
+    new_id, old_id : ndarray of int32, shape (num_nodes,)
+        ``new_id[v]`` is user node ``v``'s internal id; ``old_id`` is the inverse permutation.
+    first_out, head, arc_edge : ndarray of int32
+        The CSR in internal ids (``arc_edge`` keeps the user's edge ids).
+    old_arc : ndarray of int32, shape (num_arcs,)
+        The user CSR position of each internal arc: per-arc values ``x`` in the graph's arc
+        order are ``x[old_arc]`` in the internal one.
+    arc_weight : ndarray of float64, shape (num_arcs,), or None
+        The graph's own weights in internal arc order.
+    """
+
+    new_id: Int32Array
+    old_id: Int32Array
+    first_out: Int32Array
+    head: Int32Array
+    arc_edge: Int32Array
+    old_arc: Int32Array
+    arc_weight: npt.NDArray[np.float64] | None
+
+    @property
+    def adjacency(self) -> tuple[Int32Array, Int32Array, Int32Array]:
+        """``(first_out, head, arc_edge)`` in internal ids."""
+        return self.first_out, self.head, self.arc_edge
+
+    def arrays(self) -> list[npt.NDArray[np.generic]]:
+        """Every array held (for ``Graph.nbytes``)."""
+        held = [self.new_id, self.old_id, *self.adjacency, self.old_arc, self.arc_weight]
+        return [a for a in held if a is not None]
+
+
+RenumberingState = Renumbering | Literal[False] | None
+"""What a graph keeps: ``None`` before the first decision, ``False`` when the rule declined."""
+
+_renumbering_lock = threading.Lock()
+
+
+def renumbering(graph: Graph, *, force: bool | None = None) -> Renumbering | None:
+    """The graph's internal numbering for :func:`~routecore.shortest_path_lengths`, or ``None``
+    where the rule (``choose_renumbering`` in ``cpp/include/routecore/shortest_paths.h``)
+    declines it; decided and built once per graph, on first use.
+
+    ``force=True`` builds it whatever the rule says, ``force=False`` records that the graph
+    has none; either replaces the graph's earlier decision (tests use both to run the searches
+    with and without it)."""
+    state: RenumberingState = graph._renumbering
+    if force is None and state is not None:
+        return state or None
+    with _renumbering_lock:  # the build releases the GIL: one build per graph, not per thread
+        if force is None and graph._renumbering is not None:
+            return graph._renumbering or None
+        built = None
+        if force is not False:
+            built = _core.build_renumbering(
+                graph._first_out, graph._head, graph._arc_edge, graph._arc_weight, bool(force)
+            )
+        graph._renumbering = (
+            False
+            if built is None
+            else Renumbering(
+                read_only_view(built.new_id),
+                read_only_view(built.old_id),
+                read_only_view(built.first_out),
+                read_only_view(built.head),
+                read_only_view(built.arc_edge),
+                read_only_view(built.old_arc),
+                None if built.arc_weight is None else read_only_view(built.arc_weight),
+            )
+        )
+        return graph._renumbering or None

@@ -30,6 +30,7 @@ from ._graph_derived import (
     CsrView,
     FlowLayout,
     Int32Array,
+    RenumberingState,
     ReverseCsr,
     build_flow_layout,
     build_reverse,
@@ -113,6 +114,7 @@ class Graph:
         "_head",
         "_num_edges",
         "_prepared_flow",
+        "_renumbering",
         "_reverse",
         "_view",
         "_weight_range",
@@ -173,6 +175,8 @@ class Graph:
         self._prepared_flow: _core.PreparedFlowGraph | None = None
         # (smallest, largest) arc weight, lazily: picks the shortest-path queue (weight_range).
         self._weight_range: tuple[float, float] | None = None
+        # Internal numbering of the shortest-path searches (False: declined), lazily.
+        self._renumbering: RenumberingState = None
 
     # ----------------------------------------------------------------- read-only properties
     @property
@@ -213,11 +217,13 @@ class Graph:
     @property
     def nbytes(self) -> int:
         """Bytes held by the graph's arrays, the lazily built ones included (the reverse
-        adjacency of shortest-path searches to the targets, and the residual arc layout of
-        max-flow: 4 bytes per arc for an undirected graph, 8 to 16 per edge and 4 per node for
-        a directed one)."""
+        adjacency of shortest-path searches to the targets, the internal numbering of one-source
+        searches, and the residual arc layout of max-flow: 4 bytes per arc for an undirected
+        graph, 8 to 16 per edge and 4 per node for a directed one)."""
         arrays = [self._first_out, self._head, self._arc_edge, self._arc_weight, self._arc_capacity]
         arrays.extend(self._reverse or ())
+        if self._renumbering:
+            arrays.extend(self._renumbering.arrays())
         if self._flow_layout is not None:
             own = self._flow_layout if self._directed else self._flow_layout[2:]
             arrays.extend(own)

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from . import _core
 from ._arc_values import arc_weight, reverse_arc_weight, reverse_order, weights_without
-from ._graph_derived import weight_range
+from ._graph_derived import renumbering, weight_range
 from ._multi_source import nearest_source, shortest_path_tree
 from ._path_results import Path, ShortestPathTree, make_path
 from ._validation import (
@@ -119,7 +119,10 @@ def shortest_path_lengths(
     the smallest (every node of the lowest bucket is final, so no keys are compared), else a
     radix heap when the weights are whole numbers on a graph of at least 2**18 arcs (many
     distances tie), else a 4-ary heap; without weights a breadth-first search, O(n + m). All
-    give the same lengths. Small single-threaded
+    give the same lengths. On large graphs whose node ids carry no locality but whose
+    structure has some (e.g. random points joined to their nearest neighbours), the searches
+    run on an internal breadth-first numbering of the nodes, built once per graph by the first
+    call (O(n + m)); the lengths are the same, bit for bit. Small single-threaded
     calls reuse one search workspace per thread, so they allocate only the result. Threads
     share the read-only graph and each keeps one O(n) workspace, so memory is O(k n) for the
     result plus O(threads n).
@@ -143,10 +146,27 @@ def shortest_path_lengths(
     check_not_forbidden(ids, mask, "sources", scalar)
     limit = length_limit(max_length)
     workers = thread_count(threads)
-    csr = csr_view(graph).adjacency
+    own = weight is None and closed is None
     # The graph's own weights: their range is known (else the core reads the call's weights).
-    known = weight_range(graph) if weight is None and closed is None else None
-    out = _core.shortest_path_lengths(*csr, w, ids, mask, limit, workers, weight_range=known)
+    known = weight_range(graph) if own else None
+    inner = renumbering(graph)
+    if inner is None:
+        csr = csr_view(graph).adjacency
+        out = _core.shortest_path_lengths(*csr, w, ids, mask, limit, workers, weight_range=known)
+    else:  # searched in the internal ids, sources and result in the user's (shortest_paths.h)
+        if w is not None:
+            w = inner.arc_weight if own else np.ascontiguousarray(w[inner.old_arc])
+        out = _core.shortest_path_lengths(
+            *inner.adjacency,
+            w,
+            ids,
+            mask,
+            limit,
+            workers,
+            weight_range=known,
+            new_id=inner.new_id,
+            old_id=inner.old_id,
+        )
     return out[0] if scalar else out
 
 

@@ -44,10 +44,10 @@
 //   `distances` takes them as a template switch (distances<false> skips them). Branch misses
 //   matter there instead: `distances` tests an arc with one comparison against the tentative
 //   distance in `out` and reads the heap position only when the arc improves it.
-//   Renumbering nodes into BFS or degree order (mapped back at the boundary) was measured on
-//   the bench/ families at default size (random-id ER 250k/1M, power-law 200k/2M, kNN 100k):
-//   no gain beyond noise on a 32 MiB-L3 machine, where these graphs stay cache-resident and
-//   the prefetches already hide the latency; it is not done (larger graphs: not measured).
+//   Graphs whose ids carry no locality but whose structure has some (kNN graphs of random
+//   points) are searched in an internal breadth-first numbering by shortest_path_lengths
+//   (renumber.h, the rule choose_renumbering in shortest_paths.h); on Erdős–Rényi and
+//   power-law graphs no numbering recovers locality and none is made.
 //
 // Complexity
 //   O((n' + m') log_4 n') time for n' settled nodes and m' scanned arcs with the 4-ary heap;

@@ -11,6 +11,32 @@
 //   output. out is row-major k x n; row i belongs to sources[i]. Results do not depend
 //   on the thread count. Input as in dijkstra.h / bfs.h. Time O(k (n + m log n) / threads);
 //   memory O(n) per worker. Returns false if cancelled (output then unspecified).
+//   Renumbered graphs (renumber.h): with a NodeMap the graph (and weights) are in internal
+//   ids while sources, blocked and out stay in the user's: sources and the blocked mask are
+//   mapped in, each row is searched into a per-worker buffer and scattered back to the user's
+//   ids (O(n) per row, O(n) more memory per worker). Lengths are bit-equal to those of the
+//   unrenumbered search: each is the minimum over paths of the path's weights summed from the
+//   source in path order, which no numbering changes.
+//
+// choose_renumbering
+//   The rule deciding whether a graph gets an internal numbering (the Python layer builds it
+//   once per Graph and passes it to every shortest_path_lengths call), all of it structural
+//   and cheap:
+//     1. not if the search data (16 bytes per node, 12 per arc) fit in `in_cache_bytes`: every
+//        access hits the cache anyway and the mapping only costs;
+//     2. not if the ids already have locality: locality(g, ids, renumber_window) >=
+//        renumber_min_locality (grids numbered row by row: every arc within one row);
+//     3. not if the graph expands (renumber.h's expands: a breadth-first level of more than
+//        renumber_window nodes among the first 4 windows reached): Erdős–Rényi and power-law
+//        graphs, where a node's neighbours are spread over the whole graph whatever the
+//        numbering;
+//     4. else the breadth-first order (renumber.h) is computed and kept only if it recovers
+//        locality: the same statistic in the new ids >= renumber_min_locality (kNN graphs of
+//        random points, grids with shuffled ids: yes).
+//   Cost: two sampled passes over <= 1024 nodes' arcs and a search of <= 4 windows of nodes
+//   (a fraction of one Dijkstra search) for graphs that reach step 3, two breadth-first
+//   sweeps for graphs that reach step 4, and O(n + m) for the new CSR when accepted (in all
+//   about three searches' time, once per graph). Measurements in docs/performance-sssp.md.
 //
 // tree_routes
 //   Problem: the routes of many nodes through a shortest-path tree given as parent[] and
@@ -39,6 +65,7 @@
 #include "routecore/dijkstra_buckets.h"
 #include "routecore/parallel.h"
 #include "routecore/path_common.h"
+#include "routecore/renumber.h"
 
 namespace routecore {
 
@@ -82,16 +109,50 @@ inline bool buckets_apply(WeightRange range) {
          range.max <= bucket_max_ratio * range.min;
 }
 
+// The bytes a search touches: 16 per node (distance, queue state, first arc), 12 per arc.
+inline double search_bytes(const CsrView& g) {
+  return 16.0 * static_cast<double>(g.num_nodes) + 12.0 * static_cast<double>(g.num_arcs);
+}
+
 inline DijkstraQueue choose_dijkstra_queue(const CsrView& g, const double* weight,
                                            WeightRange range) {
   if (buckets_apply(range)) return DijkstraQueue::buckets;
   if (g.num_arcs >= radix_min_arcs && weights_look_integral(weight, g.num_arcs)) {
     return DijkstraQueue::radix;
   }
-  const double bytes =
-      16.0 * static_cast<double>(g.num_nodes) + 12.0 * static_cast<double>(g.num_arcs);
-  return bytes <= in_cache_bytes ? DijkstraQueue::quaternary_in_cache : DijkstraQueue::quaternary;
+  return search_bytes(g) <= in_cache_bytes ? DijkstraQueue::quaternary_in_cache
+                                           : DijkstraQueue::quaternary;
 }
+
+// The rule of the header comment (choose_renumbering): the window, in nodes, of the locality
+// statistic (4096 ids: 32 KiB of distances, 16 KiB of first_out), and the fraction of sampled
+// arcs that must fall within it.
+inline constexpr std::int64_t renumber_window = 4096;
+inline constexpr double renumber_min_locality = 0.5;
+
+// The renumbering choose_renumbering accepts for `g` (weights per arc or nullptr), or nullopt;
+// `force` skips the rule and always renumbers.
+inline std::optional<Renumbering> choose_renumbering(const CsrView& g, const double* weight,
+                                                     bool force) {
+  if (!force) {
+    if (search_bytes(g) <= in_cache_bytes) return std::nullopt;
+    if (locality(g, nullptr, renumber_window) >= renumber_min_locality) return std::nullopt;
+    if (expands(g, renumber_window)) return std::nullopt;
+  }
+  std::vector<node_id> order = bfs_order(g);
+  std::vector<node_id> new_id = inverse_permutation(order);
+  if (!force && locality(g, new_id.data(), renumber_window) < renumber_min_locality) {
+    return std::nullopt;
+  }
+  return renumber(g, std::move(order), std::move(new_id), weight);
+}
+
+// How shortest_path_lengths finds the user's nodes in a renumbered graph (Renumbering's
+// new_id and old_id).
+struct NodeMap {
+  const node_id* new_id = nullptr;
+  const node_id* old_id = nullptr;
+};
 
 // Graphs up to this many nodes reuse one Dijkstra workspace per thread across calls (see
 // CachedDijkstra): there, building the workspace (an O(n) state array, heap buffers grown from
@@ -131,16 +192,42 @@ class CachedDijkstra {
 // `range`: the weights' WeightRange if the caller knows it (else computed here).
 // `queue` overrides choose_dijkstra_queue (tests run every queue on small graphs with it);
 // `buckets` runs only where buckets_apply, else the 4-ary heap.
+// `map`: if not nullptr, g and weight are in internal ids and sources, blocked and out in the
+// user's (see the header comment).
 inline bool shortest_path_lengths(const CsrView& g, const double* weight,
                                   std::span<const node_id> sources, const std::uint8_t* blocked,
                                   double max_length, int threads, double* out, const Cancel& cancel,
                                   std::optional<DijkstraQueue> queue_override = std::nullopt,
-                                  std::optional<WeightRange> known_range = std::nullopt) {
+                                  std::optional<WeightRange> known_range = std::nullopt,
+                                  const NodeMap* map = nullptr) {
   const auto n = static_cast<std::size_t>(g.num_nodes);
   const auto k = static_cast<std::int64_t>(sources.size());
   const int workers =
       static_cast<int>(std::clamp<std::int64_t>(threads, 1, std::max<std::int64_t>(k, 1)));
   std::atomic<bool> finished{true};
+  // Renumbered: the blocked mask in internal ids, and one row buffer per worker.
+  std::vector<std::uint8_t> internal_blocked;
+  std::vector<std::vector<double>> buffer;
+  if (map != nullptr) {
+    if (blocked != nullptr) {
+      internal_blocked.resize(n);
+      for (std::size_t v = 0; v < n; ++v) internal_blocked[map->new_id[v]] = blocked[v];
+      blocked = internal_blocked.data();
+    }
+    buffer.resize(static_cast<std::size_t>(workers));
+  }
+  // Searches source task's row into `out` directly, or (renumbered) into the worker's buffer,
+  // then scattered to the user's ids.
+  auto search_row = [&](auto& query, auto& ws, std::int64_t task, int worker) {
+    const node_id s = sources[static_cast<std::size_t>(task)];
+    double* row = out + static_cast<std::size_t>(task) * n;
+    if (map == nullptr) return query(ws, s, row);
+    std::vector<double>& internal = buffer[static_cast<std::size_t>(worker)];
+    internal.resize(n);  // allocated by the thread that uses it
+    if (!query(ws, map->new_id[s], internal.data())) return false;
+    for (std::size_t x = 0; x < n; ++x) row[map->old_id[x]] = internal[x];
+    return true;
+  };
   auto run = [&](auto make_workspace, auto query) {
     using Workspace = decltype(make_workspace());
     std::vector<std::unique_ptr<typename Workspace::element_type>> workspace(
@@ -148,16 +235,15 @@ inline bool shortest_path_lengths(const CsrView& g, const double* weight,
     parallel_for(k, workers, &cancel, [&](std::int64_t task, int worker) {
       auto& ws = workspace[static_cast<std::size_t>(worker)];
       if (!ws) ws = make_workspace();  // allocated by the thread that uses it
-      double* row = out + static_cast<std::size_t>(task) * n;
-      if (!query(*ws, sources[static_cast<std::size_t>(task)], row)) finished = false;
+      if (!search_row(query, *ws, task, worker)) finished = false;
     });
   };
   // One worker, no blocked nodes and a small graph: the thread's cached workspace.
   auto run_cached_or_not = [&]<class Search>(auto query) {
     if (workers == 1 && blocked == nullptr && g.num_nodes <= cached_workspace_max_nodes) {
       CachedDijkstra<Search> cached(g.num_nodes);
-      for (std::size_t i = 0; i < sources.size(); ++i) {
-        if (cancel.requested() || !query(cached.get(), sources[i], out + i * n)) return false;
+      for (std::int64_t i = 0; i < k; ++i) {
+        if (cancel.requested() || !search_row(query, cached.get(), i, 0)) return false;
       }
       cached.keep();
     } else {
