@@ -53,8 +53,27 @@ const char* status_name(flow_status s) {
 // graph of a few dozen nodes.
 using MaxFlowOutcome = py::tuple;
 
-std::span<std::uint8_t> as_byte_span(carray<bool>& a) {
-  return {reinterpret_cast<std::uint8_t*>(a.mutable_data()), static_cast<std::size_t>(a.size())};
+// An output array only when asked for (none otherwise): every numpy array costs about a
+// thousand instructions to make and free, a tenth of a max-flow on a graph of a few dozen nodes.
+template <class T>
+std::optional<carray<T>> array_if(bool wanted, py::ssize_t n) {
+  if (!wanted) return std::nullopt;
+  return new_array<T>(n);
+}
+
+template <class T>
+std::span<T> out_span(std::optional<carray<T>>& a) {
+  return a ? as_mut_span(*a) : std::span<T>();
+}
+
+std::span<std::uint8_t> out_span(std::optional<carray<bool>>& a) {
+  if (!a) return {};
+  return {reinterpret_cast<std::uint8_t*>(a->mutable_data()), static_cast<std::size_t>(a->size())};
+}
+
+template <class T>
+py::object or_none(std::optional<carray<T>>& a) {
+  return a ? py::object(std::move(*a)) : py::object(py::none());
 }
 
 template <class Cap>
@@ -73,43 +92,38 @@ MaxFlowOutcome py_max_flow(const carray<arc_id>& first_out, const carray<node_id
     throw std::invalid_argument("internal error: capacity array does not match the arcs");
   }
   const flow_method m = flow_method_from_name(method);
-  auto edge_flow = new_array<Cap>(want_edge_flow ? num_edges : 0);
+  auto edge_flow = array_if<Cap>(want_edge_flow, num_edges);
   // Sides are numpy bool arrays (the type the results hold) that the core fills as bytes of
-  // 0 and 1; a view in Python would cost a call per side.
-  // Without a cut (the value alone) the side array is empty and the tuple holds None for it
-  // and for the cut edges.
-  auto side = new_array<bool>(want_cut ? g.num_nodes : 0);
+  // 0 and 1; a view in Python would cost a call per side. Without a cut (the value alone) there
+  // is no side array, and the tuple holds None for it and for the cut edges.
+  auto side = array_if<bool>(want_cut, g.num_nodes);
   // The other canonical cut and the critical edges cost more linear passes (and, for
   // push-relabel's min_cut, the flow recovery): only when asked.
-  auto other = new_array<bool>(both_cuts ? g.num_nodes : 0);
+  auto other = array_if<bool>(both_cuts, g.num_nodes);
   auto cap = as_span(arc_capacity);
   auto src = as_span(sources);
   auto dst = as_span(sinks);
-  auto flow_out = as_mut_span(edge_flow);
-  auto side_out = as_byte_span(side);
-  auto other_out = as_byte_span(other);
+  auto flow_out = out_span(edge_flow);
+  auto side_out = out_span(side);
+  auto other_out = out_span(other);
   const std::int64_t work = 8 * static_cast<std::int64_t>(g.num_arcs) + g.num_nodes;
   FlowOutcome<Cap> out = run_interruptible(work, [&](const Cancel& cancel) {
     return solve_max_flow<Cap>(g, cap, directed, num_edges, src, dst, m, want_edge_flow, flow_out,
                                side_out, &cancel, &layout, capacity_bound, threads, other_out);
   });
-  auto ids = [](const std::vector<edge_id>& v) {
+  auto ids = [](bool wanted, const std::vector<edge_id>& v) {
+    if (!wanted) return py::object(py::none());
     auto a = new_array<edge_id>(static_cast<py::ssize_t>(v.size()));
     std::copy(v.begin(), v.end(), a.mutable_data());
-    return a;
+    return py::object(std::move(a));
   };
-  const py::object none = py::none();
   return py::make_tuple(
       status_name(out.status),  // "optimal", "overflow" or "cancelled"
       method_name(out.method),  // the method that ran ("auto" resolved)
       out.value,                // int or float
-      want_edge_flow ? py::object(std::move(edge_flow)) : none,
-      want_cut ? py::object(std::move(side)) : none,
-      want_cut ? py::object(ids(out.cut_edges)) : none,
+      or_none(edge_flow), or_none(side), ids(want_cut, out.cut_edges),
       // The other canonical cut (min_cut.h) and the critical edges: None unless both_cuts.
-      both_cuts ? py::object(std::move(other)) : none,
-      both_cuts ? py::object(ids(out.other_cut_edges)) : none,
-      both_cuts ? py::object(ids(out.critical_edges)) : none,
+      or_none(other), ids(both_cuts, out.other_cut_edges), ids(both_cuts, out.critical_edges),
       out.source_total,  // approximate, for the overflow report
       out.sink_total);
 }
