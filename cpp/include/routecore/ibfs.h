@@ -44,7 +44,7 @@
 //                  Counting the pass about to run matters on vision graphs, where most nodes
 //                  are roots: after S's first pass the cost so far alone sends the next pass to
 //                  T, whose level 1 is every node with tr < 0 (178,654 of 250,000 on the bench
-//                  family flow-grid4-smooth), while S closes after scanning about 90,000 nodes
+//                  family flow-grid4-smooth), while S closes after scanning about 95,000 nodes
 //                  in all (arcs scanned 0.50-0.53x). It costs 5-6% more arcs on the noisy
 //                  4-connected grids (docs/performance.md).
 //   orphans        saturated tree arcs and emptied root residuals cut off orphans. They are
