@@ -125,6 +125,47 @@ def test_certificates_and_canonical_cuts_agree_across_methods(p: FlowProblem) ->
         check_cut(p, side, cut, value, tol=0)
 
 
+# Found by hypothesis (h-ibfs-11): a push of 1.0 absorbed a listed node's excess of 1e-300, the
+# node was listed a second time when excess reached it again, its active stack became a cycle
+# and push-relabel never ended (push_relabel.h, `unlisted`).
+@example(
+    FlowProblem(
+        10,
+        np.array([8, 9, 0, 1, 7, 3, 3, 2, 4, 7, 9, 8, 3, 1, 9, 0, 3, 7, 5, 5, 7, 0, 7, 4]),
+        np.array([9, 9, 7, 7, 1, 3, 9, 6, 6, 2, 6, 6, 6, 6, 7, 4, 7, 8, 6, 4, 0, 5, 7, 4]),
+        False,
+        np.array(
+            [
+                6.41453188814044e-233,
+                1.1754943508222875e-38,
+                2.4444926076847895e-189,
+                8.014809703362673e-81,
+                1.8429544211849112e-35,
+                8.358785480468439e-60,
+                1000.0,
+                9.237282040378605e-257,
+                3.973191800143978e-206,
+                4.06862033352178e-251,
+                1.0,
+                8.999299707387116e-45,
+                1.8045022791411623e-208,
+                1e-300,
+                7.61815054286124e-105,
+                3.7409995715643877e-289,
+                7.920493259263261e-13,
+                1.8484822751544204e-75,
+                1.5,
+                2.5789383977204972e-73,
+                2.0000000000000004,
+                1.4744271667230136e-188,
+                1e-300,
+                6.306272854532591e-262,
+            ]
+        ),
+        np.array([8]),
+        np.array([1]),
+    )
+)
 @given(flow_problems(capacities="float"))
 def test_float_capacities_within_tolerance(p: FlowProblem) -> None:
     g = graph_of(p)

@@ -325,7 +325,7 @@ def test_ctrl_c_interrupts_a_tiny_graph_run_inline() -> None:
         check=False,
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["interrupted", "flow.py", "3"], out.stdout
+    assert out.stdout.split() == ["interrupted", "_flow_call.py", "3"], out.stdout
 
 
 # ------------------------------------------------------------------- interpreter shutdown

@@ -263,7 +263,7 @@ LONG_CALLS = {
 @pytest.mark.parametrize("name", sorted(LONG_CALLS))
 def test_ctrl_c_interrupts_long_calls(name: str) -> None:
     """SIGINT half a second into the call: KeyboardInterrupt is raised by the call itself (its
-    innermost Python frame is the line that enters C++, in routecore/paths.py or flow.py), the
+    innermost Python frame is the line that enters C++, in routecore/paths.py or _flow_call.py), the
     C++ threads stop, and the process goes on and exits with status 0. The test's time is
     bounded by the subprocess timeout."""
     size, call = LONG_CALLS[name]
@@ -304,6 +304,6 @@ print(rc.shortest_path_lengths(rc.Graph(2, [0], [1]), 0).tolist())
     assert lines[-1] == "[0.0, 1.0]", stdout
     word, when, filename, line = lines[0].split(" ", 3)
     assert word == "interrupted", stdout
-    assert filename in ("paths.py", "flow.py") and "_core." in line, lines[0]
+    assert filename in ("paths.py", "_flow_call.py") and "_core." in line, lines[0]
     # Reported, not asserted (no timing assertions): the latency from SIGINT to the exception.
     print(f"{name}: KeyboardInterrupt {float(when) - sent:.3f} s after SIGINT")

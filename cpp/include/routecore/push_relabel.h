@@ -87,7 +87,8 @@ class PushRelabel {
         continue;
       }
       active_head_[max_active_] = nodes_[v].next_active;
-      discharge(v);
+      nodes_[v].next_active = unlisted;
+      if (nodes_[v].excess > 0) discharge(v);
       if (work_ > update_every) {
         global_relabel();
         work_ = 0;
@@ -113,6 +114,11 @@ class PushRelabel {
 
  private:
   static constexpr node_id none = -1;
+  // next_active of a node on no active stack. Membership is kept apart from the excess: with
+  // double capacities a large push can absorb a listed node's small excess (e + d - d == 0 in
+  // floating point), and a node listed with zero excess must not be listed a second time when
+  // excess reaches it again (that made a stack a cycle, and phase 1 never ended).
+  static constexpr node_id unlisted = -2;
   // Global relabelling after global_update_factor * (alpha * n + m) units of relabelling work,
   // where one relabel costs relabel_cost plus the node's degree (values from Cherkassky &
   // Goldberg's study).
@@ -139,7 +145,7 @@ class PushRelabel {
     nodes_ = make_scratch_buffer<Node>(static_cast<std::size_t>(n_));
     label_ = make_scratch_buffer<node_id>(static_cast<std::size_t>(n_));
     for (node_id v = 0; v < n_; ++v) {
-      nodes_[v] = Node{0, net_.first_out[v], none, none, none};
+      nodes_[v] = Node{0, net_.first_out[v], unlisted, none, none};
       label_[v] = n_;
     }
     for (node_id t : net_.sinks()) label_[t] = 0;
@@ -165,6 +171,7 @@ class PushRelabel {
   }
 
   void add_active(node_id v, node_id d) {
+    if (nodes_[v].next_active != unlisted) return;  // on a stack already
     nodes_[v].next_active = active_head_[d];
     active_head_[d] = v;
     if (d > max_active_) max_active_ = d;
@@ -213,6 +220,7 @@ class PushRelabel {
     }
     for (node_id v = 0; v < n_; ++v) {
       if (!is_terminal(v)) label_[v] = n_;
+      nodes_[v].next_active = unlisted;
     }
     max_active_ = 0;
     max_label_ = 0;
@@ -262,7 +270,10 @@ class PushRelabel {
   // their excess (for phase 2) and leave the active stacks.
   void gap(node_id d) {
     for (node_id e = d; e <= max_label_; ++e) {
-      for (node_id v = all_head_[e]; v != none; v = nodes_[v].next) label_[v] = n_;
+      for (node_id v = all_head_[e]; v != none; v = nodes_[v].next) {
+        label_[v] = n_;
+        nodes_[v].next_active = unlisted;
+      }
       all_head_[e] = none;
       active_head_[e] = none;
     }
@@ -387,7 +398,7 @@ class PushRelabel {
         // Labels fall by one along the path and only the sinks have label 0, so every node
         // but the last has a positive label, and `to` is never v.
         const bool stays = i + 1 == len || arcs[path[i + 1]].residual < delta;
-        if (stays && nodes[to].excess == 0 && label[to] > 0) add_active(to, label[to]);
+        if (stays && label[to] > 0) add_active(to, label[to]);
         nodes[to].excess += delta;
         from = to;
       }
