@@ -112,7 +112,7 @@ struct FlowOutcome {
 // O(num_arcs), less than push-relabel's first global relabelling).
 // Graphs of at most this many nodes go to push_relabel (callgrind, instructions per value-only
 // max-flow on random graphs of 10-40 nodes, AK k <= 10, 3x3-6x6 grids: push-relabel within 1.04x
-// of the best method but on one graph of 30 nodes, 1.18x, where ibfs took 1.21x; at 50 nodes
+// of the best method but on one graph of 30 nodes, 1.18x, where ibfs took 1.19x; at 50 nodes
 // push-relabel and the probe's choice are even, at 64 and 100 the probe's choice is better).
 inline constexpr node_id auto_tiny_nodes = 48;
 inline constexpr std::int64_t auto_vision_max_arcs_per_node = 4;
