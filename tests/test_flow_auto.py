@@ -19,12 +19,16 @@ from routecore.bench.instances import FlowInstance
 
 from .strategies import EdgeList, edge_lists
 
+_TINY_NODES = 48  # max_flow.h: auto_tiny_nodes
+
 
 def _rule(
     n: int, src: np.ndarray, dst: np.ndarray, directed: bool, s: set[int], t: set[int]
 ) -> str:
-    """The rule of max_flow.h, restated: vision test on the residual arcs at the terminals,
-    then a breadth-first depth probe along the arcs."""
+    """The rule of max_flow.h, restated: push-relabel on tiny graphs, then a vision test on the
+    residual arcs at the terminals, then a breadth-first depth probe along the arcs."""
+    if n <= _TINY_NODES:
+        return "push_relabel"
     tails, heads = (src, dst) if directed else (np.r_[src, dst], np.r_[dst, src])
     out: list[list[int]] = [[] for _ in range(n)]
     for a, b in zip(tails.tolist(), heads.tolist(), strict=True):
@@ -70,7 +74,7 @@ def _rule(
 
 @st.composite
 def _problems(draw: st.DrawFn) -> tuple[EdgeList, set[int], set[int]]:
-    el = draw(edge_lists(max_nodes=40, max_edges=80))
+    el = draw(edge_lists(max_nodes=90, max_edges=180))
     if el.num_nodes < 2:
         el = EdgeList(2, el.src, el.dst, el.weight, el.capacity, el.directed)
     nodes = st.integers(0, el.num_nodes - 1)
@@ -82,7 +86,7 @@ def _problems(draw: st.DrawFn) -> tuple[EdgeList, set[int], set[int]]:
 @st.composite
 def _paths(draw: st.DrawFn) -> tuple[EdgeList, set[int], set[int]]:
     """Long chains with a few shortcuts: deep graphs, where the probe's level limit decides."""
-    n = draw(st.integers(10, 60))
+    n = draw(st.integers(10, 120))
     extra = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=8))
     src = np.r_[np.arange(n - 1), [a for a, _ in extra]].astype(np.int64)
     dst = np.r_[np.arange(1, n), [b for _, b in extra]].astype(np.int64)
@@ -96,7 +100,7 @@ def _vision(draw: st.DrawFn) -> tuple[EdgeList, set[int], set[int]]:
     """Vision-style graphs: random inner edges (few or many per node), and every inner node
     joined to the source, the sink, both or neither (edges in either direction), so that the
     degree limit and the tied-to-both test of the rule are both exercised near their edges."""
-    inner = draw(st.integers(4, 30))
+    inner = draw(st.integers(4, 90))
     n = inner + 2
     s, t = inner, inner + 1
     per_node = draw(st.integers(1, 8))
@@ -153,6 +157,13 @@ CASES = [
     ("genrmf-wide", lambda: _family("flow-genrmf-wide", "default"), "push_relabel"),
     ("genrmf-long", lambda: gen_flow.genrmf(8, 60, seed=3), "push_relabel"),
     ("ak", lambda: _family("flow-ak", "smoke"), "push_relabel"),
+    ("repeated-tiny", lambda: _family("flow-repeated-tiny", "smoke"), "push_relabel"),
+    ("central-asia", lambda: _family("flow-central-asia", "default"), "push_relabel"),
+    (
+        "grid4-tiny",
+        lambda: gen_flow.grid((6, 6), gen_flow.OFFSETS_4, data="noisy", pairs="undirected", seed=3),
+        "push_relabel",
+    ),
 ]
 
 

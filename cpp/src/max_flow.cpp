@@ -17,6 +17,7 @@ namespace routecore {
 
 flow_method choose_flow_method(const CsrView& g, const FlowLayout& layout,
                                std::span<const node_id> sources, std::span<const node_id> sinks) {
+  if (g.num_nodes <= auto_tiny_nodes) return flow_method::push_relabel;
   // seen: 1 a terminal (in the search: a node already reached); for other nodes, bit 2 the head
   // of a source's residual arc, bit 4 the head of a sink's.
   ScratchArray<std::uint8_t> seen(static_cast<std::size_t>(g.num_nodes), 0);

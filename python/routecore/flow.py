@@ -264,6 +264,8 @@ def max_flow(
         breadth-first search, Goldberg et al. 2011) where augmenting paths are short and
         push-relabel where they are long:
 
+        - graphs of at most 48 nodes: push-relabel, without a probe (calls of microseconds,
+          where the probe and ``"ibfs"``'s set-up cost more than they save);
         - *vision-style* graphs (at least a quarter of the non-terminal nodes are joined to a
           source or sink by an edge, in either direction): ``"ibfs"``, unless both the edges
           between non-terminal nodes number more than 4 ends per such node (a pair of
